@@ -97,6 +97,8 @@ export interface ParsedFile {
   errors: RecordError[];
   /** Records that repeat an earlier one exactly (kept once). */
   duplicates: RecordError[];
+  /** Evaluation files: how many sets were kept (`records` counts their questions). */
+  sets?: number;
 }
 
 export interface Dataset {

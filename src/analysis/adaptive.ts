@@ -1,0 +1,179 @@
+// Adaptive per-topic hyperparameters: the base config adjusted to each topic's data by the
+// curriculum's rules, every decision with a one-line rationale, user overrides applied last.
+import type { Analysis, TopicAnalysis } from './analysis-types.ts';
+import type { PipelineConfig, TopicOverrides } from './pipeline-config.ts';
+
+export type { TopicOverrides } from './pipeline-config.ts';
+
+export interface TopicConfig {
+  id: string;
+  trainable: boolean;
+  untrainableReason?: string;
+  sftEpochs: number;
+  batchSize: number;
+  lrMultiplier: number;
+  /** SFT learning rate = base × lrMultiplier. */
+  learningRate: number;
+  rewardEpochs: number;
+  rewardLearningRate: number;
+  rewardBatchSize: number;
+  ppoSteps: number;
+  ppoLearningRate: number;
+  passThreshold: number;
+  /** One line per decision, in the order the rules run. */
+  rationale: string[];
+  /** Keys of TopicOverrides set by the user (config `topics:` map or studio). */
+  overridden: (keyof TopicOverrides)[];
+  /** The figures the rules read. */
+  sftExamples: number;
+  pairs: number;
+}
+
+/** Rule thresholds (the curriculum's). */
+export const RULES = {
+  thinSft: 10, // n < 10: thin topic
+  richSft: 25, // n > 25: rich topic
+  lowPairQuality: 1.0, // mean pair quality < 1.0: weak preference signal
+  minSft: 2, // n < 2: untrainable
+  minOutputChars: 50, // mean output < 50 chars: untrainable
+  highQuality: { minPairs: 15, maxPairs: 30, minOutputChars: 600, maxOutputChars: 1500, minDensity: 20, minQuality: 1.5 },
+  lowDensity: 15, // density < 15: lenient threshold
+  lowDensityThreshold: 0.75,
+  defaultThreshold: 0.8,
+} as const;
+
+const fmt = (x: number) => Number(x.toPrecision(3)).toString();
+
+function isHighQuality(t: TopicAnalysis): boolean {
+  const h = RULES.highQuality;
+  const m = t.preference.pairs;
+  const out = t.sft.outputChars.mean;
+  return (
+    m >= h.minPairs && m <= h.maxPairs && out >= h.minOutputChars && out <= h.maxOutputChars &&
+    t.sft.voiceDensity >= h.minDensity && t.preference.meanQuality >= h.minQuality
+  );
+}
+
+/** The rules alone, before overrides. */
+function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig): TopicConfig {
+  const n = t.sft.examples;
+  const m = t.preference.pairs;
+  const meanOut = t.sft.outputChars.mean;
+  const rationale: string[] = [];
+
+  const reasons: string[] = [];
+  if (n < RULES.minSft) reasons.push(`only ${n} SFT example${n === 1 ? '' : 's'} (needs at least ${RULES.minSft})`);
+  if (n > 0 && meanOut < RULES.minOutputChars) reasons.push(`mean output ${fmt(meanOut)} chars (needs at least ${RULES.minOutputChars})`);
+  const trainable = reasons.length === 0;
+  rationale.push(trainable ? `Trainable: ${n} SFT examples, mean output ${fmt(meanOut)} chars.` : `Not trainable: ${reasons.join('; ')}.`);
+
+  let sftEpochs = cfg.sft.epochs;
+  let batchSize = cfg.sft.batch_size;
+  let lrMultiplier = 1;
+  if (n < RULES.thinSft) {
+    sftEpochs += 2;
+    batchSize = 2;
+    lrMultiplier = 0.5;
+    rationale.push(`SFT: n = ${n} < ${RULES.thinSft} (thin): epochs ${cfg.sft.epochs}+2 = ${sftEpochs}, batch 2, LR ×0.5.`);
+  } else if (n > RULES.richSft) {
+    batchSize = 8;
+    rationale.push(`SFT: n = ${n} > ${RULES.richSft} (rich): batch 8; epochs ${sftEpochs} and LR as base.`);
+  } else {
+    rationale.push(`SFT: n = ${n} within ${RULES.thinSft}-${RULES.richSft}: base epochs ${sftEpochs}, batch ${batchSize}, LR ×1.`);
+  }
+
+  let rewardEpochs = cfg.reward.epochs;
+  let rewardLearningRate = cfg.reward.learning_rate;
+  let rewardBatchSize = cfg.reward.batch_size;
+  const q = t.preference.meanQuality;
+  if (m === 0) {
+    rationale.push('Reward: no preference pairs, so no quality to adapt to: base reward settings.');
+  } else if (q < RULES.lowPairQuality) {
+    rewardEpochs += 2;
+    rewardLearningRate *= 0.5;
+    rewardBatchSize = 4;
+    rationale.push(`Reward: mean pair quality ${fmt(q)} < ${RULES.lowPairQuality} (weak signal): epochs ${cfg.reward.epochs}+2 = ${rewardEpochs}, LR ×0.5, batch 4.`);
+  } else {
+    rationale.push(`Reward: mean pair quality ${fmt(q)} ≥ ${RULES.lowPairQuality}: base epochs ${rewardEpochs}, LR, batch ${rewardBatchSize}.`);
+  }
+
+  let ppoSteps = cfg.ppo.steps;
+  let ppoLearningRate = cfg.ppo.learning_rate;
+  if (n < RULES.thinSft) {
+    ppoSteps += 50;
+    ppoLearningRate *= 0.5;
+    rationale.push(`PPO: n = ${n} < ${RULES.thinSft} (thin): steps ${cfg.ppo.steps}+50 = ${ppoSteps}, LR ×0.5.`);
+  } else {
+    rationale.push(`PPO: n = ${n} ≥ ${RULES.thinSft}: base steps ${ppoSteps} and LR.`);
+  }
+
+  let passThreshold: number;
+  const d = t.sft.voiceDensity;
+  if (isHighQuality(t)) {
+    passThreshold = cfg.evaluation.pass_threshold;
+    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${m} pairs, mean output ${fmt(meanOut)} chars, density ${fmt(d)}, mean quality ${fmt(q)}).`);
+  } else if (d < RULES.lowDensity) {
+    passThreshold = RULES.lowDensityThreshold;
+    rationale.push(`Pass threshold ${passThreshold}: voice density ${fmt(d)} < ${RULES.lowDensity}.`);
+  } else {
+    passThreshold = RULES.defaultThreshold;
+    const h = RULES.highQuality;
+    const misses: string[] = [];
+    if (m < h.minPairs || m > h.maxPairs) misses.push(`${m} pairs not in ${h.minPairs}-${h.maxPairs}`);
+    if (meanOut < h.minOutputChars || meanOut > h.maxOutputChars) misses.push(`mean output ${fmt(meanOut)} not in ${h.minOutputChars}-${h.maxOutputChars}`);
+    if (d < h.minDensity) misses.push(`density ${fmt(d)} < ${h.minDensity}`);
+    if (q < h.minQuality) misses.push(`mean quality ${fmt(q)} < ${h.minQuality}`);
+    rationale.push(`Pass threshold ${passThreshold}: not high quality (${misses.join('; ')}).`);
+  }
+
+  return {
+    id: t.id,
+    trainable,
+    ...(trainable ? {} : { untrainableReason: reasons.join('; ') }),
+    sftEpochs, batchSize, lrMultiplier, learningRate: cfg.sft.learning_rate * lrMultiplier,
+    rewardEpochs, rewardLearningRate, rewardBatchSize, ppoSteps, ppoLearningRate, passThreshold,
+    rationale,
+    overridden: [],
+    sftExamples: n,
+    pairs: m,
+  };
+}
+
+function applyOverrides(tc: TopicConfig, o: Partial<TopicOverrides>, source: string, baseLr: number): void {
+  for (const [key, value] of Object.entries(o) as [keyof TopicOverrides, unknown][]) {
+    if (value === undefined) continue;
+    (tc as unknown as Record<string, unknown>)[key] = value;
+    if (!tc.overridden.includes(key)) tc.overridden.push(key);
+    tc.rationale.push(`Override (${source}): ${key} = ${value}.`);
+  }
+  if (o.learningRate !== undefined && o.lrMultiplier === undefined) tc.lrMultiplier = o.learningRate / baseLr;
+  else if (o.lrMultiplier !== undefined && o.learningRate === undefined && !tc.overridden.includes('learningRate')) {
+    tc.learningRate = baseLr * o.lrMultiplier;
+  }
+  if (o.trainable === true) delete tc.untrainableReason;
+  if (o.trainable === false && !tc.untrainableReason) tc.untrainableReason = `set untrainable by ${source}`;
+}
+
+/** map[id] when the map has it as an own key (a topic id such as `constructor` never reads the prototype). */
+function ownEntry<T>(map: Record<string, T> | undefined, id: string): T | undefined {
+  return map && Object.prototype.hasOwnProperty.call(map, id) ? map[id] : undefined;
+}
+
+/**
+ * Per-topic config for every topic of the analysis (curriculum order): the rules, then the config
+ * file's `topics:` overrides, then the caller's (studio) overrides.
+ */
+export function adaptTopics(
+  a: Analysis,
+  cfg: PipelineConfig,
+  overrides?: Record<string, Partial<TopicOverrides>>,
+): TopicConfig[] {
+  return a.topics.map((t) => {
+    const tc = baseTopicConfig(t, cfg);
+    const fromFile = ownEntry(cfg.topics, t.id);
+    if (fromFile) applyOverrides(tc, fromFile, 'config topics', cfg.sft.learning_rate);
+    const fromCaller = ownEntry(overrides, t.id);
+    if (fromCaller) applyOverrides(tc, fromCaller, 'user', cfg.sft.learning_rate);
+    return tc;
+  });
+}

@@ -1,0 +1,188 @@
+// The training pipeline's base config (configs/training_pipeline.yaml): types, defaults and the
+// schema that validates a user's file, naming any bad field by its path.
+import { parse } from 'yaml';
+import { validate, type Schema } from './schema.ts';
+
+/** Per-topic values a user may override (studio, or the config file's `topics:` map). */
+export interface TopicOverrides {
+  trainable: boolean;
+  sftEpochs: number;
+  batchSize: number;
+  lrMultiplier: number;
+  learningRate: number;
+  rewardEpochs: number;
+  rewardLearningRate: number;
+  rewardBatchSize: number;
+  ppoSteps: number;
+  ppoLearningRate: number;
+  passThreshold: number;
+}
+
+/** Field names mirror the YAML file (snake_case); `topics` is converted to TopicOverrides. */
+export interface PipelineConfig {
+  model: string;
+  lora: { r: number; alpha: number; dropout: number; target_modules: string[]; use_rslora: boolean };
+  sft: { epochs: number; learning_rate: number; batch_size: number; warmup_ratio: number; max_grad_norm: number; weight_decay: number };
+  reward: {
+    epochs: number; learning_rate: number; batch_size: number; validation_split: number; patience: number;
+    min_delta: number; scheduler: 'cosine' | 'linear' | 'constant'; warmup_ratio: number; max_grad_norm: number; log_every: number;
+  };
+  ppo: {
+    steps: number; learning_rate: number; batch_size: number; ppo_epochs: number; kl_coef: number; kl_target: number;
+    clip_range: number; gamma: number; lam: number; vf_coef: number; max_new_tokens: number; temperature: number;
+  };
+  dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number };
+  alignment: 'ppo' | 'dpo';
+  evaluation: {
+    pass_threshold: number; max_new_tokens: number;
+    weights: { semantic: number; voice: number; distinctions: number; negative: number };
+  };
+  merge: { after_unit: boolean; merge_failed: boolean; compress_rank: number | null };
+  retries: number;
+  max_seq_length: number;
+  seed: number;
+  topics?: Record<string, Partial<TopicOverrides>>;
+}
+
+/** The defaults; configs/training_pipeline.yaml states the same values (a test keeps them equal). */
+export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
+  model: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+  lora: { r: 8, alpha: 16, dropout: 0.05, target_modules: ['q_proj', 'v_proj', 'o_proj'], use_rslora: false },
+  sft: { epochs: 3, learning_rate: 1e-4, batch_size: 4, warmup_ratio: 0.1, max_grad_norm: 1.0, weight_decay: 0 },
+  reward: {
+    epochs: 3, learning_rate: 1e-5, batch_size: 8, validation_split: 0.2, patience: 3, min_delta: 0.01,
+    scheduler: 'cosine', warmup_ratio: 0.1, max_grad_norm: 1.0, log_every: 5,
+  },
+  ppo: {
+    steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2,
+    gamma: 1.0, lam: 0.95, vf_coef: 0.1, max_new_tokens: 128, temperature: 1.0,
+  },
+  dpo: { beta: 0.1, epochs: 2, learning_rate: 5e-6, batch_size: 4, label_smoothing: 0 },
+  alignment: 'ppo',
+  evaluation: { pass_threshold: 0.85, max_new_tokens: 512, weights: { semantic: 0.5, voice: 0.3, distinctions: 0.1, negative: 0.1 } },
+  merge: { after_unit: true, merge_failed: false, compress_rank: null },
+  retries: 2,
+  max_seq_length: 1024,
+  seed: 42,
+};
+
+const int = (min: number, max?: number): Schema => ({ kind: 'number', integer: true, min, max });
+const positive: Schema = { kind: 'number', min: 0, exclusiveMin: true };
+const unit: Schema = { kind: 'number', min: 0, max: 1 };
+const nonNegative: Schema = { kind: 'number', min: 0 };
+
+/** YAML key (snake_case) → TopicOverrides key, with the schema of each per-topic override. */
+const TOPIC_KEYS: Record<string, [keyof TopicOverrides, Schema]> = {
+  trainable: ['trainable', { kind: 'boolean' }],
+  sft_epochs: ['sftEpochs', int(1)],
+  batch_size: ['batchSize', int(1)],
+  lr_multiplier: ['lrMultiplier', positive],
+  learning_rate: ['learningRate', positive],
+  reward_epochs: ['rewardEpochs', int(1)],
+  reward_learning_rate: ['rewardLearningRate', positive],
+  reward_batch_size: ['rewardBatchSize', int(1)],
+  ppo_steps: ['ppoSteps', int(1)],
+  ppo_learning_rate: ['ppoLearningRate', positive],
+  pass_threshold: ['passThreshold', unit],
+};
+
+const topicOverrideSchema: Schema = {
+  kind: 'object',
+  fields: Object.fromEntries(Object.entries(TOPIC_KEYS).map(([k, [, s]]) => [k, s])),
+  optional: Object.keys(TOPIC_KEYS),
+};
+
+export const PIPELINE_SCHEMA: Schema = {
+  kind: 'object',
+  optional: ['topics'],
+  fields: {
+    model: { kind: 'string', nonEmpty: true },
+    lora: {
+      kind: 'object',
+      fields: {
+        r: int(1), alpha: positive, dropout: { kind: 'number', min: 0, max: 0.99 },
+        target_modules: { kind: 'array', of: { kind: 'string', nonEmpty: true }, minItems: 1 }, use_rslora: { kind: 'boolean' },
+      },
+    },
+    sft: {
+      kind: 'object',
+      fields: { epochs: int(1), learning_rate: positive, batch_size: int(1), warmup_ratio: unit, max_grad_norm: positive, weight_decay: nonNegative },
+    },
+    reward: {
+      kind: 'object',
+      fields: {
+        epochs: int(1), learning_rate: positive, batch_size: int(1),
+        validation_split: { kind: 'number', min: 0, max: 0.9 }, patience: int(1), min_delta: nonNegative,
+        scheduler: { kind: 'enum', values: ['cosine', 'linear', 'constant'] }, warmup_ratio: unit, max_grad_norm: positive, log_every: int(1),
+      },
+    },
+    ppo: {
+      kind: 'object',
+      fields: {
+        steps: int(1), learning_rate: positive, batch_size: int(1), ppo_epochs: int(1), kl_coef: nonNegative, kl_target: positive,
+        clip_range: positive, gamma: unit, lam: unit, vf_coef: nonNegative, max_new_tokens: int(1), temperature: positive,
+      },
+    },
+    dpo: {
+      kind: 'object',
+      fields: { beta: positive, epochs: int(1), learning_rate: positive, batch_size: int(1), label_smoothing: { kind: 'number', min: 0, max: 0.5 } },
+    },
+    alignment: { kind: 'enum', values: ['ppo', 'dpo'] },
+    evaluation: {
+      kind: 'object',
+      fields: {
+        pass_threshold: unit, max_new_tokens: int(1),
+        weights: { kind: 'object', fields: { semantic: unit, voice: unit, distinctions: unit, negative: unit } },
+      },
+    },
+    merge: {
+      kind: 'object',
+      fields: { after_unit: { kind: 'boolean' }, merge_failed: { kind: 'boolean' }, compress_rank: { kind: 'number', integer: true, min: 1, nullable: true } },
+    },
+    retries: int(0),
+    max_seq_length: int(16),
+    seed: int(0),
+    topics: { kind: 'map', of: topicOverrideSchema },
+  },
+};
+
+/** Converts a validated `topics:` entry (snake_case keys) to TopicOverrides. */
+function toOverrides(raw: Record<string, unknown>): Partial<TopicOverrides> {
+  const out: Partial<Record<keyof TopicOverrides, unknown>> = {};
+  for (const [k, v] of Object.entries(raw)) out[TOPIC_KEYS[k][0]] = v;
+  return out as Partial<TopicOverrides>;
+}
+
+/**
+ * Parses and validates a pipeline config YAML; absent fields take the defaults (so a file may give
+ * only what differs). Throws an Error naming the file and the field path, the expected type or
+ * range, and the value received.
+ */
+export function parsePipelineConfig(yamlText: string, file = 'training_pipeline.yaml'): PipelineConfig {
+  let doc: unknown;
+  try {
+    doc = parse(yamlText);
+  } catch (err) {
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) doc = {};
+  const cfg = validate(PIPELINE_SCHEMA, doc, DEFAULT_PIPELINE_CONFIG, file) as PipelineConfig & {
+    topics?: Record<string, Record<string, unknown>>;
+  };
+  const w = cfg.evaluation.weights;
+  const sum = w.semantic + w.voice + w.distinctions + w.negative;
+  if (Math.abs(sum - 1) > 1e-6) {
+    throw new Error(`${file}: evaluation.weights: expected weights summing to 1, got ${sum} (${JSON.stringify(w)})`);
+  }
+  if (cfg.topics) {
+    const topics: Record<string, Partial<TopicOverrides>> = Object.create(null);
+    for (const [id, raw] of Object.entries(cfg.topics)) topics[id] = toOverrides(raw);
+    cfg.topics = topics as never;
+  }
+  return cfg as PipelineConfig;
+}
+
+/** TopicOverrides key → the snake_case key used in the config file's `topics:` map. */
+export const TOPIC_OVERRIDE_YAML_KEYS: Record<keyof TopicOverrides, string> = Object.fromEntries(
+  Object.entries(TOPIC_KEYS).map(([yamlKey, [key]]) => [key, yamlKey]),
+) as Record<keyof TopicOverrides, string>;

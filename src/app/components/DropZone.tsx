@@ -1,0 +1,90 @@
+// Drop zone for curriculum files or a whole folder, with file and folder pickers.
+import { useRef, useState, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store/store.ts';
+import { filesFromDrop, filesFromList, type Collected } from '../drop.ts';
+
+export function DropZone({ compact }: { compact: boolean }) {
+  const { loadFiles, loadSample, notify, busy } = useStudio(
+    useShallow((s) => ({ loadFiles: s.loadFiles, loadSample: s.loadSample, notify: s.notify, busy: s.busy !== null })),
+  );
+  const [over, setOver] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const dirInput = useRef<HTMLInputElement>(null);
+
+  const take = async (c: Collected) => {
+    if (c.files.length === 0) {
+      notify({ kind: 'error', text: `No .json or .jsonl files in what was dropped${c.skipped.length ? ` (skipped ${c.skipped.join(', ')})` : ''}` });
+      return;
+    }
+    await loadFiles(c.files);
+    if (c.skipped.length) notify({ kind: 'info', text: `Skipped ${c.skipped.length} file(s) that are not .json/.jsonl: ${c.skipped.slice(0, 8).join(', ')}` });
+  };
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    void filesFromDrop(e.dataTransfer).then(take, (err: Error) => notify({ kind: 'error', text: `Could not read the drop: ${err.message}` }));
+  };
+
+  return (
+    <section
+      className={`dropzone${over ? ' over' : ''}${compact ? ' compact' : ''}`}
+      data-testid="dropzone"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={onDrop}
+    >
+      <div className="dropzone-text">
+        <strong>Drop curriculum files or a whole folder here</strong>
+        {!compact && (
+          <p className="muted">
+            sft_data.jsonl, preference_data.jsonl, critical_distinctions.jsonl, quiz_data.json, chapter_tests.json,
+            unit_exams.json, final_assessment.json — or TRL's shapes. Files stay in this browser.
+          </p>
+        )}
+      </div>
+      <div className="dropzone-actions">
+        <button onClick={() => fileInput.current?.click()} disabled={busy}>
+          Choose files…
+        </button>
+        <button onClick={() => dirInput.current?.click()} disabled={busy}>
+          Choose folder…
+        </button>
+        {!compact && (
+          <button className="primary" onClick={() => void loadSample()} disabled={busy}>
+            Load sample curriculum
+          </button>
+        )}
+      </div>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        accept=".json,.jsonl"
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          const c = filesFromList(e.target.files);
+          e.target.value = '';
+          void take(c);
+        }}
+      />
+      <input
+        ref={dirInput}
+        type="file"
+        hidden
+        {...{ webkitdirectory: '', directory: '' }}
+        onChange={(e) => {
+          const c = filesFromList(e.target.files);
+          e.target.value = '';
+          void take(c);
+        }}
+      />
+    </section>
+  );
+}

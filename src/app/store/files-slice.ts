@@ -1,0 +1,118 @@
+// Files state and the actions that send files to the analysis worker: load (drop, picker, sample),
+// change a file's kind, remove, restore on start, clear. Persisting runs after each load.
+import type { FileKind } from '../../data/types.ts';
+import type { FileInput, FileSummary, StudioResult } from '../../workers/protocol.ts';
+import { formatBytes } from '../../storage/dataset-store.ts';
+import type { Slice, StudioState } from './types.ts';
+
+export interface FilesSlice {
+  files: FileSummary[];
+  /** True once the stored data (if any) has been restored. */
+  ready: boolean;
+  init: () => Promise<void>;
+  loadFiles: (files: FileInput[]) => Promise<void>;
+  loadSample: () => Promise<void>;
+  setKind: (file: string, kind: FileKind | null) => Promise<void>;
+  removeFile: (file: string) => Promise<void>;
+  clearAll: () => Promise<void>;
+}
+
+/** Runs one worker call with the busy indicator up and errors shown as a notice. */
+async function busy<T>(get: () => StudioState, label: string, run: () => Promise<T>): Promise<T | undefined> {
+  get().setBusy({ label, progress: null });
+  try {
+    return await run();
+  } catch (e) {
+    get().notify({ kind: 'error', text: (e as Error).message });
+    return undefined;
+  } finally {
+    get().setBusy(null);
+  }
+}
+
+export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) => {
+  const install = (r: StudioResult | null) => {
+    get().applyResult(r);
+    set({ files: r ? r.dataset.files : [], densityBefore: null });
+  };
+
+  const persist = async () => {
+    const status = await busy(get, 'Saving in this browser', () => client().persist((p) => get().setProgress(p)));
+    if (!status) return;
+    set({
+      storage: status.ok
+        ? { ok: true, text: `Saved in this browser: ${get().files.length} files (${formatBytes(get().files.reduce((n, f) => n + f.size, 0))})` }
+        : { ok: false, text: status.error ?? 'Could not save the files in this browser' },
+    });
+  };
+
+  return {
+    files: [],
+    ready: false,
+
+    init: async () => {
+      const r = await busy(get, 'Restoring saved data', () => client().init());
+      if (r) {
+        set({ markersYaml: r.markersYaml, defaultMarkersYaml: r.defaultMarkersYaml, lastGoodMarkersYaml: r.markersYaml });
+        install(r.result);
+        if (r.result) {
+          set({ tab: 'dashboard', storage: { ok: true, text: `Restored ${r.result.dataset.files.length} files from this browser` } });
+        }
+      }
+      set({ ready: true });
+    },
+
+    loadFiles: async (files) => {
+      if (files.length === 0) return;
+      get().notify(null);
+      const label = files.length === 1 ? `Reading ${files[0]!.name}` : `Reading ${files.length} files`;
+      const r = await busy(get, label, () => client().load(files, (p) => get().setProgress(p)));
+      if (!r) return;
+      install(r);
+      await persist();
+    },
+
+    loadSample: async () => {
+      const base = import.meta.env.BASE_URL;
+      const inputs = await busy(get, 'Fetching the sample curriculum', async () => {
+        const res = await fetch(`${base}sample-data/index.json`);
+        if (!res.ok) throw new Error(`Could not fetch the sample file list (HTTP ${res.status})`);
+        const names = (await res.json()) as string[];
+        if (names.length === 0) throw new Error('This build has no sample curriculum (sample-data/ was empty when it was built)');
+        return Promise.all(
+          names.map(async (name): Promise<FileInput> => {
+            const r = await fetch(`${base}sample-data/${encodeURIComponent(name)}`);
+            if (!r.ok) throw new Error(`Could not fetch sample file ${name} (HTTP ${r.status})`);
+            return { name, file: await r.blob() };
+          }),
+        );
+      });
+      if (inputs) await get().loadFiles(inputs);
+    },
+
+    setKind: async (file, kind) => {
+      const r = await busy(get, `Re-reading ${file}`, () => client().setKind(file, kind, (p) => get().setProgress(p)));
+      if (r) install(r);
+    },
+
+    removeFile: async (file) => {
+      const r = await busy(get, `Removing ${file}`, () => client().removeFile(file));
+      if (r !== undefined) install(r);
+    },
+
+    clearAll: async () => {
+      const r = await busy(get, 'Clearing', () => client().clear());
+      if (!r) return;
+      install(null);
+      set({
+        markersYaml: r.defaultMarkersYaml,
+        lastGoodMarkersYaml: r.defaultMarkersYaml,
+        markersError: null,
+        storage: null,
+        notice: null,
+        tab: 'files',
+        expandedFiles: {},
+      });
+    },
+  };
+};

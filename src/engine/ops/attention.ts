@@ -1,0 +1,397 @@
+// Causal grouped-query attention on the GPU: tiled online-softmax forward (+ logsumexp), backward, decode.
+// Twin: ref/attention.ts (same names, same argument order after `rt`, same masks).
+//
+//   q, out, dq, dout: (B, T, NH, HS)     k, v, dk, dv: (B, T, NKV, HS)     lse, delta: (B, NH, T)
+//   lens: (B) u32 valid lengths (keys >= lens[b] ignored)          kCache, vCache: (B, cap, NKV, HS)
+// Memory is linear in T: nothing of size T x T exists. Forward: one workgroup per (b, h, tile of BR
+// query rows; BR = tileRows), one invocation per row holding q and its output accumulator; K/V tiles
+// of BC keys pass through workgroup memory and each row keeps a running max m and sum l
+// (FlashAttention's online softmax). Backward (FlashAttention-2 with two kernels, because WGSL has no float atomics):
+//   1. dq pass, per query row like the forward: recomputes P = exp(s - lse), writes dq and
+//      delta = rowsum(dout * out);
+//   2. dk/dv pass, one invocation per key row, looping over the query heads of its group and the
+//      query tiles that can see it, so dk and dv are summed over the group without atomics.
+// HS is a compile-time fact (private arrays are sized by it); tile sizes follow from HS so that
+// workgroup memory stays under 16 KiB, the WebGPU default limit.
+import type { GpuRuntime } from '../runtime.ts';
+import type { GpuTensor, OpDescription } from '../op.ts';
+import type { AttentionOptions as RefOptions } from '../ref/attention.ts';
+
+export interface AttentionOptions extends RefOptions<GpuTensor> {
+  /** Query (forward, dq) and key (dk/dv) rows per workgroup; default 64, or 32 when 64 leaves fewer
+   *  than 256 workgroups (small batches), so that big GPUs get enough workgroups. */
+  tileRows?: 32 | 64;
+}
+
+const DEC = 64; // invocations per decode workgroup (keys per chunk)
+const SHARED_FLOATS = 4000; // 16 000 bytes of workgroup memory
+
+const MAIN = `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+
+const MASK_UNIFORMS = [['B', 'u32'], ['T', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['window', 'u32'],
+  ['useLens', 'u32'], ['scale', 'f32']] as const;
+
+/** Shared prologue: which (b, h, tile) this workgroup is, the valid length and the kv head. */
+function prologue(heads: 'NH' | 'NKV', rows: number): string {
+  return `
+  let nTiles = (u.T + ${rows}u - 1u) / ${rows}u;
+  let w = linearWorkgroup(wid, nwg);
+  if (w >= u.B * u.${heads} * nTiles) { return; }
+  let tile = w % nTiles;
+  let b = (w / nTiles) / u.${heads};
+  let hd = (w / nTiles) % u.${heads};
+  var len = u.T;
+  if (u.useLens != 0u) { len = min(lens[b], u.T); }`;
+}
+
+// Loads keys [j0, kEnd) of kv head kh into ks / vs (BC rows of HS).
+const LOAD_KV = `
+    workgroupBarrier();
+    for (var x = lid; x < BC * HS; x += WG_X) {
+      let j = j0 + x / HS;
+      if (j < kEnd) {
+        let ko = ((b * u.T + j) * u.NKV + kh) * HS + x % HS;
+        ks[x] = k[ko];
+        vs[x] = v[ko];
+      }
+    }
+    workgroupBarrier();`;
+
+// Per query row: key range of the tile (causal, padding, window) and this row's q, scaled.
+const QUERY_ROW = `
+  let h = hd;
+  let kh = h / (u.NH / u.NKV);
+  let i0 = tile * BR;
+  let i = i0 + lid;
+  let rowOk = i < u.T;
+  let kEnd = min(len, min(u.T, i0 + BR));
+  var kStart = 0u;
+  if (u.window > 0u && i0 + 1u > u.window) { kStart = i0 + 1u - u.window; }
+  let qo = ((b * u.T + min(i, u.T - 1u)) * u.NH + h) * HS;
+  var qr: array<f32, HS>;
+  for (var d = 0u; d < HS; d++) { qr[d] = q[qo + d] * u.scale; }`;
+
+const VISIBLE = `rowOk && j <= i && (u.window == 0u || i - j < u.window)`;
+
+function consts(HS: number, BR: number, BC: number): string {
+  return `const HS: u32 = ${HS}u;\nconst BR: u32 = ${BR}u;\nconst BC: u32 = ${BC}u;\nconst NEG: f32 = -1.0e30;
+var<workgroup> ks: array<f32, ${BC * HS}>;\nvar<workgroup> vs: array<f32, ${BC * HS}>;`;
+}
+
+function keyTile(HS: number): number {
+  return Math.max(1, Math.min(64, Math.floor(SHARED_FLOATS / (2 * HS))));
+}
+
+const cache = new Map<string, OpDescription>();
+function memo(key: string, make: () => OpDescription): OpDescription {
+  let op = cache.get(key);
+  if (!op) cache.set(key, (op = make()));
+  return op;
+}
+
+function forwardOp(HS: number, BR: number): OpDescription {
+  const BC = keyTile(HS);
+  return memo(`fwd${HS}/${BR}`, () => ({
+    name: 'attention_forward',
+    workgroupSize: [BR],
+    facts: { HS, BC },
+    bindings: [{ name: 'out', access: 'read_write' }, { name: 'lse', access: 'read_write' }, { name: 'q', access: 'read' },
+      { name: 'k', access: 'read' }, { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    uniforms: MASK_UNIFORMS,
+    wgsl: `${consts(HS, BR, BC)}
+${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
+  var acc: array<f32, HS>;
+  var s: array<f32, BC>;
+  var m = NEG;
+  var l = 0.0;
+  for (var j0 = kStart; j0 < kEnd; j0 += BC) {${LOAD_KV}
+    let jn = min(BC, kEnd - j0);
+    var mt = m;
+    for (var c = 0u; c < jn; c++) {
+      let j = j0 + c;
+      var sc = NEG;
+      if (${VISIBLE}) {
+        sc = 0.0;
+        for (var d = 0u; d < HS; d++) { sc += qr[d] * ks[c * HS + d]; }
+        mt = max(mt, sc);
+      }
+      s[c] = sc;
+    }
+    if (mt > NEG) {
+      let alpha = exp(m - mt); // rescale what was accumulated under the old max
+      l *= alpha;
+      for (var d = 0u; d < HS; d++) { acc[d] *= alpha; }
+      m = mt;
+      for (var c = 0u; c < jn; c++) {
+        if (s[c] > NEG) {
+          let p = exp(s[c] - m);
+          l += p;
+          for (var d = 0u; d < HS; d++) { acc[d] += p * vs[c * HS + d]; }
+        }
+      }
+    }
+  }
+  if (!rowOk) { return; }
+  let inv = select(0.0, 1.0 / l, l > 0.0);
+  for (var d = 0u; d < HS; d++) { out[qo + d] = acc[d] * inv; }
+  lse[(b * u.NH + h) * u.T + i] = select(0.0, m + log(l), l > 0.0);
+}`,
+  }));
+}
+
+function backwardDqOp(HS: number, BR: number): OpDescription {
+  const BC = keyTile(HS);
+  return memo(`dq${HS}/${BR}`, () => ({
+    name: 'attention_backward_dq',
+    workgroupSize: [BR],
+    facts: { HS, BC },
+    bindings: [{ name: 'dq', access: 'read_write' }, { name: 'delta', access: 'read_write' }, { name: 'dout', access: 'read' },
+      { name: 'out', access: 'read' }, { name: 'lse', access: 'read' }, { name: 'q', access: 'read' }, { name: 'k', access: 'read' },
+      { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    uniforms: MASK_UNIFORMS,
+    wgsl: `${consts(HS, BR, BC)}
+${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
+  var dor: array<f32, HS>;
+  var dqa: array<f32, HS>;
+  var D = 0.0;
+  for (var d = 0u; d < HS; d++) { dor[d] = dout[qo + d]; D += dor[d] * out[qo + d]; dqa[d] = 0.0; }
+  let L = lse[(b * u.NH + h) * u.T + min(i, u.T - 1u)];
+  for (var j0 = kStart; j0 < kEnd; j0 += BC) {${LOAD_KV}
+    let jn = min(BC, kEnd - j0);
+    for (var c = 0u; c < jn; c++) {
+      let j = j0 + c;
+      if (${VISIBLE}) {
+        var sc = 0.0;
+        var dp = 0.0;
+        for (var d = 0u; d < HS; d++) { sc += qr[d] * ks[c * HS + d]; dp += dor[d] * vs[c * HS + d]; }
+        let ds = exp(sc - L) * (dp - D);
+        for (var d = 0u; d < HS; d++) { dqa[d] += ds * ks[c * HS + d]; }
+      }
+    }
+  }
+  if (!rowOk) { return; }
+  for (var d = 0u; d < HS; d++) { dq[qo + d] = dqa[d] * u.scale; }
+  delta[(b * u.NH + h) * u.T + i] = D;
+}`,
+  }));
+}
+
+function backwardDkvOp(HS: number, BK: number): OpDescription {
+  const BQ = Math.max(1, Math.min(64, Math.floor(SHARED_FLOATS / (2 * HS + 2))));
+  return memo(`dkv${HS}/${BK}`, () => ({
+    name: 'attention_backward_dkv',
+    workgroupSize: [BK],
+    facts: { HS, BQ },
+    bindings: [{ name: 'dk', access: 'read_write' }, { name: 'dv', access: 'read_write' }, { name: 'dout', access: 'read' },
+      { name: 'lse', access: 'read' }, { name: 'delta', access: 'read' }, { name: 'q', access: 'read' }, { name: 'k', access: 'read' },
+      { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    uniforms: MASK_UNIFORMS,
+    wgsl: `const HS: u32 = ${HS}u;\nconst BK: u32 = ${BK}u;\nconst BQ: u32 = ${BQ}u;
+var<workgroup> qs: array<f32, ${BQ * HS}>;\nvar<workgroup> dos: array<f32, ${BQ * HS}>;
+var<workgroup> ls: array<f32, ${BQ}>;\nvar<workgroup> Ds: array<f32, ${BQ}>;
+${MAIN} {${prologue('NKV', BK)}
+  let kh = hd;
+  let j0 = tile * BK;
+  let j = j0 + lid;
+  let keyOk = j < len;
+  let ko = ((b * u.T + min(j, u.T - 1u)) * u.NKV + kh) * HS;
+  var kr: array<f32, HS>;
+  var vr: array<f32, HS>;
+  var dka: array<f32, HS>;
+  var dva: array<f32, HS>;
+  for (var d = 0u; d < HS; d++) { kr[d] = k[ko + d] * u.scale; vr[d] = v[ko + d]; dka[d] = 0.0; dva[d] = 0.0; }
+  // queries that can see a key of this tile: i >= j0, and i <= last key + window - 1
+  var iEnd = select(j0, u.T, j0 < len);
+  if (u.window > 0u) { iEnd = min(iEnd, min(u.T, j0 + BK) - 1u + u.window); }
+  let group = u.NH / u.NKV;
+  for (var g = 0u; g < group; g++) {
+    let h = kh * group + g;
+    for (var i0 = j0; i0 < iEnd; i0 += BQ) {
+      workgroupBarrier();
+      for (var x = lid; x < BQ * HS; x += WG_X) {
+        let i = i0 + x / HS;
+        if (i < iEnd) {
+          let qo = ((b * u.T + i) * u.NH + h) * HS + x % HS;
+          qs[x] = q[qo];
+          dos[x] = dout[qo];
+        }
+      }
+      for (var r = lid; r < BQ; r += WG_X) {
+        if (i0 + r < iEnd) { ls[r] = lse[(b * u.NH + h) * u.T + i0 + r]; Ds[r] = delta[(b * u.NH + h) * u.T + i0 + r]; }
+      }
+      workgroupBarrier();
+      let rn = min(BQ, iEnd - i0);
+      for (var r = 0u; r < rn; r++) {
+        let i = i0 + r;
+        if (keyOk && j <= i && (u.window == 0u || i - j < u.window)) {
+          var sc = 0.0;
+          var dp = 0.0;
+          for (var d = 0u; d < HS; d++) { sc += qs[r * HS + d] * kr[d]; dp += dos[r * HS + d] * vr[d]; }
+          let p = exp(sc - ls[r]);
+          let ds = p * (dp - Ds[r]);
+          for (var d = 0u; d < HS; d++) { dva[d] += p * dos[r * HS + d]; dka[d] += ds * qs[r * HS + d]; }
+        }
+      }
+    }
+  }
+  if (j >= u.T) { return; }
+  for (var d = 0u; d < HS; d++) { dk[ko + d] = dka[d] * u.scale; dv[ko + d] = dva[d]; }
+}`,
+  }));
+}
+
+function decodeOp(HS: number): OpDescription {
+  const DPT = Math.ceil(HS / DEC);
+  return memo(`dec${HS}`, () => ({
+    name: 'attention_decode',
+    workgroupSize: [DEC],
+    facts: { HS },
+    bindings: [{ name: 'out', access: 'read_write' }, { name: 'q', access: 'read' }, { name: 'kCache', access: 'read' },
+      { name: 'vCache', access: 'read' }],
+    uniforms: [['B', 'u32'], ['Tq', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['start', 'u32'], ['cap', 'u32'],
+      ['window', 'u32'], ['scale', 'f32']],
+    wgsl: `const HS: u32 = ${HS}u;\nconst DPT: u32 = ${DPT}u;\nconst NEG: f32 = -1.0e30;
+var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\nvar<workgroup> red: array<f32, WG_X>;
+${MAIN} {
+  let w = linearWorkgroup(wid, nwg);
+  if (w >= u.B * u.NH * u.Tq) { return; }
+  let t = w % u.Tq;
+  let b = (w / u.Tq) / u.NH;
+  let h = (w / u.Tq) % u.NH;
+  let kh = h / (u.NH / u.NKV);
+  let i = u.start + t;
+  let qo = ((b * u.Tq + t) * u.NH + h) * HS;
+  for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
+  var kStart = 0u;
+  if (u.window > 0u && i + 1u > u.window) { kStart = i + 1u - u.window; }
+  let kEnd = i + 1u;
+  var m = NEG;
+  var l = 0.0;
+  var acc: array<f32, DPT>;
+  workgroupBarrier();
+  for (var j0 = kStart; j0 < kEnd; j0 += WG_X) {
+    // one key per invocation: its score, then the chunk's max and sum over the workgroup
+    let j = j0 + lid;
+    var sc = NEG;
+    if (j < kEnd) {
+      sc = 0.0;
+      let ko = ((b * u.cap + j) * u.NKV + kh) * HS;
+      for (var d = 0u; d < HS; d++) { sc += qs[d] * kCache[ko + d]; }
+    }
+    red[lid] = sc;
+    workgroupBarrier();
+    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+      if (lid < st) { red[lid] = max(red[lid], red[lid + st]); }
+      workgroupBarrier();
+    }
+    let mt = max(m, red[0]);
+    workgroupBarrier();
+    let p = select(0.0, exp(sc - mt), j < kEnd);
+    ps[lid] = p;
+    red[lid] = p;
+    workgroupBarrier();
+    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+      if (lid < st) { red[lid] += red[lid + st]; }
+      workgroupBarrier();
+    }
+    let alpha = exp(m - mt);
+    l = l * alpha + red[0];
+    m = mt;
+    // one head dimension per invocation (DPT of them): acc = acc * alpha + sum_c p_c v_c
+    let cn = min(WG_X, kEnd - j0);
+    for (var e = 0u; e < DPT; e++) {
+      let d = lid + e * WG_X;
+      if (d < HS) {
+        var a = acc[e] * alpha;
+        for (var c = 0u; c < cn; c++) { a += ps[c] * vCache[((b * u.cap + j0 + c) * u.NKV + kh) * HS + d]; }
+        acc[e] = a;
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var e = 0u; e < DPT; e++) {
+    let d = lid + e * WG_X;
+    if (d < HS) { out[qo + d] = acc[e] / l; }
+  }
+}`,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------- entry points
+
+const dummyLens = new WeakMap<GpuRuntime, GpuTensor>();
+
+function tileRows(opts: AttentionOptions, heads: number, T: number): number {
+  if (opts.tileRows !== undefined && opts.tileRows !== 32 && opts.tileRows !== 64) {
+    throw new Error(`attention: tileRows must be 32 or 64, got ${opts.tileRows}`);
+  }
+  return opts.tileRows ?? (heads * Math.ceil(T / 64) >= 256 ? 64 : 32);
+}
+
+function maskArgs(rt: GpuRuntime, name: string, B: number, T: number, NH: number, NKV: number, HS: number,
+  opts: AttentionOptions, tensors: [string, GpuTensor, number][]): { lens: GpuTensor; uniforms: Record<string, number> } {
+  if (!Number.isInteger(T) || T <= 0 || B <= 0) throw new Error(`${name}: B (${B}) and T (${T}) must be positive integers`);
+  if (NKV <= 0 || NH % NKV !== 0) throw new Error(`${name}: NH (${NH}) must be a positive multiple of NKV (${NKV})`);
+  if (!Number.isInteger(HS) || HS <= 0 || HS > 512) throw new Error(`${name}: head size HS must be an integer in [1, 512], got ${HS}`);
+  for (const [n, t, expected] of tensors) {
+    if (t.size !== expected) {
+      throw new Error(`${name}: ${n} (${t.shape.join(', ')}) has ${t.size} elements, expected ${expected} (B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS})`);
+    }
+  }
+  if (opts.lens && opts.lens.size !== B) throw new Error(`${name}: lens has ${opts.lens.size} elements, expected B = ${B}`);
+  let lens = opts.lens ?? dummyLens.get(rt);
+  if (!lens) {
+    lens = rt.upload(new Uint32Array([0]), [1]);
+    dummyLens.set(rt, lens);
+  }
+  const window = opts.window ?? 0;
+  if (!Number.isInteger(window) || window < 0) throw new Error(`${name}: window must be an integer >= 0, got ${window}`);
+  return {
+    lens,
+    uniforms: { B, T, NH, NKV, window, useLens: opts.lens ? 1 : 0, scale: opts.scale ?? 1 / Math.sqrt(HS) },
+  };
+}
+
+/** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */
+export function attentionForward(rt: GpuRuntime, out: GpuTensor, lse: GpuTensor, q: GpuTensor, k: GpuTensor, v: GpuTensor,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
+  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
+  const { lens, uniforms } = maskArgs(rt, 'attentionForward', B, T, NH, NKV, HS, opts,
+    [['out', out, nq], ['lse', lse, B * NH * T], ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+  const BR = tileRows(opts, B * NH, T);
+  rt.run(forwardOp(HS, BR), { out, lse, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
+}
+
+/**
+ * Overwrites dq (B, T, NH, HS), dk and dv (B, T, NKV, HS; summed over each group's query heads) and
+ * the scratch delta (B, NH, T) = rowsum(dout * out), from dout, the forward's out and lse, and q, k, v.
+ */
+export function attentionBackward(rt: GpuRuntime, dq: GpuTensor, dk: GpuTensor, dv: GpuTensor, delta: GpuTensor,
+  dout: GpuTensor, out: GpuTensor, lse: GpuTensor, q: GpuTensor, k: GpuTensor, v: GpuTensor,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
+  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
+  const { lens, uniforms } = maskArgs(rt, 'attentionBackward', B, T, NH, NKV, HS, opts,
+    [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk], ['delta', delta, B * NH * T], ['dout', dout, nq], ['out', out, nq],
+      ['lse', lse, B * NH * T], ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+  const BR = tileRows(opts, B * NH, T), BK = tileRows(opts, B * NKV, T);
+  rt.run(backwardDqOp(HS, BR), { dq, delta, dout, out, lse, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
+  rt.run(backwardDkvOp(HS, BK), { dk, dv, dout, lse, delta, q, k, v, lens }, uniforms, B * NKV * Math.ceil(T / BK));
+}
+
+/**
+ * Decode-time attention against a KV cache (forward only). out, q: (B, Tq, NH, HS); kCache, vCache:
+ * (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1; query t sits at position start + t.
+ */
+export function attentionDecode(rt: GpuRuntime, out: GpuTensor, q: GpuTensor, kCache: GpuTensor, vCache: GpuTensor,
+  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number,
+  opts: Omit<AttentionOptions, 'lens'> = {}): void {
+  const nq = B * Tq * NH * HS, nc = B * cap * NKV * HS;
+  maskArgs(rt, 'attentionDecode', B, Tq, NH, NKV, HS, {}, [['out', out, nq], ['q', q, nq], ['kCache', kCache, nc], ['vCache', vCache, nc]]);
+  if (!Number.isInteger(start) || start < 0 || start + Tq > cap) {
+    throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
+  }
+  const window = opts.window ?? 0;
+  rt.run(decodeOp(HS), { out, q, kCache, vCache },
+    { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS) }, B * NH * Tq);
+}

@@ -1,0 +1,186 @@
+// Softmax cross-entropy over the vocabulary on the GPU, with a loss mask; plus target log-probabilities.
+// Twin: ref/cross-entropy.ts (same names, same argument order after `rt`).
+//
+//   logits, dlogits: (N, V)   targets: (N) u32   mask: (N) f32 weights (0/1)   losses, lse, logprobs: (N)
+//   loss: (2) = [mean loss over masked rows, sum(mask)], reduced on the GPU (no readback needed)
+// Forward: one workgroup per row; each invocation walks the row with stride WG keeping its own running
+// max and sum (online softmax), then the workgroup merges the (max, sum) pairs. Nothing is sized by V,
+// so V = 152k rows work. Backward: one workgroup per (row, chunk of CHUNK logits), writing
+// (softmax - onehot) * mask / max(1, sum(mask)) * gradScale, optionally in place over the logits.
+// Row chunks (to bound the memory of (N, V) logits): run the forward per chunk on views, then
+// crossEntropyMean over all N rows, and pass that global `loss` to each chunk's backward.
+// A target outside [0, V) on an unmasked row is clamped to V - 1 here (the twin throws).
+import type { GpuRuntime } from '../runtime.ts';
+import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
+
+const WG = 256;
+const CHUNK = WG * 16; // logits per backward workgroup
+
+const MAIN = `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
+
+// Row logsumexp: online (max, sum) per invocation, merged by a tree in workgroup memory.
+const ROW_LSE = `
+const NEG: f32 = -1.0e30;
+var<workgroup> rm: array<f32, WG_X>;
+var<workgroup> rs: array<f32, WG_X>;
+fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
+  var m = NEG;
+  var s = 0.0;
+  for (var c = lid; c < V; c += WG_X) {
+    let x = logits[base + c];
+    if (x > m) { s = s * exp(m - x) + 1.0; m = x; } else { s += exp(x - m); }
+  }
+  rm[lid] = m;
+  rs[lid] = s;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) {
+      let m1 = rm[lid];
+      let m2 = rm[lid + st];
+      let mm = max(m1, m2);
+      rs[lid] = rs[lid] * exp(m1 - mm) + rs[lid + st] * exp(m2 - mm);
+      rm[lid] = mm;
+    }
+    workgroupBarrier();
+  }
+  return rm[0] + log(rs[0]);
+}`;
+
+const ROW_MAIN = `${MAIN} {
+  let row = linearWorkgroup(wid, nwg);
+  if (row >= u.N) { return; }
+  let base = row * u.V;
+  let L = rowLse(lid, base, u.V);
+  if (lid != 0u) { return; }`;
+
+const FORWARD: OpDescription = {
+  name: 'cross_entropy_forward',
+  workgroupSize: [WG],
+  bindings: [{ name: 'losses', access: 'read_write' }, { name: 'lse', access: 'read_write' }, { name: 'logits', access: 'read' },
+    { name: 'targets', access: 'read', type: 'u32' }, { name: 'mask', access: 'read' }],
+  uniforms: [['N', 'u32'], ['V', 'u32']],
+  wgsl: `${ROW_LSE}
+${ROW_MAIN}
+  lse[row] = L;
+  let w = mask[row];
+  var l = 0.0;
+  if (w != 0.0) { l = w * (L - logits[base + min(targets[row], u.V - 1u)]); }
+  losses[row] = l;
+}`,
+};
+
+const LOGPROBS: OpDescription = {
+  name: 'cross_entropy_logprobs',
+  workgroupSize: [WG],
+  bindings: [{ name: 'logprobs', access: 'read_write' }, { name: 'logits', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' }],
+  uniforms: [['N', 'u32'], ['V', 'u32']],
+  wgsl: `${ROW_LSE}
+${ROW_MAIN}
+  logprobs[row] = logits[base + min(targets[row], u.V - 1u)] - L;
+}`,
+};
+
+// One workgroup sums the per-row losses and the mask: loss = [sum / max(1, count), count].
+const MEAN: OpDescription = {
+  name: 'cross_entropy_mean',
+  workgroupSize: [WG],
+  bindings: [{ name: 'loss', access: 'read_write' }, { name: 'losses', access: 'read' }, { name: 'mask', access: 'read' }],
+  uniforms: [['N', 'u32']],
+  wgsl: `var<workgroup> tl: array<f32, WG_X>;
+var<workgroup> tc: array<f32, WG_X>;
+${MAIN} {
+  var a = 0.0;
+  var c = 0.0;
+  for (var n = lid; n < u.N; n += WG_X) { a += losses[n]; c += mask[n]; }
+  tl[lid] = a;
+  tc[lid] = c;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) { tl[lid] += tl[lid + st]; tc[lid] += tc[lid + st]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { loss[0] = tl[0] / max(1.0, tc[0]); loss[1] = tc[0]; }
+}`,
+};
+
+function backwardOp(inPlace: boolean): OpDescription {
+  const src = inPlace ? 'dlogits' : 'logits';
+  return {
+    name: 'cross_entropy_backward',
+    workgroupSize: [WG],
+    facts: { inPlace, CHUNK },
+    bindings: [{ name: 'dlogits', access: 'read_write' }, ...(inPlace ? [] : [{ name: 'logits', access: 'read' as const }]),
+      { name: 'lse', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' }, { name: 'mask', access: 'read' },
+      { name: 'loss', access: 'read' }],
+    uniforms: [['N', 'u32'], ['V', 'u32'], ['gradScale', 'f32']],
+    wgsl: `const CHUNK: u32 = ${CHUNK}u;
+${MAIN} {
+  let chunks = (u.V + CHUNK - 1u) / CHUNK;
+  let w = linearWorkgroup(wid, nwg);
+  if (w >= u.N * chunks) { return; }
+  let row = w / chunks;
+  let c0 = (w % chunks) * CHUNK;
+  let c1 = min(u.V, c0 + CHUNK);
+  let base = row * u.V;
+  let wgt = mask[row] * u.gradScale / max(1.0, loss[1]);
+  if (wgt == 0.0) {
+    for (var c = c0 + lid; c < c1; c += WG_X) { dlogits[base + c] = 0.0; }
+    return;
+  }
+  let L = lse[row];
+  let t = targets[row];
+  for (var c = c0 + lid; c < c1; c += WG_X) {
+    let p = exp(${src}[base + c] - L);
+    dlogits[base + c] = (p - select(0.0, 1.0, c == t)) * wgt;
+  }
+}`,
+  };
+}
+const BACKWARD = backwardOp(false);
+const BACKWARD_IN_PLACE = backwardOp(true);
+
+function check(name: string, N: number, V: number, tensors: [string, GpuTensor, number][]): void {
+  if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(V) || V <= 0) throw new Error(`${name}: N (${N}) and V (${V}) must be positive integers`);
+  for (const [n, t, expected] of tensors) {
+    if (t.size !== expected) throw new Error(`${name}: ${n} ${shapeStr(t.shape)} has ${t.size} elements, expected ${expected} (N=${N} V=${V})`);
+  }
+}
+
+/** losses, lse: (N); loss: (2) [mean over masked rows, sum(mask)]; logits: (N, V); targets: (N) u32; mask: (N). */
+export function crossEntropyForward(rt: GpuRuntime, losses: GpuTensor, loss: GpuTensor, lse: GpuTensor, logits: GpuTensor,
+  targets: GpuTensor, mask: GpuTensor, N: number, V: number): void {
+  check('crossEntropyForward', N, V, [['losses', losses, N], ['loss', loss, 2], ['lse', lse, N], ['logits', logits, N * V],
+    ['targets', targets, N], ['mask', mask, N]]);
+  rt.run(FORWARD, { losses, lse, logits, targets, mask }, { N, V }, N);
+  crossEntropyMean(rt, loss, losses, mask, N);
+}
+
+/** loss: (2) = [sum(losses) / max(1, sum(mask)), sum(mask)]; losses, mask: (N). Part of the forward. */
+export function crossEntropyMean(rt: GpuRuntime, loss: GpuTensor, losses: GpuTensor, mask: GpuTensor, N: number): void {
+  check('crossEntropyMean', N, 1, [['loss', loss, 2], ['losses', losses, N], ['mask', mask, N]]);
+  rt.run(MEAN, { loss, losses, mask }, { N }, 1);
+}
+
+/** dlogits: (N, V), may be `logits` itself (in place); lse: (N) and loss: (2) from the forward. */
+export function crossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits: GpuTensor, lse: GpuTensor,
+  targets: GpuTensor, mask: GpuTensor, loss: GpuTensor, N: number, V: number, gradScale = 1): void {
+  check('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
+    ['targets', targets, N], ['mask', mask, N], ['loss', loss, 2]]);
+  const groups = N * Math.ceil(V / CHUNK);
+  if (dlogits.buffer === logits.buffer) {
+    if (dlogits.offset !== logits.offset) {
+      throw new Error(`crossEntropyBackward: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`);
+    }
+    rt.run(BACKWARD_IN_PLACE, { dlogits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+  } else {
+    rt.run(BACKWARD, { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+  }
+}
+
+/** logprobs: (N) = log softmax(logits)[n, targets[n]]; logits: (N, V); targets: (N) u32. Forward only. */
+export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits: GpuTensor, targets: GpuTensor,
+  N: number, V: number): void {
+  check('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
+  rt.run(LOGPROBS, { logprobs, logits, targets }, { N, V }, N);
+}

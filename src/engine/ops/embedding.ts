@@ -1,0 +1,44 @@
+// Token embedding on the GPU: gather rows of wte by id, and the scatter-add backward. Twin: ref/embedding.ts.
+import type { GpuRuntime } from '../runtime.ts';
+import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
+import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+
+// Ids outside [0, V) produce zero rows here (the twin throws); the tokenizer guarantees the range.
+const FORWARD: OpDescription = {
+  name: 'embedding-forward',
+  workgroupSize: [WG_1D],
+  bindings: [{ name: 'out', access: 'read_write' }, { name: 'ids', access: 'read', type: 'u32' }, { name: 'wte', access: 'read' }],
+  uniforms: [['n', 'u32'], ['C', 'u32'], ['V', 'u32']],
+  wgsl: elementwiseMain(`  let row = i / u.C;
+  let id = ids[row];
+  out[i] = select(0.0, wte[id * u.C + (i - row * u.C)], id < u.V);`),
+};
+
+// One thread per channel walks the rows in order: no float atomics, deterministic sums.
+const BACKWARD: OpDescription = {
+  name: 'embedding-backward',
+  workgroupSize: [WG_1D],
+  bindings: [{ name: 'dwte', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'ids', access: 'read', type: 'u32' }],
+  uniforms: [['n', 'u32'], ['N', 'u32'], ['V', 'u32']],
+  wgsl: elementwiseMain(`  let C = u.n;
+  for (var r = 0u; r < u.N; r = r + 1u) {
+    let id = ids[r];
+    if (id < u.V) { dwte[id * C + i] = dwte[id * C + i] + dout[r * C + i]; }
+  }`),
+};
+
+/** out (N, C) = wte[ids]; ids (N) u32, wte (V, C) */
+export function embeddingForward(rt: GpuRuntime, out: GpuTensor, ids: GpuTensor, wte: GpuTensor): void {
+  const [V, C] = [wte.shape[0], wte.shape[1]];
+  const N = ids.size;
+  expectShape('embeddingForward out', out, [N, C]);
+  rt.run(FORWARD, { out, ids, wte }, { n: N * C, C, V }, groups1d(N * C));
+}
+
+/** dwte (V, C) += scatter of dout (N, C) by ids (N) */
+export function embeddingBackward(rt: GpuRuntime, dwte: GpuTensor, dout: GpuTensor, ids: GpuTensor): void {
+  const [V, C] = [dwte.shape[0], dwte.shape[1]];
+  const N = ids.size;
+  expectShape('embeddingBackward dout', dout, [N, C]);
+  rt.run(BACKWARD, { dwte, dout, ids }, { n: C, N, V }, groups1d(C));
+}

@@ -1,0 +1,75 @@
+// Global gradient-norm clipping over the flat gradient buffer, all on the GPU: per-workgroup sums of
+// squares, one workgroup reduces them into `norm`, then grads *= min(1, maxNorm / (norm + 1e-6)).
+// The norm stays on the GPU; read it only when logging. Twin: ref/grad-clip.ts.
+import type { GpuRuntime } from '../runtime.ts';
+import type { GpuTensor, OpDescription } from '../op.ts';
+import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+
+const WG = 256;
+const MAX_PARTIALS = 1024; // workgroups of the first pass; each thread strides over P / (1024 * 256) elements
+
+const REDUCE = `
+var<workgroup> sums: array<f32, WG_X>;
+fn reduceSum(lid: u32, local: f32) -> f32 {
+  sums[lid] = local;
+  workgroupBarrier();
+  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sums[lid] = sums[lid] + sums[lid + s]; }
+    workgroupBarrier();
+  }
+  return sums[0];
+}`;
+
+const PARTIAL: OpDescription = {
+  name: 'grad-norm-partial',
+  workgroupSize: [WG],
+  bindings: [{ name: 'partials', access: 'read_write' }, { name: 'grads', access: 'read' }],
+  uniforms: [['n', 'u32'], ['groups', 'u32']],
+  wgsl: `${REDUCE}
+@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  var ss = 0.0;
+  for (var i = wid.x * WG_X + lid; i < u.n; i = i + u.groups * WG_X) { let g = grads[i]; ss = ss + g * g; }
+  let total = reduceSum(lid, ss);
+  if (lid == 0u) { partials[wid.x] = total; }
+}`,
+};
+
+const FINAL: OpDescription = {
+  name: 'grad-norm-final',
+  workgroupSize: [WG],
+  bindings: [{ name: 'norm', access: 'read_write' }, { name: 'partials', access: 'read' }],
+  uniforms: [['groups', 'u32']],
+  wgsl: `${REDUCE}
+@compute @workgroup_size(WG_X) fn main(@builtin(local_invocation_index) lid: u32) {
+  var ss = 0.0;
+  for (var i = lid; i < u.groups; i = i + WG_X) { ss = ss + partials[i]; }
+  let total = reduceSum(lid, ss);
+  if (lid == 0u) { norm[0] = sqrt(total); }
+}`,
+};
+
+const SCALE: OpDescription = {
+  name: 'grad-clip-scale',
+  workgroupSize: [WG_1D],
+  bindings: [{ name: 'grads', access: 'read_write' }, { name: 'norm', access: 'read' }],
+  uniforms: [['n', 'u32'], ['maxNorm', 'f32']],
+  wgsl: elementwiseMain('  grads[i] = grads[i] * min(1.0, u.maxNorm / (norm[0] + 1e-6));'),
+};
+
+// Scratch for the partial sums, one per runtime, grown on first use only.
+const scratch = new WeakMap<GpuRuntime, GpuTensor>();
+
+/** grads (P) scaled in place; norm (1) receives the norm before clipping; maxNorm <= 0 only measures. */
+export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxNorm: number): void {
+  if (norm.size !== 1) throw new Error(`gradClip: norm must be a 1-element tensor, has ${norm.size}`);
+  const n = grads.size;
+  const groups = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
+  let partials = scratch.get(rt);
+  if (!partials) {
+    partials = rt.empty([MAX_PARTIALS]);
+    scratch.set(rt, partials);
+  }
+  rt.run(PARTIAL, { partials, grads }, { n, groups }, groups);
+  rt.run(FINAL, { norm, partials }, { groups }, 1);
+  if (maxNorm > 0) rt.run(SCALE, { grads, norm }, { n, maxNorm }, groups1d(n));
+}

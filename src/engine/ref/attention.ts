@@ -1,0 +1,174 @@
+// CPU reference twin of causal grouped-query attention: forward (+ logsumexp), backward, decode.
+//
+// Layouts (row-major, as the q/k/v projections produce them):
+//   q, out, dq, dout: (B, T, NH, HS)      k, v, dk, dv: (B, T, NKV, HS)
+//   lse, delta:       (B, NH, T)          lens: (B) valid length per sequence (keys >= lens[b] ignored)
+// Query head h reads kv head floor(h / (NH / NKV)). Query i sees key j when
+//   j <= i  and  j < lens[b]  and  (window <= 0 or i - j < window)       (window: Gemma-style sliding)
+// A row that sees no key gets out = 0, lse = 0 and no gradient. Scores are scaled by `scale`
+// (default 1/sqrt(HS); Gemma uses query_pre_attn_scalar^-0.5). Accumulation is f64 here.
+
+import type { FloatArray } from './array.ts';
+
+export interface AttentionOptions<L = ArrayLike<number>> {
+  scale?: number; // score scale; default 1 / sqrt(HS)
+  lens?: L | null; // (B) valid length per sequence; default: all T
+  window?: number; // sliding window size; 0 or absent: full causal attention
+}
+
+/** Query i (absolute position) sees key j under the causal / padding / window mask. */
+export function attentionVisible(i: number, j: number, len: number, window: number): boolean {
+  return j <= i && j < len && (window <= 0 || i - j < window);
+}
+
+function checkShapes(name: string, B: number, T: number, NH: number, NKV: number, HS: number,
+  arrays: [string, ArrayLike<number>, number][]): void {
+  if (NKV <= 0 || NH % NKV !== 0) {
+    throw new Error(`${name}: NH (${NH}) must be a positive multiple of NKV (${NKV})`);
+  }
+  for (const [n, a, expected] of arrays) {
+    if (a.length !== expected) {
+      throw new Error(`${name}: ${n} has ${a.length} elements, expected ${expected} (B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS})`);
+    }
+  }
+}
+
+function scores(q: FloatArray, k: FloatArray, b: number, h: number, i: number, T: number, NH: number,
+  NKV: number, HS: number, scale: number, len: number, window: number, s: Float64Array): void {
+  const kh = Math.floor(h / (NH / NKV));
+  const qo = ((b * T + i) * NH + h) * HS;
+  for (let j = 0; j < T; j++) {
+    if (!attentionVisible(i, j, len, window)) { s[j] = -Infinity; continue; }
+    const ko = ((b * T + j) * NKV + kh) * HS;
+    let acc = 0;
+    for (let d = 0; d < HS; d++) acc += q[qo + d] * k[ko + d];
+    s[j] = acc * scale;
+  }
+}
+
+/** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */
+export function attentionForward(out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
+  checkShapes('attentionForward', B, T, NH, NKV, HS, [['out', out, B * T * NH * HS], ['lse', lse, B * NH * T],
+    ['q', q, B * T * NH * HS], ['k', k, B * T * NKV * HS], ['v', v, B * T * NKV * HS]]);
+  const scale = opts.scale ?? 1 / Math.sqrt(HS);
+  const window = opts.window ?? 0;
+  const s = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    const len = opts.lens ? opts.lens[b] : T;
+    for (let h = 0; h < NH; h++) {
+      const kh = Math.floor(h / (NH / NKV));
+      for (let i = 0; i < T; i++) {
+        scores(q, k, b, h, i, T, NH, NKV, HS, scale, len, window, s);
+        let m = -Infinity;
+        for (let j = 0; j < T; j++) m = Math.max(m, s[j]);
+        const oo = ((b * T + i) * NH + h) * HS;
+        if (m === -Infinity) {
+          for (let d = 0; d < HS; d++) out[oo + d] = 0;
+          lse[(b * NH + h) * T + i] = 0;
+          continue;
+        }
+        let sum = 0;
+        for (let j = 0; j < T; j++) sum += Math.exp(s[j] - m);
+        const acc = new Float64Array(HS);
+        for (let j = 0; j < T; j++) {
+          if (s[j] === -Infinity) continue;
+          const p = Math.exp(s[j] - m) / sum;
+          const vo = ((b * T + j) * NKV + kh) * HS;
+          for (let d = 0; d < HS; d++) acc[d] += p * v[vo + d];
+        }
+        for (let d = 0; d < HS; d++) out[oo + d] = acc[d];
+        lse[(b * NH + h) * T + i] = m + Math.log(sum);
+      }
+    }
+  }
+}
+
+/**
+ * Overwrites dq (B, T, NH, HS), dk and dv (B, T, NKV, HS; summed over the query heads of a group)
+ * and delta (B, NH, T) = rowsum(dout * out), from dout, out, lse of the forward pass and q, k, v.
+ */
+export function attentionBackward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatArray,
+  dout: FloatArray, out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
+  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
+  checkShapes('attentionBackward', B, T, NH, NKV, HS, [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk],
+    ['delta', delta, B * NH * T], ['dout', dout, nq], ['out', out, nq], ['lse', lse, B * NH * T],
+    ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+  const scale = opts.scale ?? 1 / Math.sqrt(HS);
+  const window = opts.window ?? 0;
+  const dqAcc = new Float64Array(nq), dkAcc = new Float64Array(nk), dvAcc = new Float64Array(nk);
+  const s = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    const len = opts.lens ? opts.lens[b] : T;
+    for (let h = 0; h < NH; h++) {
+      const kh = Math.floor(h / (NH / NKV));
+      for (let i = 0; i < T; i++) {
+        const qo = ((b * T + i) * NH + h) * HS;
+        let D = 0;
+        for (let d = 0; d < HS; d++) D += dout[qo + d] * out[qo + d];
+        delta[(b * NH + h) * T + i] = D;
+        const L = lse[(b * NH + h) * T + i];
+        scores(q, k, b, h, i, T, NH, NKV, HS, scale, len, window, s);
+        for (let j = 0; j < T; j++) {
+          if (s[j] === -Infinity) continue;
+          const p = Math.exp(s[j] - L);
+          const ko = ((b * T + j) * NKV + kh) * HS;
+          let dp = 0;
+          for (let d = 0; d < HS; d++) dp += dout[qo + d] * v[ko + d];
+          const ds = p * (dp - D) * scale;
+          for (let d = 0; d < HS; d++) {
+            dvAcc[ko + d] += p * dout[qo + d];
+            dqAcc[qo + d] += ds * k[ko + d];
+            dkAcc[ko + d] += ds * q[qo + d];
+          }
+        }
+      }
+    }
+  }
+  dq.set(dqAcc); dk.set(dkAcc); dv.set(dvAcc);
+}
+
+/**
+ * Decode-time attention against a KV cache (forward only).
+ * out, q: (B, Tq, NH, HS); kCache, vCache: (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1.
+ * Query t sits at absolute position start + t and sees cached keys j <= start + t (and the window).
+ */
+export function attentionDecode(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: FloatArray,
+  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number,
+  opts: Omit<AttentionOptions, 'lens'> = {}): void {
+  checkShapes('attentionDecode', B, Tq, NH, NKV, HS, [['out', out, B * Tq * NH * HS], ['q', q, B * Tq * NH * HS],
+    ['kCache', kCache, B * cap * NKV * HS], ['vCache', vCache, B * cap * NKV * HS]]);
+  if (start + Tq > cap) throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
+  const scale = opts.scale ?? 1 / Math.sqrt(HS);
+  const window = opts.window ?? 0;
+  const s = new Float64Array(start + Tq);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      const kh = Math.floor(h / (NH / NKV));
+      for (let t = 0; t < Tq; t++) {
+        const i = start + t;
+        const qo = ((b * Tq + t) * NH + h) * HS;
+        let m = -Infinity;
+        for (let j = 0; j <= i; j++) {
+          if (!attentionVisible(i, j, cap, window)) { s[j] = -Infinity; continue; }
+          const ko = ((b * cap + j) * NKV + kh) * HS;
+          let acc = 0;
+          for (let d = 0; d < HS; d++) acc += q[qo + d] * kCache[ko + d];
+          s[j] = acc * scale;
+          m = Math.max(m, s[j]);
+        }
+        let sum = 0;
+        const acc = new Float64Array(HS);
+        for (let j = 0; j <= i; j++) {
+          if (s[j] === -Infinity) continue;
+          const p = Math.exp(s[j] - m);
+          sum += p;
+          const vo = ((b * cap + j) * NKV + kh) * HS;
+          for (let d = 0; d < HS; d++) acc[d] += p * vCache[vo + d];
+        }
+        for (let d = 0; d < HS; d++) out[qo + d] = acc[d] / sum;
+      }
+    }
+  }
+}

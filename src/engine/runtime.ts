@@ -1,0 +1,418 @@
+// The WebGPU runtime: buffer pool, pipeline cache, uniform arena, and one command encoder per training step.
+//
+// How to declare and run an op (see src/engine/ops/swiglu.ts for a complete one):
+//
+//   import type { OpDescription, GpuTensor } from '../op.ts';
+//   const SCALE: OpDescription = {
+//     name: 'scale',                                  // + workgroupSize + facts = pipeline cache key
+//     workgroupSize: [256],                           // WGSL sees WG_X, WG_Y, WG_Z
+//     bindings: [{ name: 'x', access: 'read_write' }], // → var<storage, read_write> x: array<f32>; (binding 0)
+//     uniforms: [['n', 'u32'], ['alpha', 'f32']],     // → struct Uniforms { n: u32, alpha: f32 }; var<uniform> u
+//     wgsl: `
+//   @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+//       @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+//     let i = linearWorkgroup(wid, nwg) * WG_X + lid;   // 1-D dispatches may be split over x/y
+//     if (i >= u.n) { return; }
+//     x[i] = x[i] * u.alpha;
+//   }`,
+//   };
+//   export function scale(rt: GpuRuntime, x: GpuTensor, alpha: number): void {
+//     rt.run(SCALE, { x }, { n: x.size, alpha }, Math.ceil(x.size / 256));   // workgroup count
+//   }
+//
+// A training step:  rt.beginStep(); ...ops...; rt.submit();   (no allocation, no readback inside;
+//                   rt.abandonStep() after an exception; a run() outside a step is submitted at once)
+// Tensors:          rt.upload(Float32Array | Uint32Array, shape), rt.empty(shape), rt.write(t, data),
+//                   rt.read(t) / rt.readU32(t) (tests, logged scalars), rt.release(t) (back to the pool)
+// Flat buffers:     const layout = packLayout({ q_A: [R, C], ... }); const flat = rt.empty([layout.total]);
+//                   const v = rt.views(flat, layout)   (views start at multiples of 64 elements, so they bind)
+// Device loss:      GpuRuntime.create({ onLost }); afterwards every call throws DeviceLostError; create a new one.
+// Stats:            rt.stats (pipelines compiled / cache hits, buffers and bind groups created, peakBytes).
+// Ops whose WGSL depends on compile-time facts build one OpDescription per fact set (memoise it) and put
+// the facts in `facts`; run-time sizes always go in uniforms. Errors from compilation, allocation and
+// dispatch validation surface at the next `await rt.checkErrors()`, `rt.sync()` or `rt.read()`.
+
+import { BufferPool } from './buffer-pool.ts';
+import { StepTimer } from './step-timer.ts';
+import { SLOT, UniformArena } from './uniforms.ts';
+import { createDevice, DeviceLostError, type DeviceFeatures, type DeviceLostInfo, type DeviceOptions } from './device.ts';
+import {
+  assembleWgsl, numel, pipelineKey, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription,
+} from './op.ts';
+
+export type { FlatLayout, GpuTensor, OpDescription } from './op.ts';
+export { packLayout } from './op.ts';
+export { DeviceLostError } from './device.ts';
+
+interface Pipeline {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  wgsl: string;
+}
+
+export interface RuntimeStats {
+  pipelinesCompiled: number;
+  pipelineCacheHits: number;
+  buffersCreated: number;
+  bindGroupsCreated: number;
+  bytesLive: number; // bytes in tensors handed out and not released
+  bytesAllocated: number; // bytes in all GPU buffers the runtime holds (live + pooled + uniforms)
+  peakBytes: number; // high-water mark of bytesAllocated
+  dispatches: number;
+}
+
+export class GpuRuntime {
+  readonly stats: RuntimeStats = {
+    pipelinesCompiled: 0, pipelineCacheHits: 0, buffersCreated: 0, bindGroupsCreated: 0, bytesLive: 0, bytesAllocated: 0, peakBytes: 0, dispatches: 0,
+  };
+  private lostInfo: DeviceLostInfo | undefined;
+  private readonly pipelines = new Map<string, Pipeline>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
+  private readonly pool: BufferPool;
+  private readonly uniforms: UniformArena;
+  private encoder: GPUCommandEncoder | undefined;
+  private pass: GPUComputePassEncoder | undefined;
+  private pendingRelease: GPUBuffer[] = [];
+  private readonly pending = new Set<Promise<void>>();
+  private firstError: Error | undefined;
+  private timer: StepTimer | undefined;
+  private timedThisStep = false;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly features: DeviceFeatures,
+    lost: Promise<DeviceLostInfo>,
+  ) {
+    this.pool = new BufferPool(device, this.stats, (a) => {
+      this.track(a.validation, (e) => `GPU allocation of ${a.bytes} bytes for ${a.what} failed: ${e.message}`);
+      this.track(a.oom, () => `GPU out of memory allocating ${a.bytes} bytes for ${a.what} (${a.held} bytes already held by this runtime)`);
+    });
+    this.uniforms = new UniformArena(device, (buffer) => {
+      this.idOf(buffer);
+      this.pool.counted(buffer.size);
+    });
+    void lost.then((info) => {
+      this.lostInfo = info;
+    });
+  }
+
+  /** A runtime on a fresh device. After device loss, call this again for a new one. */
+  static async create(opts: DeviceOptions = {}): Promise<GpuRuntime> {
+    const d = await createDevice(opts);
+    return new GpuRuntime(d.device, d.features, d.lost);
+  }
+
+  get limits(): GPUSupportedLimits {
+    return this.device.limits;
+  }
+
+  get isLost(): boolean {
+    return this.lostInfo !== undefined;
+  }
+
+  private alive(): void {
+    if (this.lostInfo) throw new DeviceLostError(this.lostInfo.reason, this.lostInfo.message);
+  }
+
+  // ---------------------------------------------------------------- tensors
+
+  /** An uninitialised tensor from the pool (contents are whatever the buffer held). */
+  empty(shape: readonly number[], dtype: Dtype = 'f32'): GpuTensor {
+    this.alive();
+    const size = numel(shape);
+    const buffer = this.pool.acquire(size * 4, `tensor ${shapeStr(shape)} ${dtype}`);
+    this.stats.bytesLive += buffer.size;
+    return { buffer, shape: [...shape], size, dtype, offset: 0, owned: true };
+  }
+
+  /** Like empty(), but waits for the allocation's error scopes: an out-of-memory error is thrown here, naming the size. */
+  async allocate(shape: readonly number[], dtype: Dtype = 'f32'): Promise<GpuTensor> {
+    const t = this.empty(shape, dtype);
+    await this.checkErrors();
+    return t;
+  }
+
+  /** A new tensor holding `data` (Float32Array → f32, Uint32Array → u32). */
+  upload(data: Float32Array | Uint32Array, shape: readonly number[]): GpuTensor {
+    const size = numel(shape);
+    if (data.length !== size) throw new Error(`upload: data has ${data.length} elements, shape ${shapeStr(shape)} needs ${size}`);
+    const t = this.empty(shape, data instanceof Uint32Array ? 'u32' : 'f32');
+    this.write(t, data);
+    return t;
+  }
+
+  /** Overwrites a tensor's contents. Inside a step the write lands before the step's first dispatch. */
+  write(t: GpuTensor, data: Float32Array | Uint32Array): void {
+    this.alive();
+    if (data.length !== t.size) throw new Error(`write: data has ${data.length} elements, tensor ${shapeStr(t.shape)} has ${t.size}`);
+    if (t.size > 0) this.device.queue.writeBuffer(t.buffer, t.offset * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** A view of `size(shape)` elements of `base` starting at element `offset` (bindable when offset % 64 == 0). */
+  view(base: GpuTensor, offset: number, shape: readonly number[]): GpuTensor {
+    const size = numel(shape);
+    if (!Number.isInteger(offset) || offset < 0 || offset + size > base.size) {
+      throw new Error(`view: elements [${offset}, ${offset + size}) fall outside the base tensor ${shapeStr(base.shape)} of ${base.size}`);
+    }
+    return { buffer: base.buffer, shape: [...shape], size, dtype: base.dtype, offset: base.offset + offset };
+  }
+
+  /** Named views of a flat tensor laid out by packLayout (e.g. all LoRA parameters in one buffer). */
+  views(base: GpuTensor, layout: FlatLayout): Record<string, GpuTensor> {
+    if (base.size < layout.total) throw new Error(`views: the flat tensor has ${base.size} elements, the layout needs ${layout.total}`);
+    const out: Record<string, GpuTensor> = {};
+    for (const [name, offset] of Object.entries(layout.offsets)) out[name] = this.view(base, offset, layout.shapes[name]);
+    return out;
+  }
+
+  /** Returns an owned tensor's buffer to the pool (views are ignored). Safe inside a step. */
+  release(t: GpuTensor): void {
+    if (!t.owned) return;
+    this.pool.markReleased(t.buffer, `tensor ${shapeStr(t.shape)}`);
+    this.stats.bytesLive -= t.buffer.size;
+    if (this.encoder) this.pendingRelease.push(t.buffer);
+    else this.pool.put(t.buffer);
+  }
+
+  /** Reads a tensor back (tests and logged scalars only; never inside a step). */
+  async read(t: GpuTensor): Promise<Float32Array> {
+    return new Float32Array(await this.readBytes(t));
+  }
+
+  async readU32(t: GpuTensor): Promise<Uint32Array> {
+    return new Uint32Array(await this.readBytes(t));
+  }
+
+  private async readBytes(t: GpuTensor): Promise<ArrayBuffer> {
+    this.alive();
+    if (this.encoder) throw new Error('read: a step is open (beginStep without submit); submit it before reading back');
+    return this.pool.readBack(t.buffer, t.offset * 4, t.size * 4, () => this.checkErrors());
+  }
+
+  /** Destroys pooled (unused) buffers, e.g. between phases with different shapes. */
+  trim(): void {
+    this.pool.trim();
+    this.bindGroups.clear();
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private track(scope: Promise<GPUError | null>, describe: (e: GPUError) => string): void {
+    const p: Promise<void> = scope.then(
+      (e) => {
+        if (e && !this.firstError) this.firstError = new Error(describe(e));
+      },
+      () => undefined, // popErrorScope rejects only after device loss; alive() reports that
+    );
+    this.pending.add(p);
+    void p.then(() => this.pending.delete(p));
+  }
+
+  /** Throws the first error recorded by compilation, allocation or a submitted step since the last check. */
+  async checkErrors(): Promise<void> {
+    await Promise.all([...this.pending]);
+    this.alive();
+    const e = this.firstError;
+    this.firstError = undefined;
+    if (e) throw e;
+  }
+
+  /** Waits until all submitted work finished, then reports recorded errors. */
+  async sync(): Promise<void> {
+    this.alive();
+    if (this.encoder) throw new Error('sync: a step is open (beginStep without submit); submit it first');
+    await this.device.queue.onSubmittedWorkDone();
+    await this.checkErrors();
+  }
+
+  // ---------------------------------------------------------------- pipelines
+
+  private pipelineFor(op: OpDescription): Pipeline {
+    const key = pipelineKey(op);
+    const hit = this.pipelines.get(key);
+    if (hit) {
+      if (hit.wgsl !== op.wgsl) throw new Error(`op ${op.name}: two different WGSL sources share the cache key ${key}; put the difference in facts`);
+      this.stats.pipelineCacheHits++;
+      return hit;
+    }
+    const code = assembleWgsl(op);
+    this.device.pushErrorScope('validation');
+    const made = { ...buildPipeline(this.device, op, code, key), wgsl: op.wgsl };
+    this.track(this.device.popErrorScope(), (e) => `op ${op.name} (${key}) failed to compile: ${e.message}\n--- WGSL ---\n${numbered(code)}`);
+    this.pipelines.set(key, made);
+    this.stats.pipelinesCompiled++;
+    return made;
+  }
+
+  /** Compiles an op now and throws its compile errors (optional: run() compiles lazily). */
+  async prepare(op: OpDescription): Promise<void> {
+    this.alive();
+    this.pipelineFor(op);
+    await this.checkErrors();
+  }
+
+  get pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  /** Opens a step: every run()/copy() until submit() goes into one command encoder. */
+  beginStep(opts: { timed?: boolean } = {}): void {
+    this.alive();
+    if (this.encoder) throw new Error('beginStep: the previous step was not submitted');
+    this.device.pushErrorScope('validation');
+    this.encoder = this.device.createCommandEncoder();
+    this.uniforms.reset();
+    this.timedThisStep = !!opts.timed && this.features.timestamps;
+    if (this.timedThisStep) (this.timer ??= new StepTimer(this.device)).begin();
+  }
+
+  /** Writes the step's uniforms, submits its command buffer and returns pooled releases. */
+  submit(): void {
+    this.alive();
+    const enc = this.encoder;
+    if (!enc) throw new Error('submit: no step is open (call beginStep first)');
+    this.endPass();
+    if (this.timedThisStep) this.timer?.end(enc);
+    this.uniforms.flush();
+    this.device.queue.submit([enc.finish()]);
+    this.encoder = undefined;
+    this.track(this.device.popErrorScope(), (e) => `a submitted step failed validation: ${e.message}`);
+    for (const b of this.pendingRelease) this.pool.put(b);
+    this.pendingRelease = [];
+  }
+
+  /** Drops an open step without submitting it (after an exception while recording); its releases still return to the pool. */
+  abandonStep(): void {
+    if (!this.encoder) return;
+    this.endPass();
+    this.encoder = undefined;
+    this.track(this.device.popErrorScope(), (e) => `an abandoned step had a validation error: ${e.message}`);
+    for (const b of this.pendingRelease) this.pool.put(b);
+    this.pendingRelease = [];
+  }
+
+  /** GPU time of the last timed step in nanoseconds (null without timestamp-query). */
+  async lastStepNs(): Promise<number | null> {
+    if (!this.timer) return null;
+    await this.checkErrors();
+    return this.timer.read();
+  }
+
+  private openPass(): GPUComputePassEncoder {
+    this.pass ??= this.encoder!.beginComputePass(this.timedThisStep ? this.timer?.passDescriptor() : undefined);
+    return this.pass;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = undefined;
+  }
+
+  private beginImplicit(): boolean {
+    if (this.encoder) return false;
+    this.beginStep();
+    return true;
+  }
+
+  /** Copies src into dst (same element count) inside the current step. */
+  copy(dst: GpuTensor, src: GpuTensor): void {
+    this.alive();
+    if (dst.size !== src.size) throw new Error(`copy: dst ${shapeStr(dst.shape)} has ${dst.size} elements, src ${shapeStr(src.shape)} has ${src.size}`);
+    const implicit = this.beginImplicit();
+    this.endPass();
+    if (src.size > 0) this.encoder!.copyBufferToBuffer(src.buffer, src.offset * 4, dst.buffer, dst.offset * 4, src.size * 4);
+    if (implicit) this.submit();
+  }
+
+  /**
+   * Runs an op: compiles (cached), binds tensors by binding name and uniforms by name, and dispatches
+   * `workgroups` (a count, split over x/y past the per-axis limit, or an explicit [x, y, z]).
+   */
+  run(op: OpDescription, bindings: Record<string, GpuTensor>, uniforms: Record<string, number>, workgroups: number | readonly [number, number?, number?]): void {
+    this.alive();
+    const implicit = this.beginImplicit();
+    try {
+      const pipe = this.pipelineFor(op);
+      const [x, y, z] = splitWorkgroups(op.name, workgroups, this.limits.maxComputeWorkgroupsPerDimension);
+      if (x * y * z === 0) return;
+      const keyParts: (string | number)[] = [pipelineKey(op)];
+      const seen = new Map<GPUBuffer, string>();
+      const entries: GPUBindGroupEntry[] = op.bindings.map((b, i) => {
+        const t = bindings[b.name];
+        if (!t) throw new Error(`op ${op.name}: binding '${b.name}' missing (got ${Object.keys(bindings).join(', ') || 'none'})`);
+        const want = b.type ?? 'f32';
+        if (t.dtype !== want) throw new Error(`op ${op.name}: binding '${b.name}' must be ${want}, got a ${t.dtype} tensor ${shapeStr(t.shape)}`);
+        if ((t.offset * 4) % this.limits.minStorageBufferOffsetAlignment !== 0) {
+          throw new Error(`op ${op.name}: binding '${b.name}' is a view at element ${t.offset}; bound views need offsets that are multiples of ${this.limits.minStorageBufferOffsetAlignment / 4}`);
+        }
+        const other = seen.get(t.buffer);
+        if (other !== undefined && (b.access === 'read_write' || op.bindings.find((d) => d.name === other)?.access === 'read_write')) {
+          throw new Error(`op ${op.name}: bindings '${other}' and '${b.name}' share one GPU buffer and one of them is written; WebGPU forbids that, pass separate tensors`);
+        }
+        seen.set(t.buffer, b.name);
+        const size = Math.max(4, t.size * 4);
+        keyParts.push(this.idOf(t.buffer), t.offset, size);
+        return { binding: i, resource: { buffer: t.buffer, offset: t.offset * 4, size } };
+      });
+      if (op.uniforms?.length) {
+        const { buffer, offset } = this.uniforms.write(op, uniforms);
+        keyParts.push('u', this.idOf(buffer), offset);
+        entries.push({ binding: op.bindings.length, resource: { buffer, offset, size: SLOT } });
+      }
+      const key = keyParts.join(':');
+      let group = this.bindGroups.get(key);
+      if (!group) {
+        if (this.bindGroups.size > 8192) this.bindGroups.clear();
+        group = this.device.createBindGroup({ layout: pipe.layout, entries });
+        this.stats.bindGroupsCreated++;
+        this.bindGroups.set(key, group);
+      }
+      const pass = this.openPass();
+      pass.setPipeline(pipe.pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(x, y, z);
+      this.stats.dispatches++;
+    } finally {
+      if (implicit) this.submit();
+    }
+  }
+
+  private idOf(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) {
+      id = this.nextBufferId++;
+      this.bufferIds.set(buffer, id);
+    }
+    return id;
+  }
+
+  /** Destroys the device (its lost promise then resolves with reason 'destroyed'). */
+  destroy(): void {
+    this.device.destroy();
+  }
+}
+
+/** Explicit bind group layout (storage bindings in order, then the uniform slot) and the compute pipeline. */
+function buildPipeline(device: GPUDevice, op: OpDescription, code: string, key: string): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
+  const entries: GPUBindGroupLayoutEntry[] = op.bindings.map((b, i) => ({
+    binding: i,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
+  }));
+  if (op.uniforms?.length) entries.push({ binding: op.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  const layout = device.createBindGroupLayout({ entries, label: key });
+  const pipeline = device.createComputePipeline({
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    compute: { module: device.createShaderModule({ code, label: key }), entryPoint: 'main' },
+    label: key,
+  });
+  return { pipeline, layout };
+}
+
+function numbered(code: string): string {
+  return code.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`).join('\n');
+}

@@ -1,0 +1,314 @@
+// Safetensors reader and writer, validating every file like the reference Rust implementation.
+// Layout: 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the tensor data.
+
+/** Bytes per element of every dtype this reader accepts. */
+export const DTYPE_SIZES: Readonly<Record<string, number>> = {
+  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
+  I16: 2, U16: 2, F16: 2, BF16: 2,
+  I32: 4, U32: 4, F32: 4,
+  I64: 8, U64: 8, F64: 8,
+};
+
+/** Largest header the reference implementation accepts (100 MB). */
+export const MAX_HEADER_SIZE = 100_000_000;
+
+export interface TensorEntry {
+  dtype: string;
+  shape: number[];
+  /** The tensor's raw little-endian bytes (a view into the file when it is aligned, else a copy). */
+  data: Uint8Array;
+}
+
+export type WritableDtype = 'F32' | 'F16' | 'BF16';
+
+export interface WritableTensor {
+  dtype: WritableDtype;
+  shape: number[];
+  /** Float32Array: converted to `dtype`; Uint8Array: raw bytes already in `dtype`. */
+  data: Float32Array | Uint8Array;
+}
+
+function fail(file: string, what: string): never {
+  throw new Error(`${file}: ${what}`);
+}
+
+/** Throws unless every key of every JSON object in `text` is unique (JSON.parse keeps the last silently). */
+function checkDuplicateKeys(text: string, file: string): void {
+  // One frame per open object/array: the keys seen so far (objects only) and the key that opened it.
+  const stack: Array<{ keys: Set<string> | null; name: string; lastKey: string }> = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      let k = j + 1;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\n' || text[k] === '\r' || text[k] === '\t')) k++;
+      if (top?.keys && text[k] === ':') {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.keys.has(key)) fail(file, `duplicate key '${key}' in the header${top.name ? ` (inside '${top.name}')` : ''}`);
+        top.keys.add(key);
+        top.lastKey = key;
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      const parent = stack[stack.length - 1];
+      const name = parent ? (parent.keys ? parent.lastKey : parent.name) : '';
+      stack.push({ keys: c === '{' ? new Set() : null, name, lastKey: '' });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    }
+    i++;
+  }
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * Parses and validates a safetensors file. Throws an Error naming `name`, the tensor and the rule
+ * broken for anything the reference implementation rejects.
+ */
+export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'): Map<string, TensorEntry> {
+  if (bytes.length < 8) fail(name, `file is ${bytes.length} bytes, too small for the 8-byte header length`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n64 = view.getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER_SIZE)) fail(name, `header length ${n64} exceeds the ${MAX_HEADER_SIZE}-byte limit`);
+  const n = Number(n64);
+  if (n < 2) fail(name, `header length ${n} is too small (at least 2 bytes, '{}')`);
+  if (n > bytes.length - 8) {
+    fail(name, `header length ${n} runs past the end of the file (${bytes.length - 8} bytes after the length)`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    fail(name, 'header is not valid UTF-8');
+  }
+  if (!text.startsWith('{')) fail(name, `header must start with '{', got ${JSON.stringify(text.slice(0, 1))}`);
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (err) {
+    fail(name, `header is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(name, 'header must be a JSON object');
+  checkDuplicateKeys(text, name);
+
+  const dataStart = 8 + n;
+  const dataLength = bytes.length - dataStart;
+  const entries: Array<{ key: string; dtype: string; shape: number[]; begin: number; end: number }> = [];
+  for (const [key, raw] of Object.entries(header as Record<string, unknown>)) {
+    if (key === '__metadata__') {
+      if (raw === null) continue; // an absent map, as the reference reader's Option accepts
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(name, '__metadata__ must be an object of strings');
+      for (const [mk, mv] of Object.entries(raw)) {
+        if (typeof mv !== 'string') fail(name, `__metadata__.${mk} must be a string, got ${JSON.stringify(mv)}`);
+      }
+      continue;
+    }
+    const where = `tensor '${key}'`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(name, `${where}: entry must be an object`);
+    const info = raw as Record<string, unknown>;
+    const { dtype, shape, data_offsets: offsets } = info;
+    if (typeof dtype !== 'string') fail(name, `${where}: missing or non-string dtype`);
+    if (!(dtype in DTYPE_SIZES)) fail(name, `${where}: unknown dtype '${dtype}' (expected one of ${Object.keys(DTYPE_SIZES).join(', ')})`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) {
+      fail(name, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+      fail(name, `${where}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets)}`);
+    }
+    const [begin, end] = offsets as number[];
+    if (end < begin) fail(name, `${where}: data_offsets [${begin}, ${end}] end before begin`);
+    let elements = 1;
+    for (const d of shape as number[]) {
+      elements *= d;
+      if (!Number.isSafeInteger(elements)) fail(name, `${where}: shape ${JSON.stringify(shape)} overflows`);
+    }
+    const expected = elements * DTYPE_SIZES[dtype];
+    if (expected !== end - begin) {
+      fail(name, `${where}: shape ${JSON.stringify(shape)} of ${dtype} needs ${expected} bytes, data_offsets span ${end - begin}`);
+    }
+    entries.push({ key, dtype, shape: shape as number[], begin, end });
+  }
+
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const e of entries) {
+    if (e.begin !== cursor) {
+      const kind = e.begin > cursor ? `a gap (bytes ${cursor}..${e.begin} unused)` : `an overlap (expected begin ${cursor})`;
+      fail(name, `tensor '${e.key}': data_offsets [${e.begin}, ${e.end}] leave ${kind}`);
+    }
+    cursor = e.end;
+  }
+  if (cursor !== dataLength) {
+    fail(name, `tensors cover ${cursor} data bytes but the file holds ${dataLength} after the header` +
+      (cursor < dataLength ? ' (trailing bytes)' : ' (truncated)'));
+  }
+
+  const out = new Map<string, TensorEntry>();
+  for (const e of entries) {
+    const start = dataStart + e.begin;
+    const size = DTYPE_SIZES[e.dtype];
+    const aligned = (bytes.byteOffset + start) % size === 0;
+    const data = aligned ? bytes.subarray(start, dataStart + e.end) : bytes.slice(start, dataStart + e.end);
+    out.set(e.key, { dtype: e.dtype, shape: e.shape, data });
+  }
+  return out;
+}
+
+/** Reads the metadata map of a (valid) safetensors file; empty when it has none. */
+export function readSafetensorsMetadata(bytes: Uint8Array): Record<string, string> {
+  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
+  return (header.__metadata__ as Record<string, string>) ?? {};
+}
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** IEEE half (bits) → float. */
+export function f16ToF32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+const f32Scratch = new Float32Array(1);
+const u32Scratch = new Uint32Array(f32Scratch.buffer);
+
+/** float → IEEE half bits, round to nearest even (overflow → ±Inf, NaN kept). */
+export function f32ToF16(x: number): number {
+  f32Scratch[0] = x;
+  const bits = u32Scratch[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exp = (bits >>> 23) & 0xff;
+  let mant = bits & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let m = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    if (rest > half || (rest === half && (m & 1))) m++;
+    return sign | m;
+  }
+  let m = mant >>> 13;
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
+    m++;
+    if (m === 0x400) { m = 0; e++; if (e >= 31) return sign | 0x7c00; }
+  }
+  return sign | (e << 10) | m;
+}
+
+/** float → bfloat16 bits, round to nearest even. */
+export function f32ToBf16(x: number): number {
+  f32Scratch[0] = x;
+  const bits = u32Scratch[0];
+  if ((bits & 0x7f800000) === 0x7f800000 && bits & 0x7fffff) return (bits >>> 16) | 0x40;
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** The tensor's values as f32 (F32, F16, BF16, F64). F32 on little-endian hosts is a copy, never a view. */
+export function readTensorF32(entry: TensorEntry, tensorName = 'tensor'): Float32Array {
+  const { data, dtype } = entry;
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  switch (dtype) {
+    case 'F32': {
+      if (littleEndian && data.byteOffset % 4 === 0) {
+        return new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4).slice();
+      }
+      const out = new Float32Array(data.byteLength / 4);
+      for (let i = 0; i < out.length; i++) out[i] = dv.getFloat32(i * 4, true);
+      return out;
+    }
+    case 'F16': {
+      const out = new Float32Array(data.byteLength / 2);
+      for (let i = 0; i < out.length; i++) out[i] = f16ToF32(dv.getUint16(i * 2, true));
+      return out;
+    }
+    case 'BF16': {
+      const out = new Float32Array(data.byteLength / 2);
+      const u = new Uint32Array(out.buffer);
+      for (let i = 0; i < out.length; i++) u[i] = dv.getUint16(i * 2, true) << 16;
+      return out;
+    }
+    case 'F64': {
+      const out = new Float32Array(data.byteLength / 8);
+      for (let i = 0; i < out.length; i++) out[i] = dv.getFloat64(i * 8, true);
+      return out;
+    }
+    default:
+      throw new Error(`${tensorName}: dtype ${dtype} cannot be read as floats (expected F32, F16, BF16 or F64)`);
+  }
+}
+
+function encodeTensor(name: string, t: WritableTensor): Uint8Array {
+  const count = t.shape.reduce((a, b) => a * b, 1);
+  const size = DTYPE_SIZES[t.dtype];
+  if (!size) throw new Error(`writeSafetensors: tensor '${name}': unsupported dtype '${t.dtype}'`);
+  if (!t.shape.every(isCount)) throw new Error(`writeSafetensors: tensor '${name}': bad shape ${JSON.stringify(t.shape)}`);
+  if (t.data instanceof Uint8Array) {
+    if (t.data.length !== count * size) {
+      throw new Error(`writeSafetensors: tensor '${name}': ${t.data.length} bytes, shape ${JSON.stringify(t.shape)} ${t.dtype} needs ${count * size}`);
+    }
+    return t.data;
+  }
+  if (t.data.length !== count) {
+    throw new Error(`writeSafetensors: tensor '${name}': ${t.data.length} values, shape ${JSON.stringify(t.shape)} needs ${count}`);
+  }
+  const out = new Uint8Array(count * size);
+  const dv = new DataView(out.buffer);
+  for (let i = 0; i < count; i++) {
+    const v = t.data[i];
+    if (t.dtype === 'F32') dv.setFloat32(i * 4, v, true);
+    else dv.setUint16(i * 2, t.dtype === 'F16' ? f32ToF16(v) : f32ToBf16(v), true);
+  }
+  return out;
+}
+
+/** Serialises tensors (sorted by name) with optional metadata; the same input gives the same bytes. */
+export function writeSafetensors(tensors: Record<string, WritableTensor>, metadata?: Record<string, string>): Uint8Array {
+  const names = Object.keys(tensors).sort();
+  const header: Record<string, unknown> = {};
+  if (metadata && Object.keys(metadata).length) {
+    const meta: Record<string, string> = {};
+    for (const k of Object.keys(metadata).sort()) meta[k] = metadata[k];
+    header.__metadata__ = meta;
+  }
+  const blobs: Uint8Array[] = [];
+  let offset = 0;
+  for (const name of names) {
+    if (name === '__metadata__') throw new Error("writeSafetensors: '__metadata__' is not a valid tensor name");
+    const blob = encodeTensor(name, tensors[name]);
+    header[name] = { dtype: tensors[name].dtype, shape: tensors[name].shape, data_offsets: [offset, offset + blob.length] };
+    blobs.push(blob);
+    offset += blob.length;
+  }
+  let json = new TextEncoder().encode(JSON.stringify(header));
+  const padded = Math.ceil(json.length / 8) * 8;
+  const headerBytes = new Uint8Array(padded).fill(0x20);
+  headerBytes.set(json);
+  json = headerBytes;
+  const out = new Uint8Array(8 + padded + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(padded), true);
+  out.set(json, 8);
+  let pos = 8 + padded;
+  for (const blob of blobs) {
+    out.set(blob, pos);
+    pos += blob.length;
+  }
+  return out;
+}

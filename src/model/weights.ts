@@ -1,0 +1,229 @@
+// Loads a Hugging Face model folder (config, single or sharded safetensors, tokenizer files) into f32 weights.
+import { parseModelConfig, type ModelConfig } from './hf-config.ts';
+import { parseSafetensors, readTensorF32 } from './safetensors.ts';
+
+/** Reads the files of one model folder by name: a Node directory, a browser File map, OPFS, memory. */
+export interface ModelFiles {
+  /** Where the files come from, for error messages (a path, "dropped files", ...). */
+  readonly label: string;
+  /** The file names present (flat, no directories). */
+  list(): Promise<string[]>;
+  /** The file's bytes; rejects when it is absent. */
+  read(name: string): Promise<Uint8Array>;
+}
+
+export interface LoadedModel {
+  config: ModelConfig;
+  /** f32 weights by HF name (model.layers.0.self_attn.q_proj.weight, ...), row-major (out, in). */
+  weights: Map<string, Float32Array>;
+  shapes: Map<string, number[]>;
+  /** dtype of each tensor in the files (F32, F16, BF16). */
+  sourceDtypes: Map<string, string>;
+  /** Tensors present in the files that this model does not use (e.g. rotary inv_freq buffers). */
+  ignoredTensors: string[];
+  /** Parsed tokenizer.json / tokenizer_config.json / generation_config.json when present. */
+  tokenizerJson: Record<string, unknown> | null;
+  tokenizerConfig: Record<string, unknown> | null;
+  generationConfig: Record<string, unknown> | null;
+  /** chat_template.jinja, when the folder keeps the template in its own file. */
+  chatTemplate: string | null;
+}
+
+const SHARD_RE = /^model-(\d{5})-of-(\d{5})\.safetensors$/;
+const INDEX_NAME = 'model.safetensors.index.json';
+
+/** Every tensor the decoder needs, with its expected shape, for this config. */
+export function expectedTensorShapes(cfg: ModelConfig): Map<string, number[]> {
+  const C = cfg.hiddenSize;
+  const q = cfg.numHeads * cfg.headDim;
+  const kv = cfg.numKvHeads * cfg.headDim;
+  const I = cfg.intermediateSize;
+  const m = new Map<string, number[]>();
+  m.set('model.embed_tokens.weight', [cfg.vocabSize, C]);
+  for (let i = 0; i < cfg.numLayers; i++) {
+    const p = `model.layers.${i}`;
+    m.set(`${p}.input_layernorm.weight`, [C]);
+    m.set(`${p}.self_attn.q_proj.weight`, [q, C]);
+    m.set(`${p}.self_attn.k_proj.weight`, [kv, C]);
+    m.set(`${p}.self_attn.v_proj.weight`, [kv, C]);
+    m.set(`${p}.self_attn.o_proj.weight`, [C, q]);
+    if (cfg.attentionBias) {
+      m.set(`${p}.self_attn.q_proj.bias`, [q]);
+      m.set(`${p}.self_attn.k_proj.bias`, [kv]);
+      m.set(`${p}.self_attn.v_proj.bias`, [kv]);
+    }
+    if (cfg.oProjBias) m.set(`${p}.self_attn.o_proj.bias`, [C]);
+    if (cfg.qkNorm) {
+      m.set(`${p}.self_attn.q_norm.weight`, [cfg.headDim]);
+      m.set(`${p}.self_attn.k_norm.weight`, [cfg.headDim]);
+    }
+    m.set(`${p}.post_attention_layernorm.weight`, [C]);
+    if (cfg.sandwichNorm) {
+      m.set(`${p}.pre_feedforward_layernorm.weight`, [C]);
+      m.set(`${p}.post_feedforward_layernorm.weight`, [C]);
+    }
+    m.set(`${p}.mlp.gate_proj.weight`, [I, C]);
+    m.set(`${p}.mlp.up_proj.weight`, [I, C]);
+    m.set(`${p}.mlp.down_proj.weight`, [C, I]);
+    if (cfg.mlpBias) {
+      m.set(`${p}.mlp.gate_proj.bias`, [I]);
+      m.set(`${p}.mlp.up_proj.bias`, [I]);
+      m.set(`${p}.mlp.down_proj.bias`, [C]);
+    }
+  }
+  m.set('model.norm.weight', [C]);
+  if (!cfg.tieWordEmbeddings) m.set('lm_head.weight', [cfg.vocabSize, C]);
+  return m;
+}
+
+async function readJson(files: ModelFiles, name: string): Promise<Record<string, unknown>> {
+  const text = new TextDecoder().decode(await files.read(name));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${files.label}/${name}: not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${files.label}/${name}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** Which safetensors files to read, and (when sharded) which tensor the index puts in which file. */
+async function planShards(files: ModelFiles, names: Set<string>): Promise<{ shards: string[]; index: Map<string, string> | null }> {
+  if (names.has(INDEX_NAME)) {
+    const idx = await readJson(files, INDEX_NAME);
+    const map = idx.weight_map;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map: expected an object of tensor name → file`);
+    const index = new Map<string, string>();
+    for (const [tensor, file] of Object.entries(map as Record<string, unknown>)) {
+      if (typeof file !== 'string') throw new Error(`${files.label}/${INDEX_NAME}: weight_map.${tensor}: expected a file name, got ${JSON.stringify(file)}`);
+      if (!names.has(file)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map.${tensor} names '${file}', which is not in the folder`);
+      index.set(tensor, file);
+    }
+    const shards = [...new Set(index.values())].sort();
+    for (const s of names) {
+      const m = SHARD_RE.exec(s);
+      if (m && !shards.includes(s)) throw new Error(`${files.label}: shard ${s} is not referenced by ${INDEX_NAME}`);
+    }
+    return { shards, index };
+  }
+  if (names.has('model.safetensors')) return { shards: ['model.safetensors'], index: null };
+  const shardFiles = [...names].filter((n) => SHARD_RE.test(n));
+  if (shardFiles.length) throw new Error(`${files.label}: sharded weights (${shardFiles.join(', ')}) need ${INDEX_NAME}, which is missing`);
+  throw new Error(`${files.label}: no model.safetensors or ${INDEX_NAME} (found: ${[...names].sort().join(', ') || 'nothing'})`);
+}
+
+/** Reads and validates a model folder; every expected tensor must be present with its expected shape. */
+export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
+  const names = new Set(await files.list());
+  if (!names.has('config.json')) throw new Error(`${files.label}: config.json is missing`);
+  const config = parseModelConfig(await readJson(files, 'config.json'), `${files.label}/config.json`);
+  const expected = expectedTensorShapes(config);
+  const { shards, index } = await planShards(files, names);
+
+  const weights = new Map<string, Float32Array>();
+  const shapes = new Map<string, number[]>();
+  const sourceDtypes = new Map<string, string>();
+  const ignoredTensors: string[] = [];
+  const seenIn = new Map<string, string>();
+  for (const shard of shards) {
+    const where = `${files.label}/${shard}`;
+    const tensors = parseSafetensors(await files.read(shard), where);
+    for (const [name, entry] of tensors) {
+      const other = seenIn.get(name);
+      if (other) throw new Error(`${where}: tensor '${name}' also appears in ${other}`);
+      seenIn.set(name, shard);
+      if (index && index.get(name) !== shard) {
+        throw new Error(`${where}: tensor '${name}' is ${index.has(name) ? `mapped to ${index.get(name)}` : 'missing from the weight_map'} in ${INDEX_NAME}`);
+      }
+      const want = expected.get(name);
+      if (!want) {
+        ignoredTensors.push(name);
+        continue;
+      }
+      if (want.length !== entry.shape.length || want.some((d, i) => d !== entry.shape[i])) {
+        throw new Error(`${where}: tensor '${name}' has shape [${entry.shape.join(', ')}], expected [${want.join(', ')}] from config.json`);
+      }
+      weights.set(name, readTensorF32(entry, `${where}: tensor '${name}'`));
+      shapes.set(name, entry.shape);
+      sourceDtypes.set(name, entry.dtype);
+    }
+  }
+  if (index) {
+    for (const [name, shard] of index) {
+      if (!seenIn.has(name)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${name}' in ${shard}, but that file does not contain it`);
+    }
+  }
+  const missing = [...expected.keys()].filter((n) => !weights.has(n));
+  if (missing.length) {
+    const shown = missing.slice(0, 8).map((n) => `${n} [${expected.get(n)!.join(', ')}]`).join(', ');
+    throw new Error(`${files.label}: ${missing.length} expected tensor(s) missing: ${shown}${missing.length > 8 ? ', …' : ''}`);
+  }
+
+  const optionalJson = async (name: string) => (names.has(name) ? readJson(files, name) : null);
+  return {
+    config,
+    weights,
+    shapes,
+    sourceDtypes,
+    ignoredTensors,
+    tokenizerJson: await optionalJson('tokenizer.json'),
+    tokenizerConfig: await optionalJson('tokenizer_config.json'),
+    generationConfig: await optionalJson('generation_config.json'),
+    chatTemplate: names.has('chat_template.jinja') ? new TextDecoder().decode(await files.read('chat_template.jinja')) : null,
+  };
+}
+
+/** The LM head matrix (V, C): lm_head.weight, or the embedding matrix when the embeddings are tied. */
+export function lmHeadWeight(model: LoadedModel): Float32Array {
+  const name = model.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
+  const w = model.weights.get(name);
+  if (!w) throw new Error(`model has no ${name}`);
+  return w;
+}
+
+/** ModelFiles over an in-memory map (generated models, tests, files already read). */
+export function memoryModelFiles(entries: Record<string, Uint8Array | string>, label = 'memory'): ModelFiles {
+  return {
+    label,
+    list: async () => Object.keys(entries),
+    read: async (name) => {
+      const v = entries[name];
+      if (v === undefined) throw new Error(`${label}/${name}: file not found`);
+      return typeof v === 'string' ? new TextEncoder().encode(v) : v;
+    },
+  };
+}
+
+/** ModelFiles over browser File/Blob objects by name (drag and drop, <input type=file>, OPFS handles read to Files). */
+export function blobModelFiles(blobs: Map<string, Blob>, label = 'selected files'): ModelFiles {
+  return {
+    label,
+    list: async () => [...blobs.keys()],
+    read: async (name) => {
+      const b = blobs.get(name);
+      if (!b) throw new Error(`${label}/${name}: file not found`);
+      return new Uint8Array(await b.arrayBuffer());
+    },
+  };
+}
+
+/** Node: ModelFiles over a directory on disk. */
+export function nodeModelFiles(dir: string): ModelFiles {
+  const fs = () => import('node:fs/promises');
+  const join = (name: string) => `${dir.replace(/\/+$/, '')}/${name}`;
+  return {
+    label: dir,
+    list: async () => {
+      const entries = await (await fs()).readdir(dir, { withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => e.name);
+    },
+    read: async (name) => {
+      try {
+        return new Uint8Array(await (await fs()).readFile(join(name)));
+      } catch (err) {
+        throw new Error(`${join(name)}: cannot read: ${(err as Error).message}`);
+      }
+    },
+  };
+}

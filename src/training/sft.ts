@@ -1,0 +1,140 @@
+// Supervised fine-tuning of a LoRA adapter: loss on completion tokens only, AdamW, global-norm clipping,
+// warmup + cosine LR. Runs on any Backend, so the CPU twin reproduces the GPU loss curve step by step.
+import type { Backend, Tensor } from '../engine/backend.ts';
+import type { Decoder } from '../model/decoder.ts';
+import { Decoder as DecoderClass, Workspace } from '../model/decoder.ts';
+import type { LoraParams } from '../model/lora-params.ts';
+import { Rng } from '../util/rng.ts';
+
+export interface TokenizedExample {
+  ids: number[];
+  lossMask: number[]; // 1 where the token is part of the completion
+}
+
+export interface SftOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  maxSteps?: number; // stop after this many optimizer steps
+  warmupRatio?: number; // default 0.1
+  minLrRatio?: number; // cosine floor as a share of the peak LR, default 0
+  weightDecay?: number; // default 0
+  maxGradNorm?: number; // default 1.0
+  betas?: [number, number]; // default [0.9, 0.999]
+  eps?: number; // default 1e-8
+  /** First step to run (resume): the data order and LR schedule are those of the whole run. */
+  startStep?: number;
+  /** Stop before this step (a checkpoint boundary, or a partial run); the schedule is unchanged. */
+  untilStep?: number;
+  onStep?: (m: SftStepMetrics) => void | Promise<void>;
+}
+
+export interface SftStepMetrics {
+  step: number; // 1-based optimizer step
+  totalSteps: number;
+  epoch: number; // 0-based
+  loss: number; // mean completion-token loss of the batch
+  gradNorm: number; // before clipping
+  learningRate: number;
+  tokens: number; // completion tokens in the batch
+  skipped: boolean; // non-finite loss or gradient: no update was applied
+}
+
+export interface SftResult {
+  steps: number;
+  losses: number[];
+  skippedSteps: number;
+  truncated: number;
+}
+
+/** LR at a 1-based step: linear warmup, then cosine to minLr. */
+export function sftLearningRate(step: number, total: number, peak: number, warmupRatio: number, minLrRatio = 0): number {
+  const warmup = Math.max(1, Math.round(total * warmupRatio));
+  if (step <= warmup && warmupRatio > 0) return (peak * step) / warmup;
+  const progress = total <= warmup ? 1 : (step - warmup) / (total - warmup);
+  const min = peak * minLrRatio;
+  return min + 0.5 * (peak - min) * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress))));
+}
+
+/** The batches of every epoch, shuffled by a seeded RNG per epoch: deterministic and resumable. */
+export function sftSchedule(n: number, batchSize: number, epochs: number, seed: number): number[][] {
+  const batches: number[][] = [];
+  const rng = new Rng(seed);
+  for (let e = 0; e < epochs; e++) {
+    const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+    for (let i = 0; i < n; i += batchSize) batches.push(order.slice(i, i + batchSize));
+  }
+  return batches;
+}
+
+/** Packs examples into a padded (B, T) batch with next-token targets and the shifted loss mask. */
+export function packBatch(examples: TokenizedExample[], B: number, T: number, padId = 0) {
+  const ids = new Uint32Array(B * T).fill(padId);
+  const targets = new Uint32Array(B * T);
+  const mask = new Float32Array(B * T);
+  const lens = new Uint32Array(B);
+  let tokens = 0;
+  examples.forEach((ex, b) => {
+    const len = Math.min(ex.ids.length, T);
+    lens[b] = len;
+    for (let t = 0; t < len; t++) ids[b * T + t] = ex.ids[t];
+    for (let t = 0; t + 1 < len; t++) {
+      targets[b * T + t] = ex.ids[t + 1];
+      mask[b * T + t] = ex.lossMask[t + 1] ? 1 : 0;
+      tokens += mask[b * T + t];
+    }
+  });
+  return { ids, targets, mask, lens, tokens };
+}
+
+export async function trainSft<T extends Tensor>(
+  be: Backend<T>, decoder: Decoder<T>, lora: LoraParams<T>, examples: TokenizedExample[], opts: SftOptions,
+): Promise<SftResult> {
+  if (!examples.length) throw new Error('sft: no examples to train on');
+  const V = decoder.cfg.vocabSize;
+  const seqLen = Math.max(...examples.map((e) => e.ids.length));
+  const B = Math.min(opts.batchSize, examples.length);
+  const schedule = sftSchedule(examples.length, B, opts.epochs, opts.seed);
+  const stepsPerEpoch = Math.ceil(examples.length / B);
+  const total = Math.min(schedule.length, opts.maxSteps ?? Infinity);
+  const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora));
+  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+  const result: SftResult = { steps: 0, losses: [], skippedSteps: 0, truncated: 0 };
+  try {
+    const end = Math.min(total, opts.untilStep ?? total);
+    for (let s = opts.startStep ?? 0; s < end; s++) {
+      const batch = schedule[s].map((i) => examples[i]);
+      const packed = packBatch(batch, B, seqLen);
+      ws.setBatch(packed.ids, packed.lens, packed.targets, packed.mask);
+      const N = ws.N;
+      // Forward, loss, backward, clipping: one submit; the update waits for the logged scalars.
+      be.beginStep();
+      lora.zeroGrads();
+      decoder.forward(ws, lora);
+      be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V);
+      be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, N, V);
+      decoder.backward(ws, lora);
+      be.gradClip(lora.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
+      be.submit();
+      const loss = (await be.read(ws.loss))[0];
+      const gradNorm = (await be.read(ws.gradNorm))[0];
+      const step = s + 1;
+      const lr = sftLearningRate(step, total, opts.learningRate, opts.warmupRatio ?? 0.1, opts.minLrRatio ?? 0);
+      const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
+      if (!skipped) {
+        be.beginStep();
+        be.adamwUpdate(lora.params, lora.grads, lora.m, lora.v, { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step });
+        be.submit();
+      } else {
+        result.skippedSteps++;
+      }
+      result.steps = step;
+      result.losses.push(loss);
+      await opts.onStep?.({ step, totalSteps: total, epoch: Math.floor(s / stepsPerEpoch), loss, gradNorm, learningRate: lr, tokens: packed.tokens, skipped });
+    }
+  } finally {
+    ws.release();
+  }
+  return result;
+}

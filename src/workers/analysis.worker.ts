@@ -1,0 +1,352 @@
+// The analysis worker: reads curriculum files (streaming), builds the Dataset, analyses it with the
+// current voice markers, adapts the per-topic config and persists the files in IndexedDB. It keeps
+// the Dataset, so a marker edit re-analyses and an override re-adapts without re-reading any file.
+import defaultMarkersYaml from '../../configs/voice_markers.yaml?raw';
+import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
+import type { Dataset, FileKind } from '../data/types.ts';
+import { DatasetBuilder } from '../data/builder.ts';
+import { chunksOf, streamChunks } from '../data/line-reader.ts';
+import { curriculumTree } from '../data/curriculum.ts';
+import { analyzeDataset, type Analysis } from '../analysis/analyze.ts';
+import { parseMarkers, voiceDensity, type VoiceMarkers } from '../analysis/markers.ts';
+import { pairQuality } from '../analysis/stats.ts';
+import { parsePipelineConfig, type PipelineConfig } from '../analysis/pipeline-config.ts';
+import { adaptTopics } from '../analysis/adaptive.ts';
+import { renderReport } from '../analysis/report.ts';
+import { DatasetStore, StorageQuotaError, isQuotaError } from '../storage/dataset-store.ts';
+import {
+  PROTOCOL_VERSION,
+  isRequest,
+  type DatasetSummary,
+  type FileInput,
+  type InitResult,
+  type Methods,
+  type OverrideMap,
+  type PersistStatus,
+  type Progress,
+  type QualityHistogram,
+  type Reply,
+  type Request,
+  type StudioResult,
+} from './protocol.ts';
+
+const ctx = self as unknown as DedicatedWorkerGlobalScope;
+
+/** A loaded file: where its bytes are (a Blob, bytes in memory, or only in IndexedDB). */
+interface Source {
+  name: string;
+  size: number;
+  kind: FileKind | null;
+  data: Blob | Uint8Array | 'stored';
+  saved: boolean;
+  order: number;
+}
+
+const MARKERS_KEY = 'markersYaml';
+const OVERRIDES_KEY = 'overrides';
+/** Pair-quality histogram bin edges; the first bin is < 0, the last ≥ 5. */
+const QUALITY_EDGES = [0, 0.5, 1, 1.5, 2, 3, 5];
+
+const sources = new Map<string, Source>();
+let dataset: Dataset | null = null;
+let analysis: Analysis | null = null;
+let markersYaml = defaultMarkersYaml;
+let markers: VoiceMarkers = parseMarkers(defaultMarkersYaml, 'configs/voice_markers.yaml');
+const pipeline: PipelineConfig = parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml');
+let overrides: OverrideMap = {};
+let store: DatasetStore | null = null;
+let storeError: string | null = null;
+
+async function openStore(): Promise<DatasetStore | null> {
+  if (store || storeError) return store;
+  try {
+    store = await DatasetStore.open();
+  } catch (e) {
+    storeError = `IndexedDB is not available: ${(e as Error).message}`;
+  }
+  return store;
+}
+
+type Report = (p: Progress) => void;
+
+/** Throttles progress to one message per 50 ms, always letting the last one of a phase through. */
+function throttled(report: Report): Report {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (now - last >= 50 || p.bytes >= p.totalBytes) {
+      last = now;
+      report(p);
+    }
+  };
+}
+
+async function* chunksOfSource(s: Source): AsyncGenerator<Uint8Array> {
+  if (s.data === 'stored') {
+    const st = await openStore();
+    if (!st) throw new Error(`${s.name} is stored in IndexedDB, which is not available: ${storeError}`);
+    yield* st.readChunks(s.name);
+  } else if (s.data instanceof Uint8Array) yield* chunksOf(s.data);
+  else yield* streamChunks(s.data.stream() as ReadableStream<Uint8Array>);
+}
+
+/** Reads every file (streaming) into a fresh Dataset; progress counts bytes over all files. */
+async function parseAll(report: Report, phase: Progress['phase'] = 'read'): Promise<void> {
+  const list = [...sources.values()].sort((a, b) => a.order - b.order);
+  const totalBytes = list.reduce((n, s) => n + s.size, 0);
+  let bytes = 0;
+  const builder = new DatasetBuilder();
+  for (const s of list) {
+    report({ phase, file: s.name, bytes, totalBytes });
+    const counted = async function* () {
+      for await (const chunk of chunksOfSource(s)) {
+        bytes += chunk.byteLength;
+        report({ phase, file: s.name, bytes, totalBytes });
+        yield chunk;
+      }
+    };
+    const kind = s.kind ?? undefined;
+    if (/\.json$/i.test(s.name)) {
+      // A JSON document has to be whole before it can be parsed; decode it chunk by chunk.
+      const decoder = new TextDecoder('utf-8');
+      let text = '';
+      for await (const chunk of counted()) text += decoder.decode(chunk, { stream: true });
+      text += decoder.decode();
+      builder.addJson(s.name, text, kind);
+    } else {
+      await builder.addJsonl(s.name, counted(), kind);
+    }
+  }
+  dataset = builder.build();
+}
+
+function histogram(values: number[]): QualityHistogram {
+  const counts = new Array<number>(QUALITY_EDGES.length + 1).fill(0);
+  for (const q of values) {
+    let i = 0;
+    while (i < QUALITY_EDGES.length && q >= QUALITY_EDGES[i]!) i++;
+    counts[i]!++;
+  }
+  return { edges: QUALITY_EDGES, counts };
+}
+
+/** Pair-quality histograms per topic and over all pairs ('*'), with the analysis' own definition. */
+function histograms(ds: Dataset): Record<string, QualityHistogram> {
+  const byTopic = new Map<string, number[]>([['*', []]]);
+  for (const p of ds.preference) {
+    const q = pairQuality(p.chosen.length, p.rejected.length, voiceDensity(p.chosen, markers), voiceDensity(p.rejected, markers));
+    byTopic.get('*')!.push(q);
+    if (p.topicId !== null) {
+      let list = byTopic.get(p.topicId);
+      if (!list) byTopic.set(p.topicId, (list = []));
+      list.push(q);
+    }
+  }
+  return Object.fromEntries([...byTopic].map(([id, qs]) => [id, histogram(qs)]));
+}
+
+function summary(ds: Dataset): DatasetSummary {
+  const files = ds.files.map((f) => {
+    const s = sources.get(f.path);
+    return { ...f, size: s?.size ?? 0, kindOverride: s?.kind ?? null };
+  });
+  return {
+    files,
+    topics: ds.topics,
+    counts: {
+      sft: ds.sft.length,
+      preference: ds.preference.length,
+      distinctions: ds.distinctions.length,
+      evalSets: ds.evalSets.length,
+      evalQuestions: ds.evalSets.reduce((n, s) => n + s.questions.length, 0),
+    },
+  };
+}
+
+let cachedHistograms: Record<string, QualityHistogram> = {};
+
+function analyse(report: Report): void {
+  if (!dataset) return;
+  report({ phase: 'analyse', bytes: 0, totalBytes: 0 });
+  analysis = analyzeDataset(dataset, markers);
+  cachedHistograms = histograms(dataset);
+}
+
+function result(): StudioResult | null {
+  if (!dataset || !analysis) return null;
+  return {
+    dataset: summary(dataset),
+    analysis,
+    configs: adaptTopics(analysis, pipeline, overrides),
+    tree: curriculumTree(dataset.topics),
+    histograms: cachedHistograms,
+    report: renderReport(analysis),
+    markersYaml,
+    overrides,
+    base: {
+      sftEpochs: pipeline.sft.epochs,
+      batchSize: pipeline.sft.batch_size,
+      learningRate: pipeline.sft.learning_rate,
+      rewardEpochs: pipeline.reward.epochs,
+      rewardLearningRate: pipeline.reward.learning_rate,
+      rewardBatchSize: pipeline.reward.batch_size,
+      ppoSteps: pipeline.ppo.steps,
+      ppoLearningRate: pipeline.ppo.learning_rate,
+      passThreshold: pipeline.evaluation.pass_threshold,
+    },
+  };
+}
+
+function requireResult(): StudioResult {
+  const r = result();
+  if (!r) throw new Error('No data loaded: drop curriculum files first');
+  return r;
+}
+
+/** Saves a small setting; a failure (quota) is not the edit's fault, so it is not raised here: the
+ *  next persist reports storage problems. */
+async function saveSetting(key: string, value: unknown): Promise<void> {
+  const st = await openStore();
+  await st?.setSetting(key, value).catch(() => undefined);
+}
+
+const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report) => Promise<Methods[M]['result']> } = {
+  async init(_p, report): Promise<InitResult> {
+    const st = await openStore();
+    if (st) {
+      const yaml = await st.getSetting<string>(MARKERS_KEY);
+      if (yaml !== undefined) {
+        try {
+          markers = parseMarkers(yaml, 'saved voice markers');
+          markersYaml = yaml;
+        } catch {
+          /* a stored YAML that no longer parses: keep the defaults */
+        }
+      }
+      overrides = (await st.getSetting<OverrideMap>(OVERRIDES_KEY)) ?? {};
+      for (const f of await st.listFiles()) {
+        sources.set(f.name, { name: f.name, size: f.size, kind: f.kind, data: 'stored', saved: true, order: f.order });
+      }
+      if (sources.size) {
+        await parseAll(report, 'restore');
+        analyse(report);
+      }
+    }
+    return { result: result(), markersYaml, defaultMarkersYaml, overrides };
+  },
+
+  async load({ files }, report) {
+    let order = Math.max(-1, ...[...sources.values()].map((s) => s.order)) + 1;
+    for (const f of files as FileInput[]) {
+      const data = 'bytes' in f ? new Uint8Array(f.bytes) : f.file;
+      const size = data instanceof Uint8Array ? data.byteLength : data.size;
+      const prev = sources.get(f.name);
+      sources.set(f.name, { name: f.name, size, kind: prev?.kind ?? null, data, saved: false, order: prev?.order ?? order++ });
+    }
+    await parseAll(report);
+    analyse(report);
+    return requireResult();
+  },
+
+  async persist(_p, report): Promise<PersistStatus> {
+    const st = await openStore();
+    const pending = [...sources.values()].filter((s) => !s.saved);
+    const status: PersistStatus = { ok: true, savedFiles: 0, savedBytes: 0 };
+    if (!st) return { ...status, ok: false, error: storeError ?? 'IndexedDB is not available' };
+    const totalBytes = pending.reduce((n, s) => n + s.size, 0);
+    let done = 0;
+    try {
+      for (const s of pending) {
+        if (s.data === 'stored') continue;
+        await st.putFile(s.name, s.data, { kind: s.kind, order: s.order }, (b) =>
+          report({ phase: 'save', file: s.name, bytes: done + b, totalBytes }),
+        );
+        done += s.size;
+        s.saved = true;
+        status.savedFiles++;
+        status.savedBytes += s.size;
+      }
+      await st.setSetting(MARKERS_KEY, markersYaml);
+      await st.setSetting(OVERRIDES_KEY, overrides);
+    } catch (e) {
+      return { ...status, ok: false, quota: e instanceof StorageQuotaError || isQuotaError(e), error: (e as Error).message };
+    }
+    return status;
+  },
+
+  async setKind({ file, kind }, report) {
+    const s = sources.get(file);
+    if (!s) throw new Error(`No loaded file named ${file}`);
+    s.kind = kind;
+    if (s.saved) await (await openStore())?.setKind(file, kind);
+    await parseAll(report);
+    analyse(report);
+    return requireResult();
+  },
+
+  async removeFile({ file }, report) {
+    if (!sources.delete(file)) throw new Error(`No loaded file named ${file}`);
+    await (await openStore())?.removeFile(file);
+    if (sources.size === 0) {
+      dataset = analysis = null;
+      return null;
+    }
+    await parseAll(report);
+    analyse(report);
+    return result();
+  },
+
+  async setMarkers({ yaml }, report) {
+    markers = parseMarkers(yaml, 'voice markers'); // throws with the bad field named; old markers stay
+    markersYaml = yaml;
+    await saveSetting(MARKERS_KEY, yaml);
+    analyse(report);
+    return result();
+  },
+
+  async setOverrides({ overrides: next }) {
+    overrides = next;
+    await saveSetting(OVERRIDES_KEY, next);
+    return result();
+  },
+
+  async clear() {
+    sources.clear();
+    dataset = analysis = null;
+    overrides = {};
+    markersYaml = defaultMarkersYaml;
+    markers = parseMarkers(defaultMarkersYaml, 'configs/voice_markers.yaml');
+    await (await openStore())?.clear();
+    return { defaultMarkersYaml };
+  },
+};
+
+function post(reply: Reply): void {
+  ctx.postMessage(reply);
+}
+
+async function handle(req: Request): Promise<void> {
+  const { id } = req;
+  if (req.v !== PROTOCOL_VERSION) {
+    post({ v: PROTOCOL_VERSION, id, kind: 'throw', error: { name: 'ProtocolError', message: `Page speaks protocol v${req.v}, worker v${PROTOCOL_VERSION}: reload the page` } });
+    return;
+  }
+  const report = throttled((progress) => post({ v: PROTOCOL_VERSION, id, kind: 'progress', progress }));
+  try {
+    const handler = handlers[req.method] as (p: unknown, r: Report) => Promise<unknown>;
+    if (!handler) throw new Error(`Unknown method ${req.method}`);
+    const res = await handler(req.params, report);
+    post({ v: PROTOCOL_VERSION, id, kind: 'return', result: res });
+  } catch (e) {
+    const err = e as Error;
+    post({ v: PROTOCOL_VERSION, id, kind: 'throw', error: { name: err.name ?? 'Error', message: err.message ?? String(e), quota: isQuotaError(e) } });
+  }
+}
+
+// Requests run one at a time, in order: each sees the state the previous one left.
+let queue: Promise<void> = Promise.resolve();
+ctx.addEventListener('message', (e: MessageEvent) => {
+  if (!isRequest(e.data)) return;
+  const req = e.data;
+  queue = queue.then(() => handle(req));
+});

@@ -1,0 +1,128 @@
+// The one message protocol between the studio's main thread and the analysis worker: typed,
+// versioned requests with ids, answered by `progress`* then exactly one `return` or `throw`.
+import type { FileKind, ParsedFile, Topic } from '../data/types.ts';
+import type { CurriculumTree } from '../data/curriculum.ts';
+import type { Analysis } from '../analysis/analysis-types.ts';
+import type { TopicOverrides } from '../analysis/pipeline-config.ts';
+import type { TopicConfig } from '../analysis/adaptive.ts';
+
+/** Per-topic overrides the user set in the studio: topic id → the values that differ. */
+export type OverrideMap = Record<string, Partial<TopicOverrides>>;
+
+export const PROTOCOL_VERSION = 1;
+
+/** A file handed to the worker: a File/Blob (read as a stream there) or bytes (transferred). */
+export type FileInput = { name: string; file: Blob } | { name: string; bytes: ArrayBuffer };
+
+export interface Progress {
+  phase: 'read' | 'analyse' | 'save' | 'restore';
+  /** The file being read or saved. */
+  file?: string;
+  /** Bytes done / total over the whole operation (0 / 0 for phases without bytes). */
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface FileSummary extends ParsedFile {
+  size: number;
+  /** The kind the user chose for this file, or null when detected. */
+  kindOverride: FileKind | null;
+}
+
+export interface DatasetSummary {
+  files: FileSummary[];
+  topics: Topic[];
+  counts: { sft: number; preference: number; distinctions: number; evalSets: number; evalQuestions: number };
+}
+
+/** Pair-quality histogram: `edges[i]..edges[i+1]` holds `counts[i]` pairs (last bin open-ended). */
+export interface QualityHistogram {
+  edges: number[];
+  counts: number[];
+}
+
+/** Everything the studio shows: plain data, structured-clone safe. */
+export interface StudioResult {
+  dataset: DatasetSummary;
+  analysis: Analysis;
+  configs: TopicConfig[];
+  tree: CurriculumTree;
+  /** Per topic id, and '*' for all pairs. */
+  histograms: Record<string, QualityHistogram>;
+  report: string;
+  markersYaml: string;
+  overrides: OverrideMap;
+  /** The base config's values (configs/training_pipeline.yaml) the rules adapt from. */
+  base: BaseValues;
+}
+
+export type BaseValues = Pick<
+  TopicConfig,
+  'sftEpochs' | 'batchSize' | 'learningRate' | 'rewardEpochs' | 'rewardLearningRate' | 'rewardBatchSize' | 'ppoSteps' | 'ppoLearningRate' | 'passThreshold'
+>;
+
+export interface PersistStatus {
+  ok: boolean;
+  savedFiles: number;
+  savedBytes: number;
+  /** Why saving failed (quota or other), with the file named. */
+  error?: string;
+  quota?: boolean;
+}
+
+export interface InitResult {
+  /** Null when nothing was stored. */
+  result: StudioResult | null;
+  markersYaml: string;
+  defaultMarkersYaml: string;
+  overrides: OverrideMap;
+}
+
+/** Method name → params and result. */
+export interface Methods {
+  /** Restores stored files, markers and overrides (and analyses them). */
+  init: { params: Record<string, never>; result: InitResult };
+  /** Adds files (same name replaces), parses everything, analyses. */
+  load: { params: { files: FileInput[] }; result: StudioResult };
+  /** Saves files not yet stored to IndexedDB. Never throws for quota: reports it. */
+  persist: { params: Record<string, never>; result: PersistStatus };
+  /** Sets a file's kind (null: detect) and re-parses. */
+  setKind: { params: { file: string; kind: FileKind | null }; result: StudioResult };
+  removeFile: { params: { file: string }; result: StudioResult | null };
+  /** Parses the YAML (throws on a bad field, keeping the last good markers) and re-analyses without re-reading files. */
+  setMarkers: { params: { yaml: string }; result: StudioResult | null };
+  setOverrides: { params: { overrides: OverrideMap }; result: StudioResult | null };
+  /** Forgets every file and stored setting. */
+  clear: { params: Record<string, never>; result: { defaultMarkersYaml: string } };
+}
+
+export type Method = keyof Methods;
+
+export interface Request<M extends Method = Method> {
+  v: typeof PROTOCOL_VERSION;
+  id: number;
+  method: M;
+  params: Methods[M]['params'];
+}
+
+export interface WireError {
+  name: string;
+  message: string;
+  /** A quota error from IndexedDB. */
+  quota?: boolean;
+}
+
+export type Reply =
+  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'return'; result: unknown }
+  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'throw'; error: WireError }
+  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'progress'; progress: Progress };
+
+export function isRequest(x: unknown): x is Request {
+  const r = x as Request | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'number' && typeof r.method === 'string';
+}
+
+export function isReply(x: unknown): x is Reply {
+  const r = x as Reply | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'number' && ['return', 'throw', 'progress'].includes(r.kind);
+}

@@ -1,0 +1,326 @@
+// End to end in Debian's Chromium: load the sample curriculum, check the file list, dashboard and
+// config table against the same core run in Node, edit a marker, override a value, download the
+// report, reload (IndexedDB restore), clear, drop files with bad lines, change a file's kind.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DatasetBuilder } from '../../src/data/builder.ts';
+import { chunksOf } from '../../src/data/line-reader.ts';
+import type { Dataset, FileKind } from '../../src/data/types.ts';
+import { analyzeDataset } from '../../src/analysis/analyze.ts';
+import { parseMarkers } from '../../src/analysis/markers.ts';
+import { adaptTopics } from '../../src/analysis/adaptive.ts';
+import { parsePipelineConfig } from '../../src/analysis/pipeline-config.ts';
+import { renderReport } from '../../src/analysis/report.ts';
+import { ROOT, collectPageErrors, shot, startStudio, type Studio } from './harness.ts';
+
+const SAMPLE_DIR = join(ROOT, 'sample-data');
+/** Set E2E_SAMPLE_DIR to drive the studio with another curriculum folder (the picker/drop steps). */
+const SAMPLE_DIR_FOR_UPLOAD = process.env.E2E_SAMPLE_DIR ?? SAMPLE_DIR;
+const sampleNames = readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => /\.jsonl?$/.test(f)).sort();
+const DEFAULT_MARKERS = readFileSync(join(ROOT, 'configs/voice_markers.yaml'), 'utf8');
+const PIPELINE = parsePipelineConfig(readFileSync(join(ROOT, 'configs/training_pipeline.yaml'), 'utf8'));
+/** The marker edit: count "the" as a voice marker too, which raises every topic's density. */
+const EDITED_MARKERS = DEFAULT_MARKERS.replace(/^density_markers:\n/m, 'density_markers:\n  - the\n');
+
+/** A JSONL file with one good record and several kinds of bad line. */
+const BAD_FILE = {
+  name: 'extra_sft.jsonl',
+  text: [
+    JSON.stringify({ instruction: 'Why reef early?', input: '', output: 'Because you feel the gust before you see it.', source: 'unit-01' }),
+    '{"instruction": "broken',
+    '[1, 2, 3]',
+    JSON.stringify({ instruction: 'No answer here', source: 'unit-01' }),
+    JSON.stringify({ instruction: 'Why reef early?', input: '', output: 'Because you feel the gust before you see it.', source: 'unit-01' }),
+  ].join('\n'),
+};
+
+/** The same core the worker runs, in Node, over the same bytes: the expected figures. */
+async function buildInNode(files: { name: string; bytes: Uint8Array; kind?: FileKind }[]): Promise<Dataset> {
+  const b = new DatasetBuilder();
+  for (const f of files) {
+    if (f.name.endsWith('.json')) b.addJson(f.name, new TextDecoder().decode(f.bytes), f.kind);
+    else await b.addJsonl(f.name, chunksOf(f.bytes), f.kind);
+  }
+  return b.build();
+}
+
+const sampleFiles = () => sampleNames.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(SAMPLE_DIR_FOR_UPLOAD, name))) }));
+const fmt1 = (x: number) => x.toFixed(1);
+
+async function openTab(page: Page, name: RegExp) {
+  await page.getByRole('tab', { name }).click();
+}
+
+async function densityShown(page: Page, topic: string): Promise<string> {
+  return (await page.locator(`[data-testid=topic-row][data-topic="${topic}"] [data-testid=topic-density]`).textContent())!.trim();
+}
+
+describe('studio in Chromium', () => {
+  let studio: Studio;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    expect(sampleNames.length, `${SAMPLE_DIR_FOR_UPLOAD} has curriculum files`).toBeGreaterThan(0);
+    studio = await startStudio();
+    const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    pageErrors = collectPageErrors(page);
+    page.on('dialog', (d) => void d.accept());
+  });
+
+  afterAll(async () => {
+    await studio?.close();
+  });
+
+  it('loads the sample curriculum through the file picker and shows the real counts', async () => {
+    await page.goto(studio.url);
+    await expect(page.getByRole('heading', { name: 'Mindprint Studio' }).isVisible()).resolves.toBe(true);
+    await page.getByTestId('dropzone').waitFor();
+    await shot(page, '01-empty');
+
+    await page.setInputFiles('[data-testid=file-input]', sampleNames.map((n) => join(SAMPLE_DIR_FOR_UPLOAD, n)));
+    await page.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
+    const ds = await buildInNode(sampleFiles());
+    const rows = page.getByTestId('file-row');
+    await expect(rows.count()).resolves.toBe(ds.files.length);
+    for (const f of ds.files) {
+      const row = page.locator(`[data-testid=file-row][data-file="${f.path}"]`);
+      await expect(row.getByTestId('file-records').textContent()).resolves.toBe(f.records.toLocaleString('en-US'));
+      await expect(row.locator('select').inputValue()).resolves.toBe(f.kind);
+    }
+    await shot(page, '02-files');
+  });
+
+  it('shows the dashboard and the config table with the figures the core computes', async () => {
+    const ds = await buildInNode(sampleFiles());
+    const analysis = analyzeDataset(ds, parseMarkers(DEFAULT_MARKERS));
+    const configs = adaptTopics(analysis, PIPELINE, {});
+
+    await openTab(page, /Dashboard/);
+    await expect(page.getByTestId('topic-row').count()).resolves.toBe(analysis.topics.length);
+    for (const t of analysis.topics.filter((x) => x.sft.examples > 0)) {
+      await expect(densityShown(page, t.id)).resolves.toBe(fmt1(t.sft.voiceDensity));
+    }
+    const tree = page.getByTestId('curriculum-tree');
+    for (const unit of new Set(ds.topics.map((t) => t.unit))) await expect(tree.getByText(unit, { exact: true }).count()).resolves.toBeGreaterThan(0);
+    // Focus the topic with the most pairs: its histogram shows.
+    const busiest = [...analysis.topics].sort((a, b) => b.preference.pairs - a.preference.pairs)[0]!;
+    await page.locator(`[data-testid=topic-row][data-topic="${busiest.id}"]`).click();
+    await page.getByTestId('quality-chart').locator('.recharts-bar-rectangle').first().waitFor();
+    await shot(page, '03-dashboard');
+
+    await openTab(page, /Training config/);
+    await expect(page.getByTestId('config-row').count()).resolves.toBe(configs.length);
+    for (const c of configs) {
+      const row = page.locator(`[data-testid=config-row][data-topic="${c.id}"]`);
+      await expect(row.getByTestId('cfg-sftEpochs').inputValue()).resolves.toBe(String(c.sftEpochs));
+      await expect(row.getByTestId('cfg-batchSize').inputValue()).resolves.toBe(String(c.batchSize));
+      await expect(row.getByTestId('cfg-ppoSteps').inputValue()).resolves.toBe(String(c.ppoSteps));
+      await expect(row.getByTestId('cfg-passThreshold').inputValue()).resolves.toBe(String(c.passThreshold));
+    }
+    expect(new Set(configs.map((c) => c.sftEpochs)).size, 'the sample has thin and normal topics').toBeGreaterThan(1);
+
+    // Override one topic's SFT epochs: the cell keeps the value, is marked, and the rationale says so.
+    const first = configs[0]!;
+    const cell = page.locator(`[data-testid=config-row][data-topic="${first.id}"]`).getByTestId('cfg-sftEpochs');
+    await cell.fill('9');
+    await cell.press('Enter');
+    await page.getByText('Override (user): sftEpochs = 9.').waitFor();
+    await expect(cell.inputValue()).resolves.toBe('9');
+    await expect(page.locator(`[data-testid=config-row][data-topic="${first.id}"] td.overridden`).count()).resolves.toBe(1);
+    // A bad value is refused in place and not sent.
+    const batch = page.locator(`[data-testid=config-row][data-topic="${first.id}"]`).getByTestId('cfg-batchSize');
+    await batch.fill('0');
+    await batch.press('Enter');
+    await expect(page.locator(`[data-testid=config-row][data-topic="${first.id}"] td.invalid`).getAttribute('title')).resolves.toMatch(/expected a whole number ≥ 1, got 0/);
+    await batch.press('Escape');
+    await shot(page, '04-config', false);
+  });
+
+  it('re-analyses live when a marker is edited, and keeps the last good markers on a bad edit', async () => {
+    const ds = await buildInNode(sampleFiles());
+    const before = analyzeDataset(ds, parseMarkers(DEFAULT_MARKERS));
+    const after = analyzeDataset(ds, parseMarkers(EDITED_MARKERS));
+    const topic = after.topics.find((t) => t.sft.examples > 0)!;
+    const was = before.topics.find((t) => t.id === topic.id)!.sft.voiceDensity;
+    expect(fmt1(topic.sft.voiceDensity)).not.toBe(fmt1(was));
+
+    await openTab(page, /Voice markers/);
+    const editor = page.getByTestId('markers-yaml');
+    await expect(editor.inputValue()).resolves.toBe(DEFAULT_MARKERS);
+    const cell = page.locator(`[data-testid=density-list] tr[data-topic="${topic.id}"] [data-testid=marker-density]`);
+    await expect(cell.textContent()).resolves.toBe(fmt1(was));
+
+    await editor.fill(EDITED_MARKERS);
+    await page.waitForFunction(
+      ([sel, want]) => document.querySelector(sel!)?.textContent === want,
+      [`[data-testid=density-list] tr[data-topic="${topic.id}"] [data-testid=marker-density]`, fmt1(topic.sft.voiceDensity)],
+      { timeout: 30_000 },
+    );
+    const change = page.locator(`[data-testid=density-list] tr[data-topic="${topic.id}"] [data-testid=marker-density-change]`);
+    await expect(change.textContent()).resolves.toBe(`+${fmt1(topic.sft.voiceDensity - was)}`);
+    await editor.evaluate((el) => (el.scrollTop = 0));
+    await shot(page, '05-markers');
+
+    await editor.fill('density_markers: [unclosed');
+    await page.getByTestId('markers-error').waitFor();
+    await expect(page.getByTestId('markers-error').textContent()).resolves.toMatch(/not valid YAML/);
+    await expect(cell.textContent()).resolves.toBe(fmt1(topic.sft.voiceDensity));
+    await shot(page, '06-markers-error');
+    await editor.fill(EDITED_MARKERS);
+    await page.getByTestId('markers-status').filter({ hasText: 'Up to date' }).waitFor();
+
+    await openTab(page, /Dashboard/);
+    await expect(densityShown(page, topic.id)).resolves.toBe(fmt1(topic.sft.voiceDensity));
+  });
+
+  it('downloads the report the core renders for the edited markers', async () => {
+    const ds = await buildInNode(sampleFiles());
+    const expected = renderReport(analyzeDataset(ds, parseMarkers(EDITED_MARKERS)));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report').click()]);
+    expect(download.suggestedFilename()).toBe('mindprint-report.md');
+    const text = readFileSync((await download.path())!, 'utf8');
+    expect(text).toBe(expected);
+    expect(text).toContain(ds.topics[0]!.id);
+  });
+
+  it('restores files, markers and overrides from IndexedDB after a reload', async () => {
+    const ds = await buildInNode(sampleFiles());
+    const after = analyzeDataset(ds, parseMarkers(EDITED_MARKERS));
+    await page.reload();
+    await page.getByTestId('storage-status').filter({ hasText: `Restored ${ds.files.length} files` }).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('topic-row').count()).resolves.toBe(after.topics.length);
+    const topic = after.topics.find((t) => t.sft.examples > 0)!;
+    await expect(densityShown(page, topic.id)).resolves.toBe(fmt1(topic.sft.voiceDensity));
+    await shot(page, '07-restored');
+    await openTab(page, /Files/);
+    await expect(page.getByTestId('file-row').count()).resolves.toBe(ds.files.length);
+    await openTab(page, /Voice markers/);
+    await expect(page.getByTestId('markers-yaml').inputValue()).resolves.toBe(EDITED_MARKERS);
+    await openTab(page, /Training config/);
+    const first = adaptTopics(after, PIPELINE, {})[0]!;
+    await expect(page.locator(`[data-testid=config-row][data-topic="${first.id}"]`).getByTestId('cfg-sftEpochs').inputValue()).resolves.toBe('9');
+  });
+
+  it('clears everything; a dropped folder with a bad file lists its line errors; a kind change re-parses', async () => {
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByText('Drop curriculum files or a whole folder here').waitFor();
+    await expect(page.getByTestId('file-row').count()).resolves.toBe(0);
+    await page.reload();
+    await page.getByTestId('dropzone').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid=busy]'));
+    await expect(page.getByTestId('file-row').count()).resolves.toBe(0);
+    await openTab(page, /Voice markers/);
+    await expect(page.getByTestId('markers-yaml').inputValue()).resolves.toBe(DEFAULT_MARKERS);
+    await openTab(page, /Files/);
+
+    // A synthetic drop with a DataTransfer holding the sample files and a file with bad lines.
+    const dropped = [...sampleFiles().map((f) => ({ name: f.name, text: new TextDecoder().decode(f.bytes) })), BAD_FILE];
+    await page.getByTestId('dropzone').evaluate((zone, files) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(new File([f.text], f.name));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    }, dropped);
+    await page.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('file-row').count()).resolves.toBe(dropped.length);
+
+    const ds = await buildInNode([...sampleFiles(), { name: BAD_FILE.name, bytes: new TextEncoder().encode(BAD_FILE.text) }]);
+    const bad = ds.files.find((f) => f.path === BAD_FILE.name)!;
+    expect(bad.errors.length).toBeGreaterThanOrEqual(3);
+    const row = page.locator(`[data-testid=file-row][data-file="${BAD_FILE.name}"]`);
+    await expect(row.getByTestId('file-records').textContent()).resolves.toBe(String(bad.records));
+    await row.getByTestId('file-errors-toggle').click();
+    const list = page.getByTestId('file-errors');
+    for (const e of bad.errors) await expect(list.getByText(`${e.file}:${e.line}`, { exact: true }).count()).resolves.toBe(1);
+    for (const e of bad.errors) await expect(list.textContent()).resolves.toContain(e.message);
+    for (const d of bad.duplicates) await expect(list.textContent()).resolves.toContain(`${d.file}:${d.line}`);
+    await shot(page, '08-line-errors');
+
+    // The user says the file holds preference pairs: it is read again as such.
+    const asPairs = await buildInNode([...sampleFiles(), { name: BAD_FILE.name, bytes: new TextEncoder().encode(BAD_FILE.text), kind: 'preference' }]);
+    const badAsPairs = asPairs.files.find((f) => f.path === BAD_FILE.name)!;
+    await row.locator('select').selectOption('preference');
+    await page.waitForFunction(
+      ([sel, want]) => document.querySelector(sel!)?.textContent === want,
+      [`[data-testid=file-row][data-file="${BAD_FILE.name}"] [data-testid=file-records]`, String(badAsPairs.records)],
+    );
+    await expect(row.locator('select').inputValue()).resolves.toBe('preference');
+    await expect(row.getByTestId('file-errors-toggle').textContent()).resolves.toMatch(new RegExp(`^${badAsPairs.errors.length} errors?`));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('"Load sample curriculum" fetches the served sample; a full quota is reported, not fatal', async () => {
+    const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const p = await context.newPage();
+    const errors = collectPageErrors(p);
+    await p.goto(studio.url);
+    await p.getByTestId('dropzone').waitFor();
+    // Shrink this origin's storage quota to 16 KB: saving the sample must fail with a clear message.
+    const cdp = await context.newCDPSession(p);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(studio.url).origin, quotaSize: 16 * 1024 });
+    await p.getByRole('button', { name: 'Load sample curriculum' }).first().click();
+    await p.getByTestId('storage-status').filter({ hasText: 'Browser storage is full' }).waitFor({ timeout: 60_000 });
+    const served = readdirSync(SAMPLE_DIR).filter((f) => /\.jsonl?$/.test(f));
+    await expect(p.getByTestId('file-row').count()).resolves.toBe(served.length);
+    await expect(p.getByTestId('storage-status').textContent()).resolves.toMatch(/could not save \S+\.jsonl? \(/);
+    await shot(p, '09-quota');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('stays responsive while a large file is read in the worker, with byte progress', async () => {
+    const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const p = await context.newPage();
+    const errors = collectPageErrors(p);
+    await p.goto(studio.url);
+    await p.getByTestId('dropzone').waitFor();
+    // ~24 MB of SFT lines over 12 topics.
+    const lines: string[] = [];
+    let size = 0;
+    for (let i = 0; size < 24 * 1024 * 1024; i++) {
+      const line = JSON.stringify({
+        instruction: `Question ${i}: how do you keep the boat flat in a gust?`,
+        input: '',
+        output: `Right then, you ease the sheet and feel the wind, mind you. `.repeat(20) + i,
+        source: `unit-0${(i % 3) + 1}/chapter-0${(i % 2) + 1}/topic-0${(i % 4) + 1}`,
+      });
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const bigPath = join(mkdtempSync(join(tmpdir(), 'mindprint-e2e-')), 'big_sft.jsonl');
+    writeFileSync(bigPath, lines.join('\n'));
+    await p.evaluate(() => {
+      (window as unknown as { longest: number }).longest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          (window as unknown as { longest: number }).longest = Math.max((window as unknown as { longest: number }).longest, e.duration);
+        }
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await p.setInputFiles('[data-testid=file-input]', bigPath);
+    await p.getByTestId('busy').filter({ hasText: /Reading big_sft\.jsonl\s*· [\d.]+ (KB|MB) of 24\.0 MB/ }).waitFor({ timeout: 30_000 });
+    await shot(p, '10-progress');
+    const latencies: number[] = [];
+    while (await p.getByTestId('busy').filter({ hasText: 'Reading' }).count()) {
+      const t0 = Date.now();
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      latencies.push(Date.now() - t0);
+    }
+    await p.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 120_000 });
+    await expect(p.locator('[data-file="big_sft.jsonl"] [data-testid=file-records]').textContent()).resolves.toBe(lines.length.toLocaleString('en-US'));
+    const longest = await p.evaluate(() => (window as unknown as { longest: number }).longest);
+    console.log(`big file: ${lines.length} lines; frame latency while reading max ${Math.max(...latencies)} ms over ${latencies.length} probes; longest main-thread task ${Math.round(longest)} ms`);
+    expect(latencies.length).toBeGreaterThan(2);
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+    expect(longest, 'no main-thread task blocks the page for a second').toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await context.close();
+    rmSync(dirname(bigPath), { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,69 @@
+// Bias add, residual and SwiGLU on SwiftShader against the twins, with saturating SwiGLU gates.
+import { expect, it } from 'vitest';
+import * as gpuBias from '../../src/engine/ops/bias.ts';
+import * as refBias from '../../src/engine/ref/bias.ts';
+import * as gpuRes from '../../src/engine/ops/residual.ts';
+import * as refRes from '../../src/engine/ref/residual.ts';
+import * as gpuSw from '../../src/engine/ops/swiglu.ts';
+import * as refSw from '../../src/engine/ref/swiglu.ts';
+import { compare, randn, runtime } from './helpers.ts';
+
+it('bias forward/backward match the twin (N=23, O=77)', async () => {
+  const rt = await runtime();
+  const [N, O] = [23, 77];
+  const out0 = randn(1, N * O);
+  const bias = randn(2, O);
+  const dout = randn(3, N * O);
+  const dbias0 = randn(4, O);
+  const tOut = rt.upload(out0, [N, O]);
+  const tDbias = rt.upload(dbias0, [O]);
+  gpuBias.biasForward(rt, tOut, rt.upload(bias, [O]));
+  gpuBias.biasBackward(rt, tDbias, rt.upload(dout, [N, O]));
+  const out = out0.slice();
+  const dbias = dbias0.slice();
+  refBias.biasForward(out, bias, N, O);
+  refBias.biasBackward(dbias, dout, N, O);
+  expect(compare('biasForward out', await rt.read(tOut), out)).toBeLessThan(1e-6);
+  expect(compare('biasBackward dbias', await rt.read(tDbias), dbias)).toBeLessThan(1e-5);
+});
+
+it('residual forward/backward match the twin (n=1001)', async () => {
+  const rt = await runtime();
+  const n = 1001;
+  const [a, b, dout, d1, d2] = [1, 2, 3, 4, 5].map((s) => randn(s, n));
+  const tOut = rt.empty([n]);
+  const t1 = rt.upload(d1, [n]);
+  const t2 = rt.upload(d2, [n]);
+  gpuRes.residualForward(rt, tOut, rt.upload(a, [n]), rt.upload(b, [n]));
+  gpuRes.residualBackward(rt, t1, t2, rt.upload(dout, [n]));
+  const out = new Float32Array(n);
+  const r1 = d1.slice();
+  const r2 = d2.slice();
+  refRes.residualForward(out, a, b, n);
+  refRes.residualBackward(r1, r2, dout, n);
+  expect(compare('residualForward out', await rt.read(tOut), out)).toBe(0);
+  expect(compare('residualBackward dinp1', await rt.read(t1), r1)).toBe(0);
+  expect(compare('residualBackward dinp2', await rt.read(t2), r2)).toBe(0);
+});
+
+it('swiglu forward/backward match the twin, including gates of ±100 (n=999)', async () => {
+  const rt = await runtime();
+  const n = 999;
+  const gate = randn(1, n, 3);
+  gate[0] = 100;
+  gate[1] = -100;
+  gate[2] = 0;
+  const up = randn(2, n);
+  const dout = randn(3, n);
+  const t = { out: rt.empty([n]), dgate: rt.empty([n]), dup: rt.empty([n]), gate: rt.upload(gate, [n]), up: rt.upload(up, [n]), dout: rt.upload(dout, [n]) };
+  gpuSw.swigluForward(rt, t.out, t.gate, t.up);
+  gpuSw.swigluBackward(rt, t.dgate, t.dup, t.dout, t.gate, t.up);
+  const out = new Float32Array(n);
+  const dgate = new Float32Array(n);
+  const dup = new Float32Array(n);
+  refSw.swigluForward(out, gate, up, n);
+  refSw.swigluBackward(dgate, dup, dout, gate, up, n);
+  expect(compare('swiglu out', await rt.read(t.out), out)).toBeLessThan(1e-4);
+  expect(compare('swiglu dgate', await rt.read(t.dgate), dgate)).toBeLessThan(1e-4);
+  expect(compare('swiglu dup', await rt.read(t.dup), dup)).toBeLessThan(1e-4);
+});

@@ -1,0 +1,46 @@
+// AdamW and global gradient-norm clipping on SwiftShader against the twins, over several steps.
+import { expect, it } from 'vitest';
+import * as gpuAdam from '../../src/engine/ops/adamw.ts';
+import * as refAdam from '../../src/engine/ref/adamw.ts';
+import * as gpuClip from '../../src/engine/ops/grad-clip.ts';
+import * as refClip from '../../src/engine/ref/grad-clip.ts';
+import { compare, randn, runtime } from './helpers.ts';
+
+it('adamw matches the twin over 5 steps with a changing learning rate (P=3001)', async () => {
+  const rt = await runtime();
+  const P = 3001;
+  const params = randn(1, P);
+  const m = new Float32Array(P);
+  const v = new Float32Array(P);
+  const t = { params: rt.upload(params, [P]), grads: rt.empty([P]), m: rt.upload(m, [P]), v: rt.upload(v, [P]) };
+  for (let step = 1; step <= 5; step++) {
+    const grads = randn(100 + step, P, step);
+    rt.write(t.grads, grads);
+    const hp = { lr: 1e-3 * step, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step };
+    gpuAdam.adamwUpdate(rt, t.params, t.grads, t.m, t.v, hp);
+    refAdam.adamwUpdate(params, grads, m, v, hp);
+  }
+  expect(compare('adamw params', await rt.read(t.params), params)).toBeLessThan(1e-5);
+  expect(compare('adamw m', await rt.read(t.m), m)).toBeLessThan(1e-5);
+  expect(compare('adamw v', await rt.read(t.v), v)).toBeLessThan(1e-4);
+  expect(() => gpuAdam.adamwUpdate(rt, t.params, t.grads, t.m, t.v, { lr: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, step: 0 })).toThrow(/step must be an integer >= 1/);
+});
+
+for (const [P, scale, maxNorm] of [[70_001, 0.1, 1], [513, 1e-3, 1], [1000, 0, 1], [300, 1, 0]] as const) {
+  it(`gradClip matches the twin (P=${P}, grad scale ${scale}, maxNorm ${maxNorm})`, async () => {
+    const rt = await runtime();
+    const grads = randn(7, P, scale);
+    const tg = rt.upload(grads, [P]);
+    const tn = rt.empty([1]);
+    rt.beginStep();
+    gpuClip.gradClip(rt, tg, tn, maxNorm);
+    rt.submit();
+    const norm = new Float64Array(1);
+    const g64 = Float64Array.from(grads);
+    refClip.gradClip(g64, norm, maxNorm);
+    const gpuNorm = (await rt.read(tn))[0];
+    console.log(`gradClip norm: gpu ${gpuNorm}, ref ${norm[0]}`);
+    expect(Math.abs(gpuNorm - norm[0])).toBeLessThanOrEqual(1e-5 * Math.max(1, norm[0]));
+    expect(compare('gradClip grads', await rt.read(tg), g64)).toBeLessThan(1e-6 * Math.max(1, scale * 10));
+  });
+}

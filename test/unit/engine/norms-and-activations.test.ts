@@ -1,0 +1,142 @@
+// Reference twins of RMSNorm, SwiGLU, bias, residual and embedding against f64 central finite differences,
+// including extreme inputs: large values, long rows, zero rows, saturated gates.
+import { describe, expect, it } from 'vitest';
+import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ref/rmsnorm.ts';
+import { swigluBackward, swigluForward } from '../../../src/engine/ref/swiglu.ts';
+import { biasBackward, biasForward } from '../../../src/engine/ref/bias.ts';
+import { residualBackward, residualForward } from '../../../src/engine/ref/residual.ts';
+import { embeddingBackward, embeddingForward } from '../../../src/engine/ref/embedding.ts';
+import { dot, fdError, randn64 } from './fd.ts';
+
+describe('rmsnorm twin', () => {
+  const cases = [
+    { label: 'small', N: 3, C: 7, scale: 1, offset: 0, h: 1e-5 },
+    { label: 'large values', N: 2, C: 9, scale: 1e4, offset: 0, h: 1e-1 },
+    { label: 'long row', N: 1, C: 4096, scale: 1, offset: 0, h: 1e-5 },
+    { label: 'gemma 1 + weight', N: 2, C: 11, scale: 1, offset: 1, h: 1e-5 },
+    { label: 'zero row', N: 2, C: 5, scale: 0, offset: 0, h: 1e-7 },
+  ];
+  for (const { label, N, C, scale, offset, h } of cases) {
+    it(`dinp and dweight match finite differences (${label})`, () => {
+      const eps = 1e-5;
+      const inp = randn64(1, N * C, scale);
+      const weight = randn64(2, C);
+      const G = randn64(3, N * C);
+      const out = new Float64Array(N * C);
+      const rstd = new Float64Array(N);
+      const loss = () => {
+        rmsnormForward(out, rstd, inp, weight, N, C, eps, offset);
+        return dot(out, G);
+      };
+      loss();
+      const dinp = new Float64Array(N * C);
+      const dweight = new Float64Array(C);
+      rmsnormBackward(dinp, dweight, G, inp, weight, rstd, N, C, offset);
+      expect(fdError(inp, dinp, loss, h)).toBeLessThan(1e-6);
+      expect(fdError(weight, dweight, loss)).toBeLessThan(1e-6);
+      expect(dinp.every(Number.isFinite)).toBe(true);
+    });
+  }
+
+  it('normalises to unit RMS and accumulates dweight across calls', () => {
+    const [N, C] = [2, 6];
+    const inp = randn64(4, N * C, 50);
+    const out = new Float64Array(N * C);
+    const rstd = new Float64Array(N);
+    rmsnormForward(out, rstd, inp, new Float64Array(C).fill(1), N, C, 0);
+    const ms = out.slice(0, C).reduce((s, x) => s + x * x, 0) / C;
+    expect(ms).toBeCloseTo(1, 12);
+    const dweight = new Float64Array(C);
+    const G = randn64(5, N * C);
+    rmsnormBackward(new Float64Array(N * C), dweight, G, inp, new Float64Array(C).fill(1), rstd, N, C);
+    const once = dweight.slice();
+    rmsnormBackward(new Float64Array(N * C), dweight, G, inp, new Float64Array(C).fill(1), rstd, N, C);
+    for (let c = 0; c < C; c++) expect(dweight[c]).toBeCloseTo(2 * once[c], 12);
+  });
+});
+
+describe('swiglu twin', () => {
+  for (const [label, scale] of [['normal gates', 2], ['saturated gates (|g| ~ 30)', 30]] as const) {
+    it(`dgate and dup match finite differences (${label})`, () => {
+      const n = 40;
+      const gate = randn64(1, n, scale);
+      const up = randn64(2, n, 3);
+      const G = randn64(3, n);
+      const out = new Float64Array(n);
+      const loss = () => {
+        swigluForward(out, gate, up, n);
+        return dot(out, G);
+      };
+      const dgate = new Float64Array(n);
+      const dup = new Float64Array(n);
+      swigluBackward(dgate, dup, G, gate, up, n);
+      expect(fdError(gate, dgate, loss, 1e-6)).toBeLessThan(1e-6);
+      expect(fdError(up, dup, loss)).toBeLessThan(1e-7);
+    });
+  }
+
+  it('stays finite for gates of ±1000', () => {
+    const gate = Float64Array.from([1000, -1000, 0]);
+    const up = Float64Array.from([1, 1, 1]);
+    const out = new Float64Array(3);
+    const dgate = new Float64Array(3);
+    const dup = new Float64Array(3);
+    swigluForward(out, gate, up, 3);
+    swigluBackward(dgate, dup, Float64Array.from([1, 1, 1]), gate, up, 3);
+    expect([...out]).toEqual([1000, -0, 0]);
+    expect([...dgate].every(Number.isFinite)).toBe(true);
+    expect(dgate[0]).toBeCloseTo(1, 12);
+    expect(dgate[2]).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('bias, residual and embedding twins', () => {
+  it('bias backward is the column sum (finite differences)', () => {
+    const [N, O] = [5, 7];
+    const base = randn64(1, N * O);
+    const bias = randn64(2, O);
+    const G = randn64(3, N * O);
+    const loss = () => {
+      const out = base.slice();
+      biasForward(out, bias, N, O);
+      return dot(out, G);
+    };
+    const dbias = new Float64Array(O);
+    biasBackward(dbias, G, N, O);
+    expect(fdError(bias, dbias, loss)).toBeLessThan(1e-8);
+  });
+
+  it('residual backward adds dout to both inputs (finite differences)', () => {
+    const n = 13;
+    const a = randn64(1, n);
+    const b = randn64(2, n);
+    const G = randn64(3, n);
+    const out = new Float64Array(n);
+    const loss = () => {
+      residualForward(out, a, b, n);
+      return dot(out, G);
+    };
+    const da = new Float64Array(n);
+    const db = new Float64Array(n);
+    residualBackward(da, db, G, n);
+    expect(fdError(a, da, loss)).toBeLessThan(1e-8);
+    expect(fdError(b, db, loss)).toBeLessThan(1e-8);
+  });
+
+  it('embedding backward scatter-adds repeated ids (finite differences) and rejects ids outside V', () => {
+    const [N, C, V] = [6, 4, 5];
+    const ids = Uint32Array.from([0, 3, 3, 1, 4, 3]);
+    const wte = randn64(1, V * C);
+    const G = randn64(2, N * C);
+    const out = new Float64Array(N * C);
+    const loss = () => {
+      embeddingForward(out, ids, wte, N, C, V);
+      return dot(out, G);
+    };
+    const dwte = new Float64Array(V * C);
+    embeddingBackward(dwte, G, ids, N, C, V);
+    expect(fdError(wte, dwte, loss)).toBeLessThan(1e-8);
+    expect(dwte.slice(2 * C, 3 * C).every((x) => x === 0)).toBe(true); // id 2 unused
+    expect(() => embeddingForward(out, Uint32Array.from([0, 5, 0, 0, 0, 0]), wte, N, C, V)).toThrow(/ids\[1\] = 5 is outside the vocabulary \[0, 5\)/);
+  });
+});
