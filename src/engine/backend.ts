@@ -43,6 +43,8 @@ export interface Backend<T extends Tensor> {
   embeddingForward(out: T, ids: T, wte: T): void;
   rmsnormForward(out: T, rstd: T, inp: T, weight: T, eps: number, weightOffset: number): void;
   rmsnormBackward(dinp: T, dweight: T | null, dout: T, inp: T, weight: T, rstd: T, weightOffset: number): void;
+  /** c (M, N) = alpha * op(a) (M, K) @ op(b) (K, N) [+ c]: the general GEMM behind the linear ops. */
+  gemm(c: T, a: T, b: T, opts?: { transA?: boolean; transB?: boolean; accumulate?: boolean; alpha?: number }): void;
   matmulForward(out: T, inp: T, W: T): void;
   matmulBackward(dinp: T, dout: T, W: T, accumulate: boolean): void;
   biasForward(out: T, bias: T): void;

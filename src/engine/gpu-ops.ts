@@ -5,7 +5,7 @@ import type { GpuTensor } from './op.ts';
 import { fill, scale, add, copy } from './ops/util.ts';
 import { embeddingForward } from './ops/embedding.ts';
 import { rmsnormForward, rmsnormBackward } from './ops/rmsnorm.ts';
-import { matmulForward, matmulBackward } from './ops/matmul.ts';
+import { gemm, matmulForward, matmulBackward } from './ops/matmul.ts';
 import { biasForward } from './ops/bias.ts';
 import { loraForward, loraBackward } from './ops/lora.ts';
 import { ropeForward, ropeBackward } from './ops/rope.ts';
@@ -37,6 +37,7 @@ export function makeGpuBackend(rt: GpuRuntime): Backend<GpuTensor> {
     embeddingForward: (out, ids, wte) => embeddingForward(rt, out, ids, wte),
     rmsnormForward: (out, rstd, inp, w, eps, off) => rmsnormForward(rt, out, rstd, inp, w, eps, off),
     rmsnormBackward: (dinp, dw, dout, inp, w, rstd, off) => rmsnormBackward(rt, dinp, dw, dout, inp, w, rstd, off),
+    gemm: (c, a, b, o) => gemm(rt, c, a, b, o),
     matmulForward: (out, inp, W) => matmulForward(rt, out, inp, W),
     matmulBackward: (dinp, dout, W, acc) => matmulBackward(rt, dinp, dout, W, acc),
     biasForward: (out, bias) => biasForward(rt, out, bias),

@@ -4,7 +4,7 @@ import type { Backend, CpuTensor } from './backend.ts';
 import { fill, scale, add } from './ref/util.ts';
 import { embeddingForward } from './ref/embedding.ts';
 import { rmsnormForward, rmsnormBackward } from './ref/rmsnorm.ts';
-import { matmulForward, matmulBackward } from './ref/matmul.ts';
+import { gemm, matmulForward, matmulBackward } from './ref/matmul.ts';
 import { biasForward } from './ref/bias.ts';
 import { loraForward, loraBackward } from './ref/lora.ts';
 import { ropeForward, ropeBackward } from './ref/rope.ts';
@@ -72,6 +72,11 @@ export function makeCpuBackend(): Backend<CpuTensor> {
     rmsnormBackward(dinp, dw, dout, inp, w, rstd, off) {
       const [N, C] = rows(inp);
       rmsnormBackward(f32(dinp), dw ? f32(dw) : null, f32(dout), f32(inp), f32(w), f32(rstd), N, C, off);
+    },
+    gemm(c, a, b, o = {}) {
+      const [M, N] = rows(c);
+      const [ar, ac] = rows(a);
+      gemm(f32(c), f32(a), f32(b), M, N, o.transA ? ar : ac, o);
     },
     matmulForward(out, inp, W) {
       const [N, I] = rows(inp);
