@@ -59,6 +59,10 @@ export interface Backend<T extends Tensor> {
     start: number, cap: number, opts: Omit<AttnOpts<T>, 'lens'>): void;
   swigluForward(out: T, gate: T, up: T): void;
   swigluBackward(dgate: T, dup: T, dout: T, gate: T, up: T): void;
+  /** out = inp * keep / (1 - p), keep hashed from (seed, step, element index); out may be inp. p = 0 copies. */
+  dropoutForward(out: T, inp: T, p: number, seed: number, step: number): void;
+  /** dinp = dout * keep / (1 - p) with the forward's mask for the same (p, seed, step). */
+  dropoutBackward(dinp: T, dout: T, p: number, seed: number, step: number): void;
   crossEntropyForward(losses: T, loss: T, lse: T, logits: T, targets: T, mask: T, N: number, V: number): void;
   crossEntropyBackward(dlogits: T, logits: T, lse: T, targets: T, mask: T, loss: T, N: number, V: number, gradScale?: number): void;
   crossEntropyLogprobs(logprobs: T, logits: T, targets: T, N: number, V: number): void;

@@ -11,6 +11,7 @@ import { loraForward, loraBackward } from './ops/lora.ts';
 import { ropeForward, ropeBackward } from './ops/rope.ts';
 import { attentionForward, attentionBackward, attentionDecode } from './ops/attention.ts';
 import { swigluForward, swigluBackward } from './ops/swiglu.ts';
+import { dropoutForward, dropoutBackward } from './ops/dropout.ts';
 import { crossEntropyForward, crossEntropyBackward, crossEntropyLogprobs } from './ops/cross-entropy.ts';
 import { adamwUpdate } from './ops/adamw.ts';
 import { gradClip } from './ops/grad-clip.ts';
@@ -51,6 +52,8 @@ export function makeGpuBackend(rt: GpuRuntime): Backend<GpuTensor> {
     attentionDecode: (out, q, kc, vc, B, Tq, NH, NKV, HS, start, cap, o) => attentionDecode(rt, out, q, kc, vc, B, Tq, NH, NKV, HS, start, cap, o),
     swigluForward: (out, g, u) => swigluForward(rt, out, g, u),
     swigluBackward: (dg, du, dout, g, u) => swigluBackward(rt, dg, du, dout, g, u),
+    dropoutForward: (out, inp, p, seed, step) => dropoutForward(rt, out, inp, p, seed, step),
+    dropoutBackward: (dinp, dout, p, seed, step) => dropoutBackward(rt, dinp, dout, p, seed, step),
     crossEntropyForward: (losses, loss, lse, logits, t, m, N, V) => crossEntropyForward(rt, losses, loss, lse, logits, t, m, N, V),
     crossEntropyBackward: (dl, logits, lse, t, m, loss, N, V, gs) => crossEntropyBackward(rt, dl, logits, lse, t, m, loss, N, V, gs),
     crossEntropyLogprobs: (lp, logits, t, N, V) => crossEntropyLogprobs(rt, lp, logits, t, N, V),

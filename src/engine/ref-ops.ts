@@ -10,6 +10,7 @@ import { loraForward, loraBackward } from './ref/lora.ts';
 import { ropeForward, ropeBackward } from './ref/rope.ts';
 import { attentionForward, attentionBackward, attentionDecode } from './ref/attention.ts';
 import { swigluForward, swigluBackward } from './ref/swiglu.ts';
+import { dropoutForward, dropoutBackward } from './ref/dropout.ts';
 import { crossEntropyForward, crossEntropyBackward, crossEntropyLogprobs } from './ref/cross-entropy.ts';
 import { adamwUpdate } from './ref/adamw.ts';
 import { gradClip } from './ref/grad-clip.ts';
@@ -109,6 +110,14 @@ export function makeCpuBackend(): Backend<CpuTensor> {
       attentionDecode(f32(out), f32(q), f32(kc), f32(vc), B, Tq, NH, NKV, HS, start, cap, o),
     swigluForward: (out, g, u) => swigluForward(f32(out), f32(g), f32(u), out.size),
     swigluBackward: (dg, du, dout, g, u) => swigluBackward(f32(dg), f32(du), f32(dout), f32(g), f32(u), dout.size),
+    dropoutForward(out, inp, p, seed, step) {
+      if (out.size !== inp.size) throw new Error(`dropoutForward: out has ${out.size} elements, inp ${inp.size}`);
+      dropoutForward(f32(out), f32(inp), p, seed, step, out.size);
+    },
+    dropoutBackward(dinp, dout, p, seed, step) {
+      if (dinp.size !== dout.size) throw new Error(`dropoutBackward: dinp has ${dinp.size} elements, dout ${dout.size}`);
+      dropoutBackward(f32(dinp), f32(dout), p, seed, step, dinp.size);
+    },
     crossEntropyForward: (losses, loss, lse, logits, t, m, N, V) =>
       crossEntropyForward(f32(losses), f32(loss), f32(lse), f32(logits), t.data, m.data, N, V),
     crossEntropyBackward: (dl, logits, lse, t, m, loss, N, V, gs) =>

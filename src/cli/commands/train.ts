@@ -1,0 +1,122 @@
+// `mindprint train`: the curriculum pipeline from the command line, adapters and reports on disk.
+import path from 'node:path';
+import { parseCommandArgs, UsageError, type Command } from '../command.ts';
+import { loadDataset } from '../../data/node-files.ts';
+import { analyzeDataset } from '../../analysis/analyze.ts';
+import { adaptTopics } from '../../analysis/adaptive.ts';
+import { loadDefaultMarkers, loadDefaultPipelineConfig, loadMarkersFile, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
+import { SAMPLE_DATA_DIR } from './analyze.ts';
+import { loadModel } from '../../model/load.ts';
+import { GpuRuntime } from '../../engine/runtime.ts';
+import { gpuBackend } from '../../engine/backend.ts';
+import { FsStore } from '../../storage/fs-store.ts';
+import { runCurriculum, type Phase, type PipelineEvent } from '../../training/pipeline.ts';
+import { renderRunReport, runJson, passRate } from '../../training/run-report.ts';
+import { resolveSimilarity } from '../../training/embedder.ts';
+import { Progress } from '../progress.ts';
+
+const PHASES: Phase[] = ['sft', 'reward', 'ppo', 'dpo', 'eval'];
+
+const usage = `Usage: mindprint train [options]
+
+Trains the curriculum topic by topic: SFT (LoRA) → reward model → PPO (or DPO) → evaluation against each
+topic's pass threshold; takes the chapter tests, unit exams and final assessment; merges units. With no
+options it trains the sample curriculum on the generated tiny model into ./output.
+
+Options:
+  --data DIR            curriculum folder or files (default: the bundled sample-data/)
+  --model DIR|tiny      Hugging Face model folder, or 'tiny' for the generated test model (default: tiny)
+  --out DIR             output folder (default: ./output)
+  --phases LIST         comma-separated: sft,reward,ppo,dpo,eval (default: sft,reward,ppo,eval; with
+                        --alignment dpo: sft,dpo,eval)
+  --alignment ppo|dpo   alignment after SFT (default: the config's, ppo)
+  --topics ID,...       train only these topics (source paths)
+  --max-steps N         cap every phase at N optimizer steps (quick runs)
+  --max-seq-length N    override the config's max_seq_length (tokens; longer answers are cut)
+  --max-new-tokens N    override evaluation.max_new_tokens (generated answer length)
+  --seed N              random seed (default: the config's)
+  --resume              continue a killed run from its last completed phase in --out
+  --embedder DIR        sentence-embedding model folder (all-MiniLM-L6-v2) for semantic similarity;
+                        without it the local Hugging Face cache is tried, then a lexical similarity
+  --config FILE         training_pipeline.yaml (default: configs/training_pipeline.yaml)
+  --markers FILE        voice_markers.yaml (default: configs/voice_markers.yaml)
+
+Writes OUT/adapters/{source path}/{sft,reward,ppo,dpo}_adapter/ (PEFT format), OUT/merged_adapters/
+{unit}_merged/, OUT/metrics.jsonl, OUT/run.json and OUT/report.md.`;
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+export const command: Command = {
+  summary: 'train the curriculum: SFT → reward → PPO/DPO → evaluation per topic, exams, merges',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(argv, {
+      data: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, phases: { type: 'string' },
+      alignment: { type: 'string' }, topics: { type: 'string' }, 'max-steps': { type: 'string' }, seed: { type: 'string' },
+      resume: { type: 'boolean' }, embedder: { type: 'string' }, config: { type: 'string' }, markers: { type: 'string' },
+      'max-seq-length': { type: 'string' }, 'max-new-tokens': { type: 'string' },
+    });
+    if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --data DIR for the curriculum)`);
+    const config = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
+    const markers = values.markers ? await loadMarkersFile(values.markers) : await loadDefaultMarkers();
+    const alignment = (values.alignment ?? config.alignment) as 'ppo' | 'dpo';
+    if (alignment !== 'ppo' && alignment !== 'dpo') throw new UsageError(`--alignment must be ppo or dpo, got '${values.alignment}'`);
+    const phases = (values.phases ?? (alignment === 'dpo' ? 'sft,dpo,eval' : 'sft,reward,ppo,eval')).split(',').map((p) => p.trim()) as Phase[];
+    for (const p of phases) if (!PHASES.includes(p)) throw new UsageError(`--phases: unknown phase '${p}' (expected ${PHASES.join(', ')})`);
+    const maxSteps = positiveInt(values['max-steps'], 'max-steps');
+    const seed = values.seed !== undefined ? Number(values.seed) : config.seed;
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
+    const maxSeq = positiveInt(values['max-seq-length'], 'max-seq-length');
+    if (maxSeq) config.max_seq_length = maxSeq;
+    const maxNew = positiveInt(values['max-new-tokens'], 'max-new-tokens');
+    if (maxNew) config.evaluation.max_new_tokens = maxNew;
+    const out = path.resolve(values.out ?? 'output');
+    const topicFilter = values.topics?.split(',').map((t) => t.trim()).filter(Boolean);
+
+    const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
+    const analysis = analyzeDataset(dataset, markers);
+    const topicConfigs = adaptTopics(analysis, config);
+    process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+    const { model, tokenizer, name } = await loadModel(values.model ?? 'tiny');
+    const sim = await resolveSimilarity({ localDir: values.embedder });
+    const simInfo = { name: sim.similarity.name, reason: sim.reason };
+    const store = await FsStore.open(out);
+    const rt = await GpuRuntime.create();
+    const progress = new Progress(process.stderr);
+    const log = (m: string) => progress.line(m);
+    log(`mindprint train: ${dataset.topics.length} topics, model ${name}, phases ${phases.join(',')}, out ${out}`);
+    log(`semantic similarity: ${simInfo.name}${simInfo.reason ? ` (${simInfo.reason})` : ''}`);
+    const onEvent = (e: PipelineEvent) => {
+      if (e.type === 'topic') log(`[${e.index + 1}/${e.total}] ${e.topicId}${e.attempt ? ` (retry ${e.attempt})` : ''}`);
+      else if (e.type === 'phase' && e.status !== 'start') { progress.done(); log(`  ${e.phase} ${e.status}${e.message ? `: ${e.message}` : ''}`); }
+      else if (e.type === 'metric') {
+        const r = e.record as Record<string, unknown>;
+        const step = r.step as number | undefined, total = (r.totalSteps ?? r.steps) as number | undefined;
+        const fig = ['loss', 'meanReward', 'score', 'valLoss'].find((k) => typeof r[k] === 'number');
+        if (typeof step === 'number') progress.bar(`  ${e.record.phase}`, step, typeof total === 'number' ? total : step, fig ? `${fig} ${(r[fig] as number).toFixed(4)}` : '');
+        else if (e.record.phase === 'eval') log(`  eval: score ${(r.score as number).toFixed(3)} / threshold ${r.threshold} → ${r.passed ? 'passed' : 'failed'}`);
+      } else if (e.type === 'exam') log(`exam ${e.result.title}: accuracy ${(e.result.accuracy * 100).toFixed(1)}%, bars ${e.result.passed ? 'met' : 'not met'}`);
+      else if (e.type === 'merge') log(`merged ${e.unit} → ${e.key} (rank ${e.rank})`);
+      else if (e.type === 'log') log(e.message);
+    };
+    try {
+      const state = await runCurriculum({
+        be: gpuBackend(rt), dataset, topicConfigs, config, model, modelName: name, tokenizer, markers, similarity: sim, store, phases, alignment,
+        topicFilter, maxSteps, seed, resume: !!values.resume, onEvent,
+      });
+      await store.putMany([['run.json', JSON.stringify(runJson(state, simInfo), null, 2) + '\n'], ['report.md', renderRunReport(state, simInfo)]], { durable: true });
+      const pr = passRate(state);
+      progress.done();
+      log(`pass rate: ${pr.passed}/${pr.trained}${pr.rate === null ? '' : ` (${(pr.rate * 100).toFixed(1)}%)`} — ${path.join(out, 'report.md')}`);
+    } finally {
+      rt.destroy();
+      await store.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,422 @@
+// The curriculum pipeline: per topic, in curriculum order, SFT → reward model → PPO (or DPO) → evaluation
+// against the topic's pass threshold, with retries; chapter tests, unit exams and the final assessment
+// after their part; unit merges; every adapter and the run state in an ArtifactStore after each phase,
+// so a killed run resumes at the last completed phase and ends with the same bytes as an uninterrupted one.
+import type { Backend, Tensor } from '../engine/backend.ts';
+import type { Dataset, Distinction, EvalSet } from '../data/types.ts';
+import type { TopicConfig } from '../analysis/adaptive.ts';
+import type { PipelineConfig } from '../analysis/pipeline-config.ts';
+import type { VoiceMarkers } from '../analysis/markers.ts';
+import type { LoadedModel } from '../model/weights.ts';
+import { buildSftExample, type Tokenizer } from '../model/tokenizer.ts';
+import { Decoder } from '../model/decoder.ts';
+import { LoraParams } from '../model/lora-params.ts';
+import { initLora, type LoraAdapter, type LoraConfig, type LoraTarget } from '../model/lora-types.ts';
+import type { ArtifactStore } from '../storage/store.ts';
+import { adapterKey, loadAdapter, saveAdapter, saveMerged, type AdapterPhase } from '../storage/adapter-store.ts';
+import { Rng } from '../util/rng.ts';
+import { trainSft, type TokenizedExample } from './sft.ts';
+import { ScalarHead } from './seq.ts';
+import { trainRewardModel, scoreSequences, type PairTokens } from './reward.ts';
+import { trainPpo } from './ppo.ts';
+import { trainDpo } from './dpo.ts';
+import { evaluateTopic, runExam, type EvalContext } from './evaluate.ts';
+import type { Similarity } from './similarity.ts';
+import { mergeAdapters, compressAdapter } from './merge.ts';
+import { planCurriculum, type PlanStep } from './plan.ts';
+
+export type Phase = 'sft' | 'reward' | 'ppo' | 'dpo' | 'eval';
+
+export interface PipelineInputs<T extends Tensor> {
+  be: Backend<T>;
+  dataset: Dataset;
+  topicConfigs: TopicConfig[]; // adaptive, in curriculum order
+  config: PipelineConfig;
+  model: LoadedModel;
+  modelName: string;
+  tokenizer: Tokenizer;
+  markers: VoiceMarkers;
+  similarity: { similarity: Similarity; reason: string };
+  store: ArtifactStore;
+  phases: Phase[];
+  alignment: 'ppo' | 'dpo';
+  topicFilter?: string[];
+  maxSteps?: number; // caps every phase's optimizer steps (quick runs, CI)
+  seed: number;
+  resume: boolean;
+  onEvent?: (e: PipelineEvent) => void;
+  /** Called after every durable checkpoint write (tests inject crashes here). */
+  afterCheckpoint?: (state: RunState) => void | Promise<void>;
+}
+
+export type PipelineEvent =
+  | { type: 'topic'; topicId: string; index: number; total: number; attempt: number }
+  | { type: 'phase'; topicId: string; phase: Phase; status: 'start' | 'done' | 'skipped'; message?: string }
+  | { type: 'metric'; record: MetricRecord }
+  | { type: 'exam'; result: ExamRecord }
+  | { type: 'merge'; unit: string; key: string; rank: number; relativeError: number | null }
+  | { type: 'log'; message: string };
+
+export interface MetricRecord {
+  topicId: string;
+  attempt: number;
+  phase: Phase;
+  [key: string]: unknown;
+}
+
+export interface AttemptRecord {
+  attempt: number;
+  seed: number;
+  sftEpochs: number;
+  phases: Phase[];
+  adapters: Partial<Record<AdapterPhase, string>>;
+  score: number | null;
+  passed: boolean;
+  notes: string[];
+  evaluation?: unknown;
+}
+
+export interface TopicRecord {
+  id: string;
+  unit: string;
+  trainable: boolean;
+  untrainableReason?: string;
+  threshold: number;
+  attempts: AttemptRecord[];
+  phasesRun: Phase[];
+  score: number | null;
+  passed: boolean;
+  finalAdapter: string | null;
+  truncatedExamples: number;
+  merged: boolean;
+}
+
+export interface ExamRecord {
+  level: 'chapter' | 'unit' | 'final';
+  scopeId: string;
+  title: string;
+  accuracy: number;
+  meanVoice: number | null;
+  passed: boolean;
+  bars: unknown;
+  questions: number;
+}
+
+/** Everything needed to resume: saved after each phase as run/state.json (durable). */
+export interface RunState {
+  version: 1;
+  seed: number;
+  modelName: string;
+  alignment: 'ppo' | 'dpo';
+  phases: Phase[];
+  cursor: number; // index of the next plan step
+  attemptPhase: { topicId: string; attempt: number; done: Phase[] } | null;
+  topics: TopicRecord[];
+  exams: ExamRecord[];
+  folded: string[]; // adapter keys folded into the base, in order
+  unitParts: Record<string, string[]>; // unit → adapter keys to merge at its boundary
+  merged: { unit: string; key: string; rank: number; relativeError: number | null }[];
+  metrics: MetricRecord[];
+  finished: boolean;
+}
+
+const STATE_KEY = 'run/state.json';
+
+function seedFor(base: number, ...parts: (string | number)[]): number {
+  let h = base >>> 0;
+  for (const p of parts.join('|')) h = Math.imul(h ^ p.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+function loraConfigOf(cfg: PipelineConfig): LoraConfig {
+  return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: 0, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
+}
+
+/** Runs (or resumes) the curriculum; returns the final run state. */
+export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): Promise<RunState> {
+  const { be, config, store, tokenizer, model } = inp;
+  const emit = (e: PipelineEvent) => inp.onEvent?.(e);
+  const plan = planCurriculum(inp.dataset, inp.topicConfigs, inp.topicFilter);
+  let state: RunState | null = null;
+  if (inp.resume) {
+    const text = await store.getText(STATE_KEY);
+    if (text) state = JSON.parse(text) as RunState;
+    if (state && (state.seed !== inp.seed || state.modelName !== inp.modelName || state.alignment !== inp.alignment)) {
+      throw new Error(`resume: the saved run used seed ${state.seed}, model ${state.modelName}, alignment ${state.alignment}; this call asks for seed ${inp.seed}, model ${inp.modelName}, alignment ${inp.alignment}`);
+    }
+  }
+  state ??= {
+    version: 1, seed: inp.seed, modelName: inp.modelName, alignment: inp.alignment, phases: inp.phases, cursor: 0, attemptPhase: null,
+    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], finished: false,
+  };
+  const st = state;
+  const checkpoint = async () => {
+    await store.putMany([[STATE_KEY, JSON.stringify(st)], ['metrics.jsonl', st.metrics.map((m) => JSON.stringify(m)).join('\n') + (st.metrics.length ? '\n' : '')]], { durable: true });
+    await inp.afterCheckpoint?.(st);
+  };
+  const metric = (record: MetricRecord) => {
+    st.metrics.push(record);
+    emit({ type: 'metric', record });
+  };
+
+  const dec = new Decoder(be, model.config, model.weights);
+  // Replay the folds of a resumed run in the same order, so the base is bit-identical.
+  for (const key of st.folded) dec.foldAdapter((await loadAdapter(store, key, model.config)).adapter);
+  const loraCfg = loraConfigOf(config);
+  const maxLen = Math.min(config.max_seq_length, model.config.maxPositionEmbeddings);
+  const allDistinctions = inp.dataset.distinctions;
+  const ctxFor = (lora: LoraParams<T> | null): EvalContext<T> => ({
+    be, dec, lora, tokenizer, markers: inp.markers, distinctions: allDistinctions, similarity: inp.similarity.similarity,
+    maxNewTokens: config.evaluation.max_new_tokens, seed: inp.seed,
+  });
+
+  try {
+    for (; st.cursor < plan.length; st.cursor++) {
+      const step: PlanStep = plan[st.cursor];
+      if (step.kind === 'topic') {
+        await runTopic(step.topicId, step.index, step.total);
+      } else if (step.kind === 'exam') {
+        const res = await runExam(ctxFor(null), step.set);
+        const rec: ExamRecord = {
+          level: step.set.level as ExamRecord['level'], scopeId: step.set.scopeId, title: step.set.title, accuracy: res.summary.accuracy,
+          meanVoice: res.summary.meanVoice, passed: res.summary.passed, bars: res.summary.bars, questions: res.summary.questions.length,
+        };
+        st.exams.push(rec);
+        emit({ type: 'exam', result: rec });
+      } else if (step.kind === 'merge') {
+        await mergeUnit(step.unit);
+      }
+      st.attemptPhase = null;
+      await checkpoint();
+    }
+    st.finished = true;
+    await checkpoint();
+  } finally {
+    dec.release();
+  }
+  return st;
+
+  async function mergeUnit(unit: string): Promise<void> {
+    const keys = st.unitParts[unit] ?? [];
+    if (!config.merge.after_unit || !keys.length) {
+      emit({ type: 'log', message: `unit ${unit}: nothing to merge` });
+      return;
+    }
+    const parts: LoraAdapter[] = [];
+    const prev = st.merged.at(-1);
+    if (prev) parts.push((await loadAdapter(store, prev.key, model.config)).adapter);
+    for (const k of keys) parts.push((await loadAdapter(store, k, model.config)).adapter);
+    let merged = mergeAdapters(parts);
+    let relativeError: number | null = null;
+    if (config.merge.compress_rank && config.merge.compress_rank < merged.config.r) {
+      const c = compressAdapter(merged, config.merge.compress_rank);
+      merged = c.adapter;
+      relativeError = c.relativeError;
+    }
+    const key = await saveMerged(store, unit, merged, { unit, parts: [...(prev ? [prev.key] : []), ...keys], rank: merged.config.r, relativeError });
+    st.merged.push({ unit, key, rank: merged.config.r, relativeError });
+    emit({ type: 'merge', unit, key, rank: merged.config.r, relativeError });
+  }
+
+  async function runTopic(topicId: string, index: number, total: number): Promise<void> {
+    const tc = inp.topicConfigs.find((t) => t.id === topicId)!;
+    const unit = topicId.split('/')[0];
+    let rec = st.topics.find((t) => t.id === topicId);
+    if (!rec) {
+      rec = {
+        id: topicId, unit, trainable: tc.trainable, untrainableReason: tc.untrainableReason, threshold: tc.passThreshold, attempts: [],
+        phasesRun: [], score: null, passed: false, finalAdapter: null, truncatedExamples: 0, merged: false,
+      };
+      st.topics.push(rec);
+    }
+    if (!tc.trainable) {
+      emit({ type: 'phase', topicId, phase: 'sft', status: 'skipped', message: tc.untrainableReason });
+      return;
+    }
+    const sftRecords = inp.dataset.sft.filter((r) => r.topicId === topicId);
+    let truncated = 0;
+    const examples: TokenizedExample[] = sftRecords.map((r) => {
+      const ex = buildSftExample(tokenizer, r.instruction, r.output, maxLen);
+      if (ex.truncated) truncated++;
+      return ex;
+    });
+    rec.truncatedExamples = truncated;
+    const pairs: PairTokens[] = inp.dataset.preference.filter((p) => p.topicId === topicId).map((p) => ({
+      chosen: buildSftExample(tokenizer, p.prompt, p.chosen, maxLen),
+      rejected: buildSftExample(tokenizer, p.prompt, p.rejected, maxLen),
+    }));
+    const prompts = sftRecords.map((r) => tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: r.instruction }], { addGenerationPrompt: true })));
+    const distinctions: Distinction[] = allDistinctions.filter((d) => d.topicId === topicId || d.topicId === null);
+    const quiz: EvalSet | null = inp.dataset.evalSets.find((s) => s.level === 'topic' && s.scopeId === topicId) ?? null;
+    const want = (p: Phase) => inp.phases.includes(p);
+
+    for (let attempt = rec.attempts.length ? rec.attempts.at(-1)!.attempt : 0; attempt <= config.retries; attempt++) {
+      let ar = rec.attempts.find((a) => a.attempt === attempt);
+      if (ar && (ar.passed || ar.score !== null || !want('eval')) && st.attemptPhase?.topicId !== topicId) {
+        if (ar.passed) break;
+        continue;
+      }
+      const seed = seedFor(inp.seed, topicId, attempt);
+      if (!ar) {
+        ar = { attempt, seed, sftEpochs: tc.sftEpochs + attempt, phases: [], adapters: {}, score: null, passed: false, notes: [] };
+        rec.attempts.push(ar);
+      }
+      emit({ type: 'topic', topicId, index, total, attempt });
+      st.attemptPhase ??= { topicId, attempt, done: [] };
+      const done = st.attemptPhase.done;
+      const cap = (n: number) => (inp.maxSteps ? Math.min(n, inp.maxSteps) : n);
+      const phaseDone = async (p: Phase) => {
+        done.push(p);
+        if (!ar!.phases.includes(p)) ar!.phases.push(p);
+        if (!rec!.phasesRun.includes(p)) rec!.phasesRun.push(p);
+        emit({ type: 'phase', topicId, phase: p, status: 'done' });
+        await checkpoint();
+      };
+
+      // SFT
+      const sftKey = adapterKey(topicId, 'sft');
+      if (want('sft') && !done.includes('sft')) {
+        emit({ type: 'phase', topicId, phase: 'sft', status: 'start' });
+        const lora = LoraParams.create(be, initLora(model.config, loraCfg, new Rng(seed), inp.modelName));
+        try {
+          const res = await trainSft(be, dec, lora, examples, {
+            epochs: ar.sftEpochs, batchSize: tc.batchSize, learningRate: tc.learningRate, seed, maxSteps: inp.maxSteps,
+            warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm, weightDecay: config.sft.weight_decay,
+            onStep: (m) => metric({ topicId, attempt, phase: 'sft', ...m }),
+          });
+          await saveAdapter(store, topicId, 'sft', await lora.toAdapter(), { phase: 'sft', steps: res.steps, finalLoss: res.losses.at(-1) ?? null, skippedSteps: res.skippedSteps, truncatedExamples: truncated });
+          ar.adapters.sft = sftKey;
+        } finally {
+          lora.release();
+        }
+        await phaseDone('sft');
+      }
+      let finalKey: string | null = ar.adapters.sft ?? ((await store.has(`${sftKey}/adapter_config.json`)) ? sftKey : null);
+
+      // Alignment
+      if (finalKey && inp.alignment === 'ppo' && (want('reward') || want('ppo'))) {
+        const rmKey = adapterKey(topicId, 'reward');
+        if (pairs.length < 2) {
+          ar.notes.push(`reward model and PPO skipped: ${pairs.length} preference pair(s), at least 2 needed`);
+          emit({ type: 'phase', topicId, phase: 'reward', status: 'skipped', message: ar.notes.at(-1) });
+        } else {
+          if (want('reward') && !done.includes('reward')) {
+            emit({ type: 'phase', topicId, phase: 'reward', status: 'start' });
+            const rm = LoraParams.create(be, initLora(model.config, loraCfg, new Rng(seedFor(seed, 'reward')), inp.modelName));
+            const head = new ScalarHead(be, model.config.hiddenSize, 2 * tc.rewardBatchSize * maxLen);
+            try {
+              const res = await trainRewardModel(be, dec, pairs, rm, head, {
+                epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, validationSplit: config.reward.validation_split,
+                patience: config.reward.patience, minDelta: config.reward.min_delta, warmupRatio: config.reward.warmup_ratio,
+                maxGradNorm: config.reward.max_grad_norm, logEvery: config.reward.log_every, seed: seedFor(seed, 'reward'), maxSteps: inp.maxSteps,
+                onBatch: (m) => metric({ topicId, attempt, phase: 'reward', kind: 'batch', ...m }),
+                onEpoch: (m) => metric({ topicId, attempt, phase: 'reward', kind: 'epoch', ...m }),
+              });
+              const w = await head.read();
+              await saveAdapter(store, topicId, 'reward', await rm.toAdapter(), { phase: 'reward', ...res, epochs: undefined, history: res.epochs },
+                { 'score.weight': { shape: [1, model.config.hiddenSize], data: w.slice(0, model.config.hiddenSize) }, 'score.bias': { shape: [1], data: w.slice(model.config.hiddenSize) } });
+              ar.adapters.reward = rmKey;
+            } finally {
+              rm.release();
+              head.release();
+            }
+            await phaseDone('reward');
+          }
+          if (want('ppo') && !done.includes('ppo') && (ar.adapters.reward || (await store.has(`${rmKey}/adapter_config.json`)))) {
+            emit({ type: 'phase', topicId, phase: 'ppo', status: 'start' });
+            const sft = (await loadAdapter(store, finalKey, model.config)).adapter;
+            const rmStored = await loadAdapter(store, rmKey, model.config);
+            const reference = LoraParams.create(be, sft);
+            const policy = LoraParams.create(be, sft);
+            const rm = LoraParams.create(be, rmStored.adapter);
+            const C = model.config.hiddenSize;
+            const headInit = new Float32Array(C + 1);
+            headInit.set(rmStored.head!['score.weight'].data);
+            headInit[C] = rmStored.head!['score.bias'].data[0];
+            const rmHeadLoaded = new ScalarHead(be, C, config.ppo.batch_size * maxLen, headInit);
+            const value = new ScalarHead(be, C, config.ppo.batch_size * maxLen);
+            try {
+              const res = await trainPpo(be, dec, policy, reference, value, prompts,
+                async (seqs) => scoreSequences(be, dec, rm, rmHeadLoaded, seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })), config.ppo.batch_size),
+                tokenizer.eosIds, {
+                  steps: cap(tc.ppoSteps), batchSize: config.ppo.batch_size, ppoEpochs: config.ppo.ppo_epochs, learningRate: tc.ppoLearningRate,
+                  klCoef: config.ppo.kl_coef, klTarget: config.ppo.kl_target, adaptiveKl: true, klHorizon: 10000, clipRange: config.ppo.clip_range,
+                  clipRangeValue: config.ppo.clip_range, vfCoef: config.ppo.vf_coef, gamma: config.ppo.gamma, lam: config.ppo.lam,
+                  maxNewTokens: config.ppo.max_new_tokens, temperature: config.ppo.temperature, topP: 1, maxGradNorm: config.sft.max_grad_norm,
+                  seed: seedFor(seed, 'ppo'), klStop: 10,
+                  onStep: (m) => metric({ topicId, attempt, phase: 'ppo', ...m }),
+                });
+              if (res.stoppedReason) ar.notes.push(`PPO stopped: ${res.stoppedReason}`);
+              await saveAdapter(store, topicId, 'ppo', await policy.toAdapter(), { phase: 'ppo', steps: res.history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason });
+              ar.adapters.ppo = adapterKey(topicId, 'ppo');
+            } finally {
+              for (const l of [reference, policy, rm]) l.release();
+              rmHeadLoaded.release();
+              value.release();
+            }
+            await phaseDone('ppo');
+          }
+          if (ar.adapters.ppo) finalKey = ar.adapters.ppo;
+        }
+      } else if (finalKey && inp.alignment === 'dpo' && want('dpo')) {
+        if (pairs.length < 1) {
+          ar.notes.push('DPO skipped: no preference pairs');
+        } else if (!done.includes('dpo')) {
+          emit({ type: 'phase', topicId, phase: 'dpo', status: 'start' });
+          const sft = (await loadAdapter(store, finalKey, model.config)).adapter;
+          const reference = LoraParams.create(be, sft);
+          const policy = LoraParams.create(be, sft);
+          try {
+            const res = await trainDpo(be, dec, policy, reference, pairs, {
+              beta: config.dpo.beta, epochs: config.dpo.epochs, batchSize: config.dpo.batch_size, learningRate: config.dpo.learning_rate,
+              warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm, seed: seedFor(seed, 'dpo'), maxSteps: inp.maxSteps,
+              onStep: (m) => metric({ topicId, attempt, phase: 'dpo', ...m }),
+            });
+            await saveAdapter(store, topicId, 'dpo', await policy.toAdapter(), { phase: 'dpo', steps: res.history.length, skippedSteps: res.skippedSteps });
+            ar.adapters.dpo = adapterKey(topicId, 'dpo');
+          } finally {
+            reference.release();
+            policy.release();
+          }
+          await phaseDone('dpo');
+        }
+        if (ar.adapters.dpo) finalKey = ar.adapters.dpo;
+      }
+
+      // Evaluation
+      let passed = !want('eval');
+      if (finalKey && want('eval')) {
+        emit({ type: 'phase', topicId, phase: 'eval', status: 'start' });
+        const lora = LoraParams.create(be, (await loadAdapter(store, finalKey, model.config)).adapter);
+        try {
+          const ev = await evaluateTopic(ctxFor(lora), { topicId, quiz, seenQuestions: sftRecords, threshold: tc.passThreshold, distinctions });
+          ar.score = ev.score;
+          ar.passed = passed = ev.passed;
+          ar.evaluation = { source: ev.source, score: ev.score, threshold: ev.threshold, passed: ev.passed, distinctionFailures: ev.distinctionFailures, similarity: ev.similarityName, questions: ev.questions.length };
+          metric({ topicId, attempt, phase: 'eval', score: ev.score, threshold: ev.threshold, passed: ev.passed, source: ev.source });
+        } finally {
+          lora.release();
+        }
+        await phaseDone('eval');
+      }
+      rec.score = ar.score;
+      rec.passed = passed && want('eval');
+      rec.finalAdapter = finalKey;
+      st.attemptPhase = null;
+      if (passed || attempt === config.retries || !want('eval')) {
+        // The topic is finished: fold its adapter into the base for the topics after it.
+        if (finalKey && (rec.passed || config.merge.merge_failed || !want('eval'))) {
+          dec.foldAdapter((await loadAdapter(store, finalKey, model.config)).adapter);
+          st.folded.push(finalKey);
+          (st.unitParts[unit] ??= []).push(finalKey);
+          rec.merged = true;
+        }
+        break;
+      }
+      ar.notes.push(`attempt ${attempt} failed (score ${ar.score?.toFixed(3)} < ${tc.passThreshold}); retrying with one more SFT epoch and a new seed`);
+      await checkpoint();
+    }
+  }
+}
+
+export { STATE_KEY };

@@ -1,0 +1,294 @@
+// Reward model training: LoRA + scalar head on the shared frozen base, Bradley-Terry loss on preference
+// pairs, seeded 80/20 split, warmup + cosine LR, global clipping over LoRA and head, early stopping.
+import type { Backend, Tensor } from '../engine/backend.ts';
+import { clipFactor } from '../engine/ref/grad-clip.ts';
+import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
+import type { LoraParams } from '../model/lora-params.ts';
+import { Rng } from '../util/rng.ts';
+import { EarlyStopping } from './early-stopping.ts';
+import { cosineWithWarmup } from './schedule.ts';
+import { pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
+import type { TokenizedExample } from './sft.ts';
+
+/** One preference pair: prompt + answer tokenized with the chat template, lossMask on the answer. */
+export interface PairTokens {
+  chosen: TokenizedExample;
+  rejected: TokenizedExample;
+}
+
+export interface RewardBatchLog {
+  epoch: number; // 0-based
+  batch: number; // 1-based within the epoch
+  step: number; // 1-based optimizer step over the run
+  loss: number; // mean Bradley-Terry loss of the batch (before the update)
+  accuracy: number; // share of the batch's pairs ranked right (before the update)
+  learningRate: number;
+}
+
+export interface RewardEpoch {
+  epoch: number; // 0-based
+  trainLoss: number; // mean over the epoch's pairs, scored before each batch's update
+  trainAccuracy: number;
+  valLoss: number; // after the epoch
+  valAccuracy: number;
+  improved: boolean; // early stopping: beat the best validation loss by more than minDelta
+  stop: boolean; // early stopping fired after this epoch
+}
+
+export interface RewardOptions {
+  epochs: number;
+  batchSize: number; // pairs per step (2·batchSize sequences per forward)
+  learningRate: number;
+  validationSplit?: number; // default 0.2
+  patience?: number; // default 3
+  minDelta?: number; // default 0.01
+  warmupRatio?: number; // default 0.1
+  maxGradNorm?: number; // default 1.0, over LoRA and head together
+  logEvery?: number; // default 5: onBatch every logEvery optimizer steps
+  seed: number;
+  maxSteps?: number;
+  weightDecay?: number; // default 0
+  betas?: [number, number]; // default [0.9, 0.999]
+  eps?: number; // default 1e-8
+  onBatch?: (log: RewardBatchLog) => void | Promise<void>;
+  onEpoch?: (e: RewardEpoch) => void | Promise<void>;
+}
+
+export interface RewardResult {
+  epochs: RewardEpoch[];
+  stoppedEarly: boolean;
+  bestValLoss: number; // best validation loss seen (NaN when none was finite)
+  valAccuracy: number; // validation accuracy of the kept (last) model
+  trainSize: number;
+  valSize: number; // 0 when validatedOnTrain
+  /** With a single pair there is nothing to hold out: validation ran on the training pair. */
+  validatedOnTrain: boolean;
+  steps: number; // optimizer steps run (skipped ones included)
+  skippedSteps: number; // non-finite loss or gradient: no update applied
+}
+
+/** −log σ(z), stable for large |z|. */
+export function softplusNeg(z: number): number {
+  return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+}
+
+export function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/**
+ * Seeded shuffle split into train / validation indices: round(n·share) validation pairs, at least one
+ * and at most n − 1 when n ≥ 2. With n = 1 the pair is its own validation set (validatedOnTrain).
+ */
+export function splitPairs(n: number, validationSplit: number, seed: number): { train: number[]; val: number[]; validatedOnTrain: boolean } {
+  if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`reward: validationSplit: expected a number in [0, 1), got ${validationSplit}`);
+  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
+  if (n < 2) return { train: order, val: order.slice(), validatedOnTrain: true };
+  const nVal = Math.min(n - 1, Math.max(1, Math.round(n * validationSplit)));
+  return { train: order.slice(nVal), val: order.slice(0, nVal), validatedOnTrain: false };
+}
+
+/**
+ * Packs pairs into one (2·b, T) batch: chosen in rows [0, k), rejected in rows [b, b + k); missing rows
+ * stay empty (length 0, masked) and get no gradient.
+ */
+export function packPairs(pairs: PairTokens[], b: number, T: number): PackedBatch {
+  if (pairs.length > b) throw new Error(`packPairs: ${pairs.length} pairs for a batch of ${b}`);
+  const rows: TokenizedExample[] = Array.from({ length: 2 * b }, () => ({ ids: [], lossMask: [] }));
+  pairs.forEach((p, i) => {
+    rows[i] = p.chosen;
+    rows[b + i] = p.rejected;
+  });
+  const batch = pack(rows, 2 * b, T);
+  for (let r = 0; r < 2 * b; r++) if (!rows[r].ids.length) batch.last[r] = 0;
+  return batch;
+}
+
+/** Longest sequence over all pairs, with the checks every pair trainer needs. */
+export function pairSeqLen(pairs: PairTokens[], where: string): number {
+  if (!pairs.length) throw new Error(`${where}: no preference pairs to train on`);
+  let T = 0;
+  pairs.forEach((p, i) => {
+    for (const side of ['chosen', 'rejected'] as const) {
+      const e = p[side];
+      if (!e.ids.length) throw new Error(`${where}: pairs[${i}].${side} is empty`);
+      if (e.lossMask.length !== e.ids.length) throw new Error(`${where}: pairs[${i}].${side}: lossMask has ${e.lossMask.length} entries for ${e.ids.length} ids`);
+      T = Math.max(T, e.ids.length);
+    }
+  });
+  return T;
+}
+
+/** Rows a ScalarHead needs for trainRewardModel: 2·b·T (b pairs per batch, T the longest sequence). */
+export function rewardHeadRows(pairs: PairTokens[], batchSize: number): number {
+  return 2 * Math.min(batchSize, pairs.length) * pairSeqLen(pairs, 'rewardHeadRows');
+}
+
+/** Decoder forward, then the head's score at each row's last token. */
+async function lastScores<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, head: ScalarHead<T>, ws: Workspace<T>, batch: PackedBatch): Promise<number[]> {
+  writeBatch(ws, batch);
+  be.beginStep();
+  dec.forward(ws, lora);
+  be.submit();
+  const all = await head.forward(ws);
+  return batch.last.map((t, r) => all[r * batch.T + t]);
+}
+
+/** Bradley-Terry loss and ranking accuracy of k pairs from their chosen / rejected scores. */
+function btStats(scores: number[], b: number, k: number): { loss: number; correct: number; z: number[] } {
+  let loss = 0, correct = 0;
+  const z: number[] = [];
+  for (let i = 0; i < k; i++) {
+    const d = scores[i] - scores[b + i];
+    z.push(d);
+    loss += softplusNeg(d);
+    if (d > 0) correct++;
+  }
+  return { loss: loss / k, correct, z };
+}
+
+/** Mean Bradley-Terry loss and accuracy over a set of pairs (no gradients). */
+async function evaluatePairs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, head: ScalarHead<T>, ws: Workspace<T>, pairs: PairTokens[], b: number): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0, correct = 0;
+  for (let i = 0; i < pairs.length; i += b) {
+    const chunk = pairs.slice(i, i + b);
+    const s = btStats(await lastScores(be, dec, lora, head, ws, packPairs(chunk, b, ws.T)), b, chunk.length);
+    loss += s.loss * chunk.length;
+    correct += s.correct;
+  }
+  return { loss: loss / pairs.length, accuracy: correct / pairs.length };
+}
+
+/**
+ * Trains `lora` and `head` (both caller-created; the head sized with rewardHeadRows) as a reward model.
+ * Gradient clipping is global over LoRA and head: both norms are measured on the device (gradClip with
+ * maxNorm 0), combined on the CPU, and both buffers scaled by the same factor min(1, max/(norm + 1e-6)).
+ * Early stopping stops training but restores nothing: the last model is kept.
+ */
+export async function trainRewardModel<T extends Tensor>(
+  be: Backend<T>, dec: Decoder<T>, pairs: PairTokens[], lora: LoraParams<T>, head: ScalarHead<T>, opts: RewardOptions,
+): Promise<RewardResult> {
+  const T = pairSeqLen(pairs, 'reward');
+  if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new Error(`reward: epochs: expected an integer >= 1, got ${opts.epochs}`);
+  if (!(opts.batchSize >= 1) || !Number.isInteger(opts.batchSize)) throw new Error(`reward: batchSize: expected an integer >= 1, got ${opts.batchSize}`);
+  if (head.C !== dec.cfg.hiddenSize) throw new Error(`reward: the scalar head has C = ${head.C}, the model's hidden size is ${dec.cfg.hiddenSize}`);
+  const split = splitPairs(pairs.length, opts.validationSplit ?? 0.2, opts.seed);
+  const train = split.train.map((i) => pairs[i]);
+  const val = split.val.map((i) => pairs[i]);
+  const b = Math.min(opts.batchSize, train.length);
+  const stepsPerEpoch = Math.ceil(train.length / b);
+  const total = Math.max(1, Math.min(opts.epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
+  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+  const maxNorm = opts.maxGradNorm ?? 1.0;
+  const logEvery = opts.logEvery ?? 5;
+  const es = new EarlyStopping(opts.patience ?? 3, opts.minDelta ?? 0.01);
+  const rng = new Rng(opts.seed ^ 0x5eed);
+  const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(lora), false);
+  const loraNorm = be.zeros([1]);
+  const headNorm = be.zeros([1]);
+  const result: RewardResult = {
+    epochs: [], stoppedEarly: false, bestValLoss: NaN, valAccuracy: NaN, trainSize: train.length,
+    valSize: split.validatedOnTrain ? 0 : val.length, validatedOnTrain: split.validatedOnTrain, steps: 0, skippedSteps: 0,
+  };
+  try {
+    let step = 0;
+    for (let epoch = 0; epoch < opts.epochs && step < total; epoch++) {
+      const order = rng.shuffle(train.map((_, i) => i));
+      let lossSum = 0, correct = 0, seen = 0;
+      for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
+        const chunk = order.slice(i, i + b).map((j) => train[j]);
+        const k = chunk.length;
+        const batch = packPairs(chunk, b, T);
+        lora.zeroGrads();
+        head.zeroGrads();
+        const scores = await lastScores(be, dec, lora, head, ws, batch);
+        const st = btStats(scores, b, k);
+        const lr = cosineWithWarmup(step, total, opts.warmupRatio ?? 0.1, opts.learningRate);
+        step++;
+        let skipped = !Number.isFinite(st.loss);
+        if (!skipped) {
+          // d/dr_c of mean −log σ(r_c − r_r) = −σ(−z)/k; d/dr_r = +σ(−z)/k; only at the last tokens.
+          const dscore = new Float32Array(ws.N);
+          st.z.forEach((z, p) => {
+            const g = sigmoid(-z) / k;
+            dscore[p * T + batch.last[p]] = -g;
+            dscore[(b + p) * T + batch.last[b + p]] = g;
+          });
+          head.backward(dec, lora, ws, dscore);
+          be.beginStep();
+          be.gradClip(lora.grads, loraNorm, 0);
+          be.gradClip(head.grads, headNorm, 0);
+          be.submit();
+          const norm = Math.hypot((await be.read(loraNorm))[0], (await be.read(headNorm))[0]);
+          skipped = !Number.isFinite(norm);
+          if (!skipped) {
+            const f = clipFactor(norm, maxNorm);
+            const hp = { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: step - result.skippedSteps };
+            be.beginStep();
+            if (f !== 1) {
+              be.scale(lora.grads, f);
+              be.scale(head.grads, f);
+            }
+            be.adamwUpdate(lora.params, lora.grads, lora.m, lora.v, hp);
+            be.adamwUpdate(head.params, head.grads, head.m, head.v, hp);
+            be.submit();
+          }
+        }
+        if (skipped) {
+          result.skippedSteps++;
+        } else {
+          lossSum += st.loss * k;
+          correct += st.correct;
+          seen += k;
+        }
+        result.steps = step;
+        if (opts.onBatch && logEvery > 0 && step % logEvery === 0) {
+          await opts.onBatch({ epoch, batch: batchNo, step, loss: st.loss, accuracy: st.correct / k, learningRate: lr });
+        }
+      }
+      const v = await evaluatePairs(be, dec, lora, head, ws, val, b);
+      const es1 = es.update(v.loss);
+      const e: RewardEpoch = {
+        epoch, trainLoss: seen ? lossSum / seen : NaN, trainAccuracy: seen ? correct / seen : NaN,
+        valLoss: v.loss, valAccuracy: v.accuracy, improved: es1.improved, stop: es1.stop,
+      };
+      result.epochs.push(e);
+      result.valAccuracy = v.accuracy;
+      result.bestValLoss = es.best ?? NaN;
+      await opts.onEpoch?.(e);
+      if (es1.stop) {
+        result.stoppedEarly = epoch + 1 < opts.epochs && step < total;
+        break;
+      }
+    }
+  } finally {
+    ws.release();
+    be.release(loraNorm);
+    be.release(headNorm);
+  }
+  return result;
+}
+
+/** The reward (head score at the last token) of each sequence, batchSize sequences per forward. */
+export async function scoreSequences<T extends Tensor>(
+  be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, head: ScalarHead<T>, seqs: TokenizedExample[], batchSize: number,
+): Promise<number[]> {
+  if (!seqs.length) return [];
+  seqs.forEach((s, i) => {
+    if (!s.ids.length) throw new Error(`scoreSequences: seqs[${i}] is empty`);
+  });
+  const T = Math.max(...seqs.map((s) => s.ids.length));
+  const B = Math.max(1, Math.min(batchSize, seqs.length));
+  const ws = new Workspace(be, dec.cfg, B, T, DecoderClass.loraRanks(lora), false);
+  const out: number[] = [];
+  try {
+    for (let i = 0; i < seqs.length; i += B) {
+      const chunk = seqs.slice(i, i + B);
+      const scores = await lastScores(be, dec, lora, head, ws, pack(chunk, B, T));
+      out.push(...scores.slice(0, chunk.length));
+    }
+  } finally {
+    ws.release();
+  }
+  return out;
+}
