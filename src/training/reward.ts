@@ -89,19 +89,15 @@ export function splitPairs(n: number, validationSplit: number, seed: number): { 
 }
 
 /**
- * Packs pairs into one (2·b, T) batch: chosen in rows [0, k), rejected in rows [b, b + k); missing rows
- * stay empty (length 0, masked) and get no gradient.
+ * Packs k ≤ b pairs into one (2·b, T) batch: chosen in rows [0, k), rejected in rows [b, b + k). Missing
+ * rows repeat the first pair (real tokens keep every activation finite); callers give them no gradient.
  */
 export function packPairs(pairs: PairTokens[], b: number, T: number): PackedBatch {
-  if (pairs.length > b) throw new Error(`packPairs: ${pairs.length} pairs for a batch of ${b}`);
-  const rows: TokenizedExample[] = Array.from({ length: 2 * b }, () => ({ ids: [], lossMask: [] }));
-  pairs.forEach((p, i) => {
-    rows[i] = p.chosen;
-    rows[b + i] = p.rejected;
-  });
-  const batch = pack(rows, 2 * b, T);
-  for (let r = 0; r < 2 * b; r++) if (!rows[r].ids.length) batch.last[r] = 0;
-  return batch;
+  if (!pairs.length || pairs.length > b) throw new Error(`packPairs: ${pairs.length} pairs for a batch of ${b}`);
+  const rows: TokenizedExample[] = [];
+  for (let i = 0; i < b; i++) rows.push((pairs[i] ?? pairs[0]).chosen);
+  for (let i = 0; i < b; i++) rows.push((pairs[i] ?? pairs[0]).rejected);
+  return pack(rows, 2 * b, T);
 }
 
 /** Longest sequence over all pairs, with the checks every pair trainer needs. */
@@ -284,7 +280,8 @@ export async function scoreSequences<T extends Tensor>(
   try {
     for (let i = 0; i < seqs.length; i += B) {
       const chunk = seqs.slice(i, i + B);
-      const scores = await lastScores(be, dec, lora, head, ws, pack(chunk, B, T));
+      const rows = Array.from({ length: B }, (_, r) => chunk[r] ?? chunk[0]); // padding repeats a real row
+      const scores = await lastScores(be, dec, lora, head, ws, pack(rows, B, T));
       out.push(...scores.slice(0, chunk.length));
     }
   } finally {

@@ -1,0 +1,165 @@
+// Direct preference optimisation (Rafailov et al. 2023): the policy LoRA learns from preference pairs
+// against a frozen reference adapter (the SFT policy), loss −log σ(β((πc − refc) − (πr − refr))).
+import type { Backend, Tensor } from '../engine/backend.ts';
+import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
+import type { LoraParams } from '../model/lora-params.ts';
+import { Rng } from '../util/rng.ts';
+import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './reward.ts';
+import { cosineWithWarmup } from './schedule.ts';
+import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch } from './seq.ts';
+
+export interface DpoOptions {
+  beta?: number; // default 0.1
+  epochs: number;
+  batchSize: number; // pairs per step
+  learningRate: number;
+  warmupRatio?: number; // default 0.1
+  maxGradNorm?: number; // default 1.0
+  seed: number;
+  maxSteps?: number;
+  weightDecay?: number; // default 0
+  betas?: [number, number]; // default [0.9, 0.999]
+  eps?: number; // default 1e-8
+  onStep?: (m: DpoStepMetrics) => void | Promise<void>;
+}
+
+export interface DpoStepMetrics {
+  step: number; // 1-based
+  totalSteps: number;
+  epoch: number; // 0-based
+  loss: number; // mean DPO loss of the batch (before the update)
+  margin: number; // mean (πc − refc) − (πr − refr), log-prob units (no β)
+  accuracy: number; // share of pairs with a positive margin
+  chosenReward: number; // mean β(πc − refc)
+  rejectedReward: number; // mean β(πr − refr)
+  gradNorm: number; // before clipping
+  learningRate: number;
+  skipped: boolean; // non-finite loss or gradient: no update applied
+}
+
+export interface DpoResult {
+  history: DpoStepMetrics[];
+  skippedSteps: number;
+  steps: number;
+}
+
+/** Sums of answer-token log-probs for the chosen rows [0, k) and rejected rows [b, b + k) of a pair batch. */
+async function pairLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, ws: Workspace<T>, out: T,
+  batch: PackedBatch, b: number, k: number): Promise<{ chosen: number[]; rejected: number[]; lp: Float32Array }> {
+  ws.setBatch(batch.ids, batch.lens, batch.targets, batch.mask);
+  const lp = await tokenLogprobs(be, dec, lora, ws, out);
+  const { sum } = perSequence(lp, batch.mask, batch.B, batch.T);
+  return { chosen: sum.slice(0, k), rejected: sum.slice(b, b + k), lp };
+}
+
+/**
+ * Reference log-prob sums of every pair (answer tokens only), computed once with the frozen reference
+ * adapter (null = the base model). Exported for tests and for reporting the starting margin.
+ */
+export async function referenceLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, reference: LoraParams<T> | null,
+  ws: Workspace<T>, out: T, pairs: PairTokens[], b: number): Promise<{ chosen: number[]; rejected: number[] }> {
+  const chosen: number[] = [], rejected: number[] = [];
+  for (let i = 0; i < pairs.length; i += b) {
+    const chunk = pairs.slice(i, i + b);
+    const r = await pairLogprobs(be, dec, reference, ws, out, packPairs(chunk, b, ws.T), b, chunk.length);
+    chosen.push(...r.chosen);
+    rejected.push(...r.rejected);
+  }
+  return { chosen, rejected };
+}
+
+function sameLayout<T extends Tensor>(a: LoraParams<T>, b: LoraParams<T>): string | null {
+  const ra = DecoderClass.loraRanks(a), rb = DecoderClass.loraRanks(b);
+  if (ra.size !== rb.size) return `${ra.size} modules vs ${rb.size}`;
+  for (const [p, r] of ra) if (rb.get(p) !== r) return `module ${p}: rank ${r} vs ${rb.get(p) ?? 'missing'}`;
+  return null;
+}
+
+/**
+ * Trains `policy` with DPO against `reference` (frozen; same LoRA layout). Per pair z = β·((πc − refc) −
+ * (πr − refr)) over answer-token log-prob sums; loss −log σ(z). backwardWeightedLogprobs takes
+ * d/dθ of −Σ w_t log p_t, so the weights are w = +β σ(−z)/k on chosen answer tokens and −β σ(−z)/k on
+ * rejected ones (k pairs in the batch): −w_t is exactly dLoss/d log p_t.
+ */
+export async function trainDpo<T extends Tensor>(
+  be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, reference: LoraParams<T> | null, pairs: PairTokens[], opts: DpoOptions,
+): Promise<DpoResult> {
+  const T = pairSeqLen(pairs, 'dpo');
+  if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new Error(`dpo: epochs: expected an integer >= 1, got ${opts.epochs}`);
+  if (!(opts.batchSize >= 1) || !Number.isInteger(opts.batchSize)) throw new Error(`dpo: batchSize: expected an integer >= 1, got ${opts.batchSize}`);
+  if (reference) {
+    const diff = sameLayout(policy, reference);
+    if (diff) throw new Error(`dpo: the reference adapter's layout differs from the policy's (${diff})`);
+  }
+  const beta = opts.beta ?? 0.1;
+  if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`dpo: beta: expected a finite number > 0, got ${beta}`);
+  const b = Math.min(opts.batchSize, pairs.length);
+  const stepsPerEpoch = Math.ceil(pairs.length / b);
+  const total = Math.max(1, Math.min(opts.epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
+  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+  const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(policy));
+  const out = be.zeros([ws.N]);
+  const result: DpoResult = { history: [], skippedSteps: 0, steps: 0 };
+  try {
+    const ref = await referenceLogprobs(be, dec, reference, ws, out, pairs, b);
+    const rng = new Rng(opts.seed);
+    let step = 0;
+    for (let epoch = 0; epoch < opts.epochs && step < total; epoch++) {
+      const order = rng.shuffle(pairs.map((_, i) => i));
+      for (let i = 0; i < order.length && step < total; i += b) {
+        const idx = order.slice(i, i + b);
+        const k = idx.length;
+        const batch = packPairs(idx.map((j) => pairs[j]), b, T);
+        policy.zeroGrads();
+        const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, k);
+        const lr = cosineWithWarmup(step, total, opts.warmupRatio ?? 0.1, opts.learningRate);
+        step++;
+        let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
+        const weights = new Float32Array(ws.N);
+        for (let p = 0; p < k; p++) {
+          const dc = pol.chosen[p] - ref.chosen[idx[p]];
+          const dr = pol.rejected[p] - ref.rejected[idx[p]];
+          const z = beta * (dc - dr);
+          loss += softplusNeg(z) / k;
+          margin += (dc - dr) / k;
+          cr += (beta * dc) / k;
+          rr += (beta * dr) / k;
+          if (dc - dr > 0) correct++;
+          const g = (beta * sigmoid(-z)) / k;
+          for (let t = 0; t < T; t++) {
+            weights[p * T + t] = g * batch.mask[p * T + t];
+            weights[(b + p) * T + t] = -g * batch.mask[(b + p) * T + t];
+          }
+        }
+        let gradNorm = NaN;
+        let skipped = !Number.isFinite(loss);
+        if (!skipped) {
+          backwardWeightedLogprobs(be, dec, policy, ws, weights);
+          be.beginStep();
+          be.gradClip(policy.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
+          be.submit();
+          gradNorm = (await be.read(ws.gradNorm))[0];
+          skipped = !Number.isFinite(gradNorm);
+          if (!skipped) {
+            be.beginStep();
+            be.adamwUpdate(policy.params, policy.grads, policy.m, policy.v, {
+              lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: step - result.skippedSteps,
+            });
+            be.submit();
+          }
+        }
+        if (skipped) result.skippedSteps++;
+        result.steps = step;
+        const m: DpoStepMetrics = {
+          step, totalSteps: total, epoch, loss, margin, accuracy: correct / k, chosenReward: cr, rejectedReward: rr, gradNorm, learningRate: lr, skipped,
+        };
+        result.history.push(m);
+        await opts.onStep?.(m);
+      }
+    }
+  } finally {
+    ws.release();
+    be.release(out);
+  }
+  return result;
+}
