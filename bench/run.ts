@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark and prints one JSON object (analysis, kernels, training).
+export {};
 // Each part is optional so a bench that fails reports its error instead of hiding the others.
 process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 

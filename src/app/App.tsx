@@ -7,6 +7,7 @@ import { FilesPanel } from './components/FilesPanel.tsx';
 import { Dashboard } from './components/Dashboard.tsx';
 import { MarkerEditor } from './components/MarkerEditor.tsx';
 import { ConfigTable } from './components/ConfigTable.tsx';
+import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { downloadReport } from './download.ts';
 
 const TABS: { id: Tab; label: string }[] = [
@@ -14,6 +15,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'markers', label: 'Voice markers' },
   { id: 'config', label: 'Training config' },
+  { id: 'training', label: 'Training' },
 ];
 
 function Header() {
@@ -76,6 +78,7 @@ export function App() {
         {tab === 'dashboard' && <Dashboard />}
         {tab === 'markers' && <MarkerEditor />}
         {tab === 'config' && <ConfigTable />}
+        {tab === 'training' && <TrainingPanel />}
       </main>
     </div>
   );

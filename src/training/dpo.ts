@@ -3,9 +3,9 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
-import { Rng } from '../util/rng.ts';
 import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './reward.ts';
 import { cosineWithWarmup } from './schedule.ts';
+import { sftSchedule } from './sft.ts';
 import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch } from './seq.ts';
 
 export interface DpoOptions {
@@ -17,6 +17,10 @@ export interface DpoOptions {
   maxGradNorm?: number; // default 1.0
   seed: number;
   maxSteps?: number;
+  /** First step to run (resume, after policy.writeState): data order and LR schedule are the whole run's. */
+  startStep?: number;
+  /** Stop before this step (a checkpoint boundary); the schedule is unchanged. */
+  untilStep?: number;
   weightDecay?: number; // default 0
   betas?: [number, number]; // default [0.9, 0.999]
   eps?: number; // default 1e-8
@@ -95,67 +99,65 @@ export async function trainDpo<T extends Tensor>(
   if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`dpo: beta: expected a finite number > 0, got ${beta}`);
   const b = Math.min(opts.batchSize, pairs.length);
   const stepsPerEpoch = Math.ceil(pairs.length / b);
-  const total = Math.max(1, Math.min(opts.epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
+  const schedule = sftSchedule(pairs.length, b, opts.epochs, opts.seed); // seeded shuffle per epoch
+  const total = Math.max(1, Math.min(schedule.length, opts.maxSteps ?? Infinity));
+  const end = Math.min(total, opts.untilStep ?? total);
   const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
   const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(policy));
   const out = be.zeros([ws.N]);
   const result: DpoResult = { history: [], skippedSteps: 0, steps: 0 };
   try {
     const ref = await referenceLogprobs(be, dec, reference, ws, out, pairs, b);
-    const rng = new Rng(opts.seed);
-    let step = 0;
-    for (let epoch = 0; epoch < opts.epochs && step < total; epoch++) {
-      const order = rng.shuffle(pairs.map((_, i) => i));
-      for (let i = 0; i < order.length && step < total; i += b) {
-        const idx = order.slice(i, i + b);
-        const k = idx.length;
-        const batch = packPairs(idx.map((j) => pairs[j]), b, T);
-        policy.zeroGrads();
-        const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, k);
-        const lr = cosineWithWarmup(step, total, opts.warmupRatio ?? 0.1, opts.learningRate);
-        step++;
-        let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
-        const weights = new Float32Array(ws.N);
-        for (let p = 0; p < k; p++) {
-          const dc = pol.chosen[p] - ref.chosen[idx[p]];
-          const dr = pol.rejected[p] - ref.rejected[idx[p]];
-          const z = beta * (dc - dr);
-          loss += softplusNeg(z) / k;
-          margin += (dc - dr) / k;
-          cr += (beta * dc) / k;
-          rr += (beta * dr) / k;
-          if (dc - dr > 0) correct++;
-          const g = (beta * sigmoid(-z)) / k;
-          for (let t = 0; t < T; t++) {
-            weights[p * T + t] = g * batch.mask[p * T + t];
-            weights[(b + p) * T + t] = -g * batch.mask[(b + p) * T + t];
-          }
+    for (let s = opts.startStep ?? 0; s < end; s++) {
+      const idx = schedule[s];
+      const k = idx.length;
+      const epoch = Math.floor(s / stepsPerEpoch);
+      const batch = packPairs(idx.map((j) => pairs[j]), b, T);
+      policy.zeroGrads();
+      const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, k);
+      const lr = cosineWithWarmup(s, total, opts.warmupRatio ?? 0.1, opts.learningRate);
+      const step = s + 1;
+      let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
+      const weights = new Float32Array(ws.N);
+      for (let p = 0; p < k; p++) {
+        const dc = pol.chosen[p] - ref.chosen[idx[p]];
+        const dr = pol.rejected[p] - ref.rejected[idx[p]];
+        const z = beta * (dc - dr);
+        loss += softplusNeg(z) / k;
+        margin += (dc - dr) / k;
+        cr += (beta * dc) / k;
+        rr += (beta * dr) / k;
+        if (dc - dr > 0) correct++;
+        const g = (beta * sigmoid(-z)) / k;
+        for (let t = 0; t < T; t++) {
+          weights[p * T + t] = g * batch.mask[p * T + t];
+          weights[(b + p) * T + t] = -g * batch.mask[(b + p) * T + t];
         }
-        let gradNorm = NaN;
-        let skipped = !Number.isFinite(loss);
-        if (!skipped) {
-          backwardWeightedLogprobs(be, dec, policy, ws, weights);
-          be.beginStep();
-          be.gradClip(policy.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
-          be.submit();
-          gradNorm = (await be.read(ws.gradNorm))[0];
-          skipped = !Number.isFinite(gradNorm);
-          if (!skipped) {
-            be.beginStep();
-            be.adamwUpdate(policy.params, policy.grads, policy.m, policy.v, {
-              lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: step - result.skippedSteps,
-            });
-            be.submit();
-          }
-        }
-        if (skipped) result.skippedSteps++;
-        result.steps = step;
-        const m: DpoStepMetrics = {
-          step, totalSteps: total, epoch, loss, margin, accuracy: correct / k, chosenReward: cr, rejectedReward: rr, gradNorm, learningRate: lr, skipped,
-        };
-        result.history.push(m);
-        await opts.onStep?.(m);
       }
+      let gradNorm = NaN;
+      let skipped = !Number.isFinite(loss);
+      if (!skipped) {
+        backwardWeightedLogprobs(be, dec, policy, ws, weights);
+        be.beginStep();
+        be.gradClip(policy.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
+        be.submit();
+        gradNorm = (await be.read(ws.gradNorm))[0];
+        skipped = !Number.isFinite(gradNorm);
+        if (!skipped) {
+          be.beginStep();
+          be.adamwUpdate(policy.params, policy.grads, policy.m, policy.v, {
+            lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step, // bias correction counts every step, as SFT
+          });
+          be.submit();
+        }
+      }
+      if (skipped) result.skippedSteps++;
+      result.steps = step;
+      const m: DpoStepMetrics = {
+        step, totalSteps: total, epoch, loss, margin, accuracy: correct / k, chosenReward: cr, rejectedReward: rr, gradNorm, learningRate: lr, skipped,
+      };
+      result.history.push(m);
+      await opts.onStep?.(m);
     }
   } finally {
     ws.release();

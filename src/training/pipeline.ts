@@ -17,10 +17,10 @@ import { adapterKey, loadAdapter, saveAdapter, saveMerged, type AdapterPhase } f
 import { Rng } from '../util/rng.ts';
 import { trainSft, type TokenizedExample } from './sft.ts';
 import { ScalarHead } from './seq.ts';
-import { trainRewardModel, scoreSequences, type PairTokens } from './reward.ts';
+import { trainRewardModel, scoreSequences, rewardHeadRows, type PairTokens } from './reward.ts';
 import { trainPpo } from './ppo.ts';
 import { trainDpo } from './dpo.ts';
-import { evaluateTopic, runExam, type EvalContext } from './evaluate.ts';
+import { evaluateTopic, runExam, releaseEvalWorkspaces, type EvalContext } from './evaluate.ts';
 import type { Similarity } from './similarity.ts';
 import { mergeAdapters, compressAdapter } from './merge.ts';
 import { planCurriculum, type PlanStep } from './plan.ts';
@@ -183,6 +183,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         };
         st.exams.push(rec);
         emit({ type: 'exam', result: rec });
+        releaseEvalWorkspaces(be, dec);
       } else if (step.kind === 'merge') {
         await mergeUnit(step.unit);
       }
@@ -303,7 +304,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
           if (want('reward') && !done.includes('reward')) {
             emit({ type: 'phase', topicId, phase: 'reward', status: 'start' });
             const rm = LoraParams.create(be, initLora(model.config, loraCfg, new Rng(seedFor(seed, 'reward')), inp.modelName));
-            const head = new ScalarHead(be, model.config.hiddenSize, 2 * tc.rewardBatchSize * maxLen);
+            const head = new ScalarHead(be, model.config.hiddenSize, rewardHeadRows(pairs, tc.rewardBatchSize));
             try {
               const res = await trainRewardModel(be, dec, pairs, rm, head, {
                 epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, validationSplit: config.reward.validation_split,
@@ -384,8 +385,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       }
 
       // Evaluation
-      let passed = !want('eval');
-      if (finalKey && want('eval')) {
+      let passed = want('eval') ? ar.passed : true;
+      if (finalKey && want('eval') && !done.includes('eval')) {
         emit({ type: 'phase', topicId, phase: 'eval', status: 'start' });
         const lora = LoraParams.create(be, (await loadAdapter(store, finalKey, model.config)).adapter);
         try {
@@ -396,6 +397,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
           metric({ topicId, attempt, phase: 'eval', score: ev.score, threshold: ev.threshold, passed: ev.passed, source: ev.source });
         } finally {
           lora.release();
+          releaseEvalWorkspaces(be, dec);
         }
         await phaseDone('eval');
       }

@@ -25,7 +25,9 @@
 // Safety: a non-finite score, log-prob, value, loss or gradient norm skips the whole step: parameters
 // and AdamW state are restored from a snapshot taken before the epochs, the step is logged with
 // skipped = true and counted. KL runaway rule: when the mean KL exceeds klStop × klTarget on
-// klStopPatience consecutive (non-skipped) steps, the phase stops and stoppedReason says why.
+// klStopPatience consecutive (non-skipped) steps, the phase stops and stoppedReason says why (klStop 0
+// disables it). Resume: onStep receives a PpoState; with the policy and value head (parameters and AdamW
+// moments) saved at that step, options.resume continues the phase exactly as an uninterrupted run.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder, Workspace } from '../model/decoder.ts';
 import { generate } from '../model/generate.ts';
@@ -59,7 +61,22 @@ export interface PpoOptions {
   weightDecay?: number; // AdamW (0)
   betas?: [number, number]; // AdamW ([0.9, 0.999])
   eps?: number; // AdamW (1e-8)
-  onStep?: (m: PpoStepLog) => void | Promise<void>;
+  /** Continue a phase from the state passed to onStep (with the policy and value head restored to that step). */
+  resume?: PpoState;
+  onStep?: (m: PpoStepLog, state: PpoState) => void | Promise<void>;
+}
+
+/** Everything besides the parameters and AdamW moments that a resumed phase needs to continue bit for bit. */
+export interface PpoState {
+  step: number; // last completed step
+  klCoef: number; // β for the next step
+  optStep: number; // AdamW steps applied so far (bias correction)
+  runaway: number; // consecutive steps above the runaway threshold
+  skippedSteps: number;
+  promptRng: number; // Rng states
+  sampleRng: number;
+  order: number[]; // current prompt permutation and position in it
+  cursor: number;
 }
 
 export interface PpoStepLog {
@@ -80,7 +97,7 @@ export interface PpoStepLog {
 }
 
 export interface PpoResult {
-  history: PpoStepLog[];
+  history: PpoStepLog[]; // the steps this call ran (after options.resume.step when resuming)
   skippedSteps: number;
   stoppedReason: string | null;
 }
@@ -91,7 +108,7 @@ export const PPO_DEFAULTS = {
   betas: [0.9, 0.999] as [number, number], eps: 1e-8,
 };
 
-type Resolved = Required<Omit<PpoOptions, 'onStep'>> & Pick<PpoOptions, 'onStep'>;
+type Resolved = Required<Omit<PpoOptions, 'onStep' | 'resume'>> & Pick<PpoOptions, 'onStep' | 'resume'>;
 
 /** Fills defaults and throws naming the first bad option. */
 export function resolvePpoOptions(opts: PpoOptions): Resolved {
@@ -235,10 +252,15 @@ export async function trainPpo<T extends Tensor>(
     return be.read(lp);
   };
 
+  const r0 = o.resume;
   const promptRng = new Rng(o.seed);
   const sampleRng = new Rng((o.seed ^ 0x5bd1e995) >>> 0);
-  let order: number[] = [];
-  let cursor = 0;
+  let order: number[] = r0 ? [...r0.order] : [];
+  let cursor = r0?.cursor ?? 0;
+  if (r0) {
+    promptRng.state = r0.promptRng;
+    sampleRng.state = r0.sampleRng;
+  }
   const nextPrompt = () => {
     if (cursor >= order.length) {
       order = promptRng.shuffle(prompts.map((_, i) => i));
@@ -247,20 +269,17 @@ export async function trainPpo<T extends Tensor>(
     return prompts[order[cursor++]];
   };
 
-  const result: PpoResult = { history: [], skippedSteps: 0, stoppedReason: null };
-  let klCoef = o.klCoef;
-  let optStep = 0; // AdamW steps applied (bias correction)
-  let runaway = 0; // consecutive steps above the runaway threshold
+  const result: PpoResult = { history: [], skippedSteps: r0?.skippedSteps ?? 0, stoppedReason: null };
+  let klCoef = r0?.klCoef ?? o.klCoef;
+  let optStep = r0?.optStep ?? 0; // AdamW steps applied (bias correction)
+  let runaway = r0?.runaway ?? 0; // consecutive steps above the runaway threshold
   try {
-    {
-      // Fail before any rollout if the value head cannot hold the batch.
-      try {
-        await value.forward(ws);
-      } catch (e) {
-        throw new Error(`ppo: the value head cannot score a (${B} × ${T}) batch (batchSize × (longest prompt + maxNewTokens)): ${(e as Error).message}`);
-      }
+    try {
+      await value.forward(ws); // fail before any rollout if the value head cannot hold the batch
+    } catch (e) {
+      throw new Error(`ppo: the value head cannot score a (${B} × ${T}) batch (batchSize × (longest prompt + maxNewTokens)): ${(e as Error).message}`);
     }
-    for (let step = 1; step <= o.steps; step++) {
+    for (let step = (r0?.step ?? 0) + 1; step <= o.steps; step++) {
       // 1. rollouts
       const seqs: { promptIds: number[]; responseIds: number[] }[] = [];
       for (let b = 0; b < B; b++) {
@@ -276,12 +295,9 @@ export async function trainPpo<T extends Tensor>(
       const logpRef = await forwardLogprobs(reference);
       const logpOld = await forwardLogprobs(policy); // ws now holds the policy forward: epoch 0 reuses it
       const valuesOld = await value.forward(ws);
-      // pos[j]: row of response token j (its logits predict it); seqOf[j]: its rollout.
-      const pos: number[] = [], seqOf: number[] = [];
-      seqs.forEach((s, b) => s.responseIds.forEach((_, i) => {
-        pos.push(b * T + s.promptIds.length - 1 + i);
-        seqOf.push(b);
-      }));
+      // pos[j]: the batch row whose logits predict response token j (and whose value scores its state).
+      const pos: number[] = [];
+      seqs.forEach((s, b) => s.responseIds.forEach((_, i) => pos.push(b * T + s.promptIds.length - 1 + i)));
       const J = pos.length;
       const entropy = N * V <= ENTROPY_READBACK_LIMIT ? meanEntropy(await be.read(ws.logits!), V, pos) : -mean(pos.map((p) => logpOld[p]));
       const kl = pos.map((p) => logpOld[p] - logpRef[p]);
@@ -335,7 +351,7 @@ export async function trainPpo<T extends Tensor>(
             ok = false;
             break;
           }
-          const gradNorm = await backwardAndClip(be, dec, policy, value, ws, weights, dv, { ones, dvals, normL, normH, invTemp });
+          const gradNorm = await ppoBackward(be, dec, policy, value, ws, weights, dv, { ones, dvals, normL, normH, invTemp });
           log.gradNorm = gradNorm;
           if (!Number.isFinite(gradNorm)) {
             ok = false;
@@ -378,7 +394,9 @@ export async function trainPpo<T extends Tensor>(
         runaway = o.klStop > 0 && log.kl > limit ? runaway + 1 : 0;
       }
       result.history.push(log);
-      await o.onStep?.(log);
+      await o.onStep?.(log, {
+        step, klCoef, optStep, runaway, skippedSteps: result.skippedSteps, promptRng: promptRng.state, sampleRng: sampleRng.state, order: [...order], cursor,
+      });
       if (runaway >= o.klStopPatience) {
         result.stoppedReason = `KL runaway at step ${step}: mean KL ${log.kl.toPrecision(3)} nats/token exceeded ${o.klStop} × klTarget ` +
           `(${o.klTarget}) = ${(o.klStop * o.klTarget).toPrecision(3)} on ${runaway} consecutive steps; the policy drifted too far from the ` +
@@ -398,7 +416,7 @@ export async function trainPpo<T extends Tensor>(
  * into the policy LoRA and value head gradients (zeroed first), using the forward left in ws; then the global
  * L2 norm of both gradient buffers (measured, not clipped). Returns the norm (read back).
  */
-async function backwardAndClip<T extends Tensor>(
+export async function ppoBackward<T extends Tensor>(
   be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, value: ScalarHead<T>, ws: Workspace<T>, weights: Float32Array, dv: Float32Array,
   buf: { ones: T; dvals: T; normL: T; normH: T; invTemp: number },
 ): Promise<number> {

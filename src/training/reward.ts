@@ -172,6 +172,9 @@ export async function trainRewardModel<T extends Tensor>(
   const train = split.train.map((i) => pairs[i]);
   const val = split.val.map((i) => pairs[i]);
   const b = Math.min(opts.batchSize, train.length);
+  if (2 * b * T > head.maxRows) {
+    throw new Error(`reward: the scalar head holds ${head.maxRows} rows, a batch needs 2·${b}·${T} = ${2 * b * T} (size it with rewardHeadRows(pairs, batchSize))`);
+  }
   const stepsPerEpoch = Math.ceil(train.length / b);
   const total = Math.max(1, Math.min(opts.epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
   const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
@@ -219,7 +222,7 @@ export async function trainRewardModel<T extends Tensor>(
           skipped = !Number.isFinite(norm);
           if (!skipped) {
             const f = clipFactor(norm, maxNorm);
-            const hp = { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: step - result.skippedSteps };
+            const hp = { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step }; // bias correction counts every step, as SFT
             be.beginStep();
             if (f !== 1) {
               be.scale(lora.grads, f);
@@ -274,7 +277,9 @@ export async function scoreSequences<T extends Tensor>(
     if (!s.ids.length) throw new Error(`scoreSequences: seqs[${i}] is empty`);
   });
   const T = Math.max(...seqs.map((s) => s.ids.length));
-  const B = Math.max(1, Math.min(batchSize, seqs.length));
+  if (T > head.maxRows) throw new Error(`scoreSequences: a sequence of ${T} tokens does not fit the scalar head's ${head.maxRows} rows`);
+  // As many sequences per forward as asked for and the head's rows allow.
+  const B = Math.max(1, Math.min(batchSize, seqs.length, Math.floor(head.maxRows / T)));
   const ws = new Workspace(be, dec.cfg, B, T, DecoderClass.loraRanks(lora), false);
   const out: number[] = [];
   try {

@@ -99,7 +99,7 @@ export class ScalarHead<T extends Tensor> {
   private readonly scores: T; // (N_max, 1)
   private readonly dscores: T; // (N_max, 1)
 
-  constructor(readonly be: Backend<T>, readonly C: number, maxRows: number, init?: Float32Array) {
+  constructor(readonly be: Backend<T>, readonly C: number, readonly maxRows: number, init?: Float32Array) {
     const bOff = (this.bOffset = Math.ceil(C / 64) * 64); // bound views need 64-element offsets
     const P = bOff + 64;
     const host = new Float32Array(P);

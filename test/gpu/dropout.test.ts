@@ -3,6 +3,7 @@
 import { expect, it } from 'vitest';
 import * as gpu from '../../src/engine/ops/dropout.ts';
 import * as ref from '../../src/engine/ref/dropout.ts';
+import { gpuBackend, cpuBackend, type Backend, type Tensor } from '../../src/engine/backend.ts';
 import { compare, randn, runtime } from './helpers.ts';
 
 function countDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -125,4 +126,25 @@ it('rejects p = 1, mismatched sizes and partly overlapping views with the sizes 
   const flat = rt.empty([256]);
   expect(() => gpu.dropoutForward(rt, rt.view(flat, 0, [128]), rt.view(flat, 64, [128]), 0.1, 0, 0)).toThrow(/partly overlaps/);
   for (const t of [a, b, flat]) rt.release(t);
+});
+
+it('the Backend methods (gpuBackend and cpuBackend) give the same mask and gradient', async () => {
+  const rt = await runtime();
+  const n = 3000;
+  const inp = randn(5, n);
+  const dout = randn(6, n);
+  const results: Float32Array[][] = [];
+  for (const be of [gpuBackend(rt), cpuBackend()] as const) {
+    const b = be as Backend<Tensor>;
+    const tIn = b.upload(inp, [30, 100]);
+    const tDout = b.upload(dout, [30, 100]);
+    const out = b.zeros([30, 100]);
+    const dinp = b.zeros([30, 100]);
+    b.dropoutForward(out, tIn, 0.2, 31, 8);
+    b.dropoutBackward(dinp, tDout, 0.2, 31, 8);
+    results.push([await b.read(out), await b.read(dinp)]);
+    expect(() => b.dropoutForward(out, b.zeros([7]), 0.2, 31, 8)).toThrow(/has 3000 elements/);
+  }
+  expect(countDiff(results[0][0], results[1][0])).toBe(0);
+  expect(countDiff(results[0][1], results[1][1])).toBe(0);
 });

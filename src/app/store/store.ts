@@ -7,6 +7,7 @@ import { createFilesSlice } from './files-slice.ts';
 import { createMarkersSlice } from './markers-slice.ts';
 import type { StudioState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
+import { createTrainingSlice } from './training-slice.ts';
 
 export type { StudioState } from './types.ts';
 
@@ -18,6 +19,7 @@ export function createStudioStore(client: () => AnalysisClient = analysisClient)
     ...createMarkersSlice(set, get, store, client),
     ...createConfigSlice(set, get, store, client),
     ...createUiSlice(set, get, store, client),
+    ...createTrainingSlice(set, get),
   }));
 }
 

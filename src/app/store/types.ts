@@ -6,8 +6,9 @@ import type { AnalysisSlice } from './analysis-slice.ts';
 import type { MarkersSlice } from './markers-slice.ts';
 import type { ConfigSlice } from './config-slice.ts';
 import type { UiSlice } from './ui-slice.ts';
+import type { TrainingSlice } from './training-slice.ts';
 
-export type StudioState = FilesSlice & AnalysisSlice & MarkersSlice & ConfigSlice & UiSlice;
+export type StudioState = FilesSlice & AnalysisSlice & MarkersSlice & ConfigSlice & UiSlice & TrainingSlice;
 
 /** A slice gets the combined store's set/get plus the worker client (injected, so tests can fake it). */
 export type Slice<T> = (

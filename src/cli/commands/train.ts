@@ -33,7 +33,7 @@ Options:
   --topics ID,...       train only these topics (source paths)
   --max-steps N         cap every phase at N optimizer steps (quick runs)
   --max-seq-length N    override the config's max_seq_length (tokens; longer answers are cut)
-  --max-new-tokens N    override evaluation.max_new_tokens (generated answer length)
+  --max-new-tokens N    override the generated length: evaluation answers and PPO rollouts
   --seed N              random seed (default: the config's)
   --resume              continue a killed run from its last completed phase in --out
   --embedder DIR        sentence-embedding model folder (all-MiniLM-L6-v2) for semantic similarity;
@@ -74,7 +74,10 @@ export const command: Command = {
     const maxSeq = positiveInt(values['max-seq-length'], 'max-seq-length');
     if (maxSeq) config.max_seq_length = maxSeq;
     const maxNew = positiveInt(values['max-new-tokens'], 'max-new-tokens');
-    if (maxNew) config.evaluation.max_new_tokens = maxNew;
+    if (maxNew) {
+      config.evaluation.max_new_tokens = maxNew;
+      config.ppo.max_new_tokens = maxNew;
+    }
     const out = path.resolve(values.out ?? 'output');
     const topicFilter = values.topics?.split(',').map((t) => t.trim()).filter(Boolean);
 

@@ -1,6 +1,12 @@
-// Sampling from a row of logits: greedy argmax, temperature softmax frequencies, nucleus (top-p) cuts.
+// Sampling from a row of logits (greedy argmax, temperature softmax frequencies, nucleus top-p cuts), and
+// KV-cache generation on the CPU twin backend against repeated full reference forwards.
 import { describe, expect, it } from 'vitest';
-import { argmax, sampleToken, samplingDistribution, validateSampling } from '../../../src/model/generate.ts';
+import { cpuBackend } from '../../../src/engine/backend.ts';
+import { Decoder } from '../../../src/model/decoder.ts';
+import { argmax, generate, sampleToken, samplingDistribution, validateSampling } from '../../../src/model/generate.ts';
+import { referenceLogits } from '../../../src/model/reference-llama.ts';
+import { loadModelFolder } from '../../../src/model/weights.ts';
+import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 function softmax(logits: number[], temperature: number): number[] {
@@ -88,5 +94,25 @@ describe('sampleToken', () => {
     expect(draw(9)).toEqual(draw(9));
     expect(draw(9)).not.toEqual(draw(10));
     expect(draw(9).some((t) => t === 1 || t === 4)).toBe(false);
+  });
+});
+
+describe('generate on the CPU twin backend', () => {
+  it('KV-cache greedy decoding equals argmax of repeated full reference forwards; stop ids end it', async () => {
+    const model = await loadModelFolder(tinyModelFiles(0));
+    const cfg = model.config;
+    const be = cpuBackend();
+    const dec = new Decoder(be, cfg, model.weights);
+    const prompt = [507, 40, 41, 300, 12];
+    const got = await generate(be, dec, null, prompt, { maxNewTokens: 4, stopIds: [] });
+    const seq = [...prompt];
+    for (let i = 0; i < 4; i++) seq.push(argmax(referenceLogits(cfg, model.weights, seq).at(-1)!));
+    expect(got).toEqual({ ids: seq.slice(prompt.length), stoppedBy: 'length' });
+    const stopped = await generate(be, dec, null, prompt, { maxNewTokens: 4, stopIds: [got.ids[1]] });
+    expect(stopped.stoppedBy).toBe('eos');
+    expect(stopped.ids).toEqual(got.ids.slice(0, got.ids.indexOf(got.ids[1]) + 1));
+    expect(await generate(be, dec, null, prompt, { maxNewTokens: 0, stopIds: [] })).toEqual({ ids: [], stoppedBy: 'length' });
+    await expect(generate(be, dec, null, [], { maxNewTokens: 1, stopIds: [] })).rejects.toThrow(/no tokens/);
+    await expect(generate(be, dec, null, prompt, { maxNewTokens: 508, stopIds: [] })).rejects.toThrow(/5 tokens\) \+ maxNewTokens \(508\) = 513 exceeds/);
   });
 });

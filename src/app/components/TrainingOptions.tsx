@@ -1,0 +1,175 @@
+// The run form: base model (tiny or a picked Hugging Face folder), alignment and phases, the topics to
+// train, quick limits (steps, sequence length, new tokens), seed and similarity; Start / Pause / Resume.
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store/store.ts';
+import type { Phase, TrainOptions } from '../../workers/training-protocol.ts';
+
+const PHASES: Record<'ppo' | 'dpo', Phase[]> = { ppo: ['sft', 'reward', 'ppo', 'eval'], dpo: ['sft', 'dpo', 'eval'] };
+const PHASE_LABEL: Record<Phase, string> = { sft: 'SFT', reward: 'reward model', ppo: 'PPO', dpo: 'DPO', eval: 'evaluation' };
+
+function NumberField({ label, value, placeholder, title, testId, onChange }: {
+  label: string; value: number | null; placeholder: string; title: string; testId: string; onChange: (v: number | null) => void;
+}) {
+  return (
+    <label className="field" title={title}>
+      <span>{label}</span>
+      <input
+        type="number"
+        min={1}
+        value={value ?? ''}
+        placeholder={placeholder}
+        data-testid={testId}
+        onChange={(e) => {
+          const v = e.target.value.trim();
+          const n = Number(v);
+          onChange(v === '' || !Number.isFinite(n) ? null : Math.max(0, Math.round(n)));
+        }}
+      />
+    </label>
+  );
+}
+
+function TopicPicker({ all, chosen, onChange, disabled }: { all: string[]; chosen: string[]; onChange: (t: string[]) => void; disabled: boolean }) {
+  const set = new Set(chosen);
+  return (
+    <details className="topic-picker" data-testid="train-topics">
+      <summary>{chosen.length ? `${chosen.length} of ${all.length} topics` : `All ${all.length} topics`}</summary>
+      <div className="topic-picker-list">
+        <button className="link small" disabled={disabled || !chosen.length} onClick={() => onChange([])}>
+          all topics
+        </button>
+        {all.map((id) => (
+          <label key={id} className="topic-option">
+            <input
+              type="checkbox"
+              disabled={disabled}
+              checked={set.has(id)}
+              data-testid="train-topic-option"
+              data-topic={id}
+              onChange={(e) => onChange(all.filter((t) => (t === id ? e.target.checked : set.has(t))))}
+            />
+            <span className="topic-id">{id}</span>
+          </label>
+        ))}
+      </div>
+    </details>
+  );
+}
+
+export function TrainingOptions() {
+  const { o, model, set, setModel, status, hasRun, finished, hasData, configs, start, pause, resume, savedModel } = useStudio(
+    useShallow((s) => ({
+      o: s.trainOptions,
+      model: s.trainModel,
+      set: s.setTrainOptions,
+      setModel: s.setTrainModel,
+      status: s.training.status,
+      hasRun: s.training.state !== null,
+      finished: s.training.state?.finished ?? false,
+      hasData: s.result !== null,
+      configs: s.result?.configs ?? null,
+      start: s.startTraining,
+      pause: s.pauseTraining,
+      resume: s.resumeTraining,
+      savedModel: s.training.runOptions?.model ?? null,
+    })),
+  );
+  const topics = useMemo(() => (configs ?? []).map((c) => c.id), [configs]);
+  const busy = status === 'starting' || status === 'running' || status === 'pausing';
+  const patch = (p: Partial<TrainOptions>) => set(p);
+  const togglePhase = (p: Phase, on: boolean) => patch({ phases: PHASES[o.alignment].filter((x) => (x === p ? on : o.phases.includes(x))) });
+  const needsFolder = savedModel?.kind === 'files' && model.kind !== 'files';
+  return (
+    <div className="card train-options">
+      <div className="options-row">
+        <label className="field">
+          <span>Base model</span>
+          <select
+            value={model.kind}
+            disabled={busy}
+            data-testid="train-model"
+            onChange={(e) => {
+              if (e.target.value === 'tiny') setModel({ kind: 'tiny' });
+              else document.getElementById('model-folder-input')?.click();
+            }}
+          >
+            <option value="tiny">tiny (generated, for demos)</option>
+            <option value="files">{model.kind === 'files' ? model.label : 'Hugging Face folder…'}</option>
+          </select>
+          <input
+            id="model-folder-input"
+            type="file"
+            hidden
+            multiple
+            {...({ webkitdirectory: '' } as Record<string, string>)}
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              if (!files.length) return;
+              const label = files[0]!.webkitRelativePath.split('/')[0] || 'selected folder';
+              setModel({ kind: 'files', label, files: files.map((f) => ({ name: f.name, file: f })) });
+              e.target.value = '';
+            }}
+          />
+        </label>
+        <label className="field">
+          <span>Alignment</span>
+          <select value={o.alignment} disabled={busy} data-testid="train-alignment" onChange={(e) => {
+            const a = e.target.value as 'ppo' | 'dpo';
+            patch({ alignment: a, phases: PHASES[a] });
+          }}>
+            <option value="ppo">reward model + PPO</option>
+            <option value="dpo">DPO</option>
+          </select>
+        </label>
+        <div className="field">
+          <span>Phases</span>
+          <div className="checks">
+            {PHASES[o.alignment].map((p) => (
+              <label key={p}>
+                <input type="checkbox" disabled={busy} checked={o.phases.includes(p)} onChange={(e) => togglePhase(p, e.target.checked)} data-testid={`phase-${p}`} /> {PHASE_LABEL[p]}
+              </label>
+            ))}
+          </div>
+        </div>
+        <div className="field">
+          <span>Topics</span>
+          <TopicPicker all={topics} chosen={o.topics.filter((t) => topics.includes(t))} onChange={(t) => patch({ topics: t })} disabled={busy} />
+        </div>
+      </div>
+      <div className="options-row">
+        <NumberField label="Max steps" value={o.maxSteps} placeholder="config" title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's" testId="opt-maxSteps" onChange={(v) => patch({ maxSteps: v })} />
+        <NumberField label="Max seq length" value={o.maxSeqLength} placeholder="config" title="Tokens per example; longer answers are cut and counted in the report" testId="opt-maxSeqLength" onChange={(v) => patch({ maxSeqLength: v })} />
+        <NumberField label="Max new tokens" value={o.maxNewTokens} placeholder="config" title="Longest generated answer in evaluation and longest PPO rollout" testId="opt-maxNewTokens" onChange={(v) => patch({ maxNewTokens: v })} />
+        <NumberField label="Seed" value={o.seed} placeholder="config" title="Random seed; the same seed gives the same adapters" testId="opt-seed" onChange={(v) => patch({ seed: v })} />
+        <label className="field" title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback">
+          <span>Similarity</span>
+          <select value={o.similarity} disabled={busy} onChange={(e) => patch({ similarity: e.target.value as TrainOptions['similarity'] })} data-testid="opt-similarity">
+            <option value="auto">embeddings (lexical if unavailable)</option>
+            <option value="lexical">lexical</option>
+          </select>
+        </label>
+        <div className="run-buttons">
+          <button
+            className="primary"
+            data-testid="train-start"
+            disabled={busy || !hasData || !o.phases.length}
+            title={hasData ? 'Start a new run with these options' : 'Load a curriculum in the Files tab first'}
+            onClick={() => {
+              if (hasRun && !confirm('Start a new run? The saved run and its adapters in this browser are replaced.')) return;
+              void start();
+            }}
+          >
+            Start
+          </button>
+          <button data-testid="train-pause" disabled={status !== 'running' && status !== 'starting'} onClick={() => void pause()} title="Stop after the current phase; everything so far is saved">
+            Pause
+          </button>
+          <button data-testid="train-resume" disabled={busy || !hasRun || finished || needsFolder} onClick={() => void resume()} title={needsFolder ? `Pick the model folder ${savedModel?.kind === 'files' ? savedModel.label : ''} again to resume` : 'Continue the saved run from its last completed phase'}>
+            Resume
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+// Training state: the run form (model, phases, alignment, topics, quick limits), the live run (status,
+// current topic and phase, metrics, the last checkpointed state), the adapters and the report; actions
+// talk to the training worker, which owns the GPU and writes everything to IndexedDB itself.
+import type { StateCreator } from 'zustand';
+import type { AdapterEntry } from '../../storage/adapter-store.ts';
+import {
+  QUICK_OPTIONS,
+  type ModelChoice,
+  type MetricRecord,
+  type Phase,
+  type RunOutcome,
+  type RunSnapshot,
+  type StoredRunOptions,
+  type TrainOptions,
+  type TrainingProgress,
+} from '../../workers/training-protocol.ts';
+import { downloadBytes, TrainingError, trainingClient, type TrainingClient } from '../training-client.ts';
+import type { StudioState } from './types.ts';
+
+export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'interrupted' | 'finished' | 'failed';
+
+export interface CurrentStep {
+  topicId: string;
+  index: number;
+  total: number;
+  attempt: number;
+  phase: Phase | null;
+}
+
+export interface TrainingView {
+  /** True once the stored run (if any) has been read. */
+  loaded: boolean;
+  status: RunStatus;
+  /** What the worker is doing right now (loading the model, starting WebGPU, ...). */
+  message: string | null;
+  error: string | null;
+  deviceLost: boolean;
+  /** The last checkpointed run state (without metrics). */
+  state: RunSnapshot | null;
+  metrics: MetricRecord[];
+  current: CurrentStep | null;
+  /** The options of the run shown (saved with it; Resume repeats them). */
+  runOptions: StoredRunOptions | null;
+  similarity: { name: string; reason: string } | null;
+  adapters: AdapterEntry[];
+  report: string | null;
+  log: string[];
+}
+
+export interface TrainingSlice {
+  training: TrainingView;
+  /** The form: what Start will run. */
+  trainOptions: TrainOptions;
+  trainModel: ModelChoice;
+  loadTraining: () => Promise<void>;
+  setTrainOptions: (patch: Partial<TrainOptions>) => void;
+  setTrainModel: (model: ModelChoice) => void;
+  startTraining: () => Promise<void>;
+  pauseTraining: () => Promise<void>;
+  resumeTraining: () => Promise<void>;
+  downloadAdapter: (key: string) => Promise<void>;
+}
+
+const LOG_LINES = 200;
+
+const initialView: TrainingView = {
+  loaded: false, status: 'idle', message: null, error: null, deviceLost: false, state: null, metrics: [], current: null,
+  runOptions: null, similarity: null, adapters: [], report: null, log: [],
+};
+
+type Set = Parameters<StateCreator<StudioState>>[0];
+type Get = () => StudioState;
+
+export function createTrainingSlice(set: Set, get: Get, client: () => TrainingClient = trainingClient): TrainingSlice {
+  const patch = (p: Partial<TrainingView>) => set((s) => ({ training: { ...s.training, ...p } }));
+  const addLog = (line: string) => set((s) => ({ training: { ...s.training, log: [...s.training.log.slice(-(LOG_LINES - 1)), line] } }));
+
+  const onProgress = (p: TrainingProgress) => {
+    const t = get().training;
+    switch (p.type) {
+      case 'metrics':
+        patch({ metrics: [...t.metrics, ...p.records], status: t.status === 'starting' ? 'running' : t.status });
+        break;
+      case 'checkpoint':
+        patch({ state: p.state });
+        break;
+      case 'status':
+        patch({ message: p.message });
+        break;
+      case 'run':
+        patch({ runOptions: p.options });
+        break;
+      case 'similarity':
+        patch({ similarity: { name: p.name, reason: p.reason } });
+        addLog(`Semantic similarity: ${p.reason}`);
+        break;
+      case 'topic':
+        patch({ current: { topicId: p.topicId, index: p.index, total: p.total, attempt: p.attempt, phase: null }, message: null, status: t.status === 'starting' ? 'running' : t.status });
+        addLog(`[${p.index + 1}/${p.total}] ${p.topicId}${p.attempt ? ` (retry ${p.attempt})` : ''}`);
+        break;
+      case 'phase':
+        if (p.status === 'start') patch({ current: t.current ? { ...t.current, phase: p.phase } : { topicId: p.topicId, index: 0, total: 0, attempt: 0, phase: p.phase }, message: null });
+        else {
+          addLog(`${p.topicId}: ${p.phase} ${p.status}${p.message ? ` — ${p.message}` : ''}`);
+          if (p.status === 'done' && p.phase !== 'eval') void refreshAdapters();
+        }
+        break;
+      case 'exam':
+        addLog(`Exam ${p.result.title}: accuracy ${(p.result.accuracy * 100).toFixed(1)}%, bars ${p.result.passed ? 'met' : 'not met'}`);
+        break;
+      case 'merge':
+        void refreshAdapters();
+        addLog(`Merged ${p.unit} → ${p.key} (rank ${p.rank}${p.relativeError === null ? ', exact' : `, error ${p.relativeError.toExponential(2)}`})`);
+        break;
+      case 'log':
+        addLog(p.message);
+        break;
+    }
+  };
+
+  const refreshAdapters = async () => {
+    try {
+      patch({ adapters: await client().listAdapters() });
+    } catch {
+      /* the list is refreshed again after the next phase */
+    }
+  };
+
+  /** Runs a start/resume call to its end: finished, paused, or failed (device loss says Resume). */
+  const drive = async (call: () => Promise<RunOutcome>) => {
+    try {
+      const out = await call();
+      const { metrics, ...snapshot } = out.state;
+      patch({ status: out.status, state: snapshot, metrics, report: out.report, current: out.status === 'finished' ? null : get().training.current, message: null });
+      addLog(out.status === 'finished' ? 'Run finished' : 'Paused after the last completed phase; Resume continues from there');
+    } catch (e) {
+      const err = e as Error;
+      patch({ status: 'failed', error: err.message, deviceLost: e instanceof TrainingError && e.deviceLost, message: null });
+    } finally {
+      await refreshAdapters();
+      try {
+        const info = await client().info();
+        patch({ runOptions: info.options, report: info.report ?? get().training.report });
+      } catch {
+        /* keep what is shown */
+      }
+    }
+  };
+
+  return {
+    training: initialView,
+    trainOptions: QUICK_OPTIONS,
+    trainModel: { kind: 'tiny' },
+
+    loadTraining: async () => {
+      try {
+        const info = await client().info();
+        const st = info.state;
+        const status: RunStatus = info.running ? 'running' : !st ? 'idle' : st.finished ? 'finished' : 'interrupted';
+        const { metrics = [], ...snapshot } = st ?? ({} as Partial<NonNullable<typeof st>>);
+        set((s) => ({
+          training: {
+            ...s.training, loaded: true, status, state: st ? (snapshot as RunSnapshot) : null, metrics, runOptions: info.options,
+            similarity: info.options?.similarityUsed ?? null, adapters: info.adapters, report: info.report,
+          },
+          // The form starts from the stored run's options, so Start repeats it unless changed.
+          trainOptions: info.options ? pickOptions(info.options) : s.trainOptions,
+        }));
+      } catch (e) {
+        patch({ loaded: true, error: `Could not read the saved run: ${(e as Error).message}` });
+      }
+    },
+
+    setTrainOptions: (p) => set((s) => ({ trainOptions: { ...s.trainOptions, ...p } })),
+    setTrainModel: (model) => set({ trainModel: model }),
+
+    startTraining: async () => {
+      const s = get();
+      patch({ status: 'starting', error: null, deviceLost: false, state: null, metrics: [], current: null, report: null, adapters: [], similarity: null, log: [], message: 'Preparing the run' });
+      await drive(() =>
+        client().start({ model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml, overrides: s.overrides }, onProgress),
+      );
+    },
+
+    pauseTraining: async () => {
+      const { pausing } = await client().pause();
+      if (pausing) {
+        patch({ status: 'pausing' });
+        addLog('Pausing after the current phase…');
+      }
+    },
+
+    resumeTraining: async () => {
+      const s = get();
+      const model = s.training.runOptions?.model.kind === 'files' && s.trainModel.kind === 'files' ? s.trainModel : undefined;
+      patch({ status: 'starting', error: null, deviceLost: false, message: 'Resuming the run' });
+      addLog('Resuming from the last completed phase');
+      await drive(() => client().resume(model, onProgress));
+    },
+
+    downloadAdapter: async (key) => {
+      try {
+        const d = await client().downloadAdapter(key);
+        downloadBytes(d.tar, `${d.folder}.tar`, 'application/x-tar');
+      } catch (e) {
+        get().notify({ kind: 'error', text: (e as Error).message });
+      }
+    },
+  };
+}
+
+function pickOptions(o: StoredRunOptions): TrainOptions {
+  return {
+    phases: o.phases, alignment: o.alignment, topics: o.topics, maxSteps: o.maxSteps, maxSeqLength: o.maxSeqLength,
+    maxNewTokens: o.maxNewTokens, seed: o.seed, similarity: o.similarity,
+  };
+}

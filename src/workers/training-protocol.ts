@@ -1,0 +1,136 @@
+// The message protocol between the studio's main thread and the training worker: typed, versioned
+// requests with ids, answered by `progress`* then exactly one `return` or `throw` (as protocol.ts).
+import type { FileInput, OverrideMap, WireError } from './protocol.ts';
+import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
+import type { AdapterEntry } from '../storage/adapter-store.ts';
+
+export const TRAINING_PROTOCOL_VERSION = 1;
+
+/** The base model: the generated tiny model, or the files of a Hugging Face folder the user picked. */
+export type ModelChoice = { kind: 'tiny' } | { kind: 'files'; label: string; files: { name: string; file: Blob }[] };
+
+/** What a run is asked to do. Null numbers keep the config's (configs/training_pipeline.yaml) values. */
+export interface TrainOptions {
+  phases: Phase[];
+  alignment: 'ppo' | 'dpo';
+  /** Topic ids to train (curriculum order is kept); empty: every topic. */
+  topics: string[];
+  /** Caps every phase's optimizer steps (quick runs). */
+  maxSteps: number | null;
+  /** Tokens per example; longer answers are cut (and counted in the report). */
+  maxSeqLength: number | null;
+  /** Longest generated answer in evaluation and longest PPO rollout, in tokens. */
+  maxNewTokens: number | null;
+  seed: number | null;
+  /** 'auto': sentence embeddings (all-MiniLM, downloaded once), lexical when they do not load. */
+  similarity: 'auto' | 'lexical';
+}
+
+/** Quick settings for the tiny model: a demo run finishes in minutes, even on software WebGPU. */
+export const QUICK_OPTIONS: TrainOptions = {
+  phases: ['sft', 'reward', 'ppo', 'eval'],
+  alignment: 'ppo',
+  topics: [],
+  maxSteps: 4,
+  maxSeqLength: 128,
+  maxNewTokens: 8,
+  seed: null,
+  similarity: 'auto',
+};
+
+/** Saved beside the run state (run/options.json) so Resume after a reload repeats the same run. */
+export interface StoredRunOptions extends TrainOptions {
+  model: { kind: 'tiny' } | { kind: 'files'; label: string };
+  modelName: string;
+  /** Which similarity scored the evaluation, and why (written into the report). */
+  similarityUsed: { name: string; reason: string } | null;
+  startedAt: number;
+}
+
+/** The run's saved state without the (long) metric list: sent after every checkpoint. */
+export type RunSnapshot = Omit<RunState, 'metrics'>;
+
+/** Progress while a run goes: the pipeline's events, metrics in batches (at most ~10 messages/s). */
+export type TrainingProgress =
+  | Exclude<PipelineEvent, { type: 'metric' }>
+  | { type: 'metrics'; records: MetricRecord[] }
+  | { type: 'checkpoint'; state: RunSnapshot }
+  | { type: 'status'; message: string }
+  | { type: 'run'; options: StoredRunOptions }
+  | { type: 'similarity'; name: string; reason: string };
+
+export interface RunOutcome {
+  status: 'finished' | 'paused';
+  state: RunState;
+  report: string;
+}
+
+/** What the panel shows on open: the last run in this browser (nothing is lost on reload). */
+export interface RunInfo {
+  state: RunState | null;
+  options: StoredRunOptions | null;
+  report: string | null;
+  adapters: AdapterEntry[];
+  /** True while this worker is running (or pausing) a run. */
+  running: boolean;
+}
+
+/** An adapter ready to save: a ustar archive holding `{folder}/adapter_config.json` and
+ *  `{folder}/adapter_model.safetensors` (a PEFT folder), plus the two files as they are. */
+export interface AdapterDownload {
+  key: string;
+  folder: string;
+  tar: ArrayBuffer;
+  files: { name: string; bytes: ArrayBuffer }[];
+}
+
+export interface StartParams {
+  /** Curriculum files; absent: the files the studio saved in IndexedDB (mindprint-datasets). */
+  files?: FileInput[];
+  /** Voice markers YAML; absent: the saved markers, else configs/voice_markers.yaml. */
+  markersYaml?: string;
+  /** Per-topic overrides; absent: the saved overrides. */
+  overrides?: OverrideMap;
+  model: ModelChoice;
+  options: TrainOptions;
+}
+
+/** Method name → params and result. */
+export interface TrainingMethods {
+  /** The last run stored in this browser. */
+  info: { params: Record<string, never>; result: RunInfo };
+  /** Starts a new run (the previous run's state and adapters in this browser are replaced). */
+  start: { params: StartParams; result: RunOutcome };
+  /** Continues the stored run from its last completed phase; a picked model folder must be given again. */
+  resume: { params: { model?: ModelChoice; files?: FileInput[]; markersYaml?: string; overrides?: OverrideMap }; result: RunOutcome };
+  /** Asks the running run to stop after its current phase (its state is saved); the run call then returns 'paused'. */
+  pause: { params: Record<string, never>; result: { pausing: boolean } };
+  listAdapters: { params: Record<string, never>; result: AdapterEntry[] };
+  downloadAdapter: { params: { key: string }; result: AdapterDownload };
+}
+
+export type TrainingMethod = keyof TrainingMethods;
+
+export interface TrainingRequest<M extends TrainingMethod = TrainingMethod> {
+  v: typeof TRAINING_PROTOCOL_VERSION;
+  id: number;
+  method: M;
+  params: TrainingMethods[M]['params'];
+}
+
+export type TrainingReply =
+  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'return'; result: unknown }
+  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'throw'; error: WireError & { deviceLost?: boolean } }
+  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'progress'; progress: TrainingProgress };
+
+export function isTrainingRequest(x: unknown): x is TrainingRequest {
+  const r = x as TrainingRequest | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'number' && typeof r.method === 'string';
+}
+
+export function isTrainingReply(x: unknown): x is TrainingReply {
+  const r = x as TrainingReply | null;
+  return !!r && typeof r === 'object' && typeof r.id === 'number' && ['return', 'throw', 'progress'].includes(r.kind);
+}
+
+export type { ExamRecord, MetricRecord, Phase, RunState };
