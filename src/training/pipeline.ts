@@ -15,6 +15,7 @@ import { initLora, type LoraAdapter, type LoraConfig, type LoraTarget } from '..
 import type { ArtifactStore } from '../storage/store.ts';
 import { adapterKey, loadAdapter, saveAdapter, saveMerged, type AdapterPhase } from '../storage/adapter-store.ts';
 import { Rng } from '../util/rng.ts';
+import { parseSafetensors, readTensorF32, writeSafetensors } from '../model/safetensors.ts';
 import { trainSft, type TokenizedExample } from './sft.ts';
 import { ScalarHead } from './seq.ts';
 import { trainRewardModel, scoreSequences, rewardHeadRows, type PairTokens } from './reward.ts';
@@ -45,6 +46,8 @@ export interface PipelineInputs<T extends Tensor> {
   seed: number;
   resume: boolean;
   onEvent?: (e: PipelineEvent) => void;
+  /** SFT saves its LoRA and AdamW state every this many steps (default 50), so a kill loses at most that. */
+  checkpointEvery?: number;
   /** Called after every durable checkpoint write (tests inject crashes here). */
   afterCheckpoint?: (state: RunState) => void | Promise<void>;
 }
@@ -117,10 +120,13 @@ export interface RunState {
   unitParts: Record<string, string[]>; // unit → adapter keys to merge at its boundary
   merged: { unit: string; key: string; rank: number; relativeError: number | null }[];
   metrics: MetricRecord[];
+  /** The SFT phase in progress, when it saved mid-phase state (run/progress/sft.safetensors). */
+  sftProgress: { topicId: string; attempt: number; step: number } | null;
   finished: boolean;
 }
 
 const STATE_KEY = 'run/state.json';
+const SFT_PROGRESS_KEY = 'run/progress/sft.safetensors';
 
 function seedFor(base: number, ...parts: (string | number)[]): number {
   let h = base >>> 0;
@@ -147,7 +153,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
   }
   state ??= {
     version: 1, seed: inp.seed, modelName: inp.modelName, alignment: inp.alignment, phases: inp.phases, cursor: 0, attemptPhase: null,
-    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], finished: false,
+    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], sftProgress: null, finished: false,
   };
   const st = state;
   const checkpoint = async () => {
@@ -280,11 +286,34 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         emit({ type: 'phase', topicId, phase: 'sft', status: 'start' });
         const lora = LoraParams.create(be, initLora(model.config, loraCfg, new Rng(seed), inp.modelName));
         try {
+          // Resume inside the phase from its last mid-phase save (same data order and LR schedule).
+          let startStep = 0;
+          const prog = st.sftProgress;
+          if (prog && prog.topicId === topicId && prog.attempt === attempt) {
+            const bytes = await store.get(SFT_PROGRESS_KEY);
+            if (!bytes) throw new Error(`resume: ${SFT_PROGRESS_KEY} is missing although run/state.json points to it`);
+            const t = parseSafetensors(bytes, SFT_PROGRESS_KEY);
+            const get = (n: string) => readTensorF32(t.get(n)!, n);
+            lora.writeState({ params: get('params'), m: get('m'), v: get('v') });
+            startStep = prog.step;
+          }
+          const every = inp.checkpointEvery ?? 50;
           const res = await trainSft(be, dec, lora, examples, {
             epochs: ar.sftEpochs, batchSize: tc.batchSize, learningRate: tc.learningRate, seed, maxSteps: inp.maxSteps,
-            warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm, weightDecay: config.sft.weight_decay,
-            onStep: (m) => metric({ topicId, attempt, phase: 'sft', ...m }),
+            warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm, weightDecay: config.sft.weight_decay, startStep,
+            onStep: async (m) => {
+              metric({ topicId, attempt, phase: 'sft', ...m });
+              if (m.step % every === 0 && m.step < m.totalSteps) {
+                const state = await lora.readState();
+                const f32 = (data: Float32Array) => ({ dtype: 'F32' as const, shape: [data.length], data });
+                await store.put(SFT_PROGRESS_KEY, writeSafetensors({ params: f32(state.params), m: f32(state.m), v: f32(state.v) }), { durable: true });
+                st.sftProgress = { topicId, attempt, step: m.step };
+                await checkpoint();
+              }
+            },
           });
+          if (st.sftProgress) await store.delete(SFT_PROGRESS_KEY);
+          st.sftProgress = null;
           await saveAdapter(store, topicId, 'sft', await lora.toAdapter(), { phase: 'sft', steps: res.steps, finalLoss: res.losses.at(-1) ?? null, skippedSteps: res.skippedSteps, truncatedExamples: truncated });
           ar.adapters.sft = sftKey;
         } finally {
@@ -334,8 +363,10 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
             const headInit = new Float32Array(C + 1);
             headInit.set(rmStored.head!['score.weight'].data);
             headInit[C] = rmStored.head!['score.bias'].data[0];
-            const rmHeadLoaded = new ScalarHead(be, C, config.ppo.batch_size * maxLen, headInit);
-            const value = new ScalarHead(be, C, config.ppo.batch_size * maxLen);
+            // PPO scores and values batchSize rollouts of (longest prompt + new tokens) rows.
+            const rows = config.ppo.batch_size * (Math.max(...prompts.map((p) => p.length)) + config.ppo.max_new_tokens);
+            const rmHeadLoaded = new ScalarHead(be, C, rows, headInit);
+            const value = new ScalarHead(be, C, rows);
             try {
               const res = await trainPpo(be, dec, policy, reference, value, prompts,
                 async (seqs) => scoreSequences(be, dec, rm, rmHeadLoaded, seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })), config.ppo.batch_size),

@@ -47,7 +47,7 @@ async function quiet<T>(fn: () => Promise<T>): Promise<T> {
 describe('curriculum pipeline', () => {
   it('trains the whole sample curriculum on the tiny model: adapters, merges, run.json, report.md', async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-run-'));
-    const code = await quiet(() => train.run(['--out', out, '--max-steps', '2', '--max-seq-length', '80', '--max-new-tokens', '3', '--seed', '7']));
+    const code = await quiet(() => train.run(['--out', out, '--max-steps', '1', '--retries', '0', '--max-seq-length', '48', '--max-new-tokens', '2', '--seed', '7']));
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
     const report = await fs.readFile(path.join(out, 'report.md'), 'utf8');
@@ -91,10 +91,27 @@ describe('curriculum pipeline', () => {
     for (const phase of ['sft', 'reward', 'ppo', 'eval']) expect(metrics.some((m) => m.phase === phase)).toBe(true);
   });
 
+  it('DPO replaces reward model + PPO with --alignment dpo', async () => {
+    const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-dpo-'));
+    const code = await quiet(() => train.run(['--out', out, '--alignment', 'dpo', '--topics', 'unit-01/chapter-01/topic-03', '--max-steps', '2',
+      '--retries', '0', '--max-seq-length', '48', '--max-new-tokens', '2']));
+    expect(code).toBe(0);
+    const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
+    expect(run.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
+    const { model } = await loadModel('tiny');
+    const dpo = await importPeftFolder(path.join(out, 'adapters/unit-01/chapter-01/topic-03/dpo_adapter'), model.config);
+    const sft = await importPeftFolder(path.join(out, 'adapters/unit-01/chapter-01/topic-03/sft_adapter'), model.config);
+    // DPO moved the policy away from its SFT start.
+    const mod = [...dpo.layers.keys()][0];
+    expect(dpo.layers.get(mod)!.B).not.toEqual(sft.layers.get(mod)!.B);
+    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.phase === 'dpo')).toHaveLength(2);
+  });
+
   it('a killed run resumes to the same adapters and metrics as an uninterrupted run', async () => {
     const markers = await loadDefaultMarkers();
     const config = await loadDefaultPipelineConfig();
-    config.max_seq_length = 64;
+    config.max_seq_length = 48;
     config.evaluation.max_new_tokens = 2;
     config.ppo.max_new_tokens = 2;
     const dataset = await loadDataset([SAMPLE_DATA_DIR]);
@@ -105,20 +122,22 @@ describe('curriculum pipeline', () => {
       be: gpuBackend(rt), dataset, topicConfigs, config, model, modelName: 'tiny', tokenizer, markers,
       similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(dir),
       phases: ['sft', 'reward', 'ppo', 'eval'], alignment: 'ppo', topicFilter: ['unit-01/chapter-01/topic-03', 'unit-01/chapter-01'],
-      maxSteps: 2, seed: 3, resume: false,
+      maxSteps: 3, seed: 3, resume: false, checkpointEvery: 1,
     });
     const a = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-a-'));
     const b = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-b-'));
     await runCurriculum(await base(a));
-    // Kill the second run right after its fourth durable checkpoint (mid-topic), then resume it.
-    let checkpoints = 0;
-    const killed = runCurriculum({
-      ...(await base(b)),
-      afterCheckpoint: () => {
-        if (++checkpoints === 4) throw new Error('killed');
-      },
-    });
-    await expect(killed).rejects.toThrow('killed');
+    // Kill the second run inside the first SFT phase (its second mid-phase save), resume it, kill it
+    // again at a phase boundary of the second topic, and resume it to the end.
+    const killAt = async (n: number, resume: boolean) => {
+      let checkpoints = 0;
+      const run = runCurriculum({ ...(await base(b)), resume, afterCheckpoint: (s) => {
+        if (++checkpoints === n) throw new Error(`killed at ${s.sftProgress ? `SFT step ${s.sftProgress.step}` : `plan step ${s.cursor}`}`);
+      } });
+      await expect(run).rejects.toThrow('killed');
+    };
+    await killAt(2, false);
+    await killAt(6, true);
     const resumed = await runCurriculum({ ...(await base(b)), resume: true });
     expect(resumed.finished).toBe(true);
     const fa = await filesUnder(a);

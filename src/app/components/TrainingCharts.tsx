@@ -31,11 +31,11 @@ function Chart({ title, sub, data, series, testId, empty }: { title: string; sub
       ) : (
         <div style={{ width: '100%', height: 190 }}>
           <ResponsiveContainer>
-            <LineChart data={data} margin={{ top: 6, right: right ? 0 : 10, bottom: 0, left: -14 }}>
+            <LineChart data={data} margin={{ top: 6, right: right ? 2 : 10, bottom: 0, left: 0 }}>
               <CartesianGrid vertical={false} stroke="#e6e8eb" />
               <XAxis dataKey="x" tick={tick} tickLine={false} axisLine={{ stroke: '#cfd4da' }} allowDecimals={false} />
-              <YAxis yAxisId="left" tick={tick} tickLine={false} axisLine={false} width={52} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />
-              {right && <YAxis yAxisId="right" orientation="right" tick={tick} tickLine={false} axisLine={false} width={44} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />}
+              <YAxis yAxisId="left" tick={tick} tickLine={false} axisLine={false} width={56} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />
+              {right && <YAxis yAxisId="right" orientation="right" tick={tick} tickLine={false} axisLine={false} width={52} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />}
               <Tooltip
                 formatter={(v, name) => [typeof v === 'number' ? v.toFixed(4) : String(v), name]}
                 labelFormatter={(_l, payload) => {
@@ -45,7 +45,7 @@ function Chart({ title, sub, data, series, testId, empty }: { title: string; sub
               />
               <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />
               {series.map((s) => (
-                <Line key={s.key} yAxisId={s.axis ?? 'left'} type="monotone" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={1.8} dot={data.length <= 40 ? { r: 2.5 } : false} isAnimationActive={false} connectNulls />
+                <Line key={s.key} yAxisId={s.axis ?? 'left'} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={1.8} dot={data.length <= 40 ? { r: 2.5 } : false} isAnimationActive={false} connectNulls />
               ))}
             </LineChart>
           </ResponsiveContainer>

@@ -1,6 +1,6 @@
 // The Training tab: run options and controls, the headline pass rate, live charts, per-topic status,
 // exams, adapters and the report. Reads the last run from IndexedDB (through the worker) on open.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store.ts';
 import { passRate, renderRunReport } from '../../training/run-report.ts';
@@ -107,6 +107,11 @@ function ReportCard() {
   const { report, state, similarity, log } = useStudio(
     useShallow((s) => ({ report: s.training.report, state: s.training.state, similarity: s.training.similarity, log: s.training.log })),
   );
+  const logRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = logRef.current;
+    if (el) el.scrollTop = el.scrollHeight; // follow the newest line
+  }, [log]);
   const text = report ?? (state ? renderRunReport({ ...state, metrics: [] }, similarity ?? { name: 'not known', reason: '' }) : null);
   return (
     <div className="card">
@@ -116,8 +121,8 @@ function ReportCard() {
           Download report
         </button>
       </div>
-      <div className="train-log" data-testid="train-log">
-        {log.length ? log.map((l, i) => <div key={i}>{l}</div>) : <span className="muted">Events of the run show here.</span>}
+      <div className="train-log" data-testid="train-log" ref={logRef}>
+        {log.length ? log.map((l, i) => <div key={i}>{l}</div>) : <span className="muted">Events of a run show here while it runs; the report keeps the results.</span>}
       </div>
     </div>
   );

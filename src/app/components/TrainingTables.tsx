@@ -50,7 +50,7 @@ export function TopicStatusTable() {
             <tr key={id} className={live ? 'live' : ''} data-testid="train-topic-row" data-topic={id} data-result={result}>
               <td className="topic-id" title={t?.untrainableReason}>{id}</td>
               <td className={live ? 'live-phase' : 'muted'}>{live && <span className="spinner inline" aria-hidden />}{phase}</td>
-              <td className="num">{t ? t.attempts.length : ''}</td>
+              <td className="num" data-testid="train-topic-attempts">{t ? t.attempts.length : ''}</td>
               <td className={`num ${tone}`}>{num3(score)}</td>
               <td className="score-col">
                 {t && (

@@ -80,6 +80,11 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
     switch (p.type) {
       case 'metrics':
         patch({ metrics: [...t.metrics, ...p.records], status: t.status === 'starting' ? 'running' : t.status });
+        for (const r of p.records) {
+          if (r.phase === 'eval' && typeof r.score === 'number') {
+            addLog(`${r.topicId}: evaluation score ${r.score.toFixed(3)} / threshold ${r.threshold} → ${r.passed ? 'passed' : 'failed'}${r.source ? ` (${r.source})` : ''}`);
+          }
+        }
         break;
       case 'checkpoint':
         patch({ state: p.state });

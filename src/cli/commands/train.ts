@@ -34,6 +34,7 @@ Options:
   --max-steps N         cap every phase at N optimizer steps (quick runs)
   --max-seq-length N    override the config's max_seq_length (tokens; longer answers are cut)
   --max-new-tokens N    override the generated length: evaluation answers and PPO rollouts
+  --retries N           retries of a failed topic (default: the config's, 2)
   --seed N              random seed (default: the config's)
   --resume              continue a killed run from its last completed phase in --out
   --embedder DIR        sentence-embedding model folder (all-MiniLM-L6-v2) for semantic similarity;
@@ -59,7 +60,7 @@ export const command: Command = {
       data: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, phases: { type: 'string' },
       alignment: { type: 'string' }, topics: { type: 'string' }, 'max-steps': { type: 'string' }, seed: { type: 'string' },
       resume: { type: 'boolean' }, embedder: { type: 'string' }, config: { type: 'string' }, markers: { type: 'string' },
-      'max-seq-length': { type: 'string' }, 'max-new-tokens': { type: 'string' },
+      'max-seq-length': { type: 'string' }, 'max-new-tokens': { type: 'string' }, retries: { type: 'string' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --data DIR for the curriculum)`);
     const config = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
@@ -78,6 +79,11 @@ export const command: Command = {
       config.evaluation.max_new_tokens = maxNew;
       config.ppo.max_new_tokens = maxNew;
     }
+    if (values.retries !== undefined) {
+      const r = Number(values.retries);
+      if (!Number.isInteger(r) || r < 0) throw new UsageError(`--retries must be a non-negative integer, got '${values.retries}'`);
+      config.retries = r;
+    }
     const out = path.resolve(values.out ?? 'output');
     const topicFilter = values.topics?.split(',').map((t) => t.trim()).filter(Boolean);
 
@@ -94,9 +100,14 @@ export const command: Command = {
     const log = (m: string) => progress.line(m);
     log(`mindprint train: ${dataset.topics.length} topics, model ${name}, phases ${phases.join(',')}, out ${out}`);
     log(`semantic similarity: ${simInfo.name}${simInfo.reason ? ` (${simInfo.reason})` : ''}`);
+    let phaseStart = Date.now();
     const onEvent = (e: PipelineEvent) => {
       if (e.type === 'topic') log(`[${e.index + 1}/${e.total}] ${e.topicId}${e.attempt ? ` (retry ${e.attempt})` : ''}`);
-      else if (e.type === 'phase' && e.status !== 'start') { progress.done(); log(`  ${e.phase} ${e.status}${e.message ? `: ${e.message}` : ''}`); }
+      else if (e.type === 'phase' && e.status === 'start') phaseStart = Date.now();
+      else if (e.type === 'phase') {
+        const secs = e.status === 'done' ? ` (${((Date.now() - phaseStart) / 1000).toFixed(1)} s)` : '';
+        log(`  ${e.phase} ${e.status}${secs}${e.message ? `: ${e.message}` : ''}`);
+      }
       else if (e.type === 'metric') {
         const r = e.record as Record<string, unknown>;
         const step = r.step as number | undefined, total = (r.totalSteps ?? r.steps) as number | undefined;
