@@ -242,17 +242,38 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
     }
     const sftRecords = inp.dataset.sft.filter((r) => r.topicId === topicId);
     let truncated = 0;
-    const examples: TokenizedExample[] = sftRecords.map((r) => {
-      const ex = buildSftExample(tokenizer, r.instruction, r.output, maxLen);
-      if (ex.truncated) truncated++;
-      return ex;
-    });
+    let tooLong = 0;
+    // An answer longer than the max sequence length is cut at its end; a prompt that alone fills it is skipped.
+    const build = (prompt: string, answer: string) => {
+      try {
+        return buildSftExample(tokenizer, prompt, answer, maxLen);
+      } catch (err) {
+        if (!/leaving no room for the answer/.test((err as Error).message)) throw err;
+        tooLong++;
+        return null;
+      }
+    };
+    const examples: TokenizedExample[] = [];
+    for (const r of sftRecords) {
+      const ex = build(r.instruction, r.output);
+      if (ex?.truncated) truncated++;
+      if (ex) examples.push(ex);
+    }
+    const sftSkipped = tooLong;
     rec.truncatedExamples = truncated;
-    const pairs: PairTokens[] = inp.dataset.preference.filter((p) => p.topicId === topicId).map((p) => ({
-      chosen: buildSftExample(tokenizer, p.prompt, p.chosen, maxLen),
-      rejected: buildSftExample(tokenizer, p.prompt, p.rejected, maxLen),
-    }));
-    const prompts = sftRecords.map((r) => tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: r.instruction }], { addGenerationPrompt: true })));
+    const pairs: PairTokens[] = [];
+    for (const p of inp.dataset.preference.filter((x) => x.topicId === topicId)) {
+      const chosen = build(p.prompt, p.chosen), rejected = build(p.prompt, p.rejected);
+      if (chosen && rejected) pairs.push({ chosen, rejected });
+    }
+    const prompts = sftRecords
+      .map((r) => tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: r.instruction }], { addGenerationPrompt: true })))
+      .filter((ids) => ids.length + config.ppo.max_new_tokens <= maxLen);
+    if (!examples.length) {
+      rec.untrainableReason = `every prompt of this topic is longer than the maximum sequence length (${maxLen} tokens)`;
+      emit({ type: 'phase', topicId, phase: 'sft', status: 'skipped', message: rec.untrainableReason });
+      return;
+    }
     const distinctions: Distinction[] = allDistinctions.filter((d) => d.topicId === topicId || d.topicId === null);
     const quiz: EvalSet | null = inp.dataset.evalSets.find((s) => s.level === 'topic' && s.scopeId === topicId) ?? null;
     const want = (p: Phase) => inp.phases.includes(p);
@@ -266,6 +287,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       const seed = seedFor(inp.seed, topicId, attempt);
       if (!ar) {
         ar = { attempt, seed, sftEpochs: tc.sftEpochs + attempt, phases: [], adapters: {}, score: null, passed: false, notes: [] };
+        if (sftSkipped) ar.notes.push(`${sftSkipped} example(s) or pair(s) skipped: the prompt alone exceeds ${maxLen} tokens`);
         rec.attempts.push(ar);
       }
       emit({ type: 'topic', topicId, index, total, attempt });
@@ -326,8 +348,10 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       // Alignment
       if (finalKey && inp.alignment === 'ppo' && (want('reward') || want('ppo'))) {
         const rmKey = adapterKey(topicId, 'reward');
-        if (pairs.length < 2) {
-          ar.notes.push(`reward model and PPO skipped: ${pairs.length} preference pair(s), at least 2 needed`);
+        if (pairs.length < 2 || !prompts.length) {
+          ar.notes.push(pairs.length < 2
+            ? `reward model and PPO skipped: ${pairs.length} preference pair(s), at least 2 needed`
+            : `PPO skipped: no prompt leaves room for ${config.ppo.max_new_tokens} new tokens within ${maxLen}`);
           emit({ type: 'phase', topicId, phase: 'reward', status: 'skipped', message: ar.notes.at(-1) });
         } else {
           if (want('reward') && !done.includes('reward')) {

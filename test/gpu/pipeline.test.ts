@@ -45,9 +45,9 @@ async function quiet<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 describe('curriculum pipeline', () => {
-  it('trains the whole sample curriculum on the tiny model: adapters, merges, run.json, report.md', async () => {
+  it('trains the whole sample curriculum on the tiny model: adapters, merges, run.json, report.md', { timeout: 2_400_000 }, async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-run-'));
-    const code = await quiet(() => train.run(['--out', out, '--max-steps', '1', '--retries', '0', '--max-seq-length', '48', '--max-new-tokens', '2', '--seed', '7']));
+    const code = await quiet(() => train.run(['--out', out, '--max-steps', '1', '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2', '--seed', '7']));
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
     const report = await fs.readFile(path.join(out, 'report.md'), 'utf8');
@@ -94,7 +94,7 @@ describe('curriculum pipeline', () => {
   it('DPO replaces reward model + PPO with --alignment dpo', async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-dpo-'));
     const code = await quiet(() => train.run(['--out', out, '--alignment', 'dpo', '--topics', 'unit-01/chapter-01/topic-03', '--max-steps', '2',
-      '--retries', '0', '--max-seq-length', '48', '--max-new-tokens', '2']));
+      '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2']));
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
     expect(run.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
@@ -108,10 +108,11 @@ describe('curriculum pipeline', () => {
     expect(metrics.filter((m) => m.phase === 'dpo')).toHaveLength(2);
   });
 
-  it('a killed run resumes to the same adapters and metrics as an uninterrupted run', async () => {
+  it('a killed run resumes to the same adapters and metrics as an uninterrupted run', { timeout: 1_800_000 }, async () => {
     const markers = await loadDefaultMarkers();
     const config = await loadDefaultPipelineConfig();
-    config.max_seq_length = 48;
+    config.max_seq_length = 64;
+    config.retries = 0;
     config.evaluation.max_new_tokens = 2;
     config.ppo.max_new_tokens = 2;
     const dataset = await loadDataset([SAMPLE_DATA_DIR]);
@@ -136,8 +137,8 @@ describe('curriculum pipeline', () => {
       } });
       await expect(run).rejects.toThrow('killed');
     };
-    await killAt(2, false);
-    await killAt(6, true);
+    await killAt(2, false); // after SFT step 2's mid-phase save
+    await killAt(4, true); // after the first topic's evaluation, before the plan moves on
     const resumed = await runCurriculum({ ...(await base(b)), resume: true });
     expect(resumed.finished).toBe(true);
     const fa = await filesUnder(a);

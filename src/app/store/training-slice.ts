@@ -181,9 +181,10 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
 
     startTraining: async () => {
       const s = get();
-      patch({ status: 'starting', error: null, deviceLost: false, state: null, metrics: [], current: null, report: null, adapters: [], similarity: null, log: [], message: 'Preparing the run' });
+      patch({ status: 'starting', error: null, deviceLost: false, state: null, metrics: [], current: null, report: null, adapters: [], similarity: null, runOptions: null, log: [], message: 'Preparing the run' });
       await drive(() =>
-        client().start({ model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml, overrides: s.overrides }, onProgress),
+        // Markers and overrides as the studio shows them now ('' before the analysis worker restored them: the worker reads the saved ones).
+        client().start({ model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml || undefined, overrides: s.overrides }, onProgress),
       );
     },
 
