@@ -21,7 +21,8 @@ const usage = `Usage: mindprint train [options]
 
 Trains the curriculum topic by topic: SFT (LoRA) → reward model → PPO (or DPO) → evaluation against each
 topic's pass threshold; takes the chapter tests, unit exams and final assessment; merges units. With no
-options it trains the sample curriculum on the generated tiny model into ./output.
+options it trains the sample curriculum on the generated tiny model into ./output, with quick demo
+settings (--max-steps 4 --max-seq-length 96 --max-new-tokens 8 --retries 0) unless given.
 
 Options:
   --data DIR            curriculum folder or files (default: the bundled sample-data/)
@@ -69,6 +70,18 @@ export const command: Command = {
     if (alignment !== 'ppo' && alignment !== 'dpo') throw new UsageError(`--alignment must be ppo or dpo, got '${values.alignment}'`);
     const phases = (values.phases ?? (alignment === 'dpo' ? 'sft,dpo,eval' : 'sft,reward,ppo,eval')).split(',').map((p) => p.trim()) as Phase[];
     for (const p of phases) if (!PHASES.includes(p)) throw new UsageError(`--phases: unknown phase '${p}' (expected ${PHASES.join(', ')})`);
+    // The generated tiny model is for demos and tests: unless told otherwise, run it with quick settings.
+    const quick = (values.model ?? 'tiny') === 'tiny' && !values.config;
+    const QUICK = { 'max-steps': '4', 'max-seq-length': '96', 'max-new-tokens': '8', retries: '0' } as const;
+    const quickApplied: string[] = [];
+    if (quick) {
+      for (const [k, v] of Object.entries(QUICK) as [keyof typeof QUICK, string][]) {
+        if (values[k] === undefined) {
+          values[k] = v;
+          quickApplied.push(`--${k} ${v}`);
+        }
+      }
+    }
     const maxSteps = positiveInt(values['max-steps'], 'max-steps');
     const seed = values.seed !== undefined ? Number(values.seed) : config.seed;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
@@ -99,6 +112,7 @@ export const command: Command = {
     const progress = new Progress(process.stderr);
     const log = (m: string) => progress.line(m);
     log(`mindprint train: ${dataset.topics.length} topics, model ${name}, phases ${phases.join(',')}, out ${out}`);
+    if (quickApplied.length) log(`tiny model, quick demo settings: ${quickApplied.join(' ')} (give them, or --config, to change)`);
     log(`semantic similarity: ${simInfo.name}${simInfo.reason ? ` (${simInfo.reason})` : ''}`);
     let phaseStart = Date.now();
     const onEvent = (e: PipelineEvent) => {
