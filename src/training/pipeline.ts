@@ -400,7 +400,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
                   clipRangeValue: config.ppo.clip_range, vfCoef: config.ppo.vf_coef, gamma: config.ppo.gamma, lam: config.ppo.lam,
                   maxNewTokens: config.ppo.max_new_tokens, temperature: config.ppo.temperature, topP: 1, maxGradNorm: config.sft.max_grad_norm,
                   seed: seedFor(seed, 'ppo'), klStop: 10,
-                  onStep: (m) => metric({ topicId, attempt, phase: 'ppo', ...m }),
+                  onStep: (m) => metric({ topicId, attempt, phase: 'ppo', totalSteps: cap(tc.ppoSteps), ...m }),
                 });
               if (res.stoppedReason) ar.notes.push(`PPO stopped: ${res.stoppedReason}`);
               await saveAdapter(store, topicId, 'ppo', await policy.toAdapter(), { phase: 'ppo', steps: res.history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason });
