@@ -40,8 +40,11 @@ export class Workspace<T extends Tensor> {
   dact: T; dgate: T; dup: T; // (N, I)
   delta: T; // (B, NH, T)
   dLoraH: Map<number, T>; // (N, r) by rank
+  loraIn: Map<string, T>; // (N, in) the dropped-out input of each LoRA module (training with dropout only)
+  dLoraIn: Map<number, T>; // (N, in) scratch by input width
 
-  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true) {
+  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true,
+    withDropout = false) {
     const N = (this.N = B * T);
     const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
     const z = (shape: number[]) => be.zeros(shape);
@@ -79,6 +82,15 @@ export class Workspace<T extends Tensor> {
     this.delta = z([B * cfg.numHeads * T]);
     this.dLoraH = new Map();
     for (const r of new Set(loraRanks.values())) this.dLoraH.set(r, z([N, r]));
+    this.loraIn = new Map();
+    this.dLoraIn = new Map();
+    if (withDropout) {
+      for (const path of loraRanks.keys()) {
+        const width = loraInputWidth(cfg, path);
+        this.loraIn.set(path, z([N, width]));
+        if (!this.dLoraIn.has(width)) this.dLoraIn.set(width, z([N, width]));
+      }
+    }
   }
 
   /** Writes a batch: ids (B rows of T, padded), per-row valid lengths, optional next-token targets and mask. */
@@ -94,11 +106,29 @@ export class Workspace<T extends Tensor> {
 
   release(): void {
     const all: T[] = [this.ids, this.pos, this.lens, this.targets, this.mask, ...this.xs, this.rstdF, this.hf, this.losses, this.loss, this.ceLse,
-      this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values()];
+      this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values(),
+      ...this.loraIn.values(), ...this.dLoraIn.values()];
     if (this.logits) all.push(this.logits);
     for (const a of this.layers) all.push(a.h1, a.rstd1, a.q, a.k, a.v, a.att, a.lse, a.x2, a.h2, a.rstd2, a.gate, a.up, a.act, ...a.loraH.values());
     for (const t of all) this.be.release(t);
   }
+}
+
+/** Input width of a LoRA module ('layers.0.self_attn.o_proj' → NH*HS, down_proj → I, else C). */
+function loraInputWidth(cfg: ModelConfig, path: string): number {
+  if (path.endsWith('.o_proj')) return cfg.numHeads * cfg.headDim;
+  if (path.endsWith('.down_proj')) return cfg.intermediateSize;
+  return cfg.hiddenSize;
+}
+
+/**
+ * LoRA dropout during training (PEFT's lora_dropout): each module's input to A is dropped with
+ * probability p; the mask is a hash of (seed ^ module index, step), so backward reuses it exactly.
+ */
+export interface LoraDropout {
+  p: number;
+  seed: number;
+  step: number;
 }
 
 /** Keys and values of every layer for generation: (B, cap, NKV, HS) each. */
@@ -193,22 +223,42 @@ export class Decoder<T extends Tensor> {
     return new Map(lora ? [...lora.modules].map(([p, m]) => [p, m.r]) : []);
   }
 
-  private linear(out: T, inp: T, W: T, bias: T | null, mod: LoraModule<T> | undefined, h: T | undefined): void {
-    this.be.matmulForward(out, inp, W);
-    if (bias) this.be.biasForward(out, bias);
-    if (mod && h) this.be.loraForward(out, h, inp, mod.A, mod.B, mod.scale);
+  private dropoutSeed(drop: LoraDropout, mod: LoraModule<T>): number {
+    return (drop.seed ^ Math.imul(mod.offsetA + 1, 0x9e3779b1)) >>> 0;
   }
 
-  private linearBackward(dinp: T, dout: T, inp: T, W: T, mod: LoraModule<T> | undefined, h: T | undefined, ws: Workspace<T>, accumulate: boolean): void {
+  private linear(out: T, inp: T, W: T, bias: T | null, mod: LoraModule<T> | undefined, h: T | undefined, ws: Workspace<T>, drop?: LoraDropout): void {
+    this.be.matmulForward(out, inp, W);
+    if (bias) this.be.biasForward(out, bias);
+    if (!mod || !h) return;
+    const xin = drop ? ws.loraIn.get(mod.path) : undefined;
+    if (drop && !xin) throw new Error(`decoder: the workspace has no dropout buffer for ${mod.path} (create it with withDropout)`);
+    if (drop && xin) this.be.dropoutForward(xin, inp, drop.p, this.dropoutSeed(drop, mod), drop.step);
+    this.be.loraForward(out, h, xin ?? inp, mod.A, mod.B, mod.scale);
+  }
+
+  private linearBackward(dinp: T, dout: T, inp: T, W: T, mod: LoraModule<T> | undefined, h: T | undefined, ws: Workspace<T>, accumulate: boolean, drop?: LoraDropout): void {
     this.be.matmulBackward(dinp, dout, W, accumulate);
-    if (mod && h) this.be.loraBackward(dinp, mod.dA, mod.dB, ws.dLoraH.get(mod.r)!, dout, inp, mod.A, mod.B, h, mod.scale);
+    if (!mod || !h) return;
+    const dh = ws.dLoraH.get(mod.r)!;
+    if (!drop) {
+      this.be.loraBackward(dinp, mod.dA, mod.dB, dh, dout, inp, mod.A, mod.B, h, mod.scale);
+      return;
+    }
+    // The LoRA path saw dropout(inp): dA from the dropped input, and its input gradient masked the same way.
+    const xin = ws.loraIn.get(mod.path)!;
+    this.be.loraBackward(null, mod.dA, mod.dB, dh, dout, xin, mod.A, mod.B, h, mod.scale);
+    const tmp = ws.dLoraIn.get(mod.inFeatures)!;
+    this.be.gemm(tmp, dh, mod.A); // (N, in) = dh (N, r) @ A (r, in)
+    this.be.dropoutBackward(tmp, tmp, drop.p, this.dropoutSeed(drop, mod), drop.step);
+    this.be.add(dinp, tmp);
   }
 
   /**
    * Forward over ws.ids (B, T): final hidden states in ws.hf and, when the workspace has them, logits.
    * With a cache, keys/values are written at positions start.. and attention reads the cache (B = 1 decode).
    */
-  forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: { kv: KvCache<T>; start: number }): void {
+  forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: { kv: KvCache<T>; start: number }, drop?: LoraDropout): void {
     const { be, cfg } = this;
     const { B, T } = ws;
     const NH = cfg.numHeads, NKV = cfg.numKvHeads, HS = cfg.headDim;
@@ -217,7 +267,7 @@ export class Decoder<T extends Tensor> {
     if (cfg.embedScale !== 1) be.scale(ws.xs[0], cfg.embedScale);
     for (let l = 0; l < cfg.numLayers; l++) {
       const w = this.layers[l], a = ws.layers[l], x = ws.xs[l], xNext = ws.xs[l + 1];
-      const lin = (out: T, inp: T, W: T, bias: T | null, name: string) => this.linear(out, inp, W, bias, mod(l, name), a.loraH.get(`layers.${l}.${name}`));
+      const lin = (out: T, inp: T, W: T, bias: T | null, name: string) => this.linear(out, inp, W, bias, mod(l, name), a.loraH.get(`layers.${l}.${name}`), ws, drop);
       be.rmsnormForward(a.h1, a.rstd1, x, w.inNorm, cfg.rmsNormEps, cfg.normWeightOffset);
       lin(a.q, a.h1, w.q, w.qBias, 'self_attn.q_proj');
       lin(a.k, a.h1, w.k, w.kBias, 'self_attn.k_proj');
@@ -246,14 +296,14 @@ export class Decoder<T extends Tensor> {
   }
 
   /** Backward from dlogits (held in ws.logits, e.g. after an in-place cross-entropy backward). */
-  backward(ws: Workspace<T>, lora: LoraParams<T>): void {
+  backward(ws: Workspace<T>, lora: LoraParams<T>, drop?: LoraDropout): void {
     if (!ws.logits) throw new Error('decoder backward: the workspace has no logits');
     this.be.matmulBackward(ws.dh, ws.logits, this.lmHead, false);
-    this.backwardFromHidden(ws, lora, ws.dh);
+    this.backwardFromHidden(ws, lora, ws.dh, drop);
   }
 
   /** Backward from a gradient on the final normed hidden states (N, C); LoRA gradients accumulate. */
-  backwardFromHidden(ws: Workspace<T>, lora: LoraParams<T>, dhf: T): void {
+  backwardFromHidden(ws: Workspace<T>, lora: LoraParams<T>, dhf: T, drop?: LoraDropout): void {
     const { be, cfg } = this;
     const { B, T } = ws;
     const NH = cfg.numHeads, NKV = cfg.numKvHeads, HS = cfg.headDim;
@@ -263,7 +313,7 @@ export class Decoder<T extends Tensor> {
       const w = this.layers[l], a = ws.layers[l], x = ws.xs[l];
       const mod = (name: string) => lora.modules.get(`layers.${l}.${name}`);
       const h = (name: string) => a.loraH.get(`layers.${l}.${name}`);
-      const back = (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => this.linearBackward(dinp, dout, inp, W, mod(name), h(name), ws, acc);
+      const back = (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => this.linearBackward(dinp, dout, inp, W, mod(name), h(name), ws, acc, drop);
       // MLP: x_next = x2 + down(swiglu(gate(h2), up(h2))), h2 = norm(x2); ws.dx holds d x_next.
       back(ws.dact, ws.dx, a.act, w.down, 'mlp.down_proj', false);
       be.swigluBackward(ws.dgate, ws.dup, ws.dact, a.gate, a.up);

@@ -135,7 +135,7 @@ function seedFor(base: number, ...parts: (string | number)[]): number {
 }
 
 function loraConfigOf(cfg: PipelineConfig): LoraConfig {
-  return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: 0, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
+  return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
 }
 
 /** Runs (or resumes) the curriculum; returns the final run state. */

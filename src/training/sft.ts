@@ -98,7 +98,8 @@ export async function trainSft<T extends Tensor>(
   const schedule = sftSchedule(examples.length, B, opts.epochs, opts.seed);
   const stepsPerEpoch = Math.ceil(examples.length / B);
   const total = Math.min(schedule.length, opts.maxSteps ?? Infinity);
-  const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora));
+  const dropP = lora.config.dropout;
+  const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora), true, dropP > 0);
   const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
   const result: SftResult = { steps: 0, losses: [], skippedSteps: 0, truncated: 0 };
   try {
@@ -109,12 +110,13 @@ export async function trainSft<T extends Tensor>(
       ws.setBatch(packed.ids, packed.lens, packed.targets, packed.mask);
       const N = ws.N;
       // Forward, loss, backward, clipping: one submit; the update waits for the logged scalars.
+      const drop = dropP > 0 ? { p: dropP, seed: opts.seed >>> 0, step: s + 1 } : undefined;
       be.beginStep();
       lora.zeroGrads();
-      decoder.forward(ws, lora);
+      decoder.forward(ws, lora, undefined, drop);
       be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V);
       be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, N, V);
-      decoder.backward(ws, lora);
+      decoder.backward(ws, lora, drop);
       be.gradClip(lora.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
       be.submit();
       const loss = (await be.read(ws.loss))[0];

@@ -71,6 +71,27 @@ describe('decoder', () => {
     expect(maxRelDiff(got, want)).toBeLessThan(1e-4);
   });
 
+  it('SFT with LoRA dropout: the GPU loss curve matches the CPU twin (same masks) and differs from no dropout', async () => {
+    const rt = await runtime();
+    const rng = new Rng(21);
+    const examples: TokenizedExample[] = Array.from({ length: 2 }, () => {
+      const ids = [507, ...Array.from({ length: 9 }, () => rng.int(500))];
+      return { ids, lossMask: ids.map((_, t) => (t >= 3 ? 1 : 0)) };
+    });
+    const run = async (be: ReturnType<typeof gpuBackend> | ReturnType<typeof cpuBackend>, dropout: number) => {
+      const dec = new Decoder(be as never, cfg, model.weights);
+      const adapter = initLora(cfg, { r: 4, alpha: 8, dropout, targetModules: ['q_proj', 'v_proj', 'o_proj', 'down_proj'], useRslora: false }, new Rng(2));
+      const res = await trainSft(be as never, dec, LoraParams.create(be as never, adapter), examples, { epochs: 4, batchSize: 2, learningRate: 2e-2, seed: 9, warmupRatio: 0 });
+      return res.losses;
+    };
+    const gpu = await run(gpuBackend(rt), 0.3);
+    const cpu = await run(cpuBackend(), 0.3);
+    const plain = await run(gpuBackend(rt), 0);
+    console.log(`sft with dropout 0.3 gpu: ${gpu.map((l) => l.toFixed(4)).join(' ')} | cpu: ${cpu.map((l) => l.toFixed(4)).join(' ')} | no dropout: ${plain.map((l) => l.toFixed(4)).join(' ')}`);
+    for (let i = 0; i < cpu.length; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThan(2e-3 * Math.max(1, cpu[i]));
+    expect(gpu.slice(1).some((l, i) => Math.abs(l - plain[i + 1]) > 1e-3)).toBe(true);
+  });
+
   it('SFT drives the completion loss down and the GPU curve matches the CPU twin step by step', async () => {
     const rt = await runtime();
     const rng = new Rng(11);

@@ -1,7 +1,7 @@
 // The decoder's LoRA gradients (CPU twin backend) against central finite differences of the SFT loss.
 import { expect, it } from 'vitest';
 import { cpuBackend, type CpuTensor } from '../../../src/engine/backend.ts';
-import { Decoder, Workspace } from '../../../src/model/decoder.ts';
+import { Decoder, Workspace, type LoraDropout } from '../../../src/model/decoder.ts';
 import { LoraParams } from '../../../src/model/lora-params.ts';
 import { initLora } from '../../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
@@ -9,7 +9,7 @@ import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
 import { packBatch } from '../../../src/training/sft.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
-it('LoRA gradients of the SFT loss match finite differences', async () => {
+it.each([0, 0.3])('LoRA gradients of the SFT loss match finite differences (LoRA dropout %s)', async (dropP) => {
   const model = await loadModelFolder(tinyModelFiles(0));
   const cfg = model.config;
   const be = cpuBackend();
@@ -24,19 +24,20 @@ it('LoRA gradients of the SFT loss match finite differences', async () => {
     return { ids, lossMask: ids.map((_, t) => (t >= 3 ? 1 : 0)) };
   });
   const T = 10;
-  const ws = new Workspace(be, cfg, 2, T, Decoder.loraRanks(lora));
+  const ws = new Workspace(be, cfg, 2, T, Decoder.loraRanks(lora), true, dropP > 0);
+  const drop: LoraDropout | undefined = dropP > 0 ? { p: dropP, seed: 77, step: 3 } : undefined;
   const p = packBatch(exs, 2, T);
   ws.setBatch(p.ids, p.lens, p.targets, p.mask);
   const V = cfg.vocabSize;
   const lossAt = () => {
-    dec.forward(ws, lora);
+    dec.forward(ws, lora, undefined, drop);
     be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
     return (ws.loss as CpuTensor).data[0];
   };
   lossAt();
   lora.zeroGrads();
   be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V);
-  dec.backward(ws, lora);
+  dec.backward(ws, lora, drop);
   const grads = Float32Array.from((lora.grads as CpuTensor).data);
   const params = (lora.params as CpuTensor).data as Float32Array;
   const pick = new Rng(3);
@@ -59,6 +60,6 @@ it('LoRA gradients of the SFT loss match finite differences', async () => {
       }
     }
   }
-  console.log(`decoder LoRA grads vs finite differences: worst relative error ${worst.toExponential(2)}`);
+  console.log(`decoder LoRA grads vs finite differences (dropout ${dropP}): worst relative error ${worst.toExponential(2)}`);
   expect(worst).toBeLessThan(0.05);
 });
