@@ -5,33 +5,17 @@ import { runtime, compareRel } from './helpers.ts';
 import { cpuBackend, gpuBackend, type Backend, type Tensor } from '../../src/engine/backend.ts';
 import { Decoder, Workspace } from '../../src/model/decoder.ts';
 import { LoraParams } from '../../src/model/lora-params.ts';
-import { initLora, type LoraAdapter } from '../../src/model/lora-types.ts';
+import type { LoraAdapter } from '../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../src/model/weights.ts';
 import { tinyModelFiles } from '../../src/model/tiny-model.ts';
 import { referenceLogprobs, trainDpo, type DpoStepMetrics } from '../../src/training/dpo.ts';
-import type { PairTokens } from '../../src/training/reward.ts';
-import { Rng } from '../../src/util/rng.ts';
+import { toyPairs, randomAdapter } from '../helpers/toy.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
-const BOS = 507;
-
-/** Prompt of 4 random tokens, 2 shared answer tokens, then X (chosen) or Y (rejected). */
-function toyPairs(n: number, seed: number, X = 100, Y = 200): PairTokens[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const prompt = [BOS, ...Array.from({ length: 4 }, () => rng.int(500))];
-    const body = [rng.int(500), rng.int(500)];
-    const ex = (last: number) => ({ ids: [...prompt, ...body, last], lossMask: [0, 0, 0, 0, 0, 1, 1, 1] });
-    return { chosen: ex(X), rejected: ex(Y) };
-  });
-}
 
 function adapter(seed: number, bScale: number): LoraAdapter {
-  const a = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'down_proj'], useRslora: false }, new Rng(seed));
-  const rng = new Rng(seed + 1);
-  for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * bScale;
-  return a;
+  return randomAdapter(cfg, seed, bScale, 4, ['q_proj', 'v_proj', 'down_proj']);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -10,6 +10,7 @@ import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
 import { referenceLogprobs, trainDpo, type DpoStepMetrics } from '../../../src/training/dpo.ts';
 import { softplusNeg, type PairTokens } from '../../../src/training/reward.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { randomAdapter } from '../../helpers/toy.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
@@ -28,10 +29,7 @@ function toyPairs(n: number, seed: number): PairTokens[] {
 }
 
 function adapter(seed: number, bScale: number): LoraAdapter {
-  const a = initLora(cfg, { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'v_proj', 'down_proj'], useRslora: false }, new Rng(seed));
-  const rng = new Rng(seed + 1);
-  for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * bScale;
-  return a;
+  return randomAdapter(cfg, seed, bScale, 2, ['q_proj', 'v_proj', 'down_proj']);
 }
 
 describe('DPO (CPU twin)', () => {

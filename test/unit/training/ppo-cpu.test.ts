@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../../src/engine/backend.ts';
 import { Decoder, Workspace } from '../../../src/model/decoder.ts';
 import { LoraParams } from '../../../src/model/lora-params.ts';
-import { initLora, type LoraAdapter } from '../../../src/model/lora-types.ts';
+import type { LoraAdapter } from '../../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
 import { TINY_IDS, tinyModelFiles } from '../../../src/model/tiny-model.ts';
 import { ppoBackward, trainPpo, type PpoOptions, type PpoState, type RewardFn } from '../../../src/training/ppo.ts';
 import { ScalarHead, pack, writeBatch } from '../../../src/training/seq.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { randomAdapter } from '../../helpers/toy.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
@@ -17,10 +18,7 @@ const C = cfg.hiddenSize, V = cfg.vocabSize;
 const be = cpuBackend();
 
 function adapter(seed: number, scale: number): LoraAdapter {
-  const a = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(seed));
-  const rng = new Rng(seed + 1);
-  for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * scale;
-  return a;
+  return randomAdapter(cfg, seed, scale, 4, ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj']);
 }
 
 describe('ppo on the CPU twin', () => {

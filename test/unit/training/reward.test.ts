@@ -7,26 +7,15 @@ import { LoraParams } from '../../../src/model/lora-params.ts';
 import { initLora } from '../../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
 import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
-import { packPairs, rewardHeadRows, scoreSequences, splitPairs, trainRewardModel, type PairTokens, type RewardBatchLog, type RewardEpoch } from '../../../src/training/reward.ts';
+import { packPairs, rewardHeadRows, scoreSequences, splitPairs, trainRewardModel, type RewardBatchLog, type RewardEpoch } from '../../../src/training/reward.ts';
 import { ScalarHead } from '../../../src/training/seq.ts';
 import { Rng } from '../../../src/util/rng.ts';
+import { toyPairs } from '../../helpers/toy.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
 const be = cpuBackend();
 const dec = new Decoder(be, cfg, model.weights);
-const BOS = 507;
-
-/** Prompt of 4 random tokens, answer of 2 shared random tokens, then X for chosen and Y for rejected. */
-function toyPairs(n: number, seed: number, X = 100, Y = 200): PairTokens[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const prompt = [BOS, ...Array.from({ length: 4 }, () => rng.int(500))];
-    const body = [rng.int(500), rng.int(500)];
-    const ex = (last: number) => ({ ids: [...prompt, ...body, last], lossMask: [0, 0, 0, 0, 0, 1, 1, 1] });
-    return { chosen: ex(X), rejected: ex(Y) };
-  });
-}
 
 function freshLora(seed: number) {
   return LoraParams.create(be, initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false }, new Rng(seed)));
