@@ -5,21 +5,10 @@ import type { PipelineConfig, TopicOverrides } from './pipeline-config.ts';
 
 export type { TopicOverrides } from './pipeline-config.ts';
 
-export interface TopicConfig {
+/** Every overridable value (learningRate = SFT base × lrMultiplier), plus what the rules decided and why. */
+export interface TopicConfig extends TopicOverrides {
   id: string;
-  trainable: boolean;
   untrainableReason?: string;
-  sftEpochs: number;
-  batchSize: number;
-  lrMultiplier: number;
-  /** SFT learning rate = base × lrMultiplier. */
-  learningRate: number;
-  rewardEpochs: number;
-  rewardLearningRate: number;
-  rewardBatchSize: number;
-  ppoSteps: number;
-  ppoLearningRate: number;
-  passThreshold: number;
   /** One line per decision, in the order the rules run. */
   rationale: string[];
   /** Keys of TopicOverrides set by the user (config `topics:` map or studio). */
