@@ -1,10 +1,18 @@
 // The machine-readable shapes of `mindprint analyze --json` and `mindprint config --json`
 // (the CLI contract checks rely on; extra fields are allowed).
-import type { Dataset } from '../data/types.ts';
+import type { Dataset, RecordError } from '../data/types.ts';
 import type { TopicConfig } from './adaptive.ts';
 import type { Analysis } from './analysis-types.ts';
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+/** A line error or warning: line, JSON path and the question or set it is in, when known. */
+const problemJson = (e: RecordError) => ({
+  line: e.line,
+  message: e.message,
+  ...(e.path ? { path: e.path } : {}),
+  ...(e.subject ? { subject: e.subject } : {}),
+});
 
 export function analysisToJson(ds: Dataset, a: Analysis) {
   return {
@@ -12,7 +20,10 @@ export function analysisToJson(ds: Dataset, a: Analysis) {
       path: f.path,
       kind: f.kind,
       records: f.records,
-      errors: f.errors.map((e) => ({ line: e.line, message: e.message, ...(e.path ? { path: e.path } : {}) })),
+      ...(f.present !== undefined ? { present: f.present } : {}),
+      ...(f.empty ? { empty: true } : {}),
+      errors: f.errors.map(problemJson),
+      ...(f.warnings !== undefined ? { warnings: f.warnings.map(problemJson) } : {}),
       duplicates: f.duplicates.length,
     })),
     topics: a.topics.map((t) => ({

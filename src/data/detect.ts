@@ -7,6 +7,11 @@ import type { JsonObject } from './fields.ts';
 /** How many valid objects a JSONL file may show before its kind falls back to the name alone. */
 export const DETECT_SAMPLE = 50;
 
+/** Whether a file is read as one JSON document (`.json`) rather than as JSONL, by its name. */
+export function isJsonDocumentName(name: string): boolean {
+  return /\.json$/i.test(name);
+}
+
 /** The kind a file name suggests; null when it suggests none. `critical*` is decisive (its records
  *  look like preference pairs); the others are hints that the content overrides. */
 export function kindFromName(name: string): FileKind | null {

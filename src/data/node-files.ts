@@ -1,10 +1,11 @@
 // Node only: load curriculum files and folders from disk into a Dataset (JSONL streamed from disk).
 import { createReadStream } from 'node:fs';
-import { access, constants, readFile, readdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { access, constants, readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Dataset, FileKind } from './types.ts';
 import { DatasetBuilder } from './builder.ts';
 import { naturalCompare } from './curriculum.ts';
+import { isJsonDocumentName } from './detect.ts';
 
 export interface LoadOptions {
   /** Forced kinds, keyed by the path as found (e.g. `data/x.jsonl`) or by the file's base name. */
@@ -41,7 +42,7 @@ function forcedKind(path: string, kinds: Record<string, FileKind> | undefined): 
 }
 
 /** Reads the given files and folders (folders: their *.jsonl / *.json files plus one level of
- *  subfolders). `.json` files are read whole (evaluation sets), everything else as JSONL.
+ *  subfolders). `.json` files are read whole (evaluation sets), everything else streamed as JSONL.
  *  Throws when no readable curriculum file is found, naming every path tried and why. */
 export async function loadDataset(paths: string[], opts: LoadOptions = {}): Promise<Dataset> {
   const tried: string[] = [];
@@ -77,7 +78,7 @@ export async function loadDataset(paths: string[], opts: LoadOptions = {}): Prom
     const kind = forcedKind(f, opts.kinds);
     try {
       await access(f, constants.R_OK);
-      if (extname(f).toLowerCase() === '.json') builder.addJson(f, await readFile(f, 'utf8'), kind);
+      if (isJsonDocumentName(f)) await builder.addJsonChunks(f, createReadStream(f), kind);
       else await builder.addJsonl(f, createReadStream(f), kind);
       read++;
     } catch (err) {

@@ -4,13 +4,18 @@
 /** What a file holds. Detected from the content and file name; the studio lets the user override it. */
 export type FileKind = 'sft' | 'preference' | 'distinctions' | 'eval' | 'unknown';
 
-/** A problem with one line (JSONL) or one JSON path (evaluation files). */
+/** A problem with one line (JSONL) or one JSON path (evaluation files). Each part is said once:
+ *  the message does not repeat the path or the subject. */
 export interface RecordError {
   file: string;
-  /** 1-based line number; 0 for whole-file problems. */
+  /** 1-based line number; 0 for whole-file problems and for entries of JSON files. */
   line: number;
   /** JSON path for JSON files, e.g. `$[3].questions[1].reference_answer`. */
   path?: string;
+  /** What the entry is, in the user's words, when the path alone would not find it:
+   *  `question "Which is a ratio?" (unit-01/chapter-01/topic-01)`, `quiz "Ratios" (unit-01)`. */
+  subject?: string;
+  /** What was wrong and what was expected, naming the field: `correct_option is null (expected one of A, B)`. */
   message: string;
 }
 
@@ -94,9 +99,17 @@ export interface ParsedFile {
   kind: FileKind;
   /** Valid records kept. */
   records: number;
+  /** Records the file holds, read or not: kept + duplicates + not read (JSONL: non-blank lines;
+   *  evaluation files: questions). Absent on summaries made before it was counted. */
+  present?: number;
+  /** Records not read (one per line or JSON entry) and whole-file problems (line 0, no path). */
   errors: RecordError[];
+  /** Records kept with a repair the user should know of (a letter taken from the answer text). */
+  warnings?: RecordError[];
   /** Records that repeat an earlier one exactly (kept once). */
   duplicates: RecordError[];
+  /** The file holds nothing but whitespace (or no bytes at all). */
+  empty?: boolean;
   /** Evaluation files: how many sets were kept (`records` counts their questions). */
   sets?: number;
 }

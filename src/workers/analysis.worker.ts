@@ -5,6 +5,7 @@ import defaultMarkersYaml from '../../configs/voice_markers.yaml?raw';
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
 import type { Dataset, FileKind } from '../data/types.ts';
 import { DatasetBuilder } from '../data/builder.ts';
+import { isJsonDocumentName } from '../data/detect.ts';
 import { chunksOf, streamChunks } from '../data/line-reader.ts';
 import { curriculumTree } from '../data/curriculum.ts';
 import { analyzeDataset, type Analysis } from '../analysis/analyze.ts';
@@ -106,13 +107,9 @@ async function parseAll(report: Report, phase: Progress['phase'] = 'read'): Prom
       }
     };
     const kind = s.kind ?? undefined;
-    if (/\.json$/i.test(s.name)) {
-      // A JSON document has to be whole before it can be parsed; decode it chunk by chunk.
-      const decoder = new TextDecoder('utf-8');
-      let text = '';
-      for await (const chunk of counted()) text += decoder.decode(chunk, { stream: true });
-      text += decoder.decode();
-      builder.addJson(s.name, text, kind);
+    if (isJsonDocumentName(s.name)) {
+      // A JSON document has to be whole before it is parsed; the builder decodes it chunk by chunk.
+      await builder.addJsonChunks(s.name, counted(), kind);
     } else {
       await builder.addJsonl(s.name, counted(), kind);
     }

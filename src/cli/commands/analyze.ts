@@ -9,7 +9,8 @@ import { loadDefaultMarkers, loadMarkersFile } from '../../analysis/node-default
 import { renderReport } from '../../analysis/report.ts';
 import { textTable } from '../../analysis/text-table.ts';
 import { loadDataset } from '../../data/node-files.ts';
-import type { Dataset } from '../../data/types.ts';
+import { problemGroups, problemText, recordsText } from '../../data/problems.ts';
+import type { Dataset, ParsedFile } from '../../data/types.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 
 /** The package's sample curriculum, used when no paths are given. */
@@ -34,31 +35,47 @@ export async function loadInputs(paths: string[], markersFile: string | undefine
   }
   const records = ds.files.reduce((s, f) => s + f.records, 0);
   if (records === 0) {
-    const why = ds.files.flatMap((f) =>
-      f.errors.length === 0
-        ? [`  ${f.path}: no records`]
-        : [
-            ...f.errors.slice(0, ERRORS_SHOWN).map((e) => `  ${f.path}:${e.line}${e.path ? ` ${e.path}` : ''}: ${e.message}`),
-            ...(f.errors.length > ERRORS_SHOWN ? [`  ${f.path}: … and ${f.errors.length - ERRORS_SHOWN} more errors`] : []),
-          ],
-    );
+    const why = ds.files.flatMap((f) => {
+      const details = fileProblems(f);
+      if (details.length) return details;
+      return [`  ${f.path}: ${f.empty ? 'empty' : 'no records'}`];
+    });
     throw new UsageError(`nothing readable: no valid record in the files given:\n${why.join('\n')}`);
   }
   return { ds, markers };
 }
 
+/** A file's problems under one heading line ("quiz_data.json: 2 entries not read, 1 read with a
+ *  warning"), the first few of each kind listed; duplicates are only counted. */
+function fileProblems(f: ParsedFile): string[] {
+  const groups = problemGroups(f);
+  if (groups.length === 0) return [];
+  const lines = [`  ${f.path}: ${groups.map((g) => g.summary).join(', ')}`];
+  for (const g of groups) {
+    if (g.kind === 'duplicates') continue;
+    const warn = g.kind === 'warnings' ? 'warning: ' : '';
+    for (const e of g.problems.slice(0, ERRORS_SHOWN)) lines.push(`    ${warn}${problemText(e)}`);
+    if (g.problems.length > ERRORS_SHOWN) lines.push(`    … and ${g.problems.length - ERRORS_SHOWN} more`);
+  }
+  return lines;
+}
+
 function filesSummary(ds: Dataset): string {
   const lines = [
     textTable(
-      ['File', 'Kind', 'Records', 'Errors', 'Duplicates'],
-      ds.files.map((f) => [f.path, f.kind, String(f.records), String(f.errors.length), String(f.duplicates.length)]),
-      [2, 3, 4],
+      ['File', 'Kind', 'Records', 'Errors', 'Warnings', 'Duplicates'],
+      ds.files.map((f) => [
+        f.path,
+        f.empty ? 'empty' : f.kind,
+        recordsText(f),
+        String(f.errors.length),
+        String(f.warnings?.length ?? 0),
+        String(f.duplicates.length),
+      ]),
+      [2, 3, 4, 5],
     ),
   ];
-  for (const f of ds.files) {
-    for (const e of f.errors.slice(0, ERRORS_SHOWN)) lines.push(`  ${f.path}:${e.line}${e.path ? ` ${e.path}` : ''}: ${e.message}`);
-    if (f.errors.length > ERRORS_SHOWN) lines.push(`  ${f.path}: … and ${f.errors.length - ERRORS_SHOWN} more errors`);
-  }
+  for (const f of ds.files) lines.push(...fileProblems(f));
   return lines.join('\n');
 }
 

@@ -73,7 +73,8 @@ describe('mindprint analyze', () => {
     const report = join(dir, 'report.md');
     const { code, out } = await capture(() => analyze.run([join(dir, 'data'), '--markers', join(dir, 'markers.yaml'), '--report', report]));
     expect(code).toBe(0);
-    expect(out).toMatch(/sft_data\.jsonl\s+sft\s+13\s+1\s+0/);
+    expect(out).toMatch(/sft_data\.jsonl\s+sft\s+13 of 14\s+1\s+0\s+0/); // records read of present, errors, warnings, duplicates
+    expect(out).toContain('sft_data.jsonl: 1 line not read');
     expect(out).toContain(':4: invalid JSON');
     expect(out).toMatch(new RegExp(`${T1}\\s+12\\s+${long.length}\\s+33\\.3\\s+16`));
     expect(out).toContain('Preference: 17 pairs');
@@ -87,7 +88,7 @@ describe('mindprint analyze', () => {
     await expect(analyze.run([join(dir, 'missing.jsonl')])).rejects.toThrow(UsageError);
     await expect(analyze.run([join(dir, 'missing.jsonl')])).rejects.toThrow(/missing\.jsonl: not found/);
     await expect(analyze.run([join(dir, 'nothing')])).rejects.toThrow(UsageError);
-    await expect(analyze.run([join(dir, 'empty.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(/nothing readable.*\n.*empty\.jsonl: no records/);
+    await expect(analyze.run([join(dir, 'empty.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(/nothing readable.*\n.*empty\.jsonl: empty$/);
     await expect(analyze.run([join(dir, 'garbage.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(/garbage\.jsonl:1: invalid JSON.*\n.*garbage\.jsonl:2: not a JSON object/);
   });
 

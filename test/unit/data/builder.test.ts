@@ -90,10 +90,10 @@ describe('robustness', () => {
       [3, 'missing field "output" (or "answer", "response", "completion")'], // a pair inside an SFT file
       [4, 'missing field "output" (or "answer", "response", "completion")'],
     ]);
-    expect(ds.files[2]!.errors.map((e) => e.message)).toEqual([
-      '$[0].questions[0].type: must be one of open, multiple_choice, true_false (got "__proto__")',
-      '$[0].questions[1].type: must be one of open, multiple_choice, true_false (got "constructor")',
-      '$[0].questions: has no valid question',
+    expect(ds.files[2]!.errors.map((e) => [e.path, e.message])).toEqual([
+      ['$[0].questions[0].type', 'type must be one of open, multiple_choice, true_false (got "__proto__")'],
+      ['$[0].questions[1].type', 'type must be one of open, multiple_choice, true_false (got "constructor")'],
+      ['$[0].questions', 'questions has no valid question'],
     ]);
   });
 
@@ -135,10 +135,15 @@ describe('robustness', () => {
     const f = b.addJson('sft.json', JSON.stringify([{ instruction: 'q', output: 'a' }, 3, { instruction: 'q' }]));
     expect(f.kind).toBe('sft');
     expect(f.records).toBe(1);
-    expect(f.errors.map((e) => [e.path, e.message])).toEqual([
-      ['$[1]', '$[1]: not a JSON object (got number)'],
-      ['$[2]', '$[2]: missing field "output" (or "answer", "response", "completion")'],
+    expect(f.errors.map((e) => [e.path, e.subject, e.message])).toEqual([
+      ['$[1]', undefined, 'not a JSON object (got number)'],
+      ['$[2]', 'example "q"', 'missing field "output" (or "answer", "response", "completion")'],
     ]);
+    expect(f.present).toBe(3);
+    // a repeat inside a JSON array is a duplicate of "an earlier entry" (its records have no line)
+    const twice = b.addJson('more_sft.json', JSON.stringify([{ instruction: 'x', output: 'y' }, { instruction: 'x', output: 'y' }]));
+    expect(twice.duplicates).toEqual([{ file: 'more_sft.json', line: 0, path: '$[1]', message: 'duplicate of an earlier entry (kept once)' }]);
+    expect([twice.records, twice.present]).toEqual([1, 2]);
   });
 
   it('addBlob streams .jsonl blobs and reads .json blobs whole', async () => {
@@ -157,6 +162,7 @@ describe('robustness', () => {
     const f = await b.addJsonl('sft_data.jsonl', failing());
     expect(f.records).toBe(2);
     expect(f.errors).toEqual([{ file: 'sft_data.jsonl', line: 0, message: 'reading stopped after line 2: disk went away' }]);
+    expect(f.empty).toBeUndefined();
     expect(b.build().files).toHaveLength(1);
   });
 
@@ -171,10 +177,37 @@ describe('robustness', () => {
     expect([...seen].sort((x, y) => x - y)).toEqual(seen);
   });
 
-  it('an empty file has no records and no errors', async () => {
+  it('an empty file has no records and no errors, and says it is empty', async () => {
     const b = new DatasetBuilder();
     const f = await b.addJsonl('sft_data.jsonl', chunksOf(''));
-    expect(f).toEqual({ path: 'sft_data.jsonl', kind: 'sft', records: 0, errors: [], duplicates: [] });
+    expect(f).toEqual({ path: 'sft_data.jsonl', kind: 'sft', records: 0, present: 0, errors: [], warnings: [], duplicates: [], empty: true });
+  });
+
+  it('binary content after text stops the reading there with one error, keeping the lines before it', async () => {
+    const enc = new TextEncoder();
+    const text = jsonl(...Array.from({ length: 300 }, (_, i) => ({ instruction: `q${i}`, output: 'a'.repeat(40) }))) + '\n';
+    const junk = new Uint8Array(5000).map((_, i) => (i * 37) % 256); // starts with a NUL byte, has newlines
+    const bytes = new Uint8Array([...enc.encode(text), ...junk]);
+    expect(text.length).toBeGreaterThan(8192); // past the first bytes the file is judged on
+    for (const size of [bytes.length, 4096, 1000, 7]) {
+      const b = new DatasetBuilder();
+      const f = await b.addJsonl('sft_data.jsonl', chunksOf(bytes, size));
+      expect(f.records, `chunks of ${size}`).toBe(300);
+      expect(f.errors).toEqual([
+        { file: 'sft_data.jsonl', line: 0, message: `not text: binary content at byte ${text.length + 1}, after line 300: reading stopped there` },
+      ]);
+    }
+  });
+
+  it('a binary file streamed from a web Blob gets one error and nothing else', async () => {
+    const bytes = new Uint8Array(20000).map((_, i) => (i * 131 + 7) % 256);
+    const b = new DatasetBuilder();
+    const f = await b.addBlob('sft_data.jsonl', new Blob([bytes]));
+    const nul = bytes.indexOf(0);
+    expect(f.errors).toEqual([{ file: 'sft_data.jsonl', line: 0, message: `not text: binary content at byte ${nul + 1}` }]);
+    expect([f.records, f.present, f.empty]).toEqual([0, 0, undefined]);
+    const j = await b.addBlob('quiz_data.json', new Blob([bytes]));
+    expect(j.errors.map((e) => e.message)).toEqual([`not text: binary content at byte ${nul + 1}`]);
   });
 
   it('streams a ~20 MB file with long outputs', async () => {

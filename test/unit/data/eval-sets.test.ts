@@ -1,15 +1,15 @@
-// Evaluation files: levels, scope paths, question types, and bad entries reported by JSON path
-// (golden expectations in test/fixtures/data/eval-expected.json).
+// Evaluation files: levels, scope paths, question types, and bad entries reported once by JSON path,
+// naming the question or set (golden expectations in test/fixtures/data/eval-expected.json).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DatasetBuilder } from '../../../src/data/builder.ts';
-import { leadingTruth, levelFromName, optionLetters } from '../../../src/data/eval-sets.ts';
-import type { EvalSet } from '../../../src/data/types.ts';
+import { leadingOptionLetter, leadingTruth, levelFromName, optionLetters, shorten } from '../../../src/data/eval-sets.ts';
+import type { EvalSet, RecordError } from '../../../src/data/types.ts';
 
 const dir = new URL('../../fixtures/data/curriculum/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('../../fixtures/data/eval-expected.json', import.meta.url), 'utf8')) as Record<
   string,
-  { records: number; sets: (Partial<EvalSet> & { questions: number })[]; errors: string[] }
+  { records: number; present: number; sets: (Partial<EvalSet> & { questions: number })[]; errors: Pick<RecordError, 'path' | 'subject' | 'message'>[] }
 >;
 
 function load(): { b: DatasetBuilder; files: Map<string, ReturnType<DatasetBuilder['addJson']>> } {
@@ -27,13 +27,17 @@ describe('evaluation files', () => {
     it(`${name}: keeps the valid sets and questions, reports each bad entry by JSON path`, () => {
       const f = files.get(name)!;
       expect(f.kind).toBe('eval');
-      expect(f.errors.map((e) => e.message)).toEqual(want.errors);
+      expect(f.errors.map(({ path, subject, message }) => ({ path, subject, message }))).toEqual(
+        want.errors.map((e) => ({ subject: undefined, ...e })),
+      );
       for (const e of f.errors) {
         expect(e.line).toBe(0);
         expect(e.file).toBe(name);
-        expect(e.message.startsWith(`${e.path}: `)).toBe(true);
+        expect(e.message).not.toContain('$'); // the path is said once, in `path`
       }
+      expect(f.warnings).toEqual([]);
       expect(f.records).toBe(want.records);
+      expect(f.present).toBe(want.present);
       expect(f.sets).toBe(want.sets.length);
       const sets = ds.evalSets.filter((s) => s.file === name);
       expect(sets.map((s) => ({ ...s, questions: s.questions.length }))).toMatchObject(want.sets);
@@ -71,7 +75,7 @@ describe('evaluation files', () => {
     expect(bad.errors[0]!.line).toBe(0);
     expect(bad.errors[0]!.message).toMatch(/^invalid JSON: /);
     const num = b2.addJson('final_assessment.json', '42');
-    expect(num.errors.map((e) => e.message)).toEqual(['$: must be an evaluation set object or a list of them (got number)']);
+    expect(num.errors.map((e) => [e.path, e.message])).toEqual([['$', 'not an evaluation set or a list of them (got number)']]);
     const bom = b2.addJson('final_assessment.json', '\uFEFF{"questions": [{"question": "q", "reference_answer": "r"}]}');
     expect(bom.errors).toEqual([]);
     expect(b2.build().evalSets[0]).toMatchObject({ level: 'final', scopeId: 'final', title: 'final final' });
@@ -108,5 +112,39 @@ describe('evaluation files', () => {
     expect(optionLetters(['A) x', 'B) y'])).toEqual(['A', 'B']);
     expect(optionLetters(['(a) x', 'b. y', 'c: z'])).toEqual(['A', 'B', 'C']);
     expect(optionLetters(['x', 'y', 'z'])).toEqual(['A', 'B', 'C']);
+  });
+
+  it('leadingOptionLetter: the letter an answer opens with, only in forms that cannot be a word', () => {
+    const abcd = ['A', 'B', 'C', 'D'];
+    const cases: [string, string | null][] = [
+      ['**C** Stay in cash…', 'C'],
+      ['C) Stay', 'C'],
+      ['C.', 'C'],
+      ['C: stay', 'C'],
+      ['(C) stay', 'C'],
+      ['[C] stay', 'C'],
+      ['**C)** stay', 'C'],
+      ['__B__ because', 'B'],
+      ['B — because', 'B'],
+      ['D', 'D'],
+      ['c) lower case', 'C'],
+      ['The correct answer is **B**.', 'B'],
+      ['Option D: borrow', 'D'],
+      ['A stock is a share', null], // an article, not an option
+      ['Answer is a matter of taste', null],
+      ['I. think so', null], // not an option letter here
+      ['E) none of these', null],
+      ['Stay in cash', null],
+      ['', null],
+    ];
+    for (const [answer, want] of cases) expect(leadingOptionLetter(answer, abcd), answer).toBe(want);
+  });
+
+  it('shorten: long question texts are cut at a word with an ellipsis, whitespace collapsed', () => {
+    expect(shorten('Short  one\n')).toBe('Short one');
+    const long = 'The market has run up 40% in a year and you have no plan for a fall. What now?';
+    const s = shorten(long);
+    expect(s).toBe('The market has run up 40% in a year and you have no plan…');
+    expect(s.length).toBeLessThanOrEqual(60);
   });
 });

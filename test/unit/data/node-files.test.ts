@@ -57,6 +57,23 @@ describe('loadDataset', () => {
     expect(ds.preference).toHaveLength(1);
   });
 
+  it('reads empty, binary and JSON files from disk as the builder does: empty, one error, streamed JSON', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mindprint-files-'));
+    writeFileSync(join(tmp, 'empty.jsonl'), '');
+    writeFileSync(join(tmp, 'image.jsonl'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ', 'base64'));
+    writeFileSync(join(tmp, 'program.json'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 10, 10]));
+    const quiz = [{ topic: 't', questions: [{ question: 'Which?', options: ['A) x', 'B) y'], correct_option: null, reference_answer: '**B** y' }] }];
+    writeFileSync(join(tmp, 'quiz_data.json'), JSON.stringify(quiz));
+    const ds = await loadDataset([tmp]);
+    const byName = Object.fromEntries(ds.files.map((f) => [f.path.slice(tmp.length + 1), f]));
+    expect(byName['empty.jsonl']).toMatchObject({ empty: true, records: 0, errors: [] });
+    expect(byName['image.jsonl']!.errors.map((e) => e.message)).toEqual(['not text: binary content at byte 9']);
+    expect(byName['program.json']!.errors.map((e) => e.message)).toEqual(['not text: binary content at byte 8']);
+    expect(byName['quiz_data.json']).toMatchObject({ records: 1, present: 1, errors: [] });
+    expect(byName['quiz_data.json']!.warnings!.map((w) => w.message)).toEqual(['correct_option is null; took "B" from the start of reference_answer']);
+    expect(ds.evalSets[0]!.questions[0]!.correctOption).toBe('B');
+  });
+
   it('throws a clear error listing what was tried when nothing readable is found', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'mindprint-empty-'));
     writeFileSync(join(empty, 'notes.md'), '# nothing');

@@ -1,0 +1,84 @@
+// `mindprint analyze` on a folder with the files users really have: a quiz whose multiple-choice
+// answers carry the letter but correct_option is null, a null field, an empty file and a binary file.
+// The file list says "read of present", headings fit the format, each problem is said once.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { command as analyze } from '../../../src/cli/commands/analyze.ts';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mindprint-files-cli-'));
+  const sft = [
+    { instruction: 'Why keep cash?', input: '', output: 'Because a plan needs room to move.', source: 'unit-01/chapter-01/topic-01' },
+    { instruction: 'Why not borrow?', input: '', output: 'Because you cannot sleep on it.', source: 'unit-01/chapter-01/topic-01' },
+  ];
+  writeFileSync(join(dir, 'sft_data.jsonl'), sft.map((r) => JSON.stringify(r)).join('\n') + '\n{"instruction": "cut off\n');
+  writeFileSync(
+    join(dir, 'quiz_data.json'),
+    JSON.stringify([
+      {
+        level: 'topic', unit: 'unit-01', chapter: 'chapter-01', topic: 'topic-01', title: 'Cash',
+        questions: [
+          { question: 'The market is up 40% and you have no plan. What do you do with new money?', type: 'multiple_choice',
+            options: ['A) Buy', 'B) Sell short', 'C) Stay in cash'], correct_option: null, reference_answer: '**C** Stay in cash until you have a plan.' },
+          { question: 'What is a plan?', type: 'open', reference_answer: null },
+          { question: 'Why?', type: 'open', reference_answer: 'Because.' },
+        ],
+      },
+    ]),
+  );
+  writeFileSync(join(dir, 'empty.jsonl'), '');
+  writeFileSync(join(dir, 'photo.jsonl'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ', 'base64'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+async function run(args: string[]): Promise<string> {
+  const out: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  expect(await analyze.run(args)).toBe(0);
+  return out.join('\n');
+}
+
+describe('mindprint analyze: the files list', () => {
+  it('says records read of present, "empty", one binary error, and names each bad entry once', async () => {
+    const out = await run([dir]);
+    const row = (name: string) => out.split('\n').find((l) => l.startsWith(join(dir, name)))!.replace(/\s+/g, ' ');
+    // File, Kind, Records, Errors, Warnings, Duplicates
+    expect(row('empty.jsonl')).toBe(`${join(dir, 'empty.jsonl')} empty 0 0 0 0`);
+    expect(row('photo.jsonl')).toBe(`${join(dir, 'photo.jsonl')} unknown 0 1 0 0`);
+    expect(row('quiz_data.json')).toBe(`${join(dir, 'quiz_data.json')} eval 2 of 3 1 1 0`);
+    expect(row('sft_data.jsonl')).toBe(`${join(dir, 'sft_data.jsonl')} sft 2 of 3 1 0 0`);
+
+    const quiz = join(dir, 'quiz_data.json');
+    expect(out).toContain(`  ${quiz}: 1 entry not read, 1 read with a warning\n`);
+    expect(out).toContain(
+      `    ${quiz} $[0].questions[1].reference_answer — question "What is a plan?" (unit-01/chapter-01/topic-01): reference_answer is null\n`,
+    );
+    expect(out).toContain(
+      `    warning: ${quiz} $[0].questions[0].correct_option — question "The market is up 40% and you have no plan. What do you do…" ` +
+        `(unit-01/chapter-01/topic-01): correct_option is null; took "C" from the start of reference_answer\n`,
+    );
+    expect(out.split('$[0].questions[1]')).toHaveLength(2); // the path once
+    expect(out).toContain(`  ${join(dir, 'photo.jsonl')}: not read\n    ${join(dir, 'photo.jsonl')}: not text: binary content at byte 9\n`);
+    expect(out).toContain(`  ${join(dir, 'sft_data.jsonl')}: 1 line not read\n    ${join(dir, 'sft_data.jsonl')}:3: invalid JSON`);
+    expect(out).not.toContain('missing');
+  });
+
+  it('--json carries present, empty, warnings and each problem\'s subject', async () => {
+    const j = JSON.parse(await run([dir, '--json']));
+    const file = (name: string) => j.files.find((f: { path: string }) => f.path === join(dir, name));
+    expect(file('empty.jsonl')).toMatchObject({ records: 0, present: 0, empty: true, errors: [], warnings: [] });
+    expect(file('photo.jsonl').errors).toEqual([{ line: 0, message: 'not text: binary content at byte 9' }]);
+    expect(file('quiz_data.json')).toMatchObject({
+      records: 2,
+      present: 3,
+      errors: [{ line: 0, path: '$[0].questions[1].reference_answer', subject: 'question "What is a plan?" (unit-01/chapter-01/topic-01)', message: 'reference_answer is null' }],
+      warnings: [{ line: 0, path: '$[0].questions[0].correct_option', message: 'correct_option is null; took "C" from the start of reference_answer' }],
+    });
+  });
+});
