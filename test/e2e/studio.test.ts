@@ -1,6 +1,7 @@
 // End to end in Debian's Chromium: load the sample curriculum, check the file list, dashboard and
 // config table against the same core run in Node, edit a marker, override a value, download the
-// report, reload (IndexedDB restore), clear, drop files with bad lines, change a file's kind.
+// report, reload (IndexedDB restore), clear, drop files with bad lines, change a file's kind, and
+// the files users really have (a null correct_option, null fields, an empty and a binary file).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DatasetBuilder } from '../../src/data/builder.ts';
 import { chunksOf } from '../../src/data/line-reader.ts';
-import type { Dataset, FileKind } from '../../src/data/types.ts';
+import type { Dataset, FileKind, ParsedFile } from '../../src/data/types.ts';
+import { recordsText } from '../../src/data/problems.ts';
 import { analyzeDataset } from '../../src/analysis/analyze.ts';
 import { parseMarkers } from '../../src/analysis/markers.ts';
 import { adaptTopics } from '../../src/analysis/adaptive.ts';
@@ -17,6 +19,8 @@ import { renderReport } from '../../src/analysis/report.ts';
 import { ROOT, collectPageErrors, shot, startStudio, type Studio } from './harness.ts';
 
 const SAMPLE_DIR = join(ROOT, 'sample-data');
+/** Curriculum files as users have them (see its README). */
+const USERS_FILES_DIR = join(ROOT, 'test/fixtures/data/as-users-have-them');
 /** Set E2E_SAMPLE_DIR to drive the studio with another curriculum folder (the picker/drop steps). */
 const SAMPLE_DIR_FOR_UPLOAD = process.env.E2E_SAMPLE_DIR ?? SAMPLE_DIR;
 const sampleNames = readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => /\.jsonl?$/.test(f)).sort();
@@ -49,6 +53,8 @@ async function buildInNode(files: { name: string; bytes: Uint8Array; kind?: File
 
 const sampleFiles = () => sampleNames.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(SAMPLE_DIR_FOR_UPLOAD, name))) }));
 const fmt1 = (x: number) => x.toFixed(1);
+/** The records column as the studio writes it: "1,253" or "1 of 5". */
+const recordsShown = (f: ParsedFile) => recordsText(f, (n) => n.toLocaleString('en-US'));
 
 async function openTab(page: Page, name: RegExp) {
   await page.getByRole('tab', { name }).click();
@@ -89,7 +95,7 @@ describe('studio in Chromium', () => {
     await expect(rows.count()).resolves.toBe(ds.files.length);
     for (const f of ds.files) {
       const row = page.locator(`[data-testid=file-row][data-file="${f.path}"]`);
-      await expect(row.getByTestId('file-records').textContent()).resolves.toBe(f.records.toLocaleString('en-US'));
+      await expect(row.getByTestId('file-records').textContent()).resolves.toBe(recordsShown(f));
       await expect(row.locator('select').inputValue()).resolves.toBe(f.kind);
     }
     await shot(page, '02-files');
@@ -234,7 +240,8 @@ describe('studio in Chromium', () => {
     const bad = ds.files.find((f) => f.path === BAD_FILE.name)!;
     expect(bad.errors.length).toBeGreaterThanOrEqual(3);
     const row = page.locator(`[data-testid=file-row][data-file="${BAD_FILE.name}"]`);
-    await expect(row.getByTestId('file-records').textContent()).resolves.toBe(String(bad.records));
+    await expect(row.getByTestId('file-records').textContent()).resolves.toBe(recordsShown(bad));
+    expect(recordsShown(bad)).toBe('1 of 5'); // 3 lines not read, 1 duplicate
     await row.getByTestId('file-errors-toggle').click();
     const list = page.getByTestId('file-errors');
     for (const e of bad.errors) await expect(list.getByText(`${e.file}:${e.line}`, { exact: true }).count()).resolves.toBe(1);
@@ -248,11 +255,52 @@ describe('studio in Chromium', () => {
     await row.locator('select').selectOption('preference');
     await page.waitForFunction(
       ([sel, want]) => document.querySelector(sel!)?.textContent === want,
-      [`[data-testid=file-row][data-file="${BAD_FILE.name}"] [data-testid=file-records]`, String(badAsPairs.records)],
+      [`[data-testid=file-row][data-file="${BAD_FILE.name}"] [data-testid=file-records]`, recordsShown(badAsPairs)],
     );
     await expect(row.locator('select').inputValue()).resolves.toBe('preference');
     await expect(row.getByTestId('file-errors-toggle').textContent()).resolves.toMatch(new RegExp(`^${badAsPairs.errors.length} errors?`));
     expect(pageErrors).toEqual([]);
+  });
+
+  it('files as users have them: a letter taken from the answer, JSON entries named once, an empty and a binary file', async () => {
+    const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const p = await context.newPage();
+    const errors = collectPageErrors(p);
+    await p.goto(studio.url);
+    await p.getByTestId('dropzone').waitFor();
+    // A quiz with a null correct_option and a null answer, an SFT file with a cut-off line, an empty file, a PNG.
+    const names = readdirSync(USERS_FILES_DIR).filter((f) => /\.jsonl?$/.test(f)).sort();
+    await p.setInputFiles('[data-testid=file-input]', names.map((n) => join(USERS_FILES_DIR, n)));
+    await p.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
+
+    const ds = await buildInNode(names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(USERS_FILES_DIR, name))) })));
+    const row = (name: string) => p.locator(`[data-testid=file-row][data-file="${name}"]`);
+    for (const f of ds.files) await expect(row(f.path).getByTestId('file-records').textContent()).resolves.toBe(recordsShown(f));
+    await expect(row('quiz_data.json').getByTestId('file-records').textContent()).resolves.toBe('2 of 3');
+    await expect(row('sft_data.jsonl').getByTestId('file-records').textContent()).resolves.toBe('2 of 3');
+    // an empty file says so, instead of "Unknown" with no problems
+    await expect(row('empty.jsonl').getByTestId('file-empty').textContent()).resolves.toBe('empty');
+    await expect(row('empty.jsonl').textContent()).resolves.toContain('nothing to read');
+    await expect(row('empty.jsonl').locator('select').count()).resolves.toBe(0);
+    await expect(row('photo.jsonl').getByTestId('file-errors-toggle').textContent()).resolves.toMatch(/^1 error\b/);
+    await expect(row('quiz_data.json').getByTestId('file-errors-toggle').textContent()).resolves.toMatch(/^1 error, 1 warning\b/);
+
+    for (const name of ['quiz_data.json', 'photo.jsonl', 'sft_data.jsonl']) await row(name).getByTestId('file-errors-toggle').click();
+    const details = p.getByTestId('file-errors');
+    await expect(details.count()).resolves.toBe(3);
+    const text = (await details.allTextContents()).join('\n');
+    expect(text).toContain('Entries that were not read');
+    expect(text).toContain('Read with a warning');
+    expect(text).toContain('File not read');
+    expect(text).toContain('Lines that were not read');
+    expect(text).toContain('quiz_data.json $[0].questions[1].reference_answer question "What is a plan?" (unit-01/chapter-01/topic-01): reference_answer is null');
+    expect(text).toContain('correct_option is null; took "C" from the start of reference_answer');
+    expect(text.split('$[0].questions[1]')).toHaveLength(2); // the path once
+    expect(text).toContain('photo.jsonl: not text: binary content at byte 9');
+    await expect(p.getByTestId('file-problems-records').filter({ hasText: 'photo.jsonl' }).count()).resolves.toBe(0); // no line errors
+    await shot(p, '11-files-as-they-are');
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('"Load sample curriculum" fetches the served sample; a full quota is reported, not fatal', async () => {

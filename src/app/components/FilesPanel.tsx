@@ -1,7 +1,9 @@
-// The Files tab: the drop zone and the loaded files with kind (changeable), counts and line errors.
+// The Files tab: the drop zone and the loaded files with kind (changeable), records read of present,
+// and their problems: the file itself, lines or entries not read, warnings, duplicates.
 import { Fragment } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FileKind, RecordError } from '../../data/types.ts';
+import { problemGroups, problemWhere, recordsText, type ProblemGroup } from '../../data/problems.ts';
 import type { FileSummary } from '../../workers/protocol.ts';
 import { useStudio } from '../store/store.ts';
 import { DropZone } from './DropZone.tsx';
@@ -17,19 +19,17 @@ const KINDS: { id: FileKind; label: string }[] = [
 /** Errors shown per file before "and N more". */
 const MAX_SHOWN = 200;
 
-function ErrorList({ errors, title }: { errors: RecordError[]; title: string }) {
+function ErrorList({ errors, title, kind }: { errors: RecordError[]; title: string; kind: ProblemGroup['kind'] }) {
   if (!errors.length) return null;
   return (
-    <div className="error-list">
+    <div className={`error-list ${kind}`} data-testid={`file-problems-${kind}`}>
       <div className="error-list-title">{title}</div>
       <ol>
         {errors.slice(0, MAX_SHOWN).map((e, i) => (
           <li key={i}>
-            <span className="where">
-              {e.file}
-              {e.line > 0 ? `:${e.line}` : ''}
-              {e.path ? ` ${e.path}` : ''}
-            </span>{' '}
+            <span className="where">{problemWhere(e)}</span>
+            {e.subject !== undefined && <span className="subject"> {e.subject}</span>}
+            {': '}
             {e.message}
           </li>
         ))}
@@ -39,29 +39,38 @@ function ErrorList({ errors, title }: { errors: RecordError[]; title: string }) 
   );
 }
 
+const counted = (n: number, noun: string) => (n ? `${fmtInt(n)} ${noun}${n === 1 ? '' : 's'}` : '');
+
 function FileRow({ f }: { f: FileSummary }) {
   const { expanded, toggle, setKind, removeFile, busy } = useStudio(
     useShallow((s) => ({ expanded: !!s.expandedFiles[f.path], toggle: s.toggleFile, setKind: s.setKind, removeFile: s.removeFile, busy: s.busy !== null })),
   );
-  const problems = f.errors.length + f.duplicates.length;
+  const warnings = f.warnings?.length ?? 0;
+  const problems = f.errors.length + warnings + f.duplicates.length;
   return (
     <Fragment>
       <tr data-testid="file-row" data-file={f.path}>
         <td className="file-name">{f.path}</td>
         <td>
-          <select
-            value={f.kind}
-            disabled={busy}
-            aria-label={`Kind of ${f.path}`}
-            onChange={(e) => void setKind(f.path, e.target.value as FileKind)}
-            className={f.kind === 'unknown' ? 'warn' : ''}
-          >
-            {KINDS.filter((k) => k.id !== 'unknown' || f.kind === 'unknown').map((k) => (
-              <option key={k.id} value={k.id} disabled={k.id === 'unknown'}>
-                {k.label}
-              </option>
-            ))}
-          </select>
+          {f.empty ? (
+            <span className="muted" data-testid="file-empty" title="The file has no content">
+              empty
+            </span>
+          ) : (
+            <select
+              value={f.kind}
+              disabled={busy}
+              aria-label={`Kind of ${f.path}`}
+              onChange={(e) => void setKind(f.path, e.target.value as FileKind)}
+              className={f.kind === 'unknown' ? 'warn' : ''}
+            >
+              {KINDS.filter((k) => k.id !== 'unknown' || f.kind === 'unknown').map((k) => (
+                <option key={k.id} value={k.id} disabled={k.id === 'unknown'}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          )}
           {f.kindOverride !== null && (
             <button className="link small" disabled={busy} onClick={() => void setKind(f.path, null)} title="Detect the kind from the content again">
               detect
@@ -69,15 +78,17 @@ function FileRow({ f }: { f: FileSummary }) {
           )}
         </td>
         <td className="num">{formatBytes(f.size)}</td>
-        <td className="num" data-testid="file-records">{fmtInt(f.records)}</td>
-        <td className="num">
+        <td className="num" data-testid="file-records">
+          {recordsText(f, fmtInt)}
+        </td>
+        <td className={`num${!problems && f.empty ? ' warn' : ''}`}>
           {problems ? (
             <button className={`link ${f.errors.length ? 'bad' : 'warn'}`} onClick={() => toggle(f.path)} aria-expanded={expanded} data-testid="file-errors-toggle">
-              {f.errors.length ? `${fmtInt(f.errors.length)} error${f.errors.length === 1 ? '' : 's'}` : ''}
-              {f.errors.length && f.duplicates.length ? ', ' : ''}
-              {f.duplicates.length ? `${fmtInt(f.duplicates.length)} duplicate${f.duplicates.length === 1 ? '' : 's'}` : ''}
+              {[counted(f.errors.length, 'error'), counted(warnings, 'warning'), counted(f.duplicates.length, 'duplicate')].filter(Boolean).join(', ')}
               {expanded ? ' ▾' : ' ▸'}
             </button>
+          ) : f.empty ? (
+            'nothing to read'
           ) : (
             <span className="ok">none</span>
           )}
@@ -91,8 +102,9 @@ function FileRow({ f }: { f: FileSummary }) {
       {expanded && problems > 0 && (
         <tr className="detail-row">
           <td colSpan={6} data-testid="file-errors">
-            <ErrorList errors={f.errors} title="Lines that were not read" />
-            <ErrorList errors={f.duplicates} title="Duplicates (kept once)" />
+            {problemGroups(f).map((g) => (
+              <ErrorList key={g.kind} errors={g.problems} title={g.title} kind={g.kind} />
+            ))}
           </td>
         </tr>
       )}

@@ -1,40 +1,14 @@
 // `mindprint analyze` on a folder with the files users really have: a quiz whose multiple-choice
 // answers carry the letter but correct_option is null, a null field, an empty file and a binary file.
 // The file list says "read of present", headings fit the format, each problem is said once.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { command as analyze } from '../../../src/cli/commands/analyze.ts';
 
-let dir: string;
+/** The fixture folder (see its README): a quiz, an SFT file with a cut-off line, an empty file, a PNG. */
+const dir = fileURLToPath(new URL('../../fixtures/data/as-users-have-them/', import.meta.url)).replace(/\/$/, '');
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mindprint-files-cli-'));
-  const sft = [
-    { instruction: 'Why keep cash?', input: '', output: 'Because a plan needs room to move.', source: 'unit-01/chapter-01/topic-01' },
-    { instruction: 'Why not borrow?', input: '', output: 'Because you cannot sleep on it.', source: 'unit-01/chapter-01/topic-01' },
-  ];
-  writeFileSync(join(dir, 'sft_data.jsonl'), sft.map((r) => JSON.stringify(r)).join('\n') + '\n{"instruction": "cut off\n');
-  writeFileSync(
-    join(dir, 'quiz_data.json'),
-    JSON.stringify([
-      {
-        level: 'topic', unit: 'unit-01', chapter: 'chapter-01', topic: 'topic-01', title: 'Cash',
-        questions: [
-          { question: 'The market is up 40% and you have no plan. What do you do with new money?', type: 'multiple_choice',
-            options: ['A) Buy', 'B) Sell short', 'C) Stay in cash'], correct_option: null, reference_answer: '**C** Stay in cash until you have a plan.' },
-          { question: 'What is a plan?', type: 'open', reference_answer: null },
-          { question: 'Why?', type: 'open', reference_answer: 'Because.' },
-        ],
-      },
-    ]),
-  );
-  writeFileSync(join(dir, 'empty.jsonl'), '');
-  writeFileSync(join(dir, 'photo.jsonl'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ', 'base64'));
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
 
 async function run(args: string[]): Promise<string> {
