@@ -8,20 +8,33 @@ export interface GemmOptions {
   alpha?: number; // scales the product
 }
 
-/** c (M, N) = alpha * op(a) (M, K) @ op(b) (K, N)  [+ c] */
+/**
+ * c (M, N) = alpha * op(a) (M, K) @ op(b) (K, N)  [+ c]
+ * Each output is one sum over k in order (in a JS double), so results do not depend on the layout; a
+ * strided operand is copied row-contiguous first so the inner loop reads both operands in order.
+ */
 export function gemm(c: FloatArray, a: FloatArray, b: FloatArray, M: number, N: number, K: number, opts: GemmOptions = {}): void {
   const alpha = opts.alpha ?? 1;
+  const acc = !!opts.accumulate;
+  const ar = opts.transA ? transposed(a, K, M) : a; // (M, K)
+  const br = opts.transB ? b : transposed(b, K, N); // (N, K)
   for (let m = 0; m < M; m++) {
+    const ao = m * K;
     for (let n = 0; n < N; n++) {
+      const bo = n * K;
       let s = 0;
-      for (let k = 0; k < K; k++) {
-        const av = opts.transA ? a[k * M + m] : a[m * K + k];
-        const bv = opts.transB ? b[n * K + k] : b[k * N + n];
-        s += av * bv;
-      }
-      c[m * N + n] = alpha * s + (opts.accumulate ? c[m * N + n] : 0);
+      for (let k = 0; k < K; k++) s += ar[ao + k] * br[bo + k];
+      const o = m * N + n;
+      c[o] = alpha * s + (acc ? c[o] : 0);
     }
   }
+}
+
+/** x (R, C) row-major → (C, R) row-major, in a new array of x's type (f64 oracles stay f64). */
+function transposed(x: FloatArray, R: number, C: number): FloatArray {
+  const out = x instanceof Float64Array ? new Float64Array(R * C) : new Float32Array(R * C);
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) out[c * R + r] = x[r * C + c];
+  return out;
 }
 
 /** out (N, O) = inp (N, I) @ W^T, W (O, I) */
