@@ -1,6 +1,7 @@
 // Adaptive per-topic hyperparameters: the base config adjusted to each topic's data by the
 // curriculum's rules, every decision with a one-line rationale, user overrides applied last.
-import type { Analysis, TopicAnalysis } from './analysis-types.ts';
+import type { Analysis, MarkersInUse, TopicAnalysis } from './analysis-types.ts';
+import { markersName, notJudgedWhy } from './marker-source.ts';
 import type { PipelineConfig, TopicOverrides } from './pipeline-config.ts';
 
 export type { TopicOverrides } from './pipeline-config.ts';
@@ -43,8 +44,9 @@ function isHighQuality(t: TopicAnalysis): boolean {
   );
 }
 
-/** The rules alone, before overrides. */
-function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig): TopicConfig {
+/** The rules alone, before overrides. The rules that read marker figures name the markers. */
+function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUse): TopicConfig {
+  const by = mk ? ` (markers: ${markersName(mk)})` : '';
   const n = t.sft.examples;
   const m = t.preference.pairs;
   const meanOut = t.sft.outputChars.mean;
@@ -77,13 +79,15 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig): TopicConfig {
   const q = t.preference.meanQuality;
   if (m === 0) {
     rationale.push('Reward: no preference pairs, so no quality to adapt to: base reward settings.');
+  } else if (mk && !mk.judged) {
+    rationale.push(`Reward: pair quality ${fmt(q)} not judged (${notJudgedWhy(mk)}): base reward settings.`);
   } else if (q < RULES.lowPairQuality) {
     rewardEpochs += 2;
     rewardLearningRate *= 0.5;
     rewardBatchSize = 4;
-    rationale.push(`Reward: mean pair quality ${fmt(q)} < ${RULES.lowPairQuality} (weak signal): epochs ${cfg.reward.epochs}+2 = ${rewardEpochs}, LR ×0.5, batch 4.`);
+    rationale.push(`Reward: mean pair quality ${fmt(q)} < ${RULES.lowPairQuality} (weak signal)${by}: epochs ${cfg.reward.epochs}+2 = ${rewardEpochs}, LR ×0.5, batch 4.`);
   } else {
-    rationale.push(`Reward: mean pair quality ${fmt(q)} ≥ ${RULES.lowPairQuality}: base epochs ${rewardEpochs}, LR, batch ${rewardBatchSize}.`);
+    rationale.push(`Reward: mean pair quality ${fmt(q)} ≥ ${RULES.lowPairQuality}${by}: base epochs ${rewardEpochs}, LR, batch ${rewardBatchSize}.`);
   }
 
   let ppoSteps = cfg.ppo.steps;
@@ -98,12 +102,15 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig): TopicConfig {
 
   let passThreshold: number;
   const d = t.sft.voiceDensity;
-  if (isHighQuality(t)) {
+  if (mk && !mk.judged) {
+    passThreshold = RULES.defaultThreshold;
+    rationale.push(`Pass threshold ${passThreshold}: voice density not judged (${notJudgedWhy(mk)}), so neither the high-quality nor the low-density rule applies.`);
+  } else if (isHighQuality(t)) {
     passThreshold = cfg.evaluation.pass_threshold;
-    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${m} pairs, mean output ${fmt(meanOut)} chars, density ${fmt(d)}, mean quality ${fmt(q)}).`);
+    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${m} pairs, mean output ${fmt(meanOut)} chars, density ${fmt(d)}, mean quality ${fmt(q)})${by}.`);
   } else if (d < RULES.lowDensity) {
     passThreshold = RULES.lowDensityThreshold;
-    rationale.push(`Pass threshold ${passThreshold}: voice density ${fmt(d)} < ${RULES.lowDensity}.`);
+    rationale.push(`Pass threshold ${passThreshold}: voice density ${fmt(d)} < ${RULES.lowDensity}${by}.`);
   } else {
     passThreshold = RULES.defaultThreshold;
     const h = RULES.highQuality;
@@ -112,7 +119,7 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig): TopicConfig {
     if (meanOut < h.minOutputChars || meanOut > h.maxOutputChars) misses.push(`mean output ${fmt(meanOut)} not in ${h.minOutputChars}-${h.maxOutputChars}`);
     if (d < h.minDensity) misses.push(`density ${fmt(d)} < ${h.minDensity}`);
     if (q < h.minQuality) misses.push(`mean quality ${fmt(q)} < ${h.minQuality}`);
-    rationale.push(`Pass threshold ${passThreshold}: not high quality (${misses.join('; ')}).`);
+    rationale.push(`Pass threshold ${passThreshold}: not high quality (${misses.join('; ')})${by}.`);
   }
 
   return {
@@ -158,7 +165,7 @@ export function adaptTopics(
   overrides?: Record<string, Partial<TopicOverrides>>,
 ): TopicConfig[] {
   return a.topics.map((t) => {
-    const tc = baseTopicConfig(t, cfg);
+    const tc = baseTopicConfig(t, cfg, a.markers);
     const fromFile = ownEntry(cfg.topics, t.id);
     if (fromFile) applyOverrides(tc, fromFile, 'config topics', cfg.sft.learning_rate);
     const fromCaller = ownEntry(overrides, t.id);

@@ -1,6 +1,7 @@
 // The result of analysing a Dataset: per-topic figures, overall preference figures, flags and
 // recommendations. Produced by analyzeDataset, read by the report, the adaptive config and the UI.
 import type { EvalLevel, QuestionType } from '../data/types.ts';
+import type { MarkerSource } from './marker-source.ts';
 import type { LengthStats } from './stats.ts';
 
 /** The targets the recommendations check (the curriculum's calibrated thresholds). */
@@ -80,7 +81,21 @@ export interface TopicAnalysis {
   recommendations: string[];
 }
 
+/** The voice markers an analysis used, where they came from, and what their figures may be held to. */
+export interface MarkersInUse extends MarkerSource {
+  densityMarkers: number;
+  categories: string[];
+  negativePatterns: number;
+  /**
+   * Voice density and pair quality are held against the calibrated targets: only with the user's own
+   * markers (a folder's file, a named file, studio edits), never with provisional or no markers.
+   */
+  judged: boolean;
+}
+
 export interface Analysis {
+  /** The markers the figures were measured with (absent in analyses built by hand). */
+  markers?: MarkersInUse;
   topics: TopicAnalysis[];
   sftExamples: number;
   preference: PreferenceFigures & { unassigned: { count: number; prompts: string[] } };

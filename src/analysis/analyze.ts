@@ -4,8 +4,9 @@ import { compareTopics, topicFromId } from '../data/curriculum.ts';
 import type { Dataset, EvalLevel, QuestionType, Topic } from '../data/types.ts';
 import {
   HIGH_QUALITY, LOW_QUALITY, MAX_FLAGS_PER_KIND, MAX_UNASSIGNED_LISTED, NEAR_IDENTICAL, TARGETS,
-  type Analysis, type Flag, type FlagKind, type PreferenceFigures, type TopicAnalysis,
+  type Analysis, type Flag, type FlagKind, type MarkersInUse, type PreferenceFigures, type TopicAnalysis,
 } from './analysis-types.ts';
+import { judgesMarkers, markerSource, type MarkerSource } from './marker-source.ts';
 import { categoryScores, negativeHits, voiceDensity, type VoiceMarkers } from './markers.ts';
 import { hashNormalisedWhitespace, lengthStats, normaliseWhitespace, pairQuality, textSimilarity } from './stats.ts';
 
@@ -71,7 +72,7 @@ class DuplicateFinder {
   }
 }
 
-function recommend(t: TopicAnalysis): string[] {
+function recommend(t: TopicAnalysis, mk: MarkersInUse): string[] {
   const out: string[] = [];
   const { sft, preference: p } = t;
   if (sft.examples === 0) out.push('No SFT examples: add question → answer examples in the voice.');
@@ -87,18 +88,36 @@ function recommend(t: TopicAnalysis): string[] {
     } else if (m > TARGETS.maxOutputChars) {
       out.push(`Outputs are long (mean ${m} chars; target ${TARGETS.minOutputChars}-${TARGETS.maxOutputChars}): split them or raise max_seq_length.`);
     }
-    if (!(sft.voiceDensity > TARGETS.minDensity)) {
+    if (mk.judged && !(sft.voiceDensity > TARGETS.minDensity)) {
       out.push(`Voice density ${sft.voiceDensity.toFixed(1)} per 100 words (target > ${TARGETS.minDensity}): use more of the teacher's marker phrases.`);
     }
   }
-  if (p.pairs > 0 && !(p.highQualityShare > TARGETS.minHighQualityShare)) {
+  if (mk.judged && p.pairs > 0 && !(p.highQualityShare > TARGETS.minHighQualityShare)) {
     out.push(`Only ${(p.highQualityShare * 100).toFixed(0)}% of pairs above ${HIGH_QUALITY} (target > ${TARGETS.minHighQualityShare * 100}%): make chosen answers fuller and more voiced than the rejected ones.`);
   }
   return out;
 }
 
-/** Analyses a dataset against voice markers. Topics come out in the dataset's (curriculum) order. */
-export function analyzeDataset(ds: Dataset, m: VoiceMarkers): Analysis {
+/** The markers' figures for an analysis; without a source they count as the user's own unless empty. */
+function markersInUse(m: VoiceMarkers, source?: MarkerSource): MarkersInUse {
+  const empty = m.densityMarkers.length === 0 && Object.keys(m.categories).length === 0;
+  const src = source ?? markerSource(empty ? 'none' : 'file', m);
+  return {
+    ...src,
+    densityMarkers: m.densityMarkers.length,
+    categories: Object.keys(m.categories),
+    negativePatterns: m.negativePatterns.length,
+    judged: judgesMarkers(src, m),
+  };
+}
+
+/**
+ * Analyses a dataset against voice markers, named by `source` (where they came from). Figures that
+ * depend on markers are held against the calibrated targets only for the user's own markers.
+ * Topics come out in the dataset's (curriculum) order.
+ */
+export function analyzeDataset(ds: Dataset, m: VoiceMarkers, source?: MarkerSource): Analysis {
+  const mk = markersInUse(m, source);
   const categories = Object.keys(m.categories);
   const accs = new Map<string, TopicAcc>();
   const topics: Topic[] = [...ds.topics];
@@ -247,11 +266,12 @@ export function analyzeDataset(ds: Dataset, m: VoiceMarkers): Analysis {
       flagCounts: a.flagCounts,
       recommendations: [],
     };
-    result.recommendations = recommend(result);
+    result.recommendations = recommend(result, mk);
     return result;
   });
 
   return {
+    markers: mk,
     topics: topicResults,
     sftExamples: ds.sft.length,
     preference: { ...prefFigures(overall), unassigned: { count: unassignedCount, prompts: unassigned } },

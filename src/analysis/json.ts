@@ -16,6 +16,7 @@ const problemJson = (e: RecordError) => ({
 
 export function analysisToJson(ds: Dataset, a: Analysis) {
   return {
+    ...(a.markers ? { markers: a.markers } : {}),
     files: ds.files.map((f) => ({
       path: f.path,
       kind: f.kind,

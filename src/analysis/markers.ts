@@ -1,9 +1,11 @@
-// Voice markers (configs/voice_markers.yaml): parsing, and the text metrics built on them —
+// Voice markers (a curriculum's voice_markers.yaml): parsing, and the text metrics built on them —
 // marker density per 100 words, voice category scores, negative-pattern hits.
 import { parse, stringify } from 'yaml';
 
 /** Treat as immutable: compiled regexes are cached per object, so an edit makes a new object. */
 export interface VoiceMarkers {
+  /** Whom the markers describe, when the file says (`name:`); shown wherever they are named. */
+  name?: string;
   /** Phrases counted (case-insensitive substring occurrences) for the voice density. */
   densityMarkers: string[];
   /** Voice categories: score = min(1, distinct patterns found / expected). Patterns are regexes. */
@@ -127,7 +129,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const TOP_KEYS = ['density_markers', 'categories', 'negative_patterns'];
+const TOP_KEYS = ['name', 'density_markers', 'categories', 'negative_patterns'];
 
 /**
  * Parses voice markers YAML. Any subset of the keys may be given (missing = empty); a bad field
@@ -144,6 +146,9 @@ export function parseMarkers(yamlText: string, file = 'voice_markers.yaml'): Voi
   if (!isPlainObject(doc)) fail(file, '(top level)', `a mapping with keys ${TOP_KEYS.join(', ')}`, doc);
   for (const key of Object.keys(doc)) {
     if (!TOP_KEYS.includes(key)) throw new Error(`${file}: unknown field '${key}'; expected one of ${TOP_KEYS.join(', ')}`);
+  }
+  if (doc.name !== undefined && doc.name !== null && (typeof doc.name !== 'string' || doc.name.trim() === '')) {
+    fail(file, 'name', 'a non-empty string', doc.name);
   }
   const densityMarkers = stringList(doc.density_markers, file, 'density_markers');
   const negativePatterns = stringList(doc.negative_patterns, file, 'negative_patterns');
@@ -163,7 +168,7 @@ export function parseMarkers(yamlText: string, file = 'voice_markers.yaml'): Voi
     }
     categories[name] = { expected, patterns };
   }
-  const markers: VoiceMarkers = { densityMarkers, categories, negativePatterns };
+  const markers: VoiceMarkers = { ...(typeof doc.name === 'string' ? { name: doc.name.trim() } : {}), densityMarkers, categories, negativePatterns };
   try {
     compiled(markers); // validate every regex now, so the error names the file
   } catch (err) {
@@ -177,6 +182,7 @@ export function markersToYaml(m: VoiceMarkers): string {
   const categories: Record<string, { expected: number; patterns: string[] }> = {};
   for (const [name, c] of Object.entries(m.categories)) categories[name] = { expected: c.expected, patterns: [...c.patterns] };
   return stringify({
+    ...(m.name ? { name: m.name } : {}),
     density_markers: [...m.densityMarkers],
     categories,
     negative_patterns: [...m.negativePatterns],

@@ -2,8 +2,9 @@
 // top topics, recommendations, flags and the metric definitions.
 import {
   HIGH_QUALITY, LOW_QUALITY, MAX_FLAGS_PER_KIND, NEAR_IDENTICAL, TARGETS,
-  type Analysis, type FlagKind, type TopicAnalysis,
+  type Analysis, type FlagKind, type MarkersInUse, type TopicAnalysis,
 } from './analysis-types.ts';
+import { markersName, notJudgedWhy } from './marker-source.ts';
 
 const FLAGS_LISTED = 50;
 const TOP_N = 5;
@@ -18,7 +19,7 @@ const f1 = (x: number) => fixed(x, 1);
 const f2 = (x: number) => fixed(x, 2);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => Math.round(x).toString();
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
 
 function table(head: string[], rows: string[][]): string[] {
   return [
@@ -51,6 +52,29 @@ function topTopics(a: Analysis): string[] {
   return out;
 }
 
+/** Which markers measured the figures, and what the figures may be held to. */
+function markersSection(mk: MarkersInUse): string[] {
+  const L = [`**Voice markers: ${markersName(mk)}**`];
+  if (mk.origin === 'none') {
+    L.push(
+      '',
+      'No voice markers yet: write or discover them. Put a voice_markers.yaml in the curriculum folder, edit them in the studio, ' +
+        'or let marker discovery propose them from your preference pairs (`mindprint markers suggest DIR`). ' +
+        'Until then voice density is not measured, pair quality counts length only, and neither is held against its target.',
+    );
+  } else {
+    L.push(`${count(mk.densityMarkers, 'density marker')}, ${count(mk.categories.length, 'category', 'categories')}${mk.categories.length ? ` (${mk.categories.join(', ')})` : ''}, ${count(mk.negativePatterns, 'negative pattern')}.`);
+    if (!mk.judged) {
+      L.push(
+        '',
+        'These markers are provisional suggestions from your own pairs, so voice density and pair quality are shown but not held ' +
+          'against their targets (calibrated on a curriculum\'s full list of markers). Review them to make them yours.',
+      );
+    }
+  }
+  return [...L, ''];
+}
+
 /** Renders the analysis as a markdown report. */
 export function renderReport(a: Analysis): string {
   const p = a.preference;
@@ -62,6 +86,7 @@ export function renderReport(a: Analysis): string {
       `${Object.values(a.evalSets).reduce((s, e) => s + e.questions, 0)} evaluation questions`,
     '',
   );
+  if (a.markers) L.push(...markersSection(a.markers));
 
   L.push('## SFT by topic', '');
   L.push(...table(
@@ -110,7 +135,8 @@ export function renderReport(a: Analysis): string {
   L.push('## Recommendations', '');
   L.push(
     `Targets: ${TARGETS.minPairs}-${TARGETS.maxPairs} pairs, ${TARGETS.minOutputChars}-${TARGETS.maxOutputChars} character outputs, ` +
-      `voice density > ${TARGETS.minDensity}, > ${TARGETS.minHighQualityShare * 100}% of pairs above ${HIGH_QUALITY}.`,
+      `voice density > ${TARGETS.minDensity}, > ${TARGETS.minHighQualityShare * 100}% of pairs above ${HIGH_QUALITY}` +
+      `${a.markers && !a.markers.judged ? ` (voice density and pair quality not judged: ${notJudgedWhy(a.markers)})` : ''}.`,
     '',
   );
   const needing = a.topics.filter((t) => t.recommendations.length > 0);
@@ -139,6 +165,7 @@ export function renderReport(a: Analysis): string {
 
   L.push('## Definitions', '');
   L.push(
+    `- **Voice markers**: ${a.markers ? markersName(a.markers) : 'as given'}; a curriculum folder's voice_markers.yaml is used when present, then the studio's edits, else provisional markers suggested from the pairs.`,
     '- **Voice density** of a text: occurrences of the density markers (case-insensitive substring counts, summed over markers) per 100 whitespace-separated words. A topic\'s density is the mean over its SFT outputs.',
     '- **Category score**: per voice category, min(1, distinct patterns found / expected); a topic\'s score is the mean over its outputs.',
     `- **Pair quality**: 0.7 × min(len(chosen) / (len(rejected) + 1), 3) + 0.3 × (density(chosen) − density(rejected)), lengths in characters. High quality > ${HIGH_QUALITY}, low quality < ${LOW_QUALITY}.`,

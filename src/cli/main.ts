@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./commands/generate.ts'),
   train: () => import('./commands/train.ts'),
   eval: () => import('./commands/eval.ts'),
+  markers: () => import('./commands/markers.ts'),
 };
 
 async function loadCommands(): Promise<Map<string, Command>> {

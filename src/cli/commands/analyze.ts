@@ -4,29 +4,31 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { analyzeDataset, type Analysis } from '../../analysis/analyze.ts';
 import { analysisToJson } from '../../analysis/json.ts';
+import type { MarkerSource } from '../../analysis/marker-source.ts';
 import type { VoiceMarkers } from '../../analysis/markers.ts';
-import { loadDefaultMarkers, loadMarkersFile } from '../../analysis/node-defaults.ts';
 import { renderReport } from '../../analysis/report.ts';
 import { textTable } from '../../analysis/text-table.ts';
 import { loadDataset } from '../../data/node-files.ts';
 import { problemGroups, problemText, recordsText } from '../../data/problems.ts';
 import type { Dataset, ParsedFile } from '../../data/types.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
+import { loadGivenMarkers, markersLines, resolveMarkers } from '../markers-input.ts';
 
 /** The package's sample curriculum, used when no paths are given. */
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL('../../../sample-data/', import.meta.url));
 
 const ERRORS_SHOWN = 5;
 
-/** Loads the dataset (sample data when no paths) and the markers; nothing readable → UsageError. */
-export async function loadInputs(paths: string[], markersFile: string | undefined): Promise<{ ds: Dataset; markers: VoiceMarkers }> {
+/**
+ * Loads the dataset (sample data when no paths) and the markers (--markers FILE, else the folder's
+ * voice_markers.yaml, else provisional ones from its pairs, else none); nothing readable → UsageError.
+ */
+export async function loadInputs(
+  paths: string[],
+  markersFile: string | undefined,
+): Promise<{ ds: Dataset; markers: VoiceMarkers; source: MarkerSource }> {
   const inputs = paths.length ? paths : [SAMPLE_DATA_DIR];
-  let markers: VoiceMarkers;
-  try {
-    markers = markersFile ? await loadMarkersFile(markersFile) : await loadDefaultMarkers();
-  } catch (err) {
-    throw new UsageError(`cannot use voice markers: ${(err as Error).message}`);
-  }
+  const given = await loadGivenMarkers(markersFile);
   let ds: Dataset;
   try {
     ds = await loadDataset(inputs);
@@ -42,7 +44,7 @@ export async function loadInputs(paths: string[], markersFile: string | undefine
     });
     throw new UsageError(`nothing readable: no valid record in the files given:\n${why.join('\n')}`);
   }
-  return { ds, markers };
+  return { ds, ...(await resolveMarkers(inputs, given, ds)) };
 }
 
 /** A file's problems under one heading line ("quiz_data.json: 2 entries not read, 1 read with a
@@ -123,8 +125,9 @@ export const command: Command = {
     'With no paths, analyses the bundled sample-data/ folder.',
     '',
     'Options:',
-    '  --markers FILE  voice markers YAML replacing configs/voice_markers.yaml',
-    '  --json          print one JSON object (files, topics, preference, evalSets, flags)',
+    '  --markers FILE  voice markers YAML (default: the folder\'s own voice_markers.yaml, else provisional',
+    '                  markers discovered in its preference pairs; see `mindprint markers suggest`)',
+    '  --json          print one JSON object (markers, files, topics, preference, evalSets, flags)',
     '  --report FILE   also write the markdown report to FILE',
     '',
     'Exit status: 0 when it ran (even with bad lines, which are listed), 2 when nothing readable was given.',
@@ -135,13 +138,15 @@ export const command: Command = {
       json: { type: 'boolean' },
       report: { type: 'string' },
     });
-    const { ds, markers } = await loadInputs(positionals, values.markers);
-    const a = analyzeDataset(ds, markers);
+    const { ds, markers, source } = await loadInputs(positionals, values.markers);
+    const a = analyzeDataset(ds, markers, source);
     if (values.report) await writeFile(values.report, renderReport(a), 'utf8');
     if (values.json) {
       console.log(JSON.stringify(analysisToJson(ds, a), null, 2));
       return 0;
     }
+    console.log(markersLines(source, markers, positionals.length === 1 ? positionals[0] : 'DIR').join('\n'));
+    console.log('');
     console.log(filesSummary(ds));
     console.log('');
     console.log(topicsSummary(a));

@@ -7,6 +7,7 @@ import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysi
 import type { PipelineConfig } from '../../analysis/pipeline-config.ts';
 import { textTable } from '../../analysis/text-table.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
+import { markersLines } from '../markers-input.ts';
 import { loadInputs } from './analyze.ts';
 
 const sci = (x: number) => x.toExponential(1).replace('.0e', 'e');
@@ -47,8 +48,9 @@ export const command: Command = {
     'Options:',
     '  --config FILE   pipeline config YAML (only the values that differ from configs/training_pipeline.yaml;',
     '                  a `topics:` map overrides values per topic)',
-    '  --markers FILE  voice markers YAML replacing configs/voice_markers.yaml',
-    '  --json          print {topics: [{id, trainable, sftEpochs, batchSize, lrMultiplier, learningRate,',
+    '  --markers FILE  voice markers YAML (default: the folder\'s own voice_markers.yaml, else provisional',
+    '                  markers discovered in its preference pairs)',
+    '  --json          print {markers, topics: [{id, trainable, sftEpochs, batchSize, lrMultiplier, learningRate,',
     '                  rewardEpochs, ppoSteps, passThreshold, rationale}]}',
   ].join('\n'),
   async run(argv) {
@@ -63,10 +65,11 @@ export const command: Command = {
     } catch (err) {
       throw new UsageError(`bad pipeline config: ${(err as Error).message}`);
     }
-    const { ds, markers } = await loadInputs(positionals, values.markers);
-    const topics = adaptTopics(analyzeDataset(ds, markers), cfg);
-    if (values.json) console.log(JSON.stringify(configToJson(topics), null, 2));
-    else console.log(configTable(topics));
+    const { ds, markers, source } = await loadInputs(positionals, values.markers);
+    const a = analyzeDataset(ds, markers, source);
+    const topics = adaptTopics(a, cfg);
+    if (values.json) console.log(JSON.stringify({ markers: a.markers, ...configToJson(topics) }, null, 2));
+    else console.log([...markersLines(source, markers, positionals.length === 1 ? positionals[0] : 'DIR'), '', configTable(topics)].join('\n'));
     return 0;
   },
 };

@@ -10,6 +10,7 @@ import { SWIFTSHADER_ICD } from '../../model/load.ts';
 import { resolveSimilarity } from '../../training/embedder.ts';
 import { evaluateTopic, releaseEvalWorkspaces, runExam, type EvalContext, type ExamResult, type TopicEvaluation } from '../../training/evaluate.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
+import { markersName } from '../../analysis/marker-source.ts';
 import { loadInputs } from './analyze.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
@@ -32,7 +33,8 @@ Options:
   --json                print one JSON object: {similarity: {name, reason}, topics, exams, passRate, ...}
   --embedder DIR        sentence-embedding model folder (all-MiniLM-L6-v2 in ONNX); without it the
                         local Hugging Face cache is tried, then the lexical similarity is used
-  --markers FILE        voice markers YAML replacing configs/voice_markers.yaml
+  --markers FILE        voice markers YAML (default: the curriculum folder's voice_markers.yaml, else
+                        provisional markers discovered in its preference pairs)
   --max-new-tokens N    most tokens of a generated answer, a positive integer (default 512)
   --topics ID,...       evaluate only these topics, and only the chapter tests and unit exams that
                         cover one of them (the final assessment is skipped)
@@ -111,9 +113,9 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n\n${usage}`);
     if (!values.model) throw new UsageError(`--model DIR|tiny is required\n\n${usage}`);
     const maxNewTokens = parseMaxNewTokens(values['max-new-tokens']);
-    const { ds, markers } = await loadInputs(values.data ? [values.data] : [], values.markers);
+    const { ds, markers, source } = await loadInputs(values.data ? [values.data] : [], values.markers);
 
-    const configs = adaptTopics(analyzeDataset(ds, markers), await loadDefaultPipelineConfig());
+    const configs = adaptTopics(analyzeDataset(ds, markers, source), await loadDefaultPipelineConfig());
     const thresholds = new Map(configs.map((c) => [c.id, c.passThreshold]));
     let selected: string[] | null = null;
     if (values.topics !== undefined) {
@@ -130,6 +132,7 @@ export const command: Command = {
     if (values.embedder && resolved.similarity.kind !== 'embedding') throw new UsageError(`--embedder ${values.embedder}: ${resolved.reason}`);
     const log = (line: string) => console.error(line);
     log(`similarity: ${resolved.reason}`);
+    log(`voice markers: ${markersName(source)}`);
 
     const bundle = await loadModelArg(values.model);
     process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
@@ -167,6 +170,7 @@ export const command: Command = {
         console.log(JSON.stringify({
           model: bundle.name, adapter: values.adapter ?? null, maxNewTokens,
           similarity: { name: resolved.similarity.name, reason: resolved.reason },
+          markers: source,
           topics: topicResults, skippedTopics: skipped, exams, topicsPassed: passed, topicsEvaluated: topicResults.length, passRate,
         }, null, 2));
         return 0;
@@ -175,6 +179,7 @@ export const command: Command = {
       console.log('');
       console.log(`Pass rate: ${passed}/${topicResults.length} topics (${pct(passRate)})`);
       console.log(`Scored with ${resolved.similarity.name}: ${resolved.reason}`);
+      console.log(`Voice scored with the markers: ${markersName(source)}`);
       return 0;
     } finally {
       e.close();

@@ -4,7 +4,9 @@ import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { loadDataset } from '../../data/node-files.ts';
 import { analyzeDataset } from '../../analysis/analyze.ts';
 import { adaptTopics } from '../../analysis/adaptive.ts';
-import { loadDefaultMarkers, loadDefaultPipelineConfig, loadMarkersFile, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
+import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
+import { markersName } from '../../analysis/marker-source.ts';
+import { loadGivenMarkers, resolveMarkers, withMarkersLine } from '../markers-input.ts';
 import { SAMPLE_DATA_DIR } from './analyze.ts';
 import { loadModel } from '../../model/load.ts';
 import { GpuRuntime } from '../../engine/runtime.ts';
@@ -41,7 +43,8 @@ Options:
   --embedder DIR        sentence-embedding model folder (all-MiniLM-L6-v2) for semantic similarity;
                         without it the local Hugging Face cache is tried, then a lexical similarity
   --config FILE         training_pipeline.yaml (default: configs/training_pipeline.yaml)
-  --markers FILE        voice_markers.yaml (default: configs/voice_markers.yaml)
+  --markers FILE        voice_markers.yaml (default: the curriculum folder's own, else provisional
+                        markers discovered in its preference pairs)
 
 Writes OUT/adapters/{source path}/{sft,reward,ppo,dpo}_adapter/ (PEFT format), OUT/merged_adapters/
 {unit}_merged/, OUT/metrics.jsonl, OUT/run.json and OUT/report.md.`;
@@ -65,7 +68,7 @@ export const command: Command = {
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --data DIR for the curriculum)`);
     const config = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
-    const markers = values.markers ? await loadMarkersFile(values.markers) : await loadDefaultMarkers();
+    const givenMarkers = await loadGivenMarkers(values.markers);
     const alignment = (values.alignment ?? config.alignment) as 'ppo' | 'dpo';
     if (alignment !== 'ppo' && alignment !== 'dpo') throw new UsageError(`--alignment must be ppo or dpo, got '${values.alignment}'`);
     const phases = (values.phases ?? (alignment === 'dpo' ? 'sft,dpo,eval' : 'sft,reward,ppo,eval')).split(',').map((p) => p.trim()) as Phase[];
@@ -101,7 +104,8 @@ export const command: Command = {
     const topicFilter = values.topics?.split(',').map((t) => t.trim()).filter(Boolean);
 
     const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
-    const analysis = analyzeDataset(dataset, markers);
+    const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
+    const analysis = analyzeDataset(dataset, markers, markerSrc);
     const topicConfigs = adaptTopics(analysis, config);
     process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
     const { model, tokenizer, name } = await loadModel(values.model ?? 'tiny');
@@ -114,6 +118,7 @@ export const command: Command = {
     log(`mindprint train: ${dataset.topics.length} topics, model ${name}, phases ${phases.join(',')}, out ${out}`);
     if (quickApplied.length) log(`tiny model, quick demo settings: ${quickApplied.join(' ')} (give them, or --config, to change)`);
     log(`semantic similarity: ${simInfo.name}${simInfo.reason ? ` (${simInfo.reason})` : ''}`);
+    log(`voice markers: ${markersName(markerSrc)}`);
     let phaseStart = Date.now();
     const onEvent = (e: PipelineEvent) => {
       if (e.type === 'topic') log(`[${e.index + 1}/${e.total}] ${e.topicId}${e.attempt ? ` (retry ${e.attempt})` : ''}`);
@@ -137,7 +142,8 @@ export const command: Command = {
         be: gpuBackend(rt), dataset, topicConfigs, config, model, modelName: name, tokenizer, markers, similarity: sim, store, phases, alignment,
         topicFilter, maxSteps, seed, resume: !!values.resume, onEvent,
       });
-      await store.putMany([['run.json', JSON.stringify(runJson(state, simInfo), null, 2) + '\n'], ['report.md', renderRunReport(state, simInfo)]], { durable: true });
+      const run = { ...runJson(state, simInfo), markers: markerSrc };
+      await store.putMany([['run.json', JSON.stringify(run, null, 2) + '\n'], ['report.md', withMarkersLine(renderRunReport(state, simInfo), markerSrc)]], { durable: true });
       const pr = passRate(state);
       progress.done();
       log(`pass rate: ${pr.passed}/${pr.trained}${pr.rate === null ? '' : ` (${(pr.rate * 100).toFixed(1)}%)`} — ${path.join(out, 'report.md')}`);

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { command as analyze } from '../../../src/cli/commands/analyze.ts';
 import { command as config } from '../../../src/cli/commands/config.ts';
 import { UsageError } from '../../../src/cli/command.ts';
+import { capture } from './capture.ts';
 
 let dir: string;
 const T1 = 'unit-01/chapter-01/topic-01';
@@ -40,13 +41,6 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => vi.restoreAllMocks());
-
-async function capture(run: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void chunks.push(args.join(' ')));
-  const code = await run();
-  return { code, out: chunks.join('\n') };
-}
 
 describe('mindprint analyze', () => {
   it('--json prints the contract shape, exit 0 despite a bad line', async () => {
