@@ -26,6 +26,7 @@ export interface PipelineConfig {
   reward: {
     epochs: number; learning_rate: number; batch_size: number; validation_split: number; patience: number;
     min_delta: number; scheduler: 'cosine' | 'linear' | 'constant'; warmup_ratio: number; max_grad_norm: number; log_every: number;
+    head_learning_rate: number; min_steps: number; if_not_learned: 'skip_ppo' | 'warn';
   };
   ppo: {
     steps: number; learning_rate: number; batch_size: number; ppo_epochs: number; kl_coef: number; kl_target: number;
@@ -52,6 +53,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   reward: {
     epochs: 3, learning_rate: 1e-5, batch_size: 8, validation_split: 0.2, patience: 3, min_delta: 0.01,
     scheduler: 'cosine', warmup_ratio: 0.1, max_grad_norm: 1.0, log_every: 5,
+    head_learning_rate: 1e-2, min_steps: 30, if_not_learned: 'skip_ppo',
   },
   ppo: {
     steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2,
@@ -114,6 +116,7 @@ export const PIPELINE_SCHEMA: Schema = {
         epochs: int(1), learning_rate: positive, batch_size: int(1),
         validation_split: { kind: 'number', min: 0, max: 0.9 }, patience: int(1), min_delta: nonNegative,
         scheduler: { kind: 'enum', values: ['cosine', 'linear', 'constant'] }, warmup_ratio: unit, max_grad_norm: positive, log_every: int(1),
+        head_learning_rate: positive, min_steps: int(0), if_not_learned: { kind: 'enum', values: ['skip_ppo', 'warn'] },
       },
     },
     ppo: {

@@ -14,6 +14,8 @@ export interface SftExample {
   lossMask: number[];
   /** True when the answer was cut to fit maxLen. */
   truncated: boolean;
+  /** True when the prompt was cut from the left to leave the answer room. */
+  promptTruncated?: boolean;
 }
 
 /** Special tokens that end an assistant turn in common chat templates (ChatML, Llama 3, Gemma, Phi). */
@@ -127,10 +129,14 @@ export class Tokenizer {
 /**
  * One supervised example with the model's chat template: ids = prompt part (everything up to and
  * including the assistant header) + completion part (the answer and its end-of-turn token; anything
- * the template writes after that token is dropped). Loss mask 1 on the completion part only.
- * Too long: the answer is cut at the end to fit maxLen, the prompt is kept whole.
+ * the template writes after that token is dropped). Loss mask 1 on the completion part only. When it does not fit maxLen, what matters is kept: the prompt keeps its end (cut from the left after a
+ * leading BOS, only as far as needed to leave the answer a quarter of the window or its whole length),
+ * and the answer keeps its start up to the limit. With `keepEnd`, a cut answer still closes with its
+ * end-of-turn token, so a reward head that reads the last token always reads the same kind of token
+ * (without it, the score of a cut pair is read at whichever word the window happens to end on).
  */
-export function buildSftExample(tok: Tokenizer, prompt: string, completion: string, maxLen: number, opts: { system?: string } = {}): SftExample {
+export function buildSftExample(tok: Tokenizer, prompt: string, completion: string, maxLen: number, opts: { system?: string; keepEnd?: boolean } = {}): SftExample {
+  if (!Number.isInteger(maxLen) || maxLen < 4) throw new Error(`buildSftExample: maxLen: expected an integer >= 4, got ${maxLen}`);
   const head: ChatMessage[] = opts.system ? [{ role: 'system', content: opts.system }] : [];
   head.push({ role: 'user', content: prompt });
   const promptText = tok.applyChatTemplate(head, { addGenerationPrompt: true });
@@ -138,21 +144,24 @@ export function buildSftExample(tok: Tokenizer, prompt: string, completion: stri
   if (!fullText.startsWith(promptText)) {
     throw new Error('chat template: the rendered conversation does not start with the rendered prompt + generation prompt, so the completion cannot be separated');
   }
-  const promptIds = tok.encode(promptText);
+  let promptIds = tok.encode(promptText);
   let completionIds = tok.encode(fullText.slice(promptText.length));
   const end = completionIds.findIndex((id) => tok.eosIds.includes(id));
   if (end >= 0) completionIds = completionIds.slice(0, end + 1);
   else if (tok.eosIds.length) completionIds.push(tok.eosIds[0]);
   else throw new Error('tokenizer has no eos token: cannot mark the end of the answer');
-  if (promptIds.length >= maxLen) {
-    throw new Error(`prompt is ${promptIds.length} tokens after the chat template, leaving no room for the answer in maxLen = ${maxLen}`);
+  const promptCut = Math.max(0, promptIds.length - (maxLen - Math.min(completionIds.length, Math.floor(maxLen / 4))));
+  if (promptCut > 0) {
+    const keep = tok.bosId !== null && promptIds[0] === tok.bosId ? 1 : 0;
+    promptIds = [...promptIds.slice(0, keep), ...promptIds.slice(keep + promptCut)];
   }
   const room = maxLen - promptIds.length;
   const truncated = completionIds.length > room;
-  if (truncated) completionIds = completionIds.slice(0, room);
+  if (truncated) completionIds = opts.keepEnd ? [...completionIds.slice(0, room - 1), completionIds[completionIds.length - 1]] : completionIds.slice(0, room);
   return {
     ids: [...promptIds, ...completionIds],
     lossMask: [...promptIds.map(() => 0), ...completionIds.map(() => 1)],
     truncated,
+    promptTruncated: promptCut > 0,
   };
 }

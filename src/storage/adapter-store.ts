@@ -3,7 +3,7 @@
 import type { ModelConfig } from '../model/hf-config.ts';
 import type { LoraAdapter } from '../model/lora-types.ts';
 import { parseSafetensors, readTensorF32, writeSafetensors, type WritableTensor } from '../model/safetensors.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, exportPeft, importPeft, type PeftFiles } from './peft.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, exportPeft, importPeft, readPeftScore, type PeftFiles } from './peft.ts';
 import { checkKey, type ArtifactStore } from './store.ts';
 
 export const ADAPTER_PHASES = ['sft', 'reward', 'ppo', 'dpo'] as const;
@@ -67,7 +67,14 @@ function encodeHead(head: HeadTensors, key: string): Uint8Array {
  */
 export async function saveAdapterAt(store: ArtifactStore, key: string, adapter: LoraAdapter, metrics: JsonObject, head?: HeadTensors): Promise<void> {
   checkKey(key, 'saveAdapter');
-  const peft = exportPeft(adapter);
+  // A scalar head's score.weight goes into the PEFT files (SEQ_CLS, loadable by transformers); anything
+  // else (none today) stays in head.safetensors.
+  const { 'score.weight': score, ...rest } = head ?? {};
+  if (score && (score.shape.length !== 2 || score.shape[0] !== 1 || score.data.length !== score.shape[1])) {
+    throw new Error(`saveAdapter: ${key}: score.weight has shape [${score.shape.join(', ')}], expected [1, C]`);
+  }
+  head = Object.keys(rest).length ? rest : undefined;
+  const peft = exportPeft(adapter, adapter.baseModel, score?.data);
   const entries: Array<[string, string | Uint8Array]> = [
     [`${key}/${ADAPTER_CONFIG}`, peft[ADAPTER_CONFIG]],
     [`${key}/${ADAPTER_WEIGHTS}`, peft[ADAPTER_WEIGHTS]],
@@ -111,7 +118,9 @@ export async function loadPeftFiles(store: ArtifactStore, key: string): Promise<
  * ({} when metrics.json is absent, e.g. an imported adapter) and head (null when absent).
  */
 export async function loadAdapter(store: ArtifactStore, key: string, modelConfig: ModelConfig, expectedBase?: string): Promise<StoredAdapter> {
-  const adapter = importPeft(await loadPeftFiles(store, key), modelConfig, expectedBase, key);
+  const files = await loadPeftFiles(store, key);
+  const adapter = importPeft(files, modelConfig, expectedBase, key);
+  const score = readPeftScore(files, modelConfig, key);
   const metricsText = await store.getText(`${key}/${METRICS_FILE}`);
   let metrics: JsonObject = {};
   if (metricsText !== null) {
@@ -131,6 +140,7 @@ export async function loadAdapter(store: ArtifactStore, key: string, modelConfig
       head[name] = { shape: entry.shape, data: readTensorF32(entry, `${where}: tensor '${name}'`) };
     }
   }
+  if (score) (head ??= {})['score.weight'] = { shape: [1, score.length], data: score };
   return { key, adapter, metrics, head };
 }
 

@@ -14,6 +14,14 @@ export interface PeftFiles {
   'adapter_model.safetensors': Uint8Array;
 }
 
+/**
+ * A reward model's scalar head as PEFT saves a LoRA on AutoModelForSequenceClassification (task_type
+ * SEQ_CLS, the head in modules_to_save): `score.weight` (1, C), no bias, as Llama/Qwen/Gemma's
+ * *ForSequenceClassification define it.
+ */
+export const SCORE_KEY = 'base_model.model.score.weight';
+const HEAD_MODULES = ['classifier', 'score'];
+
 const KEY_RE = /^base_model\.model\.model\.layers\.(\d+)\.(self_attn|mlp)\.([a-z_]+)\.lora_([AB])\.weight$/;
 
 function peftKey(path: string, ab: 'A' | 'B'): string {
@@ -21,7 +29,7 @@ function peftKey(path: string, ab: 'A' | 'B'): string {
 }
 
 /** The adapter_config.json object PEFT's LoraConfig.save_pretrained writes (keys sorted, as json.dumps(sort_keys=True)). */
-function adapterConfigObject(cfg: LoraConfig, baseModelName: string): Record<string, unknown> {
+function adapterConfigObject(cfg: LoraConfig, baseModelName: string, seqCls = false): Record<string, unknown> {
   const obj: Record<string, unknown> = {
     alpha_pattern: {},
     auto_mapping: null,
@@ -41,21 +49,25 @@ function adapterConfigObject(cfg: LoraConfig, baseModelName: string): Record<str
     lora_dropout: cfg.dropout,
     megatron_config: null,
     megatron_core: 'megatron.core',
-    modules_to_save: null,
+    modules_to_save: seqCls ? ['score'] : null,
     peft_type: 'LORA',
     r: cfg.r,
     rank_pattern: {},
     revision: null,
     target_modules: [...cfg.targetModules].sort(),
-    task_type: 'CAUSAL_LM',
+    task_type: seqCls ? 'SEQ_CLS' : 'CAUSAL_LM',
     use_dora: false,
     use_rslora: cfg.useRslora,
   };
   return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
 }
 
-/** The two files of a PEFT adapter folder, byte-deterministic for the same adapter. */
-export function exportPeft(adapter: LoraAdapter, baseModelName = adapter.baseModel): PeftFiles {
+/**
+ * The two files of a PEFT adapter folder, byte-deterministic for the same adapter. With `score` (a
+ * reward model's head, C values) the folder is a sequence-classification adapter: transformers'
+ * AutoModelForSequenceClassification(num_labels=1) + PeftModel.from_pretrained loads LoRA and head.
+ */
+export function exportPeft(adapter: LoraAdapter, baseModelName = adapter.baseModel, score?: Float32Array): PeftFiles {
   const tensors: Record<string, WritableTensor> = {};
   const r = adapter.config.r;
   for (const [path, l] of adapter.layers) {
@@ -66,8 +78,9 @@ export function exportPeft(adapter: LoraAdapter, baseModelName = adapter.baseMod
     tensors[peftKey(path, 'A')] = { dtype: 'F32', shape: [r, l.inFeatures], data: l.A };
     tensors[peftKey(path, 'B')] = { dtype: 'F32', shape: [l.outFeatures, r], data: l.B };
   }
+  if (score) tensors[SCORE_KEY] = { dtype: 'F32', shape: [1, score.length], data: score };
   return {
-    'adapter_config.json': JSON.stringify(adapterConfigObject(adapter.config, baseModelName), null, 2),
+    'adapter_config.json': JSON.stringify(adapterConfigObject(adapter.config, baseModelName, !!score), null, 2),
     'adapter_model.safetensors': writeSafetensors(tensors, { format: 'pt' }),
   };
 }
@@ -76,7 +89,7 @@ function field(cfg: Record<string, unknown>, key: string): unknown {
   return cfg[key];
 }
 
-function parseAdapterConfig(text: string, where: string): { config: LoraConfig; baseModel: string; targets: Set<string> | null } {
+function parseAdapterConfig(text: string, where: string): { config: LoraConfig; baseModel: string; targets: Set<string> | null; seqCls: boolean } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -89,7 +102,8 @@ function parseAdapterConfig(text: string, where: string): { config: LoraConfig; 
     throw new Error(`${where}: ${key}: expected ${expected}, got ${JSON.stringify(field(c, key))}`);
   };
   if (c.peft_type !== 'LORA') bad('peft_type', '"LORA"');
-  if (c.task_type !== 'CAUSAL_LM') bad('task_type', '"CAUSAL_LM"');
+  if (c.task_type !== 'CAUSAL_LM' && c.task_type !== 'SEQ_CLS') bad('task_type', '"CAUSAL_LM" (or "SEQ_CLS" for a reward model)');
+  const seqCls = c.task_type === 'SEQ_CLS';
   const r = c.r;
   if (typeof r !== 'number' || !Number.isInteger(r) || r <= 0) bad('r', 'a positive integer');
   const alpha = c.lora_alpha ?? 8;
@@ -104,7 +118,10 @@ function parseAdapterConfig(text: string, where: string): { config: LoraConfig; 
     if (v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length)) bad(key, 'an empty object (per-module ranks are not supported)');
   }
   const mts = c.modules_to_save;
-  if (mts !== undefined && mts !== null && !(Array.isArray(mts) && mts.length === 0)) bad('modules_to_save', 'null (full-module training is not supported)');
+  const headOnly = Array.isArray(mts) && mts.every((m) => HEAD_MODULES.includes(m as string));
+  if (mts !== undefined && mts !== null && !(Array.isArray(mts) && mts.length === 0) && !(seqCls && headOnly)) {
+    bad('modules_to_save', seqCls ? `null or a subset of ${JSON.stringify(HEAD_MODULES)} (only the classification head may be trained in full)` : 'null (full-module training is not supported)');
+  }
   const rs = c.use_rslora ?? false;
   if (typeof rs !== 'boolean') bad('use_rslora', 'true or false');
   const base = c.base_model_name_or_path ?? '';
@@ -126,6 +143,7 @@ function parseAdapterConfig(text: string, where: string): { config: LoraConfig; 
     config: { r: r as number, alpha: alpha as number, dropout: dropout as number, targetModules: [], useRslora: rs as boolean },
     baseModel: base as string,
     targets,
+    seqCls,
   };
 }
 
@@ -144,13 +162,14 @@ export function importPeft(files: PeftFiles, modelConfig: ModelConfig, expectedB
   const wWhere = `${label}/${ADAPTER_WEIGHTS}`;
   if (typeof files[ADAPTER_CONFIG] !== 'string') throw new Error(`${cfgWhere}: missing`);
   if (!(files[ADAPTER_WEIGHTS] instanceof Uint8Array)) throw new Error(`${wWhere}: missing`);
-  const { config, baseModel, targets } = parseAdapterConfig(files[ADAPTER_CONFIG], cfgWhere);
+  const { config, baseModel, targets, seqCls } = parseAdapterConfig(files[ADAPTER_CONFIG], cfgWhere);
   if (expectedBase !== undefined && !sameBase(baseModel, expectedBase)) {
     throw new Error(`${cfgWhere}: base_model_name_or_path is '${baseModel}', but this adapter is being loaded onto '${expectedBase}'`);
   }
   const tensors = parseSafetensors(files[ADAPTER_WEIGHTS], wWhere);
   const halves = new Map<string, { A?: Float32Array; B?: Float32Array; target: LoraTarget }>();
   for (const [key, entry] of tensors) {
+    if (key === SCORE_KEY && seqCls) continue; // the head: readPeftScore
     const m = KEY_RE.exec(key);
     if (!m) throw new Error(`${wWhere}: tensor '${key}' is not a LoRA key of the form base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_{A|B}.weight`);
     const layer = Number(m[1]);
@@ -185,6 +204,21 @@ export function importPeft(files: PeftFiles, modelConfig: ModelConfig, expectedB
   }
   const targetModules = LORA_TARGETS.filter((t) => used.has(t) || targets?.has(t));
   return { config: { ...config, targetModules }, baseModel, layers };
+}
+
+/**
+ * The scalar head of a sequence-classification adapter (score.weight as C values), null when the
+ * adapter has none; checked against the model's hidden size and a single label.
+ */
+export function readPeftScore(files: PeftFiles, modelConfig: ModelConfig, label = 'adapter'): Float32Array | null {
+  const wWhere = `${label}/${ADAPTER_WEIGHTS}`;
+  const entry = parseSafetensors(files[ADAPTER_WEIGHTS], wWhere).get(SCORE_KEY);
+  if (!entry) return null;
+  const C = modelConfig.hiddenSize;
+  if (entry.shape.length !== 2 || entry.shape[0] !== 1 || entry.shape[1] !== C) {
+    throw new Error(`${wWhere}: tensor '${SCORE_KEY}' has shape [${entry.shape.join(', ')}], expected [1, ${C}] (one reward score over the model's hidden size)`);
+  }
+  return readTensorF32(entry, `${wWhere}: tensor '${SCORE_KEY}'`);
 }
 
 /** Orders 'layers.{i}.{parent}.{target}' by layer number, then target order. */

@@ -24,6 +24,7 @@ import { trainDpo } from './dpo.ts';
 import { evaluateTopic, runExam, releaseEvalWorkspaces, type EvalContext } from './evaluate.ts';
 import type { Similarity } from './similarity.ts';
 import { mergeAdapters, compressAdapter } from './merge.ts';
+import { judgePpo, judgeReward, judgeTrainer, paramsDiffer } from './outcomes.ts';
 import { planCurriculum, type PlanStep } from './plan.ts';
 
 export type Phase = 'sft' | 'reward' | 'ppo' | 'dpo' | 'eval';
@@ -58,6 +59,7 @@ export type PipelineEvent =
   | { type: 'metric'; record: MetricRecord }
   | { type: 'exam'; result: ExamRecord }
   | { type: 'merge'; unit: string; key: string; rank: number; relativeError: number | null }
+  | { type: 'warning'; topicId: string; phase: Phase; message: string }
   | { type: 'log'; message: string };
 
 export interface MetricRecord {
@@ -76,6 +78,10 @@ export interface AttemptRecord {
   score: number | null;
   passed: boolean;
   notes: string[];
+  /** What a phase ran without learning (a reward model at chance, an unchanged adapter, skipped steps). */
+  warnings?: string[];
+  /** The reward model's verdict (undefined until it ran): PPO is skipped after false when the config says so. */
+  rewardLearned?: boolean;
   evaluation?: unknown;
 }
 
@@ -91,6 +97,10 @@ export interface TopicRecord {
   passed: boolean;
   finalAdapter: string | null;
   truncatedExamples: number;
+  /** Preference pairs left out because chosen and rejected were identical within max_seq_length. */
+  identicalPairs?: number;
+  /** The warnings of the topic's last attempt (see AttemptRecord.warnings). */
+  warnings?: string[];
   merged: boolean;
 }
 
@@ -134,6 +144,19 @@ function seedFor(base: number, ...parts: (string | number)[]): number {
   return h;
 }
 
+function sameIds(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * A rollout as the reward model was trained to read it: prompt + response closed by the end-of-turn
+ * token (appended when generation stopped at max_new_tokens instead), loss mask on the response.
+ */
+export function closedSequence(promptIds: number[], responseIds: number[], eosIds: number[], endId: number): TokenizedExample {
+  const closed = responseIds.length && eosIds.includes(responseIds[responseIds.length - 1]) ? responseIds : [...responseIds, endId];
+  return { ids: [...promptIds, ...closed], lossMask: [...promptIds.map(() => 0), ...closed.map(() => 1)] };
+}
+
 function loraConfigOf(cfg: PipelineConfig): LoraConfig {
   return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
 }
@@ -170,6 +193,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
   for (const key of st.folded) dec.foldAdapter((await loadAdapter(store, key, model.config)).adapter);
   const loraCfg = loraConfigOf(config);
   const maxLen = Math.min(config.max_seq_length, model.config.maxPositionEmbeddings);
+  // The token that closes an answer in this chat template (what a reward pair's last token is).
+  const endId = buildSftExample(tokenizer, 'q', 'a', 64).ids.at(-1)!;
   const allDistinctions = inp.dataset.distinctions;
   const ctxFor = (lora: LoraParams<T> | null): EvalContext<T> => ({
     be, dec, lora, tokenizer, markers: inp.markers, distinctions: allDistinctions, similarity: inp.similarity.similarity,
@@ -241,36 +266,37 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       return;
     }
     const sftRecords = inp.dataset.sft.filter((r) => r.topicId === topicId);
-    let truncated = 0;
-    let tooLong = 0;
-    // An answer longer than the max sequence length is cut at its end; a prompt that alone fills it is skipped.
-    const build = (prompt: string, answer: string) => {
-      try {
-        return buildSftExample(tokenizer, prompt, answer, maxLen);
-      } catch (err) {
-        if (!/leaving no room for the answer/.test((err as Error).message)) throw err;
-        tooLong++;
-        return null;
-      }
-    };
-    const examples: TokenizedExample[] = [];
-    for (const r of sftRecords) {
-      const ex = build(r.instruction, r.output);
-      if (ex?.truncated) truncated++;
-      if (ex) examples.push(ex);
-    }
-    const sftSkipped = tooLong;
+    // Too long for max_seq_length: the prompt keeps its end, the answer its start (buildSftExample).
+    let truncated = 0, promptsCut = 0;
+    const examples: TokenizedExample[] = sftRecords.map((r) => {
+      const ex = buildSftExample(tokenizer, r.instruction, r.output, maxLen);
+      if (ex.truncated) truncated++;
+      if (ex.promptTruncated) promptsCut++;
+      return ex;
+    });
     rec.truncatedExamples = truncated;
+    // Reward pairs keep their end-of-turn token when cut, so the head always reads the same kind of token;
+    // a pair whose two sides are identical within the window teaches nothing and is left out.
     const pairs: PairTokens[] = [];
+    let identicalPairs = 0;
     for (const p of inp.dataset.preference.filter((x) => x.topicId === topicId)) {
-      const chosen = build(p.prompt, p.chosen), rejected = build(p.prompt, p.rejected);
-      if (chosen && rejected) pairs.push({ chosen, rejected });
+      const chosen = buildSftExample(tokenizer, p.prompt, p.chosen, maxLen, { keepEnd: true });
+      const rejected = buildSftExample(tokenizer, p.prompt, p.rejected, maxLen, { keepEnd: true });
+      if (sameIds(chosen.ids, rejected.ids)) identicalPairs++;
+      else pairs.push({ chosen, rejected });
     }
-    const prompts = sftRecords
-      .map((r) => tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: r.instruction }], { addGenerationPrompt: true })))
-      .filter((ids) => ids.length + config.ppo.max_new_tokens <= maxLen);
+    rec.identicalPairs = identicalPairs;
+    // PPO prompts keep their end (the question and the assistant header) when they leave no room to answer.
+    const bos = tokenizer.bosId;
+    const promptRoom = maxLen - config.ppo.max_new_tokens - 1; // + the end token closedSequence may add
+    const prompts = promptRoom < 4 ? [] : sftRecords.map((r) => {
+      const ids = tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: r.instruction }], { addGenerationPrompt: true }));
+      if (ids.length <= promptRoom) return ids;
+      const keep = bos !== null && ids[0] === bos ? 1 : 0;
+      return [...ids.slice(0, keep), ...ids.slice(ids.length - (promptRoom - keep))];
+    });
     if (!examples.length) {
-      rec.untrainableReason = `every prompt of this topic is longer than the maximum sequence length (${maxLen} tokens)`;
+      rec.untrainableReason = 'no supervised examples';
       emit({ type: 'phase', topicId, phase: 'sft', status: 'skipped', message: rec.untrainableReason });
       return;
     }
@@ -287,13 +313,20 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       const seed = seedFor(inp.seed, topicId, attempt);
       if (!ar) {
         ar = { attempt, seed, sftEpochs: tc.sftEpochs + attempt, phases: [], adapters: {}, score: null, passed: false, notes: [] };
-        if (sftSkipped) ar.notes.push(`${sftSkipped} example(s) or pair(s) skipped: the prompt alone exceeds ${maxLen} tokens`);
+        if (promptsCut) ar.notes.push(`${promptsCut} prompt(s) cut from the left to leave their answers room within ${maxLen} tokens`);
+        if (identicalPairs) ar.notes.push(`${identicalPairs} pair(s) identical after truncation at ${maxLen} tokens: raise max_seq_length`);
         rec.attempts.push(ar);
       }
       emit({ type: 'topic', topicId, index, total, attempt });
+      rec.warnings = ar.warnings ?? [];
       st.attemptPhase ??= { topicId, attempt, done: [] };
       const done = st.attemptPhase.done;
       const cap = (n: number) => (inp.maxSteps ? Math.min(n, inp.maxSteps) : n);
+      const warn = (phase: Phase, message: string) => {
+        (ar!.warnings ??= []).push(message);
+        rec!.warnings = ar!.warnings;
+        emit({ type: 'warning', topicId, phase, message });
+      };
       const phaseDone = async (p: Phase) => {
         done.push(p);
         if (!ar!.phases.includes(p)) ar!.phases.push(p);
@@ -319,6 +352,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
             lora.writeState({ params: get('params'), m: get('m'), v: get('v') });
             startStep = prog.step;
           }
+          const initial = startStep ? null : (await lora.readState()).params;
           const every = inp.checkpointEvery ?? 50;
           const res = await trainSft(be, dec, lora, examples, {
             epochs: ar.sftEpochs, batchSize: tc.batchSize, learningRate: tc.learningRate, seed, maxSteps: inp.maxSteps,
@@ -336,6 +370,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
           });
           if (st.sftProgress) await store.delete(SFT_PROGRESS_KEY);
           st.sftProgress = null;
+          const changed = initial ? paramsDiffer(initial, (await lora.readState()).params) : true;
+          for (const w of judgeTrainer('SFT', { steps: res.steps, skippedSteps: res.skippedSteps, firstLoss: res.losses[0] ?? null, lastLoss: res.losses.at(-1) ?? null }, changed)) warn('sft', w);
           await saveAdapter(store, topicId, 'sft', await lora.toAdapter(), { phase: 'sft', steps: res.steps, finalLoss: res.losses.at(-1) ?? null, skippedSteps: res.skippedSteps, truncatedExamples: truncated });
           ar.adapters.sft = sftKey;
         } finally {
@@ -350,7 +386,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         const rmKey = adapterKey(topicId, 'reward');
         if (pairs.length < 2 || !prompts.length) {
           ar.notes.push(pairs.length < 2
-            ? `reward model and PPO skipped: ${pairs.length} preference pair(s), at least 2 needed`
+            ? `reward model and PPO skipped: ${pairs.length} usable preference pair(s), at least 2 needed${identicalPairs ? ` (${identicalPairs} identical within ${maxLen} tokens: raise max_seq_length)` : ''}`
             : `PPO skipped: no prompt leaves room for ${config.ppo.max_new_tokens} new tokens within ${maxLen}`);
           emit({ type: 'phase', topicId, phase: 'reward', status: 'skipped', message: ar.notes.at(-1) });
         } else {
@@ -360,7 +396,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
             const head = new ScalarHead(be, model.config.hiddenSize, rewardHeadRows(pairs, tc.rewardBatchSize));
             try {
               const res = await trainRewardModel(be, dec, pairs, rm, head, {
-                epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, validationSplit: config.reward.validation_split,
+                epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, headLearningRate: config.reward.head_learning_rate,
+                minSteps: config.reward.min_steps, scheduler: config.reward.scheduler, validationSplit: config.reward.validation_split,
                 patience: config.reward.patience, minDelta: config.reward.min_delta, warmupRatio: config.reward.warmup_ratio,
                 maxGradNorm: config.reward.max_grad_norm, logEvery: config.reward.log_every, seed: seedFor(seed, 'reward'), maxSteps: inp.maxSteps,
                 onBatch: (m) => metric({ topicId, attempt, phase: 'reward', kind: 'batch', ...m }),
@@ -368,15 +405,26 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
               });
               const w = await head.read();
               await saveAdapter(store, topicId, 'reward', await rm.toAdapter(), { phase: 'reward', ...res, epochs: undefined, history: res.epochs },
-                { 'score.weight': { shape: [1, model.config.hiddenSize], data: w.slice(0, model.config.hiddenSize) }, 'score.bias': { shape: [1], data: w.slice(model.config.hiddenSize) } });
+                { 'score.weight': { shape: [1, model.config.hiddenSize], data: w.slice(0, model.config.hiddenSize) } }); // the bias is frozen at 0 (see trainRewardModel)
               ar.adapters.reward = rmKey;
+              const verdict = judgeReward(res, { pairs: pairs.length, identicalPairs, maxLen, learningRate: tc.rewardLearningRate, headLearningRate: config.reward.head_learning_rate });
+              ar.rewardLearned = verdict.learned;
+              if (verdict.reason) warn('reward', verdict.reason);
+              if (res.skippedSteps && res.skippedSteps < res.steps) warn('reward', `reward: ${res.skippedSteps} of ${res.steps} steps skipped for non-finite values`);
             } finally {
               rm.release();
               head.release();
             }
             await phaseDone('reward');
           }
-          if (want('ppo') && !done.includes('ppo') && (ar.adapters.reward || (await store.has(`${rmKey}/adapter_config.json`)))) {
+          const ppoBlocked = want('ppo') && ar.rewardLearned === false && config.reward.if_not_learned === 'skip_ppo';
+          if (ppoBlocked && !done.includes('ppo')) {
+            const note = 'PPO skipped: the reward model did not learn, so its scores are noise (reward.if_not_learned: skip_ppo; set it to warn to run PPO anyway)';
+            if (!ar.notes.includes(note)) ar.notes.push(note);
+            emit({ type: 'phase', topicId, phase: 'ppo', status: 'skipped', message: note });
+          }
+          if (want('ppo') && !ppoBlocked && !done.includes('ppo') && (ar.adapters.reward || (await store.has(`${rmKey}/adapter_config.json`)))) {
+            if (ar.rewardLearned === false) warn('ppo', 'PPO ran on a reward model that did not learn (reward.if_not_learned: warn)');
             emit({ type: 'phase', topicId, phase: 'ppo', status: 'start' });
             const sft = (await loadAdapter(store, finalKey, model.config)).adapter;
             const rmStored = await loadAdapter(store, rmKey, model.config);
@@ -386,14 +434,13 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
             const C = model.config.hiddenSize;
             const headInit = new Float32Array(C + 1);
             headInit.set(rmStored.head!['score.weight'].data);
-            headInit[C] = rmStored.head!['score.bias'].data[0];
-            // PPO scores and values batchSize rollouts of (longest prompt + new tokens) rows.
-            const rows = config.ppo.batch_size * (Math.max(...prompts.map((p) => p.length)) + config.ppo.max_new_tokens);
+            // PPO scores and values batchSize rollouts of (longest prompt + new tokens + a closing end token) rows.
+            const rows = config.ppo.batch_size * (Math.max(...prompts.map((p) => p.length)) + config.ppo.max_new_tokens + 1);
             const rmHeadLoaded = new ScalarHead(be, C, rows, headInit);
             const value = new ScalarHead(be, C, rows);
             try {
               const res = await trainPpo(be, dec, policy, reference, value, prompts,
-                async (seqs) => scoreSequences(be, dec, rm, rmHeadLoaded, seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })), config.ppo.batch_size),
+                async (seqs) => scoreSequences(be, dec, rm, rmHeadLoaded, seqs.map((s) => closedSequence(s.promptIds, s.responseIds, tokenizer.eosIds, endId)), config.ppo.batch_size),
                 tokenizer.eosIds, {
                   steps: cap(tc.ppoSteps), batchSize: config.ppo.batch_size, ppoEpochs: config.ppo.ppo_epochs, learningRate: tc.ppoLearningRate,
                   klCoef: config.ppo.kl_coef, klTarget: config.ppo.kl_target, adaptiveKl: true, klHorizon: 10000, clipRange: config.ppo.clip_range,
@@ -403,6 +450,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
                   onStep: (m) => metric({ topicId, attempt, phase: 'ppo', totalSteps: cap(tc.ppoSteps), ...m }),
                 });
               if (res.stoppedReason) ar.notes.push(`PPO stopped: ${res.stoppedReason}`);
+              const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
+              for (const w of judgePpo(res.history, changed)) warn('ppo', w);
               await saveAdapter(store, topicId, 'ppo', await policy.toAdapter(), { phase: 'ppo', steps: res.history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason });
               ar.adapters.ppo = adapterKey(topicId, 'ppo');
             } finally {
@@ -416,7 +465,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         }
       } else if (finalKey && inp.alignment === 'dpo' && want('dpo')) {
         if (pairs.length < 1) {
-          ar.notes.push('DPO skipped: no preference pairs');
+          ar.notes.push(identicalPairs ? `DPO skipped: all ${identicalPairs} pair(s) are identical within ${maxLen} tokens (raise max_seq_length)` : 'DPO skipped: no preference pairs');
         } else if (!done.includes('dpo')) {
           emit({ type: 'phase', topicId, phase: 'dpo', status: 'start' });
           const sft = (await loadAdapter(store, finalKey, model.config)).adapter;
@@ -428,6 +477,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
               warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm, seed: seedFor(seed, 'dpo'), maxSteps: inp.maxSteps,
               onStep: (m) => metric({ topicId, attempt, phase: 'dpo', ...m }),
             });
+            const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
+            for (const w of judgeTrainer('DPO', { steps: res.history.length, skippedSteps: res.skippedSteps, firstLoss: res.history[0]?.loss ?? null, lastLoss: res.history.at(-1)?.loss ?? null }, changed)) warn('dpo', w);
             await saveAdapter(store, topicId, 'dpo', await policy.toAdapter(), { phase: 'dpo', steps: res.history.length, skippedSteps: res.skippedSteps });
             ar.adapters.dpo = adapterKey(topicId, 'dpo');
           } finally {

@@ -6,7 +6,7 @@ import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decod
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { cosineWithWarmup } from './schedule.ts';
+import { lrAt, type ScheduleKind } from './schedule.ts';
 import { pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
 import type { TokenizedExample } from './sft.ts';
 
@@ -38,15 +38,24 @@ export interface RewardEpoch {
 export interface RewardOptions {
   epochs: number;
   batchSize: number; // pairs per step (2·batchSize sequences per forward)
-  learningRate: number;
+  learningRate: number; // AdamW LR of the LoRA weights
+  /**
+   * AdamW LR of the scalar head (default: learningRate). The head's input differences between a chosen
+   * and a rejected answer that share a long prefix are small, so at LoRA-sized LRs its score moves in
+   * the fourth digit; a larger head LR is what lets a reward model learn from a few dozen steps.
+   */
+  headLearningRate?: number;
   validationSplit?: number; // default 0.2
   patience?: number; // default 3
   minDelta?: number; // default 0.01
   warmupRatio?: number; // default 0.1
+  scheduler?: ScheduleKind; // LR after warmup, default cosine
   maxGradNorm?: number; // default 1.0, over LoRA and head together
   logEvery?: number; // default 5: onBatch every logEvery optimizer steps
   seed: number;
   maxSteps?: number;
+  /** Fewest optimizer steps: epochs are raised until epochs · steps per epoch reaches it (default 0). */
+  minSteps?: number;
   weightDecay?: number; // default 0
   betas?: [number, number]; // default [0.9, 0.999]
   eps?: number; // default 1e-8
@@ -64,6 +73,7 @@ export interface RewardResult {
   /** With a single pair there is nothing to hold out: validation ran on the training pair. */
   validatedOnTrain: boolean;
   steps: number; // optimizer steps run (skipped ones included)
+  epochsPlanned: number; // opts.epochs, or more to reach opts.minSteps
   skippedSteps: number; // non-finite loss or gradient: no update applied
 }
 
@@ -176,7 +186,8 @@ export async function trainRewardModel<T extends Tensor>(
     throw new Error(`reward: the scalar head holds ${head.maxRows} rows, a batch needs 2·${b}·${T} = ${2 * b * T} (size it with rewardHeadRows(pairs, batchSize))`);
   }
   const stepsPerEpoch = Math.ceil(train.length / b);
-  const total = Math.max(1, Math.min(opts.epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
+  const epochs = Math.max(opts.epochs, Math.ceil((opts.minSteps ?? 0) / stepsPerEpoch));
+  const total = Math.max(1, Math.min(epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
   const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
   const maxNorm = opts.maxGradNorm ?? 1.0;
   const logEvery = opts.logEvery ?? 5;
@@ -187,11 +198,11 @@ export async function trainRewardModel<T extends Tensor>(
   const headNorm = be.zeros([1]);
   const result: RewardResult = {
     epochs: [], stoppedEarly: false, bestValLoss: NaN, valAccuracy: NaN, trainSize: train.length,
-    valSize: split.validatedOnTrain ? 0 : val.length, validatedOnTrain: split.validatedOnTrain, steps: 0, skippedSteps: 0,
+    valSize: split.validatedOnTrain ? 0 : val.length, validatedOnTrain: split.validatedOnTrain, steps: 0, skippedSteps: 0, epochsPlanned: epochs,
   };
   try {
     let step = 0;
-    for (let epoch = 0; epoch < opts.epochs && step < total; epoch++) {
+    for (let epoch = 0; epoch < epochs && step < total; epoch++) {
       const order = rng.shuffle(train.map((_, i) => i));
       let lossSum = 0, correct = 0, seen = 0;
       for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
@@ -202,7 +213,8 @@ export async function trainRewardModel<T extends Tensor>(
         head.zeroGrads();
         const scores = await lastScores(be, dec, lora, head, ws, batch);
         const st = btStats(scores, b, k);
-        const lr = cosineWithWarmup(step, total, opts.warmupRatio ?? 0.1, opts.learningRate);
+        const lrFactor = lrAt(opts.scheduler ?? 'cosine', step, total, opts.warmupRatio ?? 0.1, 1);
+        const lr = lrFactor * opts.learningRate;
         step++;
         let skipped = !Number.isFinite(st.loss);
         if (!skipped) {
@@ -215,6 +227,10 @@ export async function trainRewardModel<T extends Tensor>(
           });
           head.backward(dec, lora, ws, dscore);
           be.beginStep();
+          // The Bradley–Terry loss depends on score differences only: the bias gets no gradient (up to
+          // rounding). It stays frozen at its initial value, so the head is score.weight alone, as the
+          // *ForSequenceClassification heads define it (no bias), and exports exactly.
+          be.fill(head.db, 0);
           be.gradClip(lora.grads, loraNorm, 0);
           be.gradClip(head.grads, headNorm, 0);
           be.submit();
@@ -229,7 +245,7 @@ export async function trainRewardModel<T extends Tensor>(
               be.scale(head.grads, f);
             }
             be.adamwUpdate(lora.params, lora.grads, lora.m, lora.v, hp);
-            be.adamwUpdate(head.params, head.grads, head.m, head.v, hp);
+            be.adamwUpdate(head.params, head.grads, head.m, head.v, { ...hp, lr: lrFactor * (opts.headLearningRate ?? opts.learningRate) });
             be.submit();
           }
         }
@@ -256,7 +272,7 @@ export async function trainRewardModel<T extends Tensor>(
       result.bestValLoss = es.best ?? NaN;
       await opts.onEpoch?.(e);
       if (es1.stop) {
-        result.stoppedEarly = epoch + 1 < opts.epochs && step < total;
+        result.stoppedEarly = epoch + 1 < epochs && step < total;
         break;
       }
     }

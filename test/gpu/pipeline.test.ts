@@ -70,7 +70,9 @@ describe('curriculum pipeline', () => {
         const adapter = await importPeftFolder(dir, model.config);
         expect(adapter.layers.size).toBeGreaterThan(0);
       }
-      await fs.access(path.join(out, 'adapters', t.id, 'reward_adapter', 'head.safetensors'));
+      // The reward model loads in transformers + PEFT as a sequence classifier: the head is score.weight.
+      const rmConfig = JSON.parse(await fs.readFile(path.join(out, 'adapters', t.id, 'reward_adapter', 'adapter_config.json'), 'utf8'));
+      expect(rmConfig.task_type).toBe('SEQ_CLS');
     }
     // Merged adapters equal the sum of their parts (the previous merge plus the unit's topic adapters).
     expect(run.merged.map((m: { unit: string }) => m.unit)).toEqual(['unit-01', 'unit-02', 'unit-03']);

@@ -49,7 +49,15 @@ export function TopicStatusTable() {
           return (
             <tr key={id} className={live ? 'live' : ''} data-testid="train-topic-row" data-topic={id} data-result={result}>
               <td className="topic-id" title={t?.untrainableReason}>{id}</td>
-              <td className={live ? 'live-phase' : 'muted'}>{live && <span className="spinner inline" aria-hidden />}{phase}</td>
+              <td className={live ? 'live-phase' : 'muted'}>
+                {live && <span className="spinner inline" aria-hidden />}
+                {phase}
+                {!!t?.warnings?.length && (
+                  <span className="topic-warning" data-testid="train-topic-warning" title={t.warnings.join('\n')}>
+                    ⚠ {t.warnings.length === 1 ? t.warnings[0] : `${t.warnings[0]} (+${t.warnings.length - 1} more)`}
+                  </span>
+                )}
+              </td>
               <td className="num" data-testid="train-topic-attempts">{t ? t.attempts.length : ''}</td>
               <td className={`num ${tone}`}>{num3(score)}</td>
               <td className="score-col">

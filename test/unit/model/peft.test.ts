@@ -8,7 +8,7 @@ import { initLora, loraScale, type LoraAdapter, type LoraConfig } from '../../..
 import { parseSafetensors, readSafetensorsMetadata, writeSafetensors, type WritableTensor } from '../../../src/model/safetensors.ts';
 import { buildTinyModel } from '../../../src/model/tiny-model.ts';
 import { loadModelFolder, memoryModelFiles } from '../../../src/model/weights.ts';
-import { exportPeft, importPeft, importPeftFolder, mergeLoraIntoWeights, readPeftFolder, writePeftFolder, type PeftFiles } from '../../../src/storage/peft.ts';
+import { exportPeft, importPeft, importPeftFolder, mergeLoraIntoWeights, readPeftScore, readPeftFolder, writePeftFolder, type PeftFiles } from '../../../src/storage/peft.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 const model = parseModelConfig(JSON.parse(buildTinyModel(0)['config.json'] as string));
@@ -93,7 +93,8 @@ describe('importPeft', () => {
 
   const bad: Array<[string, () => PeftFiles, string]> = [
     ['peft_type', () => withConfig((c) => { c.peft_type = 'IA3'; }), 'adapter/adapter_config.json: peft_type: expected "LORA", got "IA3"'],
-    ['task_type', () => withConfig((c) => { c.task_type = 'SEQ_CLS'; }), 'task_type: expected "CAUSAL_LM", got "SEQ_CLS"'],
+    ['task_type', () => withConfig((c) => { c.task_type = 'TOKEN_CLS'; }), 'task_type: expected "CAUSAL_LM" (or "SEQ_CLS" for a reward model), got "TOKEN_CLS"'],
+    ['SEQ_CLS saving more than the head', () => withConfig((c) => { c.task_type = 'SEQ_CLS'; c.modules_to_save = ['score', 'lm_head']; }), 'modules_to_save: expected null or a subset of ["classifier","score"]'],
     ['r', () => withConfig((c) => { c.r = 0; }), 'r: expected a positive integer, got 0'],
     ['bias', () => withConfig((c) => { c.bias = 'all'; }), 'bias: expected "none"'],
     ['DoRA', () => withConfig((c) => { c.use_dora = true; }), 'use_dora: expected false (DoRA is not supported)'],
@@ -118,6 +119,18 @@ describe('importPeft', () => {
       expect(() => importPeft(make(), model)).toThrow(message);
     });
   }
+
+  it('a reward model round-trips as a SEQ_CLS adapter with score.weight, and a bad head shape is named', () => {
+    const score = Float32Array.from({ length: model.hiddenSize }, (_, i) => i / 10);
+    const seq = exportPeft(original, original.baseModel, score);
+    const cfg = JSON.parse(seq['adapter_config.json']);
+    expect([cfg.task_type, cfg.modules_to_save]).toEqual(['SEQ_CLS', ['score']]);
+    expect(importPeft(seq, model).layers.size).toBe(original.layers.size);
+    expect(Array.from(readPeftScore(seq, model)!)).toEqual(Array.from(score));
+    expect(readPeftScore(files, model)).toBeNull();
+    const wide = exportPeft(original, original.baseModel, new Float32Array(model.hiddenSize + 1));
+    expect(() => readPeftScore(wide, model)).toThrow(`tensor 'base_model.model.score.weight' has shape [1, ${model.hiddenSize + 1}], expected [1, ${model.hiddenSize}]`);
+  });
 
   it('rejects an adapter trained on another base model', () => {
     expect(() => importPeft(files, model, 'Qwen/Qwen2.5-0.5B')).toThrow("base_model_name_or_path is 'mindprint/tiny-llama', but this adapter is being loaded onto 'Qwen/Qwen2.5-0.5B'");

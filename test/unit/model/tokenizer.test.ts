@@ -103,10 +103,43 @@ describe('buildSftExample', () => {
   it('cuts a long answer at the end, keeping the whole prompt', () => {
     const full = buildSftExample(tok, 'Tell me about rivers.', 'The river runs fast in the spring and slow in the summer. '.repeat(10), 1000);
     const promptLen = full.lossMask.indexOf(1);
-    const ex = buildSftExample(tok, 'Tell me about rivers.', 'The river runs fast in the spring and slow in the summer. '.repeat(10), promptLen + 7);
+    const ex = buildSftExample(tok, 'Tell me about rivers.', 'The river runs fast in the spring and slow in the summer. '.repeat(10), promptLen + 12);
     expect(ex.truncated).toBe(true);
-    expect(ex.ids).toEqual(full.ids.slice(0, promptLen + 7));
-    expect(ex.lossMask.reduce((a, b) => a + b, 0)).toBe(7);
-    expect(() => buildSftExample(tok, 'Tell me about rivers.', 'x', promptLen)).toThrow(`prompt is ${promptLen} tokens after the chat template, leaving no room for the answer in maxLen = ${promptLen}`);
+    expect(ex.promptTruncated).toBe(false);
+    expect(ex.ids).toEqual(full.ids.slice(0, promptLen + 12));
+    expect(ex.lossMask.reduce((a, b) => a + b, 0)).toBe(12);
+  });
+
+  it('with keepEnd, a cut answer still ends with its end-of-turn token', () => {
+    const answer = 'The river runs fast in the spring and slow in the summer. '.repeat(10);
+    const full = buildSftExample(tok, 'Tell me about rivers.', answer, 1000);
+    const promptLen = full.lossMask.indexOf(1);
+    const ex = buildSftExample(tok, 'Tell me about rivers.', answer, promptLen + 12, { keepEnd: true });
+    expect(ex.truncated).toBe(true);
+    expect(ex.ids.length).toBe(promptLen + 12);
+    expect(ex.ids.slice(0, -1)).toEqual(full.ids.slice(0, promptLen + 11));
+    expect(ex.ids.at(-1)).toBe(full.ids.at(-1));
+    expect(tok.eosIds).toContain(ex.ids.at(-1));
+    // An answer that fits is left as it is.
+    expect(buildSftExample(tok, 'Q', 'A', 64, { keepEnd: true })).toEqual(buildSftExample(tok, 'Q', 'A', 64));
+  });
+
+  it('cuts a prompt that leaves the answer less than a quarter of the window from the left, after the BOS', () => {
+    const longPrompt = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ') + ' and what about rivers?';
+    const answer = 'The river runs fast in the spring. '.repeat(8);
+    const full = buildSftExample(tok, longPrompt, answer, 2000);
+    const promptLen = full.lossMask.indexOf(1);
+    const maxLen = 48;
+    expect(promptLen).toBeGreaterThan(maxLen);
+    const ex = buildSftExample(tok, longPrompt, answer, maxLen);
+    expect(ex.ids.length).toBe(maxLen);
+    expect(ex.promptTruncated).toBe(true);
+    expect(ex.lossMask.reduce((a, b) => a + b, 0)).toBe(maxLen / 4);
+    const keptPrompt = ex.ids.slice(0, ex.lossMask.indexOf(1));
+    // The prompt's end (question + assistant header) is kept word for word.
+    expect(keptPrompt.slice(-10)).toEqual(full.ids.slice(promptLen - 10, promptLen));
+    if (tok.bosId !== null && full.ids[0] === tok.bosId) expect(keptPrompt[0]).toBe(tok.bosId);
+    // The answer keeps its start.
+    expect(ex.ids.slice(keptPrompt.length)).toEqual(full.ids.slice(promptLen, promptLen + maxLen / 4));
   });
 });

@@ -69,17 +69,23 @@ describe.each([
     await store.close();
   });
 
-  it('keeps a scalar head in head.safetensors beside the PEFT files, and drops it when re-saved without', async () => {
+  it('writes a reward head as transformers + PEFT load it (SEQ_CLS, score.weight), reads it back, drops it when re-saved without', async () => {
     const store = await open();
     const score = Float32Array.from({ length: model.hiddenSize }, (_, i) => Math.sin(i));
     const key = await saveAdapter(store, 'unit-02', 'reward', trained(2), { valAccuracy: 0.9 }, { 'score.weight': { shape: [1, model.hiddenSize], data: score } });
+    const cfg = JSON.parse((await store.getText(`${key}/adapter_config.json`))!);
+    expect(cfg.task_type).toBe('SEQ_CLS');
+    expect(cfg.modules_to_save).toEqual(['score']);
     const weights = parseSafetensors((await store.get(`${key}/adapter_model.safetensors`))!);
-    expect([...weights.keys()].every((k) => k.includes('.lora_'))).toBe(true);
+    expect(weights.get('base_model.model.score.weight')!.shape).toEqual([1, model.hiddenSize]);
+    expect([...weights.keys()].filter((k) => !k.includes('.lora_'))).toEqual(['base_model.model.score.weight']);
+    expect(await store.has(`${key}/head.safetensors`)).toBe(false);
     const back = await loadAdapter(store, key, model);
     expect(back.head!['score.weight'].shape).toEqual([1, model.hiddenSize]);
     expect(bits(back.head!['score.weight'].data)).toEqual(bits(score));
     await saveAdapter(store, 'unit-02', 'reward', trained(3), {});
-    expect(await store.has(`${key}/head.safetensors`)).toBe(false);
+    expect(JSON.parse((await store.getText(`${key}/adapter_config.json`))!).task_type).toBe('CAUSAL_LM');
+    expect((await loadAdapter(store, key, model)).head).toBeNull();
     await store.close();
   });
 
