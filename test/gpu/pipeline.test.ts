@@ -48,8 +48,10 @@ describe('curriculum pipeline', () => {
   it('trains the whole sample curriculum on the tiny model: adapters, merges, run.json, report.md', { timeout: 2_400_000 }, async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-run-'));
     // The tiny random model passes no topic, so merge failed topics too: the merges are what is checked.
+    // One reward step cannot learn; PPO runs anyway (if_not_learned: warn) so every phase is exercised,
+    // and the run must say so.
     const configFile = path.join(out, '..', `${path.basename(out)}-config.yaml`);
-    await fs.writeFile(configFile, 'merge:\n  merge_failed: true\n');
+    await fs.writeFile(configFile, 'merge:\n  merge_failed: true\nreward:\n  if_not_learned: warn\n');
     const code = await quiet(() => train.run(['--out', out, '--config', configFile, '--max-steps', '1', '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2', '--seed', '7']));
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
@@ -94,6 +96,10 @@ describe('curriculum pipeline', () => {
     }
     const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     for (const phase of ['sft', 'reward', 'ppo', 'eval']) expect(metrics.some((m) => m.phase === phase)).toBe(true);
+    // Nothing finished silently: a reward model that did not learn is named on its topic and in the report.
+    const warned = run.topics.filter((t: { warnings: string[] }) => t.warnings.some((w) => w.startsWith('reward model did not learn')));
+    expect(warned.length).toBeGreaterThan(0);
+    expect(report).toContain('## Phases that did not learn');
   });
 
   it('DPO replaces reward model + PPO with --alignment dpo', async () => {
