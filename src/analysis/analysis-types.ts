@@ -4,6 +4,10 @@ import type { EvalLevel, QuestionType } from '../data/types.ts';
 import type { MarkerSource } from './marker-source.ts';
 import type { LengthStats } from './stats.ts';
 
+/** The file a curriculum folder may carry its own markers in (same schema as configs/voice_markers.yaml). */
+export const MARKERS_FILE = 'voice_markers.yaml';
+export const isMarkersFile = (path: string) => /(^|[\\/])voice_markers\.ya?ml$/i.test(path);
+
 /** The targets the recommendations check (the curriculum's calibrated thresholds). */
 export const TARGETS = {
   minPairs: 15,

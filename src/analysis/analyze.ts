@@ -214,7 +214,7 @@ export function analyzeDataset(ds: Dataset, m: VoiceMarkers, source?: MarkerSour
         flag('near-identical-pair', p.topicId, p.file, p.line, `chosen and rejected are near-identical (similarity ${sim.toFixed(3)})`);
       }
     }
-    if (dc < dr) {
+    if (mk.judged && dc < dr) { // a voice-density flag: only against the user's own markers
       flag('chosen-less-voice', p.topicId, p.file, p.line, `chosen has less voice than rejected (density ${dc.toFixed(1)} < ${dr.toFixed(1)})`);
     }
     const neg = negativeHits(p.chosen, m);

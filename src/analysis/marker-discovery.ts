@@ -172,6 +172,12 @@ function patternOf(key: string): string {
   return `\\b${body}${punct ? `\\s*${escapeRe(punct)}` : '\\b'}`;
 }
 
+/** The category pattern for a phrase as the user writes it ("Look,", "Here’s the  thing"). */
+export function phrasePattern(phrase: string): string {
+  const key = phrase.trim().toLowerCase().replace(/’/g, "'").replace(/\s+/g, ' ').replace(/\s+([,:;!?])$/, '$1');
+  return patternOf(key);
+}
+
 interface Candidate {
   key: string;
   words: string[];

@@ -2,12 +2,11 @@
 // them), provisional markers made from discovery's suggestions, and accepting or removing a
 // suggestion in a markers YAML without losing its comments.
 import { isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { MARKERS_FILE } from './analysis-types.ts';
 import type { MarkerDiscovery, MarkerSuggestion } from './marker-discovery.ts';
 import { parseMarkers, type VoiceMarkers } from './markers.ts';
 
-/** The file a curriculum folder may carry its own markers in (same schema as configs/voice_markers.yaml). */
-export const MARKERS_FILE = 'voice_markers.yaml';
-export const isMarkersFile = (path: string) => /(^|[\\/])voice_markers\.ya?ml$/i.test(path);
+export { MARKERS_FILE, isMarkersFile } from './analysis-types.ts';
 
 /**
  * folder: the curriculum folder's voice_markers.yaml; file: a file the user named (--markers);
@@ -59,6 +58,15 @@ export function notJudgedWhy(src: MarkerSource): string {
   return src.origin === 'suggested' ? 'provisional markers suggested from your pairs' : 'no voice markers yet';
 }
 
+/** Adds the markers line under a run report's heading block (after the similarity line). */
+export function withMarkersLine(reportMd: string, source: MarkerSource): string {
+  const line = `Voice scored with the markers: ${markersName(source)}`;
+  const lines = reportMd.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('Semantic similarity scored by'));
+  lines.splice(at >= 0 ? at + 1 : Math.min(2, lines.length), 0, line);
+  return lines.join('\n');
+}
+
 const EMPTY: VoiceMarkers = { densityMarkers: [], categories: {}, negativePatterns: [] };
 
 const yamlString = (s: string) => JSON.stringify(s); // a JSON string is a valid double-quoted YAML scalar
@@ -81,6 +89,7 @@ function categoriesOf(suggestions: MarkerSuggestion[]): Map<string, string[]> {
  */
 export function suggestionsToYaml(d: MarkerDiscovery, suggestions: MarkerSuggestion[], header: string[]): string {
   const L = header.map((h) => `# ${h}`);
+  if (L.length) L.push(''); // a blank line: the header is the file's comment, not the first key's
   L.push('density_markers:');
   for (const s of suggestions) {
     L.push(`  - ${yamlString(s.phrase)}  # separates ${s.support} of ${d.differingPairs} pairs; ${s.chosenCount}× in chosen, ${s.rejectedCount}× in rejected`);
@@ -113,7 +122,7 @@ export function provisionalMarkers(d: MarkerDiscovery | null): { markers: VoiceM
     return { markers: EMPTY, yaml, source: markerSource('none', null) };
   }
   const yaml = suggestionsToYaml(d, top, [
-    `Provisional voice markers: the ${top.length} phrases marker discovery found in your preference pairs`,
+    `${PROVISIONAL_HEADER} the ${top.length} phrases marker discovery found in your preference pairs`,
     '(used in the chosen answers, absent from the rejected ones). Review them: accept, edit or reject',
     `each suggestion, then keep them as ${MARKERS_FILE} in the curriculum folder.`,
   ]);
@@ -121,12 +130,25 @@ export function provisionalMarkers(d: MarkerDiscovery | null): { markers: VoiceM
   return { markers, yaml, source: markerSource('suggested', markers) };
 }
 
+const PROVISIONAL_HEADER = 'Provisional voice markers:';
+const REVIEWED_HEADER = [
+  ' Voice markers reviewed from the suggestions marker discovery found in your preference pairs.',
+  ` Keep them as ${MARKERS_FILE} in the curriculum folder.`,
+].join('\n');
+
+/** Parses markers YAML for an edit; a reviewed file no longer says it is provisional. */
 function load(yaml: string): Document {
   const doc: Document = parseDocument(yaml);
   if (doc.errors.length) throw new Error(`voice markers: not valid YAML: ${doc.errors[0].message}`);
   if (doc.contents === null) doc.contents = doc.createNode({});
   if (!isMap(doc.contents)) throw new Error('voice markers: (top level): expected a mapping with keys density_markers, categories, negative_patterns');
+  if (doc.commentBefore?.trimStart().startsWith(PROVISIONAL_HEADER)) doc.commentBefore = REVIEWED_HEADER;
   return doc;
+}
+
+/** The markers as they are, made the user's own: the provisional header comment is replaced. */
+export function keepSuggestions(yaml: string): string {
+  return load(yaml).toString();
 }
 
 const same = (a: unknown, b: string, fold: boolean) => {
@@ -135,12 +157,13 @@ const same = (a: unknown, b: string, fold: boolean) => {
 };
 
 /**
- * The density marker that already counts a phrase: the phrase itself, else a marker inside it
- * (counting is by case-insensitive substring, so "you" counts every "your"); null when none does.
+ * The density marker that already counts a phrase: the phrase itself, else the longest marker inside
+ * it (counting is by case-insensitive substring, so "you" counts every "your"); null when none does.
  */
 export function coveringMarker(m: VoiceMarkers, phrase: string): string | null {
   const p = phrase.toLowerCase();
-  return m.densityMarkers.find((d) => d.toLowerCase() === p) ?? m.densityMarkers.find((d) => p.includes(d.toLowerCase())) ?? null;
+  const inside = m.densityMarkers.filter((d) => p.includes(d.toLowerCase())).sort((a, b) => b.length - a.length);
+  return inside[0] ?? null; // the phrase itself when it is a marker, else the longest marker inside it
 }
 
 /**

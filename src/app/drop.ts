@@ -1,8 +1,9 @@
 // Collects the curriculum files from a drop (files, or whole folders via webkitGetAsEntry) or a picker.
+import { isMarkersFile } from '../analysis/analysis-types.ts';
 import type { FileInput } from '../workers/protocol.ts';
 
-/** Data files the studio reads; everything else in a dropped folder is skipped. */
-export const isDataFile = (name: string) => /\.jsonl?$/i.test(name) && !name.startsWith('.');
+/** Files the studio reads: data files and the curriculum's own voice_markers.yaml; the rest is skipped. */
+export const isDataFile = (name: string) => (/\.jsonl?$/i.test(name) || isMarkersFile(name)) && !name.startsWith('.');
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
   return new Promise((resolve, reject) => reader.readEntries(resolve, reject));

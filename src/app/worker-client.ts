@@ -96,6 +96,12 @@ export class AnalysisClient {
   setMarkers(yaml: string) {
     return this.call('setMarkers', { yaml });
   }
+  resetMarkers() {
+    return this.call('resetMarkers', {});
+  }
+  editSuggestion(params: Methods['editSuggestion']['params']) {
+    return this.call('editSuggestion', params);
+  }
   setOverrides(overrides: Methods['setOverrides']['params']['overrides']) {
     return this.call('setOverrides', { overrides });
   }

@@ -3,6 +3,7 @@
 // that name them in the commands' output and reports.
 import { discoverMarkers } from '../analysis/marker-discovery.ts';
 import { markerSource, markersName, provisionalMarkers, type MarkerSource } from '../analysis/marker-source.ts';
+export { withMarkersLine } from '../analysis/marker-source.ts';
 import type { VoiceMarkers } from '../analysis/markers.ts';
 import { loadFolderMarkers, loadMarkersFile } from '../analysis/node-defaults.ts';
 import type { Dataset } from '../data/types.ts';
@@ -51,13 +52,4 @@ export function markersLines(source: MarkerSource, markers: VoiceMarkers, dir = 
     lines.push(`  No voice markers yet: write ${dir}/voice_markers.yaml, or discover them from preference pairs: mindprint markers suggest ${dir}`);
   }
   return lines;
-}
-
-/** Adds the markers line under a run report's heading block (the line after the similarity line). */
-export function withMarkersLine(reportMd: string, source: MarkerSource): string {
-  const line = `Voice scored with the markers: ${markersName(source)}`;
-  const lines = reportMd.split('\n');
-  const at = lines.findIndex((l) => l.startsWith('Semantic similarity scored by'));
-  lines.splice(at >= 0 ? at + 1 : Math.min(2, lines.length), 0, line);
-  return lines.join('\n');
 }

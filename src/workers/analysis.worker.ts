@@ -1,7 +1,7 @@
 // The analysis worker: reads curriculum files (streaming), builds the Dataset, analyses it with the
-// current voice markers, adapts the per-topic config and persists the files in IndexedDB. It keeps
-// the Dataset, so a marker edit re-analyses and an override re-adapts without re-reading any file.
-import defaultMarkersYaml from '../../configs/voice_markers.yaml?raw';
+// curriculum's voice markers (its voice_markers.yaml, the user's edits, or provisional ones discovered
+// in its pairs), adapts the per-topic config and persists the files in IndexedDB. It keeps the
+// Dataset, so a marker edit re-analyses and an override re-adapts without re-reading any file.
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
 import type { Dataset, FileKind } from '../data/types.ts';
 import { DatasetBuilder } from '../data/builder.ts';
@@ -9,7 +9,10 @@ import { isJsonDocumentName } from '../data/detect.ts';
 import { chunksOf, streamChunks } from '../data/line-reader.ts';
 import { curriculumTree } from '../data/curriculum.ts';
 import { analyzeDataset, type Analysis } from '../analysis/analyze.ts';
-import { parseMarkers, voiceDensity, type VoiceMarkers } from '../analysis/markers.ts';
+import { phrasePattern } from '../analysis/marker-discovery.ts';
+import { acceptSuggestion, coveringMarker, isMarkersFile, keepSuggestions, removeSuggestion } from '../analysis/marker-source.ts';
+import { voiceDensity } from '../analysis/markers.ts';
+import { MarkerState, type SavedMarkers } from './marker-state.ts';
 import { pairQuality } from '../analysis/stats.ts';
 import { parsePipelineConfig, type PipelineConfig } from '../analysis/pipeline-config.ts';
 import { adaptTopics } from '../analysis/adaptive.ts';
@@ -43,7 +46,10 @@ interface Source {
   order: number;
 }
 
+/** The markers YAML in use (the training worker reads it when the page sends none). */
 const MARKERS_KEY = 'markersYaml';
+/** Markers with their origin and the curriculum's own file (SavedMarkers). */
+const MARKER_STATE_KEY = 'voiceMarkers';
 const OVERRIDES_KEY = 'overrides';
 /** Pair-quality histogram bin edges; the first bin is < 0, the last ≥ 5. */
 const QUALITY_EDGES = [0, 0.5, 1, 1.5, 2, 3, 5];
@@ -51,8 +57,7 @@ const QUALITY_EDGES = [0, 0.5, 1, 1.5, 2, 3, 5];
 const sources = new Map<string, Source>();
 let dataset: Dataset | null = null;
 let analysis: Analysis | null = null;
-let markersYaml = defaultMarkersYaml;
-let markers: VoiceMarkers = parseMarkers(defaultMarkersYaml, 'configs/voice_markers.yaml');
+const markerState = new MarkerState();
 const pipeline: PipelineConfig = parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml');
 let overrides: OverrideMap = {};
 let store: DatasetStore | null = null;
@@ -115,6 +120,7 @@ async function parseAll(report: Report, phase: Progress['phase'] = 'read'): Prom
     }
   }
   dataset = builder.build();
+  markerState.pairsChanged(dataset.preference);
 }
 
 function histogram(values: number[]): QualityHistogram {
@@ -131,7 +137,8 @@ function histogram(values: number[]): QualityHistogram {
 function histograms(ds: Dataset): Record<string, QualityHistogram> {
   const byTopic = new Map<string, number[]>([['*', []]]);
   for (const p of ds.preference) {
-    const q = pairQuality(p.chosen.length, p.rejected.length, voiceDensity(p.chosen, markers), voiceDensity(p.rejected, markers));
+    const m = markerState.markers;
+    const q = pairQuality(p.chosen.length, p.rejected.length, voiceDensity(p.chosen, m), voiceDensity(p.rejected, m));
     byTopic.get('*')!.push(q);
     if (p.topicId !== null) {
       let list = byTopic.get(p.topicId);
@@ -165,7 +172,7 @@ let cachedHistograms: Record<string, QualityHistogram> = {};
 function analyse(report: Report): void {
   if (!dataset) return;
   report({ phase: 'analyse', bytes: 0, totalBytes: 0 });
-  analysis = analyzeDataset(dataset, markers);
+  analysis = analyzeDataset(dataset, markerState.markers, markerState.source);
   cachedHistograms = histograms(dataset);
 }
 
@@ -178,7 +185,12 @@ function result(): StudioResult | null {
     tree: curriculumTree(dataset.topics),
     histograms: cachedHistograms,
     report: renderReport(analysis),
-    markersYaml,
+    markersYaml: markerState.yaml,
+    baseMarkersYaml: markerState.base().yaml,
+    suggestions: markerState.discovery && {
+      ...markerState.discovery,
+      suggestions: markerState.discovery.suggestions.map((s) => ({ ...s, coveredBy: coveringMarker(markerState.markers, s.phrase) })),
+    },
     overrides,
     base: {
       sftEpochs: pipeline.sft.epochs,
@@ -207,19 +219,22 @@ async function saveSetting(key: string, value: unknown): Promise<void> {
   await st?.setSetting(key, value).catch(() => undefined);
 }
 
+async function saveMarkers(): Promise<void> {
+  await saveSetting(MARKERS_KEY, markerState.yaml);
+  await saveSetting(MARKER_STATE_KEY, markerState.saved());
+}
+
+/** Reads a file handed to the worker as text (a curriculum's voice_markers.yaml). */
+async function textOf(f: FileInput): Promise<string> {
+  return 'bytes' in f ? new TextDecoder().decode(f.bytes) : f.file.text();
+}
+
 const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report) => Promise<Methods[M]['result']> } = {
   async init(_p, report): Promise<InitResult> {
     const st = await openStore();
     if (st) {
-      const yaml = await st.getSetting<string>(MARKERS_KEY);
-      if (yaml !== undefined) {
-        try {
-          markers = parseMarkers(yaml, 'saved voice markers');
-          markersYaml = yaml;
-        } catch {
-          /* a stored YAML that no longer parses: keep the defaults */
-        }
-      }
+      const saved = await st.getSetting<SavedMarkers>(MARKER_STATE_KEY);
+      if (saved) markerState.restore(saved); // one that no longer parses is dropped
       overrides = (await st.getSetting<OverrideMap>(OVERRIDES_KEY)) ?? {};
       for (const f of await st.listFiles()) {
         sources.set(f.name, { name: f.name, size: f.size, kind: f.kind, data: 'stored', saved: true, order: f.order });
@@ -229,12 +244,19 @@ const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report
         analyse(report);
       }
     }
-    return { result: result(), markersYaml, defaultMarkersYaml, overrides };
+    return { result: result(), markersYaml: markerState.yaml, defaultMarkersYaml: markerState.base().yaml, overrides };
   },
 
   async load({ files }, report) {
+    // A curriculum's own voice_markers.yaml is checked first: a bad field fails the load, naming it.
+    const markerFiles = (files as FileInput[]).filter((f) => isMarkersFile(f.name));
+    for (const f of markerFiles) markerState.loadFolderFile(f.name, await textOf(f));
+    if (markerFiles.length) await saveMarkers();
+    if (markerFiles.length === files.length && sources.size === 0) {
+      throw new Error(`${markerFiles.map((f) => f.name).join(', ')}: read as the curriculum's voice markers; now add its data files (.jsonl, .json)`);
+    }
     let order = Math.max(-1, ...[...sources.values()].map((s) => s.order)) + 1;
-    for (const f of files as FileInput[]) {
+    for (const f of (files as FileInput[]).filter((x) => !isMarkersFile(x.name))) {
       const data = 'bytes' in f ? new Uint8Array(f.bytes) : f.file;
       const size = data instanceof Uint8Array ? data.byteLength : data.size;
       const prev = sources.get(f.name);
@@ -263,7 +285,8 @@ const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report
         status.savedFiles++;
         status.savedBytes += s.size;
       }
-      await st.setSetting(MARKERS_KEY, markersYaml);
+      await st.setSetting(MARKERS_KEY, markerState.yaml);
+      await st.setSetting(MARKER_STATE_KEY, markerState.saved());
       await st.setSetting(OVERRIDES_KEY, overrides);
     } catch (e) {
       return { ...status, ok: false, quota: e instanceof StorageQuotaError || isQuotaError(e), error: (e as Error).message };
@@ -294,9 +317,24 @@ const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report
   },
 
   async setMarkers({ yaml }, report) {
-    markers = parseMarkers(yaml, 'voice markers'); // throws with the bad field named; old markers stay
-    markersYaml = yaml;
-    await saveSetting(MARKERS_KEY, yaml);
+    markerState.edit(yaml); // throws with the bad field named; old markers stay
+    await saveMarkers();
+    analyse(report);
+    return result();
+  },
+
+  async editSuggestion({ yaml, action, phrase, category }, report) {
+    const s = { phrase: phrase.trim(), category, pattern: phrasePattern(phrase) };
+    if (!s.phrase && action !== 'keep') throw new Error('voice markers: a suggestion needs a phrase');
+    markerState.edit(action === 'accept' ? acceptSuggestion(yaml, s) : action === 'remove' ? removeSuggestion(yaml, s) : keepSuggestions(yaml));
+    await saveMarkers();
+    analyse(report);
+    return result();
+  },
+
+  async resetMarkers(_p, report) {
+    markerState.reset();
+    await saveMarkers();
     analyse(report);
     return result();
   },
@@ -311,10 +349,9 @@ const handlers: { [M in keyof Methods]: (p: Methods[M]['params'], report: Report
     sources.clear();
     dataset = analysis = null;
     overrides = {};
-    markersYaml = defaultMarkersYaml;
-    markers = parseMarkers(defaultMarkersYaml, 'configs/voice_markers.yaml');
+    markerState.clear();
     await (await openStore())?.clear();
-    return { defaultMarkersYaml };
+    return { defaultMarkersYaml: markerState.yaml };
   },
 };
 

@@ -5,6 +5,7 @@ import type { CurriculumTree } from '../data/curriculum.ts';
 import type { Analysis } from '../analysis/analysis-types.ts';
 import type { TopicOverrides } from '../analysis/pipeline-config.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
+import type { MarkerDiscovery, MarkerSuggestion } from '../analysis/marker-discovery.ts';
 
 /** Per-topic overrides the user set in the studio: topic id → the values that differ. */
 export type OverrideMap = Record<string, Partial<TopicOverrides>>;
@@ -50,11 +51,19 @@ export interface StudioResult {
   /** Per topic id, and '*' for all pairs. */
   histograms: Record<string, QualityHistogram>;
   report: string;
+  /** The markers YAML in use (where it came from: analysis.markers). */
   markersYaml: string;
+  /** What "Reset" restores: the curriculum's own voice_markers.yaml, else provisional markers (or none). */
+  baseMarkersYaml: string;
+  /** Markers discovered in the curriculum's preference pairs; null without pairs. */
+  suggestions: SuggestionList | null;
   overrides: OverrideMap;
   /** The base config's values (configs/training_pipeline.yaml) the rules adapt from. */
   base: BaseValues;
 }
+
+/** Discovery's suggestions, each with the density marker in use that already counts it (or null). */
+export type SuggestionList = Omit<MarkerDiscovery, 'suggestions'> & { suggestions: (MarkerSuggestion & { coveredBy: string | null })[] };
 
 export type BaseValues = Pick<
   TopicConfig,
@@ -74,6 +83,7 @@ export interface InitResult {
   /** Null when nothing was stored. */
   result: StudioResult | null;
   markersYaml: string;
+  /** What "Reset" restores (see StudioResult.baseMarkersYaml). */
   defaultMarkersYaml: string;
   overrides: OverrideMap;
 }
@@ -82,7 +92,7 @@ export interface InitResult {
 export interface Methods {
   /** Restores stored files, markers and overrides (and analyses them). */
   init: { params: Record<string, never>; result: InitResult };
-  /** Adds files (same name replaces), parses everything, analyses. */
+  /** Adds files (same name replaces; a voice_markers.yaml becomes the curriculum's markers), parses everything, analyses. */
   load: { params: { files: FileInput[] }; result: StudioResult };
   /** Saves files not yet stored to IndexedDB. Never throws for quota: reports it. */
   persist: { params: Record<string, never>; result: PersistStatus };
@@ -91,6 +101,13 @@ export interface Methods {
   removeFile: { params: { file: string }; result: StudioResult | null };
   /** Parses the YAML (throws on a bad field, keeping the last good markers) and re-analyses without re-reading files. */
   setMarkers: { params: { yaml: string }; result: StudioResult | null };
+  /** Back to the curriculum's own markers (its voice_markers.yaml, else provisional ones from its pairs). */
+  resetMarkers: { params: Record<string, never>; result: StudioResult | null };
+  /**
+   * Accepts a suggestion into (or removes a phrase from) the given markers YAML, or keeps provisional
+   * markers as they are (the user's now); then as setMarkers.
+   */
+  editSuggestion: { params: { yaml: string; action: 'accept' | 'remove' | 'keep'; phrase: string; category: string | null }; result: StudioResult | null };
   setOverrides: { params: { overrides: OverrideMap }; result: StudioResult | null };
   /** Forgets every file and stored setting. */
   clear: { params: Record<string, never>; result: { defaultMarkersYaml: string } };

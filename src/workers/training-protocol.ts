@@ -3,6 +3,7 @@
 import type { FileInput, OverrideMap, WireError } from './protocol.ts';
 import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
 import type { AdapterEntry } from '../storage/adapter-store.ts';
+import type { MarkerSource } from '../analysis/marker-source.ts';
 
 export const TRAINING_PROTOCOL_VERSION = 1;
 
@@ -92,6 +93,8 @@ export interface StartParams {
   /** Per-topic overrides; absent: the saved overrides. */
   overrides?: OverrideMap;
   model: ModelChoice;
+  /** Where the markers came from, named in the run report and run.json (the studio's analysis.markers). */
+  markerSource?: MarkerSource;
   options: TrainOptions;
 }
 

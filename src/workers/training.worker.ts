@@ -9,6 +9,7 @@ import { DatasetBuilder } from '../data/builder.ts';
 import { chunksOf, streamChunks } from '../data/line-reader.ts';
 import { analyzeDataset } from '../analysis/analyze.ts';
 import { parseMarkers } from '../analysis/markers.ts';
+import { markerSource, withMarkersLine, type MarkerSource } from '../analysis/marker-source.ts';
 import { parsePipelineConfig, type PipelineConfig } from '../analysis/pipeline-config.ts';
 import { adaptTopics } from '../analysis/adaptive.ts';
 import { DatasetStore } from '../storage/dataset-store.ts';
@@ -157,7 +158,7 @@ function checkOptions(o: TrainOptions): void {
 }
 
 async function run(
-  params: { files?: FileInput[]; markersYaml?: string; overrides?: OverrideMap; model: ModelChoice; options: TrainOptions },
+  params: { files?: FileInput[]; markersYaml?: string; markerSource?: MarkerSource; overrides?: OverrideMap; model: ModelChoice; options: TrainOptions },
   resume: boolean,
   report: Report,
 ): Promise<RunOutcome> {
@@ -185,8 +186,9 @@ async function run(
     const markers = parseMarkers(markersYaml, 'voice markers');
     const overrides = params.overrides ?? (await storedSetting<OverrideMap>('overrides')) ?? {};
     const dataset = await buildDataset(params.files, report);
+    const markersFrom = params.markerSource ?? { ...markerSource('edited', markers), label: 'saved in this browser' };
     report({ type: 'status', message: 'Analysing the curriculum' });
-    const topicConfigs = adaptTopics(analyzeDataset(dataset, markers), config, overrides);
+    const topicConfigs = adaptTopics(analyzeDataset(dataset, markers, markersFrom), config, overrides);
     const bundle = await loadBaseModel(params.model, report);
     const sim = await similarityFor(o, report);
     const similarityUsed = { name: sim.similarity.name, reason: sim.reason };
@@ -232,13 +234,14 @@ async function run(
         flush();
         const saved = await readState(st);
         if (!saved) throw new Error('Paused, but run/state.json was not found in IndexedDB');
-        return { status: 'paused', state: saved, report: renderRunReport(saved, similarityUsed) };
+        return { status: 'paused', state: saved, report: withMarkersLine(renderRunReport(saved, similarityUsed), markersFrom) };
       }
       throw e;
     }
     flush();
-    const reportMd = renderRunReport(state, similarityUsed);
-    await st.putMany([['run.json', JSON.stringify(runJson(state, similarityUsed), null, 2) + '\n'], ['report.md', reportMd]], { durable: true });
+    const reportMd = withMarkersLine(renderRunReport(state, similarityUsed), markersFrom);
+    const run = { ...runJson(state, similarityUsed), markers: markersFrom };
+    await st.putMany([['run.json', JSON.stringify(run, null, 2) + '\n'], ['report.md', reportMd]], { durable: true });
     return { status: 'finished', state, report: reportMd };
   } catch (e) {
     flush();

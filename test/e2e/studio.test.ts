@@ -1,7 +1,9 @@
-// End to end in Debian's Chromium: load the sample curriculum, check the file list, dashboard and
-// config table against the same core run in Node, edit a marker, override a value, download the
-// report, reload (IndexedDB restore), clear, drop files with bad lines, change a file's kind, and
-// the files users really have (a null correct_option, null fields, an empty and a binary file).
+// End to end in Debian's Chromium: load the sample curriculum (its own voice markers named on the
+// dashboard), check the file list, dashboard and config table against the same core run in Node,
+// edit a marker, override a value, download the report, reload (IndexedDB restore), clear, drop files
+// with bad lines (provisional markers from their pairs; accept, edit and reject suggestions), change a
+// file's kind, the plain no-markers state of a curriculum without pairs, and the files users really
+// have (a null correct_option, null fields, an empty and a binary file).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +15,8 @@ import type { Dataset, FileKind, ParsedFile } from '../../src/data/types.ts';
 import { recordsText } from '../../src/data/problems.ts';
 import { analyzeDataset } from '../../src/analysis/analyze.ts';
 import { parseMarkers } from '../../src/analysis/markers.ts';
+import { acceptSuggestion, coveringMarker, markerSource, provisionalMarkers } from '../../src/analysis/marker-source.ts';
+import { discoverMarkers, phrasePattern } from '../../src/analysis/marker-discovery.ts';
 import { adaptTopics } from '../../src/analysis/adaptive.ts';
 import { parsePipelineConfig } from '../../src/analysis/pipeline-config.ts';
 import { renderReport } from '../../src/analysis/report.ts';
@@ -24,7 +28,10 @@ const USERS_FILES_DIR = join(ROOT, 'test/fixtures/data/as-users-have-them');
 /** Set E2E_SAMPLE_DIR to drive the studio with another curriculum folder (the picker/drop steps). */
 const SAMPLE_DIR_FOR_UPLOAD = process.env.E2E_SAMPLE_DIR ?? SAMPLE_DIR;
 const sampleNames = readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => /\.jsonl?$/.test(f)).sort();
-const DEFAULT_MARKERS = readFileSync(join(ROOT, 'configs/voice_markers.yaml'), 'utf8');
+/** What the picker uploads: the data files and the curriculum's own voice_markers.yaml. */
+const uploadNames = [...sampleNames, ...readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => f === 'voice_markers.yaml')];
+/** The sample's own markers (Peg's), used because the folder carries them. */
+const DEFAULT_MARKERS = readFileSync(join(SAMPLE_DIR_FOR_UPLOAD, 'voice_markers.yaml'), 'utf8');
 const PIPELINE = parsePipelineConfig(readFileSync(join(ROOT, 'configs/training_pipeline.yaml'), 'utf8'));
 /** The marker edit: count "the" as a voice marker too, which raises every topic's density. */
 const EDITED_MARKERS = DEFAULT_MARKERS.replace(/^density_markers:\n/m, 'density_markers:\n  - the\n');
@@ -88,7 +95,7 @@ describe('studio in Chromium', () => {
     await page.getByTestId('dropzone').waitFor();
     await shot(page, '01-empty');
 
-    await page.setInputFiles('[data-testid=file-input]', sampleNames.map((n) => join(SAMPLE_DIR_FOR_UPLOAD, n)));
+    await page.setInputFiles('[data-testid=file-input]', uploadNames.map((n) => join(SAMPLE_DIR_FOR_UPLOAD, n)));
     await page.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
     const ds = await buildInNode(sampleFiles());
     const rows = page.getByTestId('file-row');
@@ -103,10 +110,16 @@ describe('studio in Chromium', () => {
 
   it('shows the dashboard and the config table with the figures the core computes', async () => {
     const ds = await buildInNode(sampleFiles());
-    const analysis = analyzeDataset(ds, parseMarkers(DEFAULT_MARKERS));
+    const own = parseMarkers(DEFAULT_MARKERS);
+    const analysis = analyzeDataset(ds, own, markerSource('folder', own, 'voice_markers.yaml'));
     const configs = adaptTopics(analysis, PIPELINE, {});
 
     await openTab(page, /Dashboard/);
+    // The markers in use are named: the folder's own file, Peg's, for the sample only.
+    const sampleName = parseMarkers(DEFAULT_MARKERS).name!;
+    await expect(page.getByTestId('markers-banner').getAttribute('data-origin')).resolves.toBe('folder');
+    await expect(page.getByTestId('markers-name').textContent()).resolves.toBe(sampleName);
+    await expect(page.getByTestId('markers-banner').textContent()).resolves.toContain('curriculum folder voice_markers.yaml');
     await expect(page.getByTestId('topic-row').count()).resolves.toBe(analysis.topics.length);
     for (const t of analysis.topics.filter((x) => x.sft.examples > 0)) {
       await expect(densityShown(page, t.id)).resolves.toBe(fmt1(t.sft.voiceDensity));
@@ -129,6 +142,10 @@ describe('studio in Chromium', () => {
       await expect(row.getByTestId('cfg-passThreshold').inputValue()).resolves.toBe(String(c.passThreshold));
     }
     expect(new Set(configs.map((c) => c.sftEpochs)).size, 'the sample has thin and normal topics').toBeGreaterThan(1);
+    // The rationale of the rules that read marker figures names the markers.
+    const rewardLine = configs[0]!.rationale.find((r) => r.startsWith('Reward:'))!;
+    expect(rewardLine).toContain(`(markers: ${sampleName} (curriculum folder voice_markers.yaml))`);
+    await expect(page.getByText(rewardLine).count()).resolves.toBeGreaterThan(0);
 
     // Override one topic's SFT epochs: the cell keeps the value, is marked, and the rationale says so.
     const first = configs[0]!;
@@ -186,12 +203,14 @@ describe('studio in Chromium', () => {
 
   it('downloads the report the core renders for the edited markers', async () => {
     const ds = await buildInNode(sampleFiles());
-    const expected = renderReport(analyzeDataset(ds, parseMarkers(EDITED_MARKERS)));
+    const edited = parseMarkers(EDITED_MARKERS);
+    const expected = renderReport(analyzeDataset(ds, edited, markerSource('edited', edited)));
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report').click()]);
     expect(download.suggestedFilename()).toBe('mindprint-report.md');
     const text = readFileSync((await download.path())!, 'utf8');
     expect(text).toBe(expected);
     expect(text).toContain(ds.topics[0]!.id);
+    expect(text).toContain(`**Voice markers: ${edited.name} (edited in the studio)**`);
   });
 
   it('restores files, markers and overrides from IndexedDB after a reload', async () => {
@@ -220,8 +239,9 @@ describe('studio in Chromium', () => {
     await page.getByTestId('dropzone').waitFor();
     await page.waitForFunction(() => !document.querySelector('[data-testid=busy]'));
     await expect(page.getByTestId('file-row').count()).resolves.toBe(0);
+    // No curriculum, no markers: not the sample teacher's.
     await openTab(page, /Voice markers/);
-    await expect(page.getByTestId('markers-yaml').inputValue()).resolves.toBe(DEFAULT_MARKERS);
+    await expect(page.getByTestId('markers-yaml').inputValue()).resolves.toBe(provisionalMarkers(null).yaml);
     await openTab(page, /Files/);
 
     // A synthetic drop with a DataTransfer holding the sample files and a file with bad lines.
@@ -260,6 +280,89 @@ describe('studio in Chromium', () => {
     await expect(row.locator('select').inputValue()).resolves.toBe('preference');
     await expect(row.getByTestId('file-errors-toggle').textContent()).resolves.toMatch(new RegExp(`^${badAsPairs.errors.length} errors?`));
     expect(pageErrors).toEqual([]);
+  });
+
+  it('without its own markers, a curriculum gets provisional ones from its pairs; suggestions are accepted, edited, rejected', async () => {
+    const ds = await buildInNode([...sampleFiles(), { name: BAD_FILE.name, bytes: new TextEncoder().encode(BAD_FILE.text), kind: 'preference' }]);
+    const d = discoverMarkers(ds.preference);
+    const provisional = provisionalMarkers(d);
+    expect(provisional.source.origin).toBe('suggested');
+
+    await openTab(page, /Dashboard/);
+    await expect(page.getByTestId('markers-banner').getAttribute('data-origin')).resolves.toBe('suggested');
+    await expect(page.getByTestId('markers-banner').textContent()).resolves.toContain('provisional, suggested from your pairs');
+    // Provisional markers are not held against the targets: no density cell is red or green.
+    await expect(page.locator('[data-testid=topic-density].bad, [data-testid=topic-density].good').count()).resolves.toBe(0);
+    await shot(page, '08b-dashboard-provisional', false);
+
+    await page.getByTestId('markers-banner-open').click();
+    const editor = page.getByTestId('markers-yaml');
+    await expect(editor.inputValue()).resolves.toBe(provisional.yaml);
+    await expect(page.getByTestId('suggestion').count()).resolves.toBe(d.suggestions.length);
+    const open = d.suggestions.filter((s) => coveringMarker(provisional.markers, s.phrase) === null);
+    expect(open.length).toBeGreaterThanOrEqual(3);
+    const row = (phrase: string) => page.locator(`[data-testid=suggestion][data-phrase="${phrase}"]`);
+    for (const s of d.suggestions.slice(0, 3)) await expect(row(s.phrase).locator('.tag').count()).resolves.toBe(1); // in use
+
+    // Accept one as a psychology pattern too: the YAML gains it and the markers become the user's.
+    const [a, b, c] = open;
+    let yaml = acceptSuggestion(provisional.yaml, { phrase: a!.phrase, category: 'psychology', pattern: phrasePattern(a!.phrase) });
+    await row(a!.phrase).getByTestId('suggestion-category').selectOption('psychology');
+    await row(a!.phrase).getByTestId('suggestion-accept').click();
+    await page.waitForFunction((want) => (document.querySelector('[data-testid=markers-yaml]') as HTMLTextAreaElement).value === want, yaml);
+    await expect(page.getByTestId('markers-banner').getAttribute('data-origin')).resolves.toBe('edited');
+    await expect(row(a!.phrase).locator('.tag').textContent()).resolves.toBe('in use');
+    // Edit one before accepting it.
+    const editedPhrase = `${b!.phrase.replace(/[,:;!?]$/, '')} now`;
+    yaml = acceptSuggestion(yaml, { phrase: editedPhrase, category: null, pattern: phrasePattern(editedPhrase) });
+    await row(b!.phrase).getByTestId('suggestion-phrase').fill(editedPhrase);
+    await row(b!.phrase).getByTestId('suggestion-accept').click();
+    await page.waitForFunction((want) => (document.querySelector('[data-testid=markers-yaml]') as HTMLTextAreaElement).value === want, yaml);
+    expect(parseMarkers(yaml).densityMarkers).toContain(editedPhrase);
+    await expect(row(b!.phrase).locator('.tag').textContent()).resolves.toBe(`accepted as “${editedPhrase}”`);
+    expect(yaml).toMatch(/^# Voice markers reviewed from the suggestions/);
+    // Reject one: it leaves the list.
+    await row(c!.phrase).getByTestId('suggestion-reject').click();
+    await expect(row(c!.phrase).count()).resolves.toBe(0);
+    await expect(page.getByTestId('suggestion').count()).resolves.toBe(d.suggestions.length - 1);
+    await page.getByTestId('suggestions').getByText('1 rejected').waitFor();
+    await editor.evaluate((el) => (el.scrollTop = 0));
+    await shot(page, '08c-markers-suggestions');
+
+    // The report names the edited markers; Reset goes back to the provisional ones.
+    const edited = parseMarkers(yaml);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-report').click()]);
+    const report = readFileSync((await download.path())!, 'utf8');
+    expect(report).toBe(renderReport(analyzeDataset(ds, edited, markerSource('edited', edited))));
+    expect(report).toContain('**Voice markers: edited in the studio**');
+    await page.getByTestId('markers-reset').click();
+    await page.waitForFunction((want) => (document.querySelector('[data-testid=markers-yaml]') as HTMLTextAreaElement).value === want, provisional.yaml);
+    await expect(page.getByTestId('markers-banner').getAttribute('data-origin')).resolves.toBe('suggested');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a curriculum without markers and without pairs: a plain "no voice markers yet" state, no voice flags', async () => {
+    const context = await studio.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const p = await context.newPage();
+    const errors = collectPageErrors(p);
+    await p.goto(studio.url);
+    await p.getByTestId('dropzone').waitFor();
+    await p.setInputFiles('[data-testid=file-input]', join(SAMPLE_DIR_FOR_UPLOAD, 'sft_data.jsonl'));
+    await p.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
+    await openTab(p, /Dashboard/);
+    const banner = p.getByTestId('markers-banner');
+    await expect(banner.getAttribute('data-origin')).resolves.toBe('none');
+    await expect(banner.textContent()).resolves.toContain('No voice markers yet: write or discover them.');
+    await expect(p.locator('[data-testid=topic-density].bad, [data-testid=topic-density].good').count()).resolves.toBe(0);
+    await expect(p.getByTestId('topic-density').first().textContent()).resolves.toBe('—');
+    await p.getByTestId('topic-row').first().click();
+    await expect(p.locator('.recs').textContent()).resolves.not.toMatch(/[Vv]oice density/);
+    await shot(p, '12-no-markers', false);
+    await p.getByTestId('markers-banner-open').click();
+    await expect(p.getByTestId('suggestions-empty').textContent()).resolves.toMatch(/No preference pairs/);
+    await expect(p.getByTestId('markers-yaml').inputValue()).resolves.toBe(provisionalMarkers(null).yaml);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('files as users have them: a letter taken from the answer, JSON entries named once, an empty and a binary file', async () => {

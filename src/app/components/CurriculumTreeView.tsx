@@ -9,13 +9,14 @@ import { fmt1, leaf } from '../format.ts';
 function TopicItem({ topic, label, byId }: { topic: Topic; label: string; byId: Map<string, TopicAnalysis> }) {
   const { selected, select } = useStudio(useShallow((s) => ({ selected: s.selectedTopic === topic.id, select: s.selectTopic })));
   const t = byId.get(topic.id);
+  const measured = useStudio((s) => s.result?.analysis.markers?.origin !== 'none'); // no markers: no density to show
   return (
     <li>
       <button className={`tree-item${selected ? ' selected' : ''}`} onClick={() => select(selected ? null : topic.id)} title={topic.id}>
         <span className="tree-label">{label}</span>
         {t && (
-          <span className="tree-meta" title={`${t.sft.examples} SFT examples, voice density ${fmt1(t.sft.voiceDensity)}`}>
-            {t.sft.examples} ex · {fmt1(t.sft.voiceDensity)}
+          <span className="tree-meta" title={`${t.sft.examples} SFT examples${measured ? `, voice density ${fmt1(t.sft.voiceDensity)}` : ''}`}>
+            {t.sft.examples} ex{measured ? ` · ${fmt1(t.sft.voiceDensity)}` : ''}
           </span>
         )}
       </button>

@@ -1,5 +1,6 @@
-// The per-topic dashboard: headline figures, curriculum tree, topic table and the selected topic's
-// (or all pairs') quality histogram, recommendations and flags.
+// The per-topic dashboard: the voice markers in use, headline figures, curriculum tree, topic table
+// and the selected topic's (or all pairs') quality histogram, recommendations and flags. Figures that
+// depend on markers are coloured against their targets only when the markers are the user's own.
 import { useShallow } from 'zustand/react/shallow';
 import type { Analysis, TopicAnalysis } from '../../analysis/analysis-types.ts';
 import { HIGH_QUALITY, TARGETS } from '../../analysis/analysis-types.ts';
@@ -7,6 +8,7 @@ import { useStudio } from '../store/store.ts';
 import { CurriculumTreeView } from './CurriculumTreeView.tsx';
 import { QualityChart } from './QualityChart.tsx';
 import { EmptyState } from './EmptyState.tsx';
+import { MarkersBanner } from './MarkersBanner.tsx';
 import { fmt1, fmt2, fmtInt, pct } from '../format.ts';
 
 function Stat({ label, value, sub, tone }: { label: string; value: string; sub?: string; tone?: 'good' | 'bad' }) {
@@ -19,8 +21,12 @@ function Stat({ label, value, sub, tone }: { label: string; value: string; sub?:
   );
 }
 
+/** Whether figures built on the markers are held against their targets (see Analysis.markers). */
+const judged = (a: Analysis) => a.markers?.judged ?? true;
+
 function Summary({ a }: { a: Analysis }) {
   const p = a.preference;
+  const j = judged(a);
   const evalQ = Object.values(a.evalSets).reduce((n, s) => n + s.questions, 0);
   const flags = Object.values(a.flagCounts).reduce((n, c) => n + c, 0);
   return (
@@ -28,8 +34,13 @@ function Summary({ a }: { a: Analysis }) {
       <Stat label="Topics" value={fmtInt(a.topics.length)} />
       <Stat label="SFT examples" value={fmtInt(a.sftExamples)} />
       <Stat label="Preference pairs" value={fmtInt(p.pairs)} sub={p.unassigned.count ? `${fmtInt(p.unassigned.count)} unassigned` : 'all matched to topics'} />
-      <Stat label="Mean pair quality" value={fmt2(p.meanQuality)} tone={p.meanQuality >= HIGH_QUALITY ? 'good' : p.meanQuality < 1 ? 'bad' : undefined} />
-      <Stat label={`Pairs above ${HIGH_QUALITY}`} value={pct(p.highQualityShare)} sub={`${fmtInt(p.highQuality)} high · ${fmtInt(p.lowQuality)} low`} tone={p.highQualityShare > TARGETS.minHighQualityShare ? 'good' : 'bad'} />
+      <Stat
+        label="Mean pair quality"
+        value={fmt2(p.meanQuality)}
+        sub={j || !p.pairs ? undefined : a.markers?.origin === 'none' ? 'length only' : 'provisional markers'}
+        tone={!j ? undefined : p.meanQuality >= HIGH_QUALITY ? 'good' : p.meanQuality < 1 ? 'bad' : undefined}
+      />
+      <Stat label={`Pairs above ${HIGH_QUALITY}`} value={pct(p.highQualityShare)} sub={`${fmtInt(p.highQuality)} high · ${fmtInt(p.lowQuality)} low`} tone={!j ? undefined : p.highQualityShare > TARGETS.minHighQualityShare ? 'good' : 'bad'} />
       <Stat label="Distinctions" value={fmtInt(a.totalDistinctions)} sub={`${fmtInt(a.globalDistinctions)} curriculum-wide`} />
       <Stat label="Evaluation questions" value={fmtInt(evalQ)} sub={`${a.evalSets.topic.sets} quizzes · ${a.evalSets.chapter.sets + a.evalSets.unit.sets + a.evalSets.final.sets} tests`} />
       <Stat label="Flags" value={fmtInt(flags)} tone={flags ? 'bad' : 'good'} />
@@ -37,7 +48,7 @@ function Summary({ a }: { a: Analysis }) {
   );
 }
 
-function TopicTable({ topics }: { topics: TopicAnalysis[] }) {
+function TopicTable({ topics, judged: j, measured }: { topics: TopicAnalysis[]; judged: boolean; measured: boolean }) {
   const { selected, select } = useStudio(useShallow((s) => ({ selected: s.selectedTopic, select: s.selectTopic })));
   return (
     <table className="grid compact" data-testid="topic-table">
@@ -46,7 +57,7 @@ function TopicTable({ topics }: { topics: TopicAnalysis[] }) {
           <th>Topic</th>
           <th className="num" title="SFT examples">SFT</th>
           <th className="num" title="Mean output length in characters (target 600–1200)">Output chars</th>
-          <th className="num" title="Voice marker occurrences per 100 words (target > 20)">Density</th>
+          <th className="num" title={j ? 'Voice marker occurrences per 100 words (target > 20)' : 'Voice marker occurrences per 100 words (not judged: the markers are not yet yours)'}>Density</th>
           <th className="num">Pairs</th>
           <th className="num" title="Mean pair quality (high > 1.5)">Quality</th>
           <th className="num" title="Share of pairs above 1.5 (target > 80%)">High</th>
@@ -65,11 +76,11 @@ function TopicTable({ topics }: { topics: TopicAnalysis[] }) {
               <td className="topic-id">{t.id}</td>
               <td className="num">{t.sft.examples}</td>
               <td className={`num ${t.sft.examples && (out < TARGETS.minOutputChars || out > TARGETS.maxOutputChars) ? 'warn' : ''}`}>{t.sft.examples ? fmtInt(Math.round(out)) : '—'}</td>
-              <td className={`num ${t.sft.examples ? (t.sft.voiceDensity > TARGETS.minDensity ? 'good' : 'bad') : ''}`} data-testid="topic-density">
-                {t.sft.examples ? fmt1(t.sft.voiceDensity) : '—'}
+              <td className={`num ${t.sft.examples && j ? (t.sft.voiceDensity > TARGETS.minDensity ? 'good' : 'bad') : ''}`} data-testid="topic-density">
+                {t.sft.examples && measured ? fmt1(t.sft.voiceDensity) : '—'}
               </td>
               <td className="num">{t.preference.pairs}</td>
-              <td className={`num ${t.preference.pairs ? (t.preference.meanQuality > HIGH_QUALITY ? 'good' : t.preference.meanQuality < 1 ? 'bad' : '') : ''}`}>
+              <td className={`num ${t.preference.pairs && j ? (t.preference.meanQuality > HIGH_QUALITY ? 'good' : t.preference.meanQuality < 1 ? 'bad' : '') : ''}`}>
                 {t.preference.pairs ? fmt2(t.preference.meanQuality) : '—'}
               </td>
               <td className="num">{t.preference.pairs ? pct(t.preference.highQualityShare) : '—'}</td>
@@ -160,6 +171,7 @@ export function Dashboard() {
   const a = result.analysis;
   return (
     <div className="stack">
+      <MarkersBanner where="dashboard" />
       <Summary a={a} />
       <div className="dash-grid">
         <section className="card tree-card">
@@ -174,7 +186,7 @@ export function Dashboard() {
             <span className="muted">in curriculum order · click a row for details</span>
           </div>
           <div className="scroll-x">
-            <TopicTable topics={a.topics} />
+            <TopicTable topics={a.topics} judged={judged(a)} measured={a.markers?.origin !== 'none'} />
           </div>
         </section>
       </div>

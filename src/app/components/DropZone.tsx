@@ -14,7 +14,7 @@ export function DropZone({ compact }: { compact: boolean }) {
 
   const take = async (c: Collected) => {
     if (c.files.length === 0) {
-      notify({ kind: 'error', text: `No .json or .jsonl files in what was dropped${c.skipped.length ? ` (skipped ${c.skipped.join(', ')})` : ''}` });
+      notify({ kind: 'error', text: `No .json, .jsonl or voice_markers.yaml files in what was dropped${c.skipped.length ? ` (skipped ${c.skipped.join(', ')})` : ''}` });
       return;
     }
     await loadFiles(c.files);
@@ -44,7 +44,8 @@ export function DropZone({ compact }: { compact: boolean }) {
         {!compact && (
           <p className="muted">
             sft_data.jsonl, preference_data.jsonl, critical_distinctions.jsonl, quiz_data.json, chapter_tests.json,
-            unit_exams.json, final_assessment.json — or TRL's shapes. Files stay in this browser.
+            unit_exams.json, final_assessment.json — or TRL's shapes — and the curriculum's own voice_markers.yaml
+            when it has one. Files stay in this browser.
           </p>
         )}
       </div>
@@ -65,7 +66,7 @@ export function DropZone({ compact }: { compact: boolean }) {
         ref={fileInput}
         type="file"
         multiple
-        accept=".json,.jsonl"
+        accept=".json,.jsonl,.yaml,.yml"
         hidden
         data-testid="file-input"
         onChange={(e) => {

@@ -19,6 +19,11 @@ export const createAnalysisSlice: Slice<AnalysisSlice> = (set) => ({
       result: r,
       selectedTopic: r && s.selectedTopic && r.analysis.topics.some((t) => t.id === s.selectedTopic) ? s.selectedTopic : null,
       overrides: r ? r.overrides : {},
+      // The markers can change with the data (a folder's voice_markers.yaml, new provisional ones);
+      // text the user is still typing is kept.
+      ...(r && !s.markersPending
+        ? { markersYaml: r.markersYaml, lastGoodMarkersYaml: r.markersYaml, defaultMarkersYaml: r.baseMarkersYaml, markersError: null }
+        : r ? { defaultMarkersYaml: r.baseMarkersYaml } : {}),
     })),
   selectTopic: (id) => set({ selectedTopic: id }),
 });

@@ -108,6 +108,8 @@ export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) =>
         markersYaml: r.defaultMarkersYaml,
         lastGoodMarkersYaml: r.defaultMarkersYaml,
         markersError: null,
+        rejectedSuggestions: [],
+        acceptedAs: {},
         storage: null,
         notice: null,
         tab: 'files',

@@ -184,7 +184,10 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
       patch({ status: 'starting', error: null, deviceLost: false, state: null, metrics: [], current: null, report: null, adapters: [], similarity: null, runOptions: null, log: [], message: 'Preparing the run' });
       await drive(() =>
         // Markers and overrides as the studio shows them now ('' before the analysis worker restored them: the worker reads the saved ones).
-        client().start({ model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml || undefined, overrides: s.overrides }, onProgress),
+        client().start(
+          { model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml || undefined, markerSource: s.result?.analysis.markers, overrides: s.overrides },
+          onProgress,
+        ),
       );
     },
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { discoverMarkers } from '../../../src/analysis/marker-discovery.ts';
-import { acceptSuggestion, coveringMarker, provisionalMarkers, removeSuggestion } from '../../../src/analysis/marker-source.ts';
+import { acceptSuggestion, coveringMarker, keepSuggestions, provisionalMarkers, removeSuggestion } from '../../../src/analysis/marker-source.ts';
 import { parseMarkers, voiceDensity } from '../../../src/analysis/markers.ts';
 import { PLANTED_PHRASES, voiceStrippedPairs } from './voice-curriculum.ts';
 
@@ -92,6 +92,13 @@ describe('provisional markers and YAML edits', () => {
     expect(voiceDensity('Look, the reality is simple.', p.markers)).toBeCloseTo(200 / 5, 6);
     expect(provisionalMarkers(null).source).toMatchObject({ origin: 'none', label: 'no voice markers yet' });
     expect(provisionalMarkers(null).markers.densityMarkers).toEqual([]);
+    // Once reviewed (kept, or a suggestion accepted) the file no longer calls itself provisional.
+    expect(p.yaml).toMatch(/^# Provisional voice markers/);
+    for (const reviewed of [keepSuggestions(p.yaml), acceptSuggestion(p.yaml, { phrase: 'Mind you,', category: null, pattern: '\\bmind\\s+you\\s*,' })]) {
+      expect(reviewed).toMatch(/^# Voice markers reviewed from the suggestions/);
+      expect(reviewed).not.toContain('Provisional');
+      expect(parseMarkers(reviewed).densityMarkers.slice(0, 4)).toEqual(p.markers.densityMarkers);
+    }
   });
 
   it('accepting a suggestion adds the phrase and its category pattern, keeping comments; removing takes them out', () => {
@@ -114,7 +121,7 @@ describe('provisional markers and YAML edits', () => {
   });
 
   it('a phrase already counted by a marker inside it is in use', () => {
-    const m = parseMarkers('density_markers: ["you", "mark me"]');
+    const m = parseMarkers('density_markers: ["you", "me", "mark me"]');
     expect(coveringMarker(m, 'your')).toBe('you');
     expect(coveringMarker(m, 'Mark me,')).toBe('mark me');
     expect(coveringMarker(m, 'Look,')).toBeNull();

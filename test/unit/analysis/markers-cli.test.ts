@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { analyzeDataset } from '../../../src/analysis/analyze.ts';
 import { parseMarkers } from '../../../src/analysis/markers.ts';
 import { markerSource } from '../../../src/analysis/marker-source.ts';
 import { UsageError } from '../../../src/cli/command.ts';
@@ -13,6 +14,7 @@ import { command as config } from '../../../src/cli/commands/config.ts';
 import { command as markers } from '../../../src/cli/commands/markers.ts';
 import { withMarkersLine } from '../../../src/cli/markers-input.ts';
 import { capture } from './capture.ts';
+import { dataset, pair, sft } from './helpers.ts';
 import { PLANTED_PHRASES, voiceStrippedPairs, writeCurriculum } from './voice-curriculum.ts';
 
 let dir: string;
@@ -164,6 +166,27 @@ describe('which markers analyze and config use', () => {
     const j = JSON.parse((await capture(() => analyze.run(['--json']))).out);
     expect(j.markers).toMatchObject({ origin: 'folder', name: 'sample teacher (Peg) markers — sample only', judged: true });
     expect(j.markers.densityMarkers).toBeGreaterThan(20);
+  });
+});
+
+describe('figures built on markers are judged only against the user\'s own', () => {
+  it('a provisional marker the rejected side uses more raises no voice flag or recommendation; the same file markers do', () => {
+    const out = 'Look, the boat heels and you ease the sheet until she stands up again. '.repeat(12);
+    const ds = dataset({
+      sft: Array.from({ length: 12 }, (_, i) => sft('u1/c1/t1', `q${i}`, out)),
+      preference: Array.from({ length: 16 }, (_, i) => pair('u1/c1/t1', `q${i}`, 'A plain answer without the phrase, long enough to matter here.', 'Look, look, look.')),
+    });
+    const m = parseMarkers('density_markers: ["look,"]');
+    const provisional = analyzeDataset(ds, m, markerSource('suggested', m));
+    const own = analyzeDataset(ds, m, markerSource('folder', m, 'voice_markers.yaml'));
+    expect(provisional.markers).toMatchObject({ origin: 'suggested', judged: false });
+    expect(own.markers).toMatchObject({ origin: 'folder', judged: true });
+    expect(provisional.topics[0].sft.voiceDensity).toBe(own.topics[0].sft.voiceDensity); // measured the same
+    expect(provisional.flagCounts['chosen-less-voice']).toBe(0);
+    expect(own.flagCounts['chosen-less-voice']).toBe(16);
+    expect(provisional.topics[0].recommendations.join(' ')).not.toMatch(/Voice density|pairs above/);
+    expect(own.topics[0].recommendations.join(' ')).toMatch(/Voice density .* \(target > 20\)/);
+    expect(own.topics[0].recommendations.join(' ')).toMatch(/pairs above 1\.5/);
   });
 });
 
