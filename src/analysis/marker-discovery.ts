@@ -30,6 +30,8 @@ export interface MarkerDiscovery {
   /** Pairs read, and those whose chosen and rejected answers differ at all. */
   pairs: number;
   differingPairs: number;
+  /** The differing pairs ranked over: all of them, or an evenly spaced maxPairs of them. */
+  examined: number;
   /** The least support a phrase needed to be proposed. */
   minSupport: number;
   suggestions: MarkerSuggestion[];
@@ -40,8 +42,10 @@ export interface DiscoveryOptions {
   maxWords?: number;
   /** At most this many suggestions (default 40). */
   top?: number;
-  /** Least number of separating pairs (default: 5% of the differing pairs, at least 2). */
+  /** Least number of separating pairs (default: 5% of the examined pairs, at least 2). */
   minSupport?: number;
+  /** Rank over at most this many differing pairs, evenly spaced (default 1000): time and memory stay bounded. */
+  maxPairs?: number;
 }
 
 /** Punctuation a phrase may end with ("Look,", "Here's the thing:"); any other breaks a phrase. */
@@ -301,9 +305,12 @@ function surfaceForms(keys: string[], chosen: string[]): Map<string, string> {
  */
 export function discoverMarkers(pairs: readonly { chosen: string; rejected: string }[], opts: DiscoveryOptions = {}): MarkerDiscovery {
   const maxWords = opts.maxWords ?? 4;
-  const differing = pairs.filter((p) => p.chosen.trim() !== p.rejected.trim());
+  const allDiffering = pairs.filter((p) => p.chosen.trim() !== p.rejected.trim());
+  const maxPairs = opts.maxPairs ?? 1000;
+  const step = allDiffering.length / maxPairs;
+  const differing = step > 1 ? Array.from({ length: maxPairs }, (_, i) => allDiffering[Math.floor(i * step)]) : allDiffering;
   const minSupport = opts.minSupport ?? Math.max(2, Math.ceil(0.05 * differing.length));
-  const result: MarkerDiscovery = { pairs: pairs.length, differingPairs: differing.length, minSupport, suggestions: [] };
+  const result: MarkerDiscovery = { pairs: pairs.length, differingPairs: allDiffering.length, examined: differing.length, minSupport, suggestions: [] };
 
   // Pass 1: the phrases that separate at least minSupport pairs for the chosen side.
   const index = new PhraseIndex();

@@ -92,7 +92,7 @@ export function suggestionsToYaml(d: MarkerDiscovery, suggestions: MarkerSuggest
   if (L.length) L.push(''); // a blank line: the header is the file's comment, not the first key's
   L.push('density_markers:');
   for (const s of suggestions) {
-    L.push(`  - ${yamlString(s.phrase)}  # separates ${s.support} of ${d.differingPairs} pairs; ${s.chosenCount}× in chosen, ${s.rejectedCount}× in rejected`);
+    L.push(`  - ${yamlString(s.phrase)}  # separates ${s.support} of ${d.examined} pairs; ${s.chosenCount}× in chosen, ${s.rejectedCount}× in rejected`);
   }
   const cats = categoriesOf(suggestions);
   if (cats.size) {

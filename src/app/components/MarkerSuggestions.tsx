@@ -106,7 +106,8 @@ export function MarkerSuggestions() {
         <h2>Suggested from your pairs</h2>
         {list && (
           <span className="muted small-text">
-            {list.differingPairs} of {list.pairs} pairs differ · a phrase separates at least {list.minSupport}
+            {list.differingPairs} of {list.pairs} pairs differ{list.examined < list.differingPairs ? ` (${list.examined} examined)` : ''} · a phrase
+            separates at least {list.minSupport}
           </span>
         )}
       </div>
@@ -126,7 +127,7 @@ export function MarkerSuggestions() {
           </p>
           <ol className="suggestions" data-testid="suggestion-list">
             {shown.map((s) => (
-              <SuggestionRow key={s.phrase} s={s} pairs={list.differingPairs} categories={categories} />
+              <SuggestionRow key={s.phrase} s={s} pairs={list.examined} categories={categories} />
             ))}
           </ol>
           {hidden > 0 && (

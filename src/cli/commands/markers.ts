@@ -21,7 +21,7 @@ answer with the voice taken out.
 
 Options:
   --top N          list (and write) the N best suggestions (default 20)
-  --json           print {pairs, differingPairs, minSupport, suggestions: [{phrase, words, support,
+  --json           print {pairs, differingPairs, examined, minSupport, suggestions: [{phrase, words, support,
                    against, score, pairsWith, chosenCount, rejectedCount, category, pattern}], markersFile}
   --out FILE.yaml  write the suggestions as a voice_markers.yaml (density markers, and confidence and
                    psychology patterns where their words suggest it) to review, e.g. DIR/voice_markers.yaml
@@ -44,7 +44,7 @@ function table(d: MarkerDiscovery, covering: (phrase: string) => string | null):
       String(i + 1),
       JSON.stringify(s.phrase),
       String(s.score),
-      `${s.support} of ${d.differingPairs}`,
+      `${s.support} of ${d.examined}`,
       String(s.against),
       String(s.chosenCount),
       String(s.rejectedCount),
@@ -102,7 +102,8 @@ export const command: Command = {
       return 0;
     }
     console.log(
-      `Marker suggestions from ${d.pairs} preference pairs (${d.differingPairs} with answers that differ; ` +
+      `Marker suggestions from ${d.pairs} preference pairs (${d.differingPairs} with answers that differ` +
+        `${d.examined < d.differingPairs ? `, ${d.examined} of them examined` : ''}; ` +
         `a phrase must separate at least ${d.minSupport}) in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`}`,
     );
     if (folder) console.log(`The folder has its own markers (${folder.file}); "in use" marks the phrases its markers already count.`);

@@ -24,7 +24,7 @@ describe('discoverMarkers on voice-stripped pairs', () => {
     const ms = performance.now() - t0;
     console.log(`discovery: ${pairs.length} pairs of ~2,000 chars in ${ms.toFixed(0)} ms; top: ${d.suggestions.slice(0, 6).map((s) => s.phrase).join(' | ')}`);
     expect(ms).toBeLessThan(2000);
-    expect(d).toMatchObject({ pairs: 150, differingPairs: 150, minSupport: 8 });
+    expect(d).toMatchObject({ pairs: 150, differingPairs: 150, examined: 150, minSupport: 8 });
     const top = d.suggestions.slice(0, 4);
     expect(new Set(top.map((s) => norm(s.phrase)))).toEqual(new Set(PLANTED_PHRASES.map(norm)));
     // Punctuation-aware: "Look," always carries its comma, so the comma stays; written as the answers write it.
@@ -71,6 +71,13 @@ describe('discoverMarkers on voice-stripped pairs', () => {
     const d = discoverMarkers(ps);
     expect(d.suggestions[0]).toMatchObject({ phrase: 'Mind you,', support: 40, category: 'psychology' });
     expect(d.suggestions.some((s) => s.phrase.toLowerCase().includes('honestly'))).toBe(false);
+  });
+
+  it('ranks over at most maxPairs pairs, evenly spaced, and still finds the markers', () => {
+    const d = discoverMarkers(pairs, { maxPairs: 40 });
+    expect(d).toMatchObject({ pairs: 150, differingPairs: 150, examined: 40, minSupport: 2 });
+    expect(new Set(d.suggestions.slice(0, 4).map((s) => norm(s.phrase)))).toEqual(new Set(PLANTED_PHRASES.map(norm)));
+    for (const s of d.suggestions) expect(s.support).toBeLessThanOrEqual(40);
   });
 
   it('identical pairs and no pairs give no suggestions', () => {
