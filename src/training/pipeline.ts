@@ -54,7 +54,7 @@ export interface PipelineInputs<T extends Tensor> {
 }
 
 export type PipelineEvent =
-  | { type: 'topic'; topicId: string; index: number; total: number; attempt: number }
+  | { type: 'topic'; topicId: string; index: number; total: number; attempt: number; retries: number }
   | { type: 'phase'; topicId: string; phase: Phase; status: 'start' | 'done' | 'skipped'; message?: string }
   | { type: 'metric'; record: MetricRecord }
   | { type: 'exam'; result: ExamRecord }
@@ -144,6 +144,23 @@ function seedFor(base: number, ...parts: (string | number)[]): number {
   return h;
 }
 
+/**
+ * After an attempt: is the topic finished, and why? Finished when it passed, when evaluation is not run
+ * (no pass/fail to retry on), when the retries are used up, or when the attempt scored the same as the
+ * one before (one more epoch and a new seed changed nothing, so the same recipe again would not either).
+ */
+export function retryDecision(a: { passed: boolean; evaluated: boolean; attempt: number; retries: number; score: number | null; previousScore: number | null }): { finish: boolean; note: string | null } {
+  if (a.passed || !a.evaluated || a.attempt >= a.retries) return { finish: true, note: null };
+  if (a.score !== null && a.previousScore !== null && Math.abs(a.score - a.previousScore) < 1e-6) {
+    const left = a.retries - a.attempt;
+    return {
+      finish: true,
+      note: `attempt ${a.attempt} scored ${a.score.toFixed(3)}, the same as attempt ${a.attempt - 1}: the same recipe again would not change it, so the remaining ${left} retr${left === 1 ? 'y was' : 'ies were'} not run`,
+    };
+  }
+  return { finish: false, note: null };
+}
+
 function sameIds(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -206,6 +223,8 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       const step: PlanStep = plan[st.cursor];
       if (step.kind === 'topic') {
         await runTopic(step.topicId, step.index, step.total);
+      } else if (step.kind === 'exam' && !inp.phases.includes('eval')) {
+        emit({ type: 'log', message: `${step.set.title}: not taken (evaluation is not among the phases)` });
       } else if (step.kind === 'exam') {
         const res = await runExam(ctxFor(null), step.set);
         const rec: ExamRecord = {
@@ -317,7 +336,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         if (identicalPairs) ar.notes.push(`${identicalPairs} pair(s) identical after truncation at ${maxLen} tokens: raise max_seq_length`);
         rec.attempts.push(ar);
       }
-      emit({ type: 'topic', topicId, index, total, attempt });
+      emit({ type: 'topic', topicId, index, total, attempt, retries: config.retries });
       rec.warnings = ar.warnings ?? [];
       st.attemptPhase ??= { topicId, attempt, done: [] };
       const done = st.attemptPhase.done;
@@ -511,7 +530,9 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
       rec.passed = passed && want('eval');
       rec.finalAdapter = finalKey;
       st.attemptPhase = null;
-      if (passed || attempt === config.retries || !want('eval')) {
+      const next = retryDecision({ passed, evaluated: want('eval'), attempt, retries: config.retries, score: ar.score, previousScore: rec.attempts.find((a) => a.attempt === attempt - 1)?.score ?? null });
+      if (next.note) ar.notes.push(next.note);
+      if (next.finish) {
         // The topic is finished: fold its adapter into the base for the topics after it.
         if (finalKey && (rec.passed || config.merge.merge_failed || !want('eval'))) {
           dec.foldAdapter((await loadAdapter(store, finalKey, model.config)).adapter);
@@ -521,7 +542,7 @@ export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): P
         }
         break;
       }
-      ar.notes.push(`attempt ${attempt} failed (score ${ar.score?.toFixed(3)} < ${tc.passThreshold}); retrying with one more SFT epoch and a new seed`);
+      ar.notes.push(`attempt ${attempt} failed (score ${ar.score?.toFixed(3)} < ${tc.passThreshold}); retry ${attempt + 1} of ${config.retries} with one more SFT epoch and a new seed`);
       await checkpoint();
     }
   }

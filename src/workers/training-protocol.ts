@@ -23,6 +23,8 @@ export interface TrainOptions {
   /** Longest generated answer in evaluation and longest PPO rollout, in tokens. */
   maxNewTokens: number | null;
   seed: number | null;
+  /** Extra attempts for a topic that fails evaluation (0: none); null keeps the config's. */
+  retries: number | null;
   /** 'auto': sentence embeddings (all-MiniLM, downloaded once), lexical when they do not load. */
   similarity: 'auto' | 'lexical';
 }
@@ -36,6 +38,7 @@ export const QUICK_OPTIONS: TrainOptions = {
   maxSeqLength: 128,
   maxNewTokens: 8,
   seed: null,
+  retries: 0,
   similarity: 'auto',
 };
 
@@ -90,11 +93,11 @@ export interface StartParams {
   files?: FileInput[];
   /** Voice markers YAML; absent: the saved markers, else configs/voice_markers.yaml. */
   markersYaml?: string;
+  /** Where the markers came from, named in the run report and run.json (the studio's analysis.markers). */
+  markerSource?: MarkerSource;
   /** Per-topic overrides; absent: the saved overrides. */
   overrides?: OverrideMap;
   model: ModelChoice;
-  /** Where the markers came from, named in the run report and run.json (the studio's analysis.markers). */
-  markerSource?: MarkerSource;
   options: TrainOptions;
 }
 

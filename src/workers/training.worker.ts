@@ -119,6 +119,7 @@ async function storedSetting<T>(key: string): Promise<T | undefined> {
 function pipelineConfig(o: TrainOptions): PipelineConfig {
   const config = parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml');
   if (o.maxSeqLength) config.max_seq_length = o.maxSeqLength;
+  if (o.retries !== null && o.retries !== undefined) config.retries = o.retries;
   if (o.maxNewTokens) {
     config.evaluation.max_new_tokens = o.maxNewTokens;
     config.ppo.max_new_tokens = Math.min(config.ppo.max_new_tokens, o.maxNewTokens);
@@ -152,6 +153,7 @@ function checkOptions(o: TrainOptions): void {
   positive(o.maxSteps, 'maxSteps');
   positive(o.maxSeqLength, 'maxSeqLength');
   positive(o.maxNewTokens, 'maxNewTokens');
+  if (o.retries !== null && o.retries !== undefined && (!Number.isInteger(o.retries) || o.retries < 0)) throw new Error(`options.retries: expected a whole number ≥ 0 or empty, got ${o.retries}`);
   if (o.seed !== null && (!Number.isInteger(o.seed) || o.seed < 0)) throw new Error(`options.seed: expected a whole number ≥ 0 or empty, got ${o.seed}`);
   if (!o.phases.length) throw new Error('options.phases: choose at least one phase');
   if (o.alignment !== 'ppo' && o.alignment !== 'dpo') throw new Error(`options.alignment: expected ppo or dpo, got ${o.alignment}`);
@@ -184,9 +186,9 @@ async function run(
     const seed = o.seed ?? config.seed;
     const markersYaml = params.markersYaml ?? (await storedSetting<string>('markersYaml')) ?? defaultMarkersYaml;
     const markers = parseMarkers(markersYaml, 'voice markers');
+    const markersFrom = params.markerSource ?? { ...markerSource('edited', markers), label: 'saved in this browser' };
     const overrides = params.overrides ?? (await storedSetting<OverrideMap>('overrides')) ?? {};
     const dataset = await buildDataset(params.files, report);
-    const markersFrom = params.markerSource ?? { ...markerSource('edited', markers), label: 'saved in this browser' };
     report({ type: 'status', message: 'Analysing the curriculum' });
     const topicConfigs = adaptTopics(analyzeDataset(dataset, markers, markersFrom), config, overrides);
     const bundle = await loadBaseModel(params.model, report);

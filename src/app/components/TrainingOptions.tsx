@@ -8,15 +8,15 @@ import type { Phase, TrainOptions } from '../../workers/training-protocol.ts';
 const PHASES: Record<'ppo' | 'dpo', Phase[]> = { ppo: ['sft', 'reward', 'ppo', 'eval'], dpo: ['sft', 'dpo', 'eval'] };
 const PHASE_LABEL: Record<Phase, string> = { sft: 'SFT', reward: 'reward model', ppo: 'PPO', dpo: 'DPO', eval: 'evaluation' };
 
-function NumberField({ label, value, placeholder, title, testId, onChange }: {
-  label: string; value: number | null; placeholder: string; title: string; testId: string; onChange: (v: number | null) => void;
+function NumberField({ label, value, placeholder, title, testId, onChange, min = 1 }: {
+  label: string; value: number | null; placeholder: string; title: string; testId: string; onChange: (v: number | null) => void; min?: number;
 }) {
   return (
     <label className="field" title={title}>
       <span>{label}</span>
       <input
         type="number"
-        min={1}
+        min={min}
         value={value ?? ''}
         placeholder={placeholder}
         data-testid={testId}
@@ -141,6 +141,7 @@ export function TrainingOptions() {
         <NumberField label="Max steps" value={o.maxSteps} placeholder="config" title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's" testId="opt-maxSteps" onChange={(v) => patch({ maxSteps: v })} />
         <NumberField label="Max seq length" value={o.maxSeqLength} placeholder="config" title="Tokens per example; longer answers are cut and counted in the report" testId="opt-maxSeqLength" onChange={(v) => patch({ maxSeqLength: v })} />
         <NumberField label="Max new tokens" value={o.maxNewTokens} placeholder="config" title="Longest generated answer in evaluation and longest PPO rollout" testId="opt-maxNewTokens" onChange={(v) => patch({ maxNewTokens: v })} />
+        <NumberField label="Retries" value={o.retries ?? null} min={0} placeholder="config" title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's" testId="opt-retries" onChange={(v) => patch({ retries: v })} />
         <NumberField label="Seed" value={o.seed} placeholder="config" title="Random seed; the same seed gives the same adapters" testId="opt-seed" onChange={(v) => patch({ seed: v })} />
         <label className="field" title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback">
           <span>Similarity</span>

@@ -39,7 +39,7 @@ export function TopicStatusTable() {
           const t = records.get(id);
           const live = running && current?.topicId === id;
           const phase = live
-            ? `${current!.phase ?? 'starting'}${current!.attempt ? ` (retry ${current!.attempt})` : ''}`
+            ? `${current!.phase ?? 'starting'}${current!.attempt ? ` (retry ${current!.attempt} of ${current!.retries})` : ''}`
             : t
               ? !t.trainable ? 'not trainable' : t.phasesRun.join(' → ') || '—'
               : 'waiting';

@@ -24,6 +24,7 @@ export interface CurrentStep {
   index: number;
   total: number;
   attempt: number;
+  retries: number; // retries the config allows ("retry 1 of 2")
   phase: Phase | null;
 }
 
@@ -100,11 +101,11 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
         addLog(`Semantic similarity: ${p.reason}`);
         break;
       case 'topic':
-        patch({ current: { topicId: p.topicId, index: p.index, total: p.total, attempt: p.attempt, phase: null }, message: null, status: t.status === 'starting' ? 'running' : t.status });
-        addLog(`[${p.index + 1}/${p.total}] ${p.topicId}${p.attempt ? ` (retry ${p.attempt})` : ''}`);
+        patch({ current: { topicId: p.topicId, index: p.index, total: p.total, attempt: p.attempt, retries: p.retries, phase: null }, message: null, status: t.status === 'starting' ? 'running' : t.status });
+        addLog(`[${p.index + 1}/${p.total}] ${p.topicId}${p.attempt ? ` (retry ${p.attempt} of ${p.retries})` : ''}`);
         break;
       case 'phase':
-        if (p.status === 'start') patch({ current: t.current ? { ...t.current, phase: p.phase } : { topicId: p.topicId, index: 0, total: 0, attempt: 0, phase: p.phase }, message: null });
+        if (p.status === 'start') patch({ current: t.current ? { ...t.current, phase: p.phase } : { topicId: p.topicId, index: 0, total: 0, attempt: 0, retries: 0, phase: p.phase }, message: null });
         else {
           addLog(`${p.topicId}: ${p.phase} ${p.status}${p.message ? ` — ${p.message}` : ''}`);
           if (p.status === 'done' && p.phase !== 'eval') void refreshAdapters();
@@ -119,6 +120,9 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
         break;
       case 'log':
         addLog(p.message);
+        break;
+      case 'warning':
+        addLog(`⚠ ${p.topicId}: ${p.message}`);
         break;
     }
   };
@@ -221,6 +225,6 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
 function pickOptions(o: StoredRunOptions): TrainOptions {
   return {
     phases: o.phases, alignment: o.alignment, topics: o.topics, maxSteps: o.maxSteps, maxSeqLength: o.maxSeqLength,
-    maxNewTokens: o.maxNewTokens, seed: o.seed, similarity: o.similarity,
+    maxNewTokens: o.maxNewTokens, seed: o.seed, retries: o.retries ?? null, similarity: o.similarity,
   };
 }

@@ -121,7 +121,7 @@ export const command: Command = {
     log(`voice markers: ${markersName(markerSrc)}`);
     let phaseStart = Date.now();
     const onEvent = (e: PipelineEvent) => {
-      if (e.type === 'topic') log(`[${e.index + 1}/${e.total}] ${e.topicId}${e.attempt ? ` (retry ${e.attempt})` : ''}`);
+      if (e.type === 'topic') log(`[${e.index + 1}/${e.total}] ${e.topicId}${e.attempt ? ` (retry ${e.attempt} of ${e.retries})` : ''}`);
       else if (e.type === 'phase' && e.status === 'start') phaseStart = Date.now();
       else if (e.type === 'phase') {
         const secs = e.status === 'done' ? ` (${((Date.now() - phaseStart) / 1000).toFixed(1)} s)` : '';

@@ -13,7 +13,7 @@ import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../../../src/analy
 import { loadDefaultMarkers } from '../../../src/analysis/node-defaults.ts';
 import { loadModel } from '../../../src/model/load.ts';
 import { FsStore } from '../../../src/storage/fs-store.ts';
-import { runCurriculum, type PipelineEvent } from '../../../src/training/pipeline.ts';
+import { retryDecision, runCurriculum, type PipelineEvent } from '../../../src/training/pipeline.ts';
 import { renderRunReport, runJson } from '../../../src/training/run-report.ts';
 import { lexicalSimilarity } from '../../../src/training/similarity.ts';
 import { voicePairs } from '../../helpers/voice-pairs.ts';
@@ -86,4 +86,24 @@ describe('the pipeline says when a phase did not learn (CPU twin)', () => {
     expect(warn.state.topics[0].phasesRun).toEqual(['sft', 'reward', 'ppo']);
     expect(warn.json.topics[0].warnings).toContain('PPO ran on a reward model that did not learn (reward.if_not_learned: warn)');
   }, 300_000);
+});
+
+describe('retries', () => {
+  const base = { passed: false, evaluated: true, attempt: 0, retries: 2, score: 0.4, previousScore: null };
+  it('retries a failed topic while retries remain, and stops when they are used up or it passed', () => {
+    expect(retryDecision(base)).toEqual({ finish: false, note: null });
+    expect(retryDecision({ ...base, attempt: 1, previousScore: 0.3 })).toEqual({ finish: false, note: null });
+    expect(retryDecision({ ...base, attempt: 2, previousScore: 0.3 }).finish).toBe(true);
+    expect(retryDecision({ ...base, passed: true }).finish).toBe(true);
+    expect(retryDecision({ ...base, retries: 0 }).finish).toBe(true);
+  });
+  it('does not retry without evaluation (no pass/fail to act on)', () => {
+    expect(retryDecision({ ...base, evaluated: false, score: null })).toEqual({ finish: true, note: null });
+  });
+  it('stops when an attempt scored the same as the one before, and says why', () => {
+    expect(retryDecision({ ...base, attempt: 1, score: 0.412, previousScore: 0.412 })).toEqual({
+      finish: true, note: 'attempt 1 scored 0.412, the same as attempt 0: the same recipe again would not change it, so the remaining 1 retry was not run',
+    });
+    expect(retryDecision({ ...base, retries: 4, attempt: 1, score: 0.5, previousScore: 0.5 }).note).toContain('the remaining 3 retries were not run');
+  });
 });
