@@ -13,8 +13,15 @@ export const SCORE_EPS = 1e-9;
 export const VOICE_WEIGHTS = { confidence: 0.3, psychology: 0.35, terminology: 0.35 } as const;
 export type VoiceCategory = keyof typeof VOICE_WEIGHTS;
 
-/** Question score weights. */
-export const QUESTION_WEIGHTS = { semantic: 0.5, voice: 0.3, noViolation: 0.1, noNegative: 0.1 } as const;
+/** Weights of a question's score (evaluation.weights in the pipeline config; they sum to 1). */
+export interface QuestionWeights {
+  semantic: number; // similarity to the reference answer
+  voice: number; // the voice score
+  distinctions: number; // no critical-distinction violation
+  negative: number; // no negative pattern
+}
+/** The curriculum's weights, the config's defaults. */
+export const DEFAULT_QUESTION_WEIGHTS: Readonly<QuestionWeights> = { semantic: 0.5, voice: 0.3, distinctions: 0.1, negative: 0.1 };
 /** An open question passes at this score (with neither violation). */
 export const QUESTION_PASS = 0.75;
 
@@ -92,10 +99,12 @@ export interface QuestionScoreInput {
   /** The topic's distinctions plus the curriculum-wide ones. */
   distinctions: readonly Distinction[];
   similarity: Similarity;
+  /** Default DEFAULT_QUESTION_WEIGHTS. */
+  weights?: Readonly<QuestionWeights>;
 }
 
 export interface QuestionResult {
-  /** 0.5·semantic + 0.3·voice + 0.1·distinctionOk + 0.1·negativeOk, in [0, 1]. */
+  /** weights · (semantic, voice, distinctionOk, negativeOk): 0.5·semantic + 0.3·voice + 0.1 + 0.1 by default, in [0, 1]. */
   score: number;
   /** Similarity of the answer to the reference answer, in [0, 1]. */
   semantic: number;
@@ -121,7 +130,7 @@ function clamp01(x: number): number {
 
 /** Scores one open question's answer against its reference answer. */
 export async function questionScore(input: QuestionScoreInput): Promise<QuestionResult> {
-  const { answer, reference, markers, distinctions, similarity } = input;
+  const { answer, reference, markers, distinctions, similarity, weights: w = DEFAULT_QUESTION_WEIGHTS } = input;
   const semantic = clamp01(await similarity.score(answer, reference));
   const voice = voiceScore(answer, markers);
   const verdict = await violatesDistinctions(answer, distinctions, similarity);
@@ -129,10 +138,10 @@ export async function questionScore(input: QuestionScoreInput): Promise<Question
   const distinctionOk = !verdict.violated;
   const negativeOk = negatives.length === 0;
   const score =
-    QUESTION_WEIGHTS.semantic * semantic +
-    QUESTION_WEIGHTS.voice * voice.score +
-    QUESTION_WEIGHTS.noViolation * (distinctionOk ? 1 : 0) +
-    QUESTION_WEIGHTS.noNegative * (negativeOk ? 1 : 0);
+    w.semantic * semantic +
+    w.voice * voice.score +
+    w.distinctions * (distinctionOk ? 1 : 0) +
+    w.negative * (negativeOk ? 1 : 0);
   return {
     score,
     semantic,

@@ -9,7 +9,7 @@ import { generateText } from '../model/generate.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { buildSftExample, type Tokenizer } from '../model/tokenizer.ts';
 import { Rng } from '../util/rng.ts';
-import { choiceOptions, questionScore, scoreChoice, topicScore, type ChoiceResult, type QuestionResult } from './eval-scoring.ts';
+import { choiceOptions, questionScore, scoreChoice, topicScore, type ChoiceResult, type QuestionResult, type QuestionWeights } from './eval-scoring.ts';
 import { summariseExam, type ExamQuestionResult, type ExamSummary } from './exams.ts';
 import { pack, perSequence, tokenLogprobs } from './seq.ts';
 import type { TokenizedExample } from './sft.ts';
@@ -29,6 +29,8 @@ export interface EvalContext<T extends Tensor> {
   maxNewTokens: number;
   /** Seed of the sampling generator; generation is greedy, so it only matters if that changes. */
   seed?: number;
+  /** Weights of an open question's score (evaluation.weights); default the curriculum's. */
+  weights?: Readonly<QuestionWeights>;
 }
 
 /**
@@ -125,6 +127,8 @@ export interface ScoringContext {
   markers: VoiceMarkers;
   distinctions: Distinction[];
   similarity: Similarity;
+  /** Weights of an open question's score; default the curriculum's. */
+  weights?: Readonly<QuestionWeights>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,7 +251,7 @@ export function policySource<T extends Tensor>(ctx: EvalContext<T>): AnswerSourc
 }
 
 function scoring<T extends Tensor>(ctx: EvalContext<T>, distinctions = ctx.distinctions): ScoringContext {
-  return { markers: ctx.markers, distinctions, similarity: ctx.similarity };
+  return { markers: ctx.markers, distinctions, similarity: ctx.similarity, weights: ctx.weights };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +269,7 @@ export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContex
   for (const q of questions) {
     if (q.type === 'open') {
       const answer = await src.answer(q.question);
-      const result = await questionScore({ answer, reference: q.referenceAnswer, markers: sc.markers, distinctions: sc.distinctions, similarity: sc.similarity });
+      const result = await questionScore({ answer, reference: q.referenceAnswer, markers: sc.markers, distinctions: sc.distinctions, similarity: sc.similarity, weights: sc.weights });
       results.push({ question: q.question, type: q.type, answer, score: result.score, passed: result.passed, voice: result.voice, details: { kind: 'open', reference: q.referenceAnswer, result } });
     } else {
       const { texts, correctIndex } = choiceOptions(q);

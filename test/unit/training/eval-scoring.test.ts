@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Distinction, EvalQuestion } from '../../../src/data/types.ts';
 import { parseMarkers, type VoiceMarkers } from '../../../src/analysis/markers.ts';
 import type { Similarity } from '../../../src/training/similarity.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../../src/analysis/pipeline-config.ts';
 import {
+  DEFAULT_QUESTION_WEIGHTS,
+  type QuestionWeights,
   choiceOptions,
   optionLetter,
   questionScore,
@@ -113,6 +116,16 @@ describe('questionScore', () => {
     expect(r.score).toBeCloseTo(0.8025, 12);
     expect(r.distinctionOk && r.negativeOk && r.passed).toBe(true);
     expect(r.details.similarity).toBe('table');
+  });
+
+  it('takes its weights from evaluation.weights: the defaults give the same score, others change it', async () => {
+    const answer = 'Clearly, fear drives the stop-loss.';
+    const sim = tableSimilarity({ [`${answer}|REF`]: 0.8 });
+    const score = async (weights?: QuestionWeights) => (await questionScore({ answer, reference: 'REF', markers: MARKERS, distinctions: [], similarity: sim, weights })).score;
+    expect(await score(DEFAULT_PIPELINE_CONFIG.evaluation.weights)).toBe(await score());
+    expect(DEFAULT_QUESTION_WEIGHTS).toEqual(DEFAULT_PIPELINE_CONFIG.evaluation.weights);
+    // voice 0.675: 0.2·0.8 + 0.6·0.675 + 0.1 + 0.1 = 0.765 (0.8025 with the defaults)
+    expect(await score({ semantic: 0.2, voice: 0.6, distinctions: 0.1, negative: 0.1 })).toBeCloseTo(0.765, 12);
   });
 
   it('passes at exactly 0.75 and fails just below', async () => {
