@@ -1,5 +1,6 @@
 // Direct preference optimisation (Rafailov et al. 2023): the policy LoRA learns from preference pairs
-// against a frozen reference adapter (the SFT policy), loss −log σ(β((πc − refc) − (πr − refr))).
+// against a frozen reference adapter (the SFT policy), loss −log σ(β((πc − refc) − (πr − refr))); with label
+// smoothing ε, conservative DPO (Mitchell 2023; TRL's "sigmoid" loss): −(1−ε)·log σ(βz) − ε·log σ(−βz).
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
@@ -10,6 +11,8 @@ import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch 
 
 export interface DpoOptions {
   beta?: number; // default 0.1
+  /** Conservative DPO: the assumed share of flipped preference labels, in [0, 0.5] (default 0 = plain DPO). */
+  labelSmoothing?: number;
   epochs: number;
   batchSize: number; // pairs per step
   learningRate: number;
@@ -80,10 +83,20 @@ function sameLayout<T extends Tensor>(a: LoraParams<T>, b: LoraParams<T>): strin
 }
 
 /**
+ * One pair's DPO loss at z = β·margin with label smoothing ε, and g = −dLoss/dz:
+ * loss = (1−ε)·softplus(−z) + ε·softplus(z), g = (1−ε)·σ(−z) − ε·σ(z). ε = 0 is computed as plain DPO
+ * (loss softplus(−z), g = σ(−z)), so it is bit for bit what it was before smoothing existed.
+ */
+export function dpoPairLoss(z: number, eps: number): { loss: number; g: number } {
+  if (eps === 0) return { loss: softplusNeg(z), g: sigmoid(-z) };
+  return { loss: (1 - eps) * softplusNeg(z) + eps * softplusNeg(-z), g: (1 - eps) * sigmoid(-z) - eps * sigmoid(z) };
+}
+
+/**
  * Trains `policy` with DPO against `reference` (frozen; same LoRA layout). Per pair z = β·((πc − refc) −
- * (πr − refr)) over answer-token log-prob sums; loss −log σ(z). backwardWeightedLogprobs takes
- * d/dθ of −Σ w_t log p_t, so the weights are w = +β σ(−z)/k on chosen answer tokens and −β σ(−z)/k on
- * rejected ones (k pairs in the batch): −w_t is exactly dLoss/d log p_t.
+ * (πr − refr)) over answer-token log-prob sums; loss dpoPairLoss(z, ε). backwardWeightedLogprobs takes
+ * d/dθ of −Σ w_t log p_t, so the weights are w = +β g/k on chosen answer tokens and −β g/k on rejected
+ * ones (k pairs in the batch, g = −dLoss/dz): −w_t is exactly dLoss/d log p_t.
  */
 export async function trainDpo<T extends Tensor>(
   be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, reference: LoraParams<T> | null, pairs: PairTokens[], opts: DpoOptions,
@@ -97,6 +110,8 @@ export async function trainDpo<T extends Tensor>(
   }
   const beta = opts.beta ?? 0.1;
   if (!(beta > 0) || !Number.isFinite(beta)) throw new Error(`dpo: beta: expected a finite number > 0, got ${beta}`);
+  const smoothing = opts.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 0.5)) throw new Error(`dpo: labelSmoothing: expected a number in [0, 0.5], got ${smoothing}`);
   const b = Math.min(opts.batchSize, pairs.length);
   const stepsPerEpoch = Math.ceil(pairs.length / b);
   const schedule = sftSchedule(pairs.length, b, opts.epochs, opts.seed); // seeded shuffle per epoch
@@ -123,12 +138,13 @@ export async function trainDpo<T extends Tensor>(
         const dc = pol.chosen[p] - ref.chosen[idx[p]];
         const dr = pol.rejected[p] - ref.rejected[idx[p]];
         const z = beta * (dc - dr);
-        loss += softplusNeg(z) / k;
+        const pl = dpoPairLoss(z, smoothing);
+        loss += pl.loss / k;
         margin += (dc - dr) / k;
         cr += (beta * dc) / k;
         rr += (beta * dr) / k;
         if (dc - dr > 0) correct++;
-        const g = (beta * sigmoid(-z)) / k;
+        const g = (beta * pl.g) / k;
         for (let t = 0; t < T; t++) {
           weights[p * T + t] = g * batch.mask[p * T + t];
           weights[(b + p) * T + t] = -g * batch.mask[(b + p) * T + t];

@@ -1,5 +1,5 @@
-// The DPO trainer on the CPU twin: its gradient equals central finite differences of the DPO loss, and a
-// few steps raise the chosen-over-rejected margin.
+// The DPO trainer on the CPU twin: its gradient equals central finite differences of the DPO loss (plain
+// and conservative, with label smoothing), and a few steps raise the chosen-over-rejected margin.
 import { describe, expect, it } from 'vitest';
 import { cpuBackend, type CpuTensor } from '../../../src/engine/backend.ts';
 import { Decoder, Workspace } from '../../../src/model/decoder.ts';
@@ -7,7 +7,7 @@ import { LoraParams } from '../../../src/model/lora-params.ts';
 import { initLora, type LoraAdapter } from '../../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
 import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
-import { referenceLogprobs, trainDpo, type DpoStepMetrics } from '../../../src/training/dpo.ts';
+import { dpoPairLoss, referenceLogprobs, trainDpo, type DpoStepMetrics } from '../../../src/training/dpo.ts';
 import { softplusNeg, type PairTokens } from '../../../src/training/reward.ts';
 import { Rng } from '../../../src/util/rng.ts';
 import { randomAdapter } from '../../helpers/toy.ts';
@@ -32,15 +32,38 @@ function adapter(seed: number, bScale: number): LoraAdapter {
   return randomAdapter(cfg, seed, bScale, 2, ['q_proj', 'v_proj', 'down_proj']);
 }
 
+describe('conservative DPO loss (label smoothing ε)', () => {
+  it('is −(1−ε)·log σ(z) − ε·log σ(−z), with g = −dLoss/dz by central differences', () => {
+    for (const eps of [0, 0.1, 0.3, 0.5]) {
+      for (const z of [-30, -2.5, -0.1, 0, 0.7, 4, 30]) {
+        const { loss, g } = dpoPairLoss(z, eps);
+        const want = -(1 - eps) * Math.log(1 / (1 + Math.exp(-z))) - eps * Math.log(1 / (1 + Math.exp(z)));
+        expect(loss).toBeCloseTo(want, 9);
+        const h = 1e-5;
+        const numeric = -(dpoPairLoss(z + h, eps).loss - dpoPairLoss(z - h, eps).loss) / (2 * h);
+        expect(Math.abs(g - numeric)).toBeLessThan(1e-7);
+      }
+    }
+  });
+  it('ε = 0 is plain DPO bit for bit; ε = 0.5 has its minimum at z = 0', () => {
+    for (const z of [-3, 0.2, 5]) {
+      expect(dpoPairLoss(z, 0).loss).toBe(softplusNeg(z));
+      expect(dpoPairLoss(z, 0).g).toBeCloseTo(1 / (1 + Math.exp(z)), 15);
+    }
+    expect(dpoPairLoss(0, 0.5).g).toBe(0);
+    expect(dpoPairLoss(2, 0.5).g).toBeLessThan(0); // past 0 it pulls the margin back
+  });
+});
+
 describe('DPO (CPU twin)', () => {
-  it('the gradient of one step equals central finite differences of the DPO loss', async () => {
+  it.each([0, 0.2])('the gradient of one step equals central finite differences of the DPO loss (label smoothing %s)', async (ls) => {
     const pairs = toyPairs(3, 5);
     const policy = LoraParams.create(be, adapter(1, 0.1));
     const reference = LoraParams.create(be, adapter(7, 0.1));
     const beta = 0.5;
     const steps: DpoStepMetrics[] = [];
     // lr 0, no clipping: the gradient of step 1 stays in policy.grads, parameters unchanged.
-    await trainDpo(be, dec, policy, reference, pairs, { beta, epochs: 1, batchSize: 3, learningRate: 0, maxGradNorm: 1e9, seed: 1, onStep: (m) => void steps.push(m) });
+    await trainDpo(be, dec, policy, reference, pairs, { beta, labelSmoothing: ls, epochs: 1, batchSize: 3, learningRate: 0, maxGradNorm: 1e9, seed: 1, onStep: (m) => void steps.push(m) });
     const grads = await be.read(policy.grads);
     const T = Math.max(...pairs.flatMap((p) => [p.chosen.ids.length, p.rejected.ids.length]));
     const ws = new Workspace(be, cfg, 6, T, Decoder.loraRanks(policy));
@@ -49,7 +72,10 @@ describe('DPO (CPU twin)', () => {
     const lossAt = async (): Promise<number> => {
       const pol = await referenceLogprobs(be, dec, policy, ws, out, pairs, 3);
       let l = 0;
-      for (let i = 0; i < pairs.length; i++) l += softplusNeg(beta * (pol.chosen[i] - ref.chosen[i] - (pol.rejected[i] - ref.rejected[i]))) / pairs.length;
+      for (let i = 0; i < pairs.length; i++) {
+        const z = beta * (pol.chosen[i] - ref.chosen[i] - (pol.rejected[i] - ref.rejected[i]));
+        l += ((1 - ls) * softplusNeg(z) + ls * softplusNeg(-z)) / pairs.length; // written out, not dpoPairLoss
+      }
       return l;
     };
     expect(steps[0].loss).toBeCloseTo(await lossAt(), 5);
@@ -71,7 +97,7 @@ describe('DPO (CPU twin)', () => {
       const lm = await lossAt();
       data[i] = x;
       const numeric = (lp - lm) / (2 * eps);
-      console.log(`dpo grad[${i}]: analytic ${grads[i].toExponential(4)} numeric ${numeric.toExponential(4)}`);
+      console.log(`dpo (ε ${ls}) grad[${i}]: analytic ${grads[i].toExponential(4)} numeric ${numeric.toExponential(4)}`);
       expect(Math.abs(grads[i])).toBeGreaterThan(1e-5);
       expect(Math.abs(grads[i] - numeric)).toBeLessThan(2e-2 * Math.abs(numeric) + 1e-5);
     }
