@@ -4,11 +4,12 @@
 // FLOPs follow the FlashAttention papers' convention: forward = 2 matmuls of T x T x HS per head,
 // halved for the causal mask (4 * B * NH * T^2 * HS / 2); backward = 2.5 x forward (5 matmuls).
 // Times are wall clock around a submitted step and `rt.sync()`, the mean of several runs after a warm-up.
+import { selectNodeDriver } from '../src/engine/node-driver.ts';
 import { GpuRuntime } from '../src/engine/runtime.ts';
 import { attentionBackward, attentionDecode, attentionForward } from '../src/engine/ops/attention.ts';
 import { Rng } from '../src/util/rng.ts';
 
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
 interface Shape { B: number; T: number; NH: number; NKV: number; HS: number }
 

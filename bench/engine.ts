@@ -4,13 +4,14 @@
 //
 // Time per shape: GPU timestamps around the step when the adapter has timestamp-query, else wall clock
 // from submit to onSubmittedWorkDone; each step repeats the op `reps` times after a warm-up step.
+import { selectNodeDriver } from '../src/engine/node-driver.ts';
 import { GpuRuntime } from '../src/engine/runtime.ts';
 import type { GpuTensor } from '../src/engine/op.ts';
 import { matmulBackward, matmulForward } from '../src/engine/ops/matmul.ts';
 import { loraBackward, loraForward } from '../src/engine/ops/lora.ts';
 import { Rng } from '../src/util/rng.ts';
 
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
 const T = 128; // tokens per step (B * T rows)
 const LAYERS = [ // smallest first: its speed decides which larger shapes fit the time budget

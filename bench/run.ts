@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark and prints one JSON object (analysis, kernels, training).
-export {};
 // Each part is optional so a bench that fails reports its error instead of hiding the others.
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { selectNodeDriver } from '../src/engine/node-driver.ts';
+
+await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
 type Bench = { name: string; load: () => Promise<() => Promise<unknown>> };
 

@@ -6,6 +6,7 @@
 // the measured steps: from the end of the last warm-up step (pipeline compilation, first bind groups) to
 // the end of the last step, including the loss read-back each step does. Each model gets its own runtime,
 // so peakBytes is that model's high-water mark (weights, workspace, adapter, optimizer state, uniforms).
+import { selectNodeDriver } from '../src/engine/node-driver.ts';
 import { GpuRuntime } from '../src/engine/runtime.ts';
 import { gpuBackend } from '../src/engine/backend.ts';
 import { Decoder } from '../src/model/decoder.ts';
@@ -17,7 +18,7 @@ import { expectedTensorShapes, loadModelFolder } from '../src/model/weights.ts';
 import { trainSft, type TokenizedExample } from '../src/training/sft.ts';
 import { Rng } from '../src/util/rng.ts';
 
-process.env.VK_ICD_FILENAMES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
+await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
 const LORA: LoraConfig = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj'], useRslora: false };
 const PROMPT_SHARE = 0.25; // the first quarter of every example is prompt (loss mask 0), the rest completion

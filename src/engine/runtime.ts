@@ -32,6 +32,7 @@
 // the facts in `facts`; run-time sizes always go in uniforms. Errors from compilation, allocation and
 // dispatch validation surface at the next `await rt.checkErrors()`, `rt.sync()` or `rt.read()`.
 
+import { summarizeAdapterInfo, type AdapterSummary } from './adapter-choice.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { StepTimer } from './step-timer.ts';
 import { SLOT, UniformArena } from './uniforms.ts';
@@ -84,6 +85,8 @@ export class GpuRuntime {
     readonly device: GPUDevice,
     readonly features: DeviceFeatures,
     lost: Promise<DeviceLostInfo>,
+    /** Which adapter the device came from (vendor, architecture, device, software or GPU). */
+    readonly adapter: AdapterSummary,
   ) {
     this.pool = new BufferPool(device, this.stats, (a) => {
       this.track(a.validation, (e) => `GPU allocation of ${a.bytes} bytes for ${a.what} failed: ${e.message}`);
@@ -101,7 +104,7 @@ export class GpuRuntime {
   /** A runtime on a fresh device. After device loss, call this again for a new one. */
   static async create(opts: DeviceOptions = {}): Promise<GpuRuntime> {
     const d = await createDevice(opts);
-    return new GpuRuntime(d.device, d.features, d.lost);
+    return new GpuRuntime(d.device, d.features, d.lost, summarizeAdapterInfo(d.adapter.info ?? {}));
   }
 
   get limits(): GPUSupportedLimits {

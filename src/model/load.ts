@@ -1,6 +1,5 @@
 // Loads a model and its tokenizer by name: 'tiny' (the generated tiny model, in memory) or a local
 // Hugging Face folder. Browser-safe: Node modules are only reached through dynamic imports.
-import type { GpuRuntime } from '../engine/runtime.ts';
 import { tinyModelFiles } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
@@ -30,21 +29,4 @@ export async function loadModel(dirOrTiny: string): Promise<ModelBundle> {
   if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, or 'tiny' for the generated tiny model)`);
   if (!stat.isDirectory()) throw new Error(`${dir}: not a folder (a Hugging Face model folder holds config.json, *.safetensors and tokenizer files)`);
   return loadModelFiles(nodeModelFiles(dir), dir);
-}
-
-/** Chromium's SwiftShader Vulkan driver: software WebGPU for Dawn where no GPU driver is set up. */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/**
- * Node: a WebGPU runtime from Dawn. When VK_ICD_FILENAMES is unset and Chromium's SwiftShader ICD is
- * installed, it is used, so the CLI works out of the box on machines without a Vulkan GPU driver.
- */
-export async function createNodeRuntime(): Promise<GpuRuntime> {
-  const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-  if (env && env.VK_ICD_FILENAMES === undefined) {
-    const fs = await import('node:fs');
-    if (fs.existsSync(SWIFTSHADER_ICD)) env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
-  const { GpuRuntime } = await import('../engine/runtime.ts');
-  return GpuRuntime.create();
 }

@@ -6,7 +6,6 @@ import { loadDefaultPipelineConfig } from '../../analysis/node-defaults.ts';
 import { textTable } from '../../analysis/text-table.ts';
 import type { Dataset, Distinction, EvalSet } from '../../data/types.ts';
 import type { GpuTensor } from '../../engine/op.ts';
-import { SWIFTSHADER_ICD } from '../../model/load.ts';
 import { resolveSimilarity } from '../../training/embedder.ts';
 import { evaluateTopic, releaseEvalWorkspaces, runExam, type EvalContext, type ExamResult, type TopicEvaluation } from '../../training/evaluate.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
@@ -135,7 +134,6 @@ export const command: Command = {
     log(`voice markers: ${markersName(source)}`);
 
     const bundle = await loadModelArg(values.model);
-    process.env.VK_ICD_FILENAMES ??= SWIFTSHADER_ICD;
     const e = await openEngine(bundle, values.adapter);
     try {
       const ctx: EvalContext<GpuTensor> = {

@@ -6,7 +6,8 @@ import type { GpuTensor } from '../../engine/op.ts';
 import type { GpuRuntime } from '../../engine/runtime.ts';
 import { Decoder, Workspace } from '../../model/decoder.ts';
 import { LoraParams } from '../../model/lora-params.ts';
-import { createNodeRuntime, loadModel, type ModelBundle } from '../../model/load.ts';
+import { createNodeRuntime } from '../../engine/node-driver.ts';
+import { loadModel, type ModelBundle } from '../../model/load.ts';
 import { importPeftFolder } from '../../storage/peft.ts';
 
 const usage = `Usage: mindprint logits --model DIR|tiny [--adapter DIR] --ids 1,2,3 [--json]
@@ -42,7 +43,7 @@ export async function loadModelArg(modelArg: string): Promise<ModelBundle> {
   }
 }
 
-/** Reads the adapter (if any), creates the Node WebGPU runtime and uploads the weights. */
+/** Reads the adapter (if any), creates the Node WebGPU runtime (printing which GPU adapter) and uploads the weights. */
 export async function openEngine(bundle: ModelBundle, adapterDir: string | undefined): Promise<OpenEngine> {
   let adapter = null;
   if (adapterDir) {
