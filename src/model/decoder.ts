@@ -3,7 +3,7 @@
 // Written once against Backend<T>: on gpuBackend it is the engine, on cpuBackend its reference twin.
 import type { AttnOpts, Backend, Tensor } from '../engine/backend.ts';
 import { ropeInvFreq, type ModelConfig } from './hf-config.ts';
-import { loraScale, type LoraAdapter } from './lora-types.ts';
+import { loraDelta, type LoraAdapter } from './lora-types.ts';
 import type { LoraModule, LoraParams } from './lora-params.ts';
 
 interface LayerWeights<T> {
@@ -194,25 +194,13 @@ export class Decoder<T extends Tensor> {
    * (merged units, completed topics) folded into the one shared base copy. Pass sign -1 to remove.
    */
   foldAdapter(adapter: LoraAdapter, sign = 1): void {
-    const s = sign * loraScale(adapter.config);
-    const r = adapter.config.r;
     for (const [path, layer] of adapter.layers) {
       const m = /^layers\.(\d+)\.(self_attn|mlp)\.(q|k|v|o|gate|up|down)_proj$/.exec(path);
       if (!m) throw new Error(`decoder: cannot fold adapter module ${path}`);
       const lw = this.layers[Number(m[1])];
       if (!lw) throw new Error(`decoder: adapter module ${path} names a layer the model does not have`);
       const W = lw[m[3] as 'q'];
-      const { inFeatures: I, outFeatures: O } = layer;
-      const delta = new Float32Array(O * I);
-      for (let o = 0; o < O; o++) {
-        for (let k = 0; k < r; k++) {
-          const b = s * layer.B[o * r + k];
-          if (b === 0) continue;
-          const row = o * I, arow = k * I;
-          for (let i = 0; i < I; i++) delta[row + i] += b * layer.A[arow + i];
-        }
-      }
-      const d = this.be.upload(delta, [O, I]);
+      const d = this.be.upload(loraDelta(adapter, path, sign), [layer.outFeatures, layer.inFeatures]);
       this.be.add(W, d);
       this.be.release(d);
     }

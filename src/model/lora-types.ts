@@ -33,6 +33,32 @@ export function loraScale(cfg: LoraConfig): number {
 }
 
 /** 'self_attn' for q/k/v/o, 'mlp' for gate/up/down. */
+/**
+ * The module's weight update sign·scale·B·A as an (out, in) row-major matrix, accumulated in f64: the one
+ * place B·A is formed (folding into the base, merging into HF weights, comparing merges). Pass sign -1 to
+ * remove a folded adapter.
+ */
+export function loraDelta(adapter: LoraAdapter, module: string, sign = 1): Float32Array {
+  const l = adapter.layers.get(module);
+  if (!l) throw new Error(`loraDelta: the adapter has no module '${module}' (it has ${[...adapter.layers.keys()].slice(0, 4).join(', ')}${adapter.layers.size > 4 ? ', ...' : ''})`);
+  const r = adapter.config.r;
+  const s = sign * loraScale(adapter.config);
+  const { inFeatures: I, outFeatures: O } = l;
+  const out = new Float32Array(O * I); // (out, in)
+  const row = new Float64Array(I);
+  for (let o = 0; o < O; o++) {
+    row.fill(0);
+    for (let k = 0; k < r; k++) {
+      const b = l.B[o * r + k];
+      if (b === 0) continue;
+      const a = k * I;
+      for (let i = 0; i < I; i++) row[i] += b * l.A[a + i];
+    }
+    for (let i = 0; i < I; i++) out[o * I + i] = s * row[i];
+  }
+  return out;
+}
+
 export function targetParent(target: LoraTarget): 'self_attn' | 'mlp' {
   return target === 'gate_proj' || target === 'up_proj' || target === 'down_proj' ? 'mlp' : 'self_attn';
 }

@@ -1,7 +1,7 @@
 // Hugging Face PEFT LoRA adapters: export as save_pretrained writes them, validated import, and merging into weights.
 import type { ModelConfig } from '../model/hf-config.ts';
 import {
-  LORA_TARGETS, loraModulePath, loraScale, targetDims, targetParent,
+  LORA_TARGETS, loraDelta, loraModulePath, targetDims, targetParent,
   type LoraAdapter, type LoraConfig, type LoraLayer, type LoraTarget,
 } from '../model/lora-types.ts';
 import { parseSafetensors, readTensorF32, writeSafetensors, type WritableTensor } from '../model/safetensors.ts';
@@ -233,8 +233,6 @@ function comparePaths(a: string, b: string): number {
  * Returns a new map: merged projections are new arrays, the other entries are the same arrays.
  */
 export function mergeLoraIntoWeights(weights: Map<string, Float32Array>, adapter: LoraAdapter): Map<string, Float32Array> {
-  const scale = loraScale(adapter.config);
-  const r = adapter.config.r;
   const out = new Map(weights);
   for (const [path, l] of adapter.layers) {
     const name = `model.${path}.weight`;
@@ -243,19 +241,8 @@ export function mergeLoraIntoWeights(weights: Map<string, Float32Array>, adapter
     if (W.length !== l.outFeatures * l.inFeatures) {
       throw new Error(`mergeLoraIntoWeights: '${name}' has ${W.length} values, the adapter expects ${l.outFeatures} × ${l.inFeatures}`);
     }
-    const merged = new Float32Array(W);
-    const delta = new Float32Array(l.inFeatures);
-    for (let o = 0; o < l.outFeatures; o++) {
-      delta.fill(0);
-      for (let k = 0; k < r; k++) {
-        const b = l.B[o * r + k];
-        if (b === 0) continue;
-        const aRow = k * l.inFeatures;
-        for (let i = 0; i < l.inFeatures; i++) delta[i] += b * l.A[aRow + i];
-      }
-      const row = o * l.inFeatures;
-      for (let i = 0; i < l.inFeatures; i++) merged[row + i] += scale * delta[i];
-    }
+    const merged = loraDelta(adapter, path);
+    for (let j = 0; j < merged.length; j++) merged[j] += W[j];
     out.set(name, merged);
   }
   return out;

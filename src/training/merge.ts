@@ -18,27 +18,6 @@ function unitScaleConfig(r: number, like: LoraConfig, targets: Set<LoraTarget>):
   return { r, alpha: r, dropout: like.dropout, useRslora: false, targetModules: LORA_TARGETS.filter((t) => targets.has(t)) };
 }
 
-/** The module's weight update scale·B·A as an (out, in) row-major matrix, accumulated in f64. */
-export function deltaOf(adapter: LoraAdapter, module: string): Float32Array {
-  const l = adapter.layers.get(module);
-  if (!l) throw new Error(`deltaOf: the adapter has no module '${module}' (it has ${[...adapter.layers.keys()].slice(0, 4).join(', ')}${adapter.layers.size > 4 ? ', ...' : ''})`);
-  const r = adapter.config.r;
-  const s = loraScale(adapter.config);
-  const out = new Float32Array(l.outFeatures * l.inFeatures);
-  const row = new Float64Array(l.inFeatures);
-  for (let o = 0; o < l.outFeatures; o++) {
-    row.fill(0);
-    for (let k = 0; k < r; k++) {
-      const b = l.B[o * r + k];
-      if (b === 0) continue;
-      const a = k * l.inFeatures;
-      for (let i = 0; i < l.inFeatures; i++) row[i] += b * l.A[a + i];
-    }
-    for (let i = 0; i < l.inFeatures; i++) out[o * l.inFeatures + i] = s * row[i];
-  }
-  return out;
-}
-
 /**
  * Merges adapters exactly: per module, A_m stacks the rows √s_i·A_i and B_m the columns √s_i·B_i
  * (s_i = each part's PEFT scale, rsLoRA included), so B_m·A_m = Σ s_i·B_i·A_i. The result has

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { command as train } from '../../src/cli/commands/train.ts';
 import { loadModel } from '../../src/model/load.ts';
 import { importPeftFolder } from '../../src/storage/peft.ts';
-import { deltaOf } from '../../src/training/merge.ts';
+import { loraDelta } from '../../src/model/lora-types.ts';
 import { loadDataset } from '../../src/data/node-files.ts';
 import { analyzeDataset } from '../../src/analysis/analyze.ts';
 import { adaptTopics } from '../../src/analysis/adaptive.ts';
@@ -83,9 +83,9 @@ describe('curriculum pipeline', () => {
       const merged = await importPeftFolder(path.join(out, m.key), model.config);
       const parts = await Promise.all(meta.parts.map((k: string) => importPeftFolder(path.join(out, k), model.config)));
       for (const mod of merged.layers.keys()) {
-        const got = deltaOf(merged, mod);
+        const got = loraDelta(merged, mod);
         const want = new Float32Array(got.length);
-        for (const p of parts) if (p.layers.has(mod)) deltaOf(p, mod).forEach((v, i) => (want[i] += v));
+        for (const p of parts) if (p.layers.has(mod)) loraDelta(p, mod).forEach((v, i) => (want[i] += v));
         let diff = 0, scale = 0;
         got.forEach((v, i) => {
           diff = Math.max(diff, Math.abs(v - want[i]));

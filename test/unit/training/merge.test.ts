@@ -1,10 +1,10 @@
 // Exact merging (merged delta = sum of parts) and SVD compression with its reported error.
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../../../src/model/hf-config.ts';
-import { initLora, loraScale, type LoraAdapter, type LoraConfig } from '../../../src/model/lora-types.ts';
+import { initLora, loraDelta, loraScale, type LoraAdapter, type LoraConfig } from '../../../src/model/lora-types.ts';
 import { buildTinyModel } from '../../../src/model/tiny-model.ts';
 import { exportPeft, importPeft, mergeLoraIntoWeights } from '../../../src/storage/peft.ts';
-import { compressAdapter, deltaOf, householderQr, jacobiSvd, mergeAdapters } from '../../../src/training/merge.ts';
+import { compressAdapter, householderQr, jacobiSvd, mergeAdapters } from '../../../src/training/merge.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 const model = parseModelConfig(JSON.parse(buildTinyModel(0)['config.json'] as string));
@@ -33,7 +33,7 @@ function sumOfDeltas(parts: LoraAdapter[], module: string, size: number): Float6
   const sum = new Float64Array(size);
   for (const p of parts) {
     if (!p.layers.has(module)) continue;
-    const d = deltaOf(p, module);
+    const d = loraDelta(p, module);
     for (let i = 0; i < size; i++) sum[i] += d[i];
   }
   return sum;
@@ -45,16 +45,17 @@ const parts = [
   trained({ r: 8, alpha: 4, dropout: 0.1, targetModules: ['v_proj', 'down_proj', 'gate_proj'], useRslora: false }, 3),
 ];
 
-describe('deltaOf', () => {
-  it('is scale · B · A', () => {
+describe('loraDelta', () => {
+  it('is sign · scale · B · A', () => {
     const a = parts[1];
     const l = a.layers.get('layers.0.self_attn.q_proj')!;
-    const d = deltaOf(a, 'layers.0.self_attn.q_proj');
+    const d = loraDelta(a, 'layers.0.self_attn.q_proj');
     const [o, i] = [5, 17];
     let want = 0;
     for (let k = 0; k < a.config.r; k++) want += l.B[o * a.config.r + k] * l.A[k * l.inFeatures + i];
     expect(d[o * l.inFeatures + i]).toBeCloseTo(loraScale(a.config) * want, 6);
-    expect(() => deltaOf(a, 'layers.9.mlp.up_proj')).toThrow(/no module 'layers.9.mlp.up_proj'/);
+    expect(loraDelta(a, 'layers.0.self_attn.q_proj', -1)).toEqual(d.map((x) => -x)); // removing a fold is exact
+    expect(() => loraDelta(a, 'layers.9.mlp.up_proj')).toThrow(/no module 'layers.9.mlp.up_proj'/);
   });
 });
 
@@ -73,7 +74,7 @@ describe('mergeAdapters', () => {
   it('merged delta equals the sum of the parts (1e-6 relative), modules missing in some parts included', () => {
     for (const [path, l] of merged.layers) {
       const size = l.outFeatures * l.inFeatures;
-      const err = relDiff(deltaOf(merged, path), sumOfDeltas(parts, path, size));
+      const err = relDiff(loraDelta(merged, path), sumOfDeltas(parts, path, size));
       expect(err, path).toBeLessThan(1e-6);
     }
   });
@@ -82,7 +83,7 @@ describe('mergeAdapters', () => {
     const inc = mergeAdapters([mergeAdapters(parts.slice(0, 2)), parts[2]]);
     expect(inc.config.r).toBe(14);
     for (const [path, l] of inc.layers) {
-      expect(relDiff(deltaOf(inc, path), sumOfDeltas(parts, path, l.outFeatures * l.inFeatures)), path).toBeLessThan(1e-6);
+      expect(relDiff(loraDelta(inc, path), sumOfDeltas(parts, path, l.outFeatures * l.inFeatures)), path).toBeLessThan(1e-6);
     }
   });
 
@@ -150,7 +151,7 @@ describe('compressAdapter', () => {
     const full = compressAdapter(merged, merged.config.r);
     expect(full.relativeError).toBeLessThan(1e-6);
     for (const [path, l] of merged.layers) {
-      expect(relDiff(deltaOf(full.adapter, path), sumOfDeltas(parts, path, l.outFeatures * l.inFeatures)), path).toBeLessThan(1e-5);
+      expect(relDiff(loraDelta(full.adapter, path), sumOfDeltas(parts, path, l.outFeatures * l.inFeatures)), path).toBeLessThan(1e-5);
     }
   });
 
@@ -171,7 +172,7 @@ describe('compressAdapter', () => {
       baseModel: 'm',
       layers: new Map([[path, { A, B, inFeatures: nIn, outFeatures: nOut }]]),
     };
-    const full = deltaOf(adapter, path);
+    const full = loraDelta(adapter, path);
     const total = sigma.reduce((s, x) => s + (2 * x) ** 2, 0);
     for (const rank of [1, 3, 5]) {
       const res = compressAdapter(adapter, rank);
@@ -180,7 +181,7 @@ describe('compressAdapter', () => {
       expect(res.singularValues[path]).toEqual(sigma.map((x) => expect.closeTo(2 * x, 5)));
       expect(res.moduleErrors[path]).toBeCloseTo(expected, 6);
       expect(res.relativeError).toBeCloseTo(expected, 6);
-      const approx = deltaOf(res.adapter, path);
+      const approx = loraDelta(res.adapter, path);
       expect(relDiff(approx, full)).toBeCloseTo(expected, 5);
     }
   });
@@ -191,8 +192,8 @@ describe('compressAdapter', () => {
     let lost = 0;
     let energy = 0;
     for (const [path, l] of merged.layers) {
-      const d = deltaOf(merged, path);
-      const ap = deltaOf(res.adapter, path);
+      const d = loraDelta(merged, path);
+      const ap = loraDelta(res.adapter, path);
       expect(relDiff(ap, d), path).toBeCloseTo(res.moduleErrors[path], 4);
       for (let i = 0; i < d.length; i++) { lost += (d[i] - ap[i]) ** 2; energy += d[i] ** 2; }
       expect(l.A.length).toBe(merged.config.r * l.inFeatures);
