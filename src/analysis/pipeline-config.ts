@@ -31,6 +31,7 @@ export interface PipelineConfig {
   ppo: {
     steps: number; learning_rate: number; batch_size: number; ppo_epochs: number; kl_coef: number; kl_target: number;
     clip_range: number; gamma: number; lam: number; vf_coef: number; max_new_tokens: number; temperature: number;
+    adaptive_kl: boolean; kl_horizon: number; top_p: number; kl_stop: number; kl_stop_patience: number;
   };
   dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number };
   alignment: 'ppo' | 'dpo';
@@ -58,6 +59,7 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   ppo: {
     steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2,
     gamma: 1.0, lam: 0.95, vf_coef: 0.1, max_new_tokens: 128, temperature: 1.0,
+    adaptive_kl: true, kl_horizon: 10000, top_p: 1.0, kl_stop: 10, kl_stop_patience: 3,
   },
   dpo: { beta: 0.1, epochs: 2, learning_rate: 5e-6, batch_size: 4, label_smoothing: 0 },
   alignment: 'ppo',
@@ -124,6 +126,8 @@ export const PIPELINE_SCHEMA: Schema = {
       fields: {
         steps: int(1), learning_rate: positive, batch_size: int(1), ppo_epochs: int(1), kl_coef: nonNegative, kl_target: positive,
         clip_range: positive, gamma: unit, lam: unit, vf_coef: nonNegative, max_new_tokens: int(1), temperature: positive,
+        adaptive_kl: { kind: 'boolean' }, kl_horizon: positive, top_p: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
+        kl_stop: nonNegative, kl_stop_patience: int(1),
       },
     },
     dpo: {

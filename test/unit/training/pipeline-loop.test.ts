@@ -1,0 +1,129 @@
+// The curriculum loop over the phase modules on the CPU twin with the tiny model, in seconds: phases in
+// order with their events and records, folds and the unit merge, exams after their part, DPO instead of
+// reward + PPO, retries, and a run killed at every phase boundary that resumes to the same bytes.
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { cpuBackend, type CpuTensor } from '../../../src/engine/backend.ts';
+import { loadDataset } from '../../../src/data/node-files.ts';
+import { analyzeDataset } from '../../../src/analysis/analyze.ts';
+import { adaptTopics } from '../../../src/analysis/adaptive.ts';
+import { DEFAULT_PIPELINE_CONFIG, type PipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { loadDefaultMarkers } from '../../../src/analysis/node-defaults.ts';
+import { SAMPLE_DATA_DIR } from '../../../src/cli/commands/analyze.ts';
+import { loadModel } from '../../../src/model/load.ts';
+import { FsStore } from '../../../src/storage/fs-store.ts';
+import { runCurriculum, type PipelineEvent, type PipelineInputs } from '../../../src/training/pipeline.ts';
+import { lexicalSimilarity } from '../../../src/training/similarity.ts';
+
+const TOPICS = ['unit-01/chapter-01/topic-01', 'unit-01/chapter-01/topic-02'];
+const dataset = await loadDataset([SAMPLE_DATA_DIR]);
+const markers = await loadDefaultMarkers();
+const { model, tokenizer } = await loadModel('tiny');
+
+function config(over: (c: PipelineConfig) => void = () => {}): PipelineConfig {
+  const c = structuredClone(DEFAULT_PIPELINE_CONFIG);
+  c.max_seq_length = 64;
+  c.retries = 0;
+  c.evaluation.max_new_tokens = 2;
+  c.ppo.max_new_tokens = 2;
+  c.reward.if_not_learned = 'warn'; // one reward step cannot learn; run PPO anyway so every phase runs
+  c.merge.merge_failed = true; // the tiny model passes nothing: merge anyway, so folds and merges run
+  over(c);
+  return c;
+}
+
+async function inputs(cfg: PipelineConfig, over: Partial<PipelineInputs<CpuTensor>> = {}): Promise<PipelineInputs<CpuTensor> & { dir: string; events: PipelineEvent[] }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-loop-'));
+  const events: PipelineEvent[] = [];
+  return {
+    be: cpuBackend(), dataset, topicConfigs: adaptTopics(analyzeDataset(dataset, markers), cfg), config: cfg, model, modelName: 'tiny', tokenizer, markers,
+    similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(dir),
+    phases: ['sft', 'reward', 'ppo', 'eval'], alignment: 'ppo', topicFilter: TOPICS, maxSteps: 1, seed: 5, resume: false,
+    onEvent: (e) => void events.push(e), ...over, dir, events,
+  };
+}
+
+async function filesUnder(root: string): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const e of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out.set(path.relative(root, path.join(e.parentPath, e.name)), await fs.readFile(path.join(e.parentPath, e.name)));
+  }
+  return out;
+}
+
+describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => {
+  it('runs each topic\'s phases in order, records them, folds the adapters, merges the unit and takes the exams', async () => {
+    const inp = await inputs(config());
+    const st = await runCurriculum(inp);
+    expect(st.finished).toBe(true);
+    const phaseEvents = inp.events.filter((e) => e.type === 'phase' && e.topicId === TOPICS[0]).map((e) => e.type === 'phase' && `${e.phase}:${e.status}`);
+    expect(phaseEvents).toEqual(['sft:start', 'sft:done', 'reward:start', 'reward:done', 'ppo:start', 'ppo:done', 'eval:start', 'eval:done']);
+    for (const t of st.topics) {
+      expect(t.phasesRun).toEqual(['sft', 'reward', 'ppo', 'eval']);
+      expect(t.attempts[0].adapters).toEqual({ sft: `adapters/${t.id}/sft_adapter`, reward: `adapters/${t.id}/reward_adapter`, ppo: `adapters/${t.id}/ppo_adapter` });
+      expect(t.finalAdapter).toBe(`adapters/${t.id}/ppo_adapter`); // evaluation evaluates the PPO policy
+      expect(t.attempts[0].score).not.toBeNull();
+      expect(t.attempts[0].rewardLearned).toBe(false);
+      expect(t.warnings).toContain('PPO ran on a reward model that did not learn (reward.if_not_learned: warn)');
+      expect(t.merged).toBe(true);
+    }
+    expect(st.folded).toEqual(TOPICS.map((t) => `adapters/${t}/ppo_adapter`));
+    expect(st.merged.map((m) => m.unit)).toEqual(['unit-01']);
+    expect(st.exams.map((e) => e.level)).toEqual(['chapter', 'unit']); // a filtered run takes no final assessment
+    for (const phase of ['sft', 'reward', 'ppo', 'eval']) expect(st.metrics.some((m) => m.phase === phase)).toBe(true);
+    expect(inp.events.filter((e) => e.type === 'warning').length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a run killed after every phase and resumed ends with the same bytes as an uninterrupted one', async () => {
+    const cfg = config();
+    const one = { topicFilter: [TOPICS[0]], checkpointEvery: 1, maxSteps: 2 };
+    const whole = await inputs(cfg, one);
+    let total = 0;
+    await runCurriculum({ ...whole, afterCheckpoint: () => void total++ });
+    const killed = await inputs(cfg, one);
+    // Kill at each checkpoint in turn (SFT's mid-phase save, each phase boundary, the plan steps), resuming each time.
+    for (let n = 1; n < total; n++) {
+      let seen = 0;
+      const run = runCurriculum({ ...killed, resume: n > 1, afterCheckpoint: () => {
+        if (++seen === 1) throw new Error('killed');
+      } });
+      await expect(run).rejects.toThrow('killed');
+    }
+    expect((await runCurriculum({ ...killed, resume: true })).finished).toBe(true);
+    const [a, b] = await Promise.all([filesUnder(whole.dir), filesUnder(killed.dir)]);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [f, bytes] of a) expect(Buffer.compare(bytes, b.get(f)!), f).toBe(0);
+  }, 300_000);
+
+  it('with alignment dpo: SFT, DPO, evaluation; no reward model', async () => {
+    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.1)), { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]] });
+    const st = await runCurriculum(inp);
+    expect(st.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
+    expect(st.topics[0].finalAdapter).toBe(`adapters/${TOPICS[0]}/dpo_adapter`);
+    expect(Object.keys(st.topics[0].attempts[0].adapters)).toEqual(['sft', 'dpo']);
+  }, 120_000);
+
+  it('retries a failed topic with one more SFT epoch and a new seed, and stops when the retries are used up', async () => {
+    const inp = await inputs(config((c) => (c.retries = 1)), { phases: ['sft', 'eval'], topicFilter: [TOPICS[0]] });
+    const st = await runCurriculum(inp);
+    const t = st.topics[0];
+    expect(t.passed).toBe(false); // the tiny random model passes nothing
+    expect(t.attempts.map((a) => a.attempt)).toEqual([0, 1]);
+    expect(t.attempts[1].sftEpochs).toBe(t.attempts[0].sftEpochs + 1);
+    expect(t.attempts[1].seed).not.toBe(t.attempts[0].seed);
+    expect(t.attempts[0].notes.at(-1)).toMatch(/^attempt 0 failed \(score [\d.]+ < [\d.]+\); retry 1 of 1 with one more SFT epoch and a new seed$/);
+    expect(inp.events.filter((e) => e.type === 'topic').map((e) => e.type === 'topic' && e.attempt)).toEqual([0, 1]);
+  }, 120_000);
+
+  it('without evaluation: no exams, no retries, every finished topic folded', async () => {
+    const inp = await inputs(config((c) => (c.retries = 2)), { phases: ['sft'], topicFilter: TOPICS });
+    const st = await runCurriculum(inp);
+    expect(st.topics.map((t) => t.attempts.length)).toEqual([1, 1]);
+    expect(st.exams).toEqual([]);
+    expect(st.folded).toEqual(TOPICS.map((t) => `adapters/${t}/sft_adapter`));
+    expect(st.merged.map((m) => m.unit)).toEqual(['unit-01']);
+    expect(inp.events.some((e) => e.type === 'log' && /: not taken \(evaluation is not among the phases\)$/.test(e.message))).toBe(true);
+  }, 120_000);
+});
