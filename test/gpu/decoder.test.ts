@@ -7,7 +7,7 @@ import { LoraParams } from '../../src/model/lora-params.ts';
 import { initLora, type LoraAdapter } from '../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../src/model/weights.ts';
 import { tinyModelFiles } from '../../src/model/tiny-model.ts';
-import { referenceLogits } from '../../src/model/reference-llama.ts';
+import { referenceLogits } from '../helpers/reference-llama.ts';
 import { trainSft, type TokenizedExample } from '../../src/training/sft.ts';
 import { Rng } from '../../src/util/rng.ts';
 

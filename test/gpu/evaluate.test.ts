@@ -21,7 +21,7 @@ import {
 } from '../../src/training/evaluate.ts';
 import { trainSft } from '../../src/training/sft.ts';
 import { lexicalSimilarity } from '../../src/training/similarity.ts';
-import { writeTinyEmbedder } from '../../src/training/tiny-embedder.ts';
+import { writeTinyEmbedder } from '../helpers/tiny-embedder.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 const MARKERS = parseMarkers(`

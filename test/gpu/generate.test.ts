@@ -8,7 +8,7 @@ import { generate, generateText } from '../../src/model/generate.ts';
 import { loadModel } from '../../src/model/load.ts';
 import { LoraParams } from '../../src/model/lora-params.ts';
 import { initLora, type LoraAdapter } from '../../src/model/lora-types.ts';
-import { referenceLogits } from '../../src/model/reference-llama.ts';
+import { referenceLogits } from '../helpers/reference-llama.ts';
 import { UsageError } from '../../src/cli/command.ts';
 import { command as logitsCommand } from '../../src/cli/commands/logits.ts';
 import { command as generateCommand } from '../../src/cli/commands/generate.ts';

@@ -1,7 +1,7 @@
 // A deliberately plain, f64, one-sequence forward pass of the Hugging Face Llama math (with Qwen2
 // biases and LoRA deltas): the oracle the WebGPU decoder's logits are tested against. Slow on purpose.
-import type { ModelConfig } from './hf-config.ts';
-import { loraScale, type LoraAdapter } from './lora-types.ts';
+import type { ModelConfig } from '../../src/model/hf-config.ts';
+import { loraScale, type LoraAdapter } from '../../src/model/lora-types.ts';
 
 type Weights = Map<string, Float32Array>;
 

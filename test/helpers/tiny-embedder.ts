@@ -1,7 +1,7 @@
 // Writes a tiny BERT-style sentence-embedding model folder that transformers.js' feature-extraction
 // pipeline loads like all-MiniLM-L6-v2 (config.json, tokenizer.json, tokenizer_config.json,
-// onnx/model.onnx), so tests and the tiny CLI run exercise the real embedding code path offline.
-// Node only (writes files with node:fs); the browser never needs it.
+// onnx/model.onnx), so tests exercise the real embedding code path offline. Test support only: nothing
+// under src/ ships it.
 //
 // The ONNX graph is encoded here by hand (protobuf wire format, field numbers from onnx.proto):
 //   h = Gather(word_embeddings, input_ids) + Gather(token_type_embeddings, token_type_ids)  (B, T, H)
@@ -11,7 +11,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rng } from '../util/rng.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 // ---------------------------------------------------------------- protobuf wire format writer
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../../../src/engine/backend.ts';
 import { Decoder } from '../../../src/model/decoder.ts';
 import { argmax, generate, sampleToken, samplingDistribution, validateSampling } from '../../../src/model/generate.ts';
-import { referenceLogits } from '../../../src/model/reference-llama.ts';
+import { referenceLogits } from '../../helpers/reference-llama.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
 import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
 import { Rng } from '../../../src/util/rng.ts';

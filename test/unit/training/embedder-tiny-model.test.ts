@@ -1,6 +1,6 @@
 // The protobuf writer behind the generated tiny embedding model, on wire-format bytes worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { ProtoWriter, encodeTinyEmbedderOnnx, tinyEmbedderWeights, tinyEmbedderReference } from '../../../src/training/tiny-embedder.ts';
+import { ProtoWriter, encodeTinyEmbedderOnnx, tinyEmbedderWeights, tinyEmbedderReference } from '../../helpers/tiny-embedder.ts';
 
 const bytes = (w: ProtoWriter) => Array.from(w.finish());
 

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dot, loadEmbedder, resolveSimilarity } from '../../../src/training/embedder.ts';
-import { tinyEmbedderReference, writeTinyEmbedder, type TinyEmbedder } from '../../../src/training/tiny-embedder.ts';
+import { tinyEmbedderReference, writeTinyEmbedder, type TinyEmbedder } from '../../helpers/tiny-embedder.ts';
 import { questionScore } from '../../../src/training/eval-scoring.ts';
 import { parseMarkers } from '../../../src/analysis/markers.ts';
 

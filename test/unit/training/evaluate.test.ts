@@ -9,7 +9,7 @@ import { LoraParams } from '../../../src/model/lora-params.ts';
 import { initLora } from '../../../src/model/lora-types.ts';
 import { generateText } from '../../../src/model/generate.ts';
 import { loadModel } from '../../../src/model/load.ts';
-import { referenceLogits } from '../../../src/model/reference-llama.ts';
+import { referenceLogits } from '../../helpers/reference-llama.ts';
 import { buildSftExample } from '../../../src/model/tokenizer.ts';
 import { questionScore } from '../../../src/training/eval-scoring.ts';
 import {
