@@ -93,6 +93,36 @@ export function dpoPairLoss(z: number, eps: number): { loss: number; g: number }
 }
 
 /**
+ * A batch's mean DPO loss and metrics from the policy's and the reference's log-prob sums of its k pairs
+ * (batch rows p and b + p; reference indexed by the pairs' positions idx), and the per-token weights for
+ * backwardWeightedLogprobs: +β·g/k on chosen answer tokens, −β·g/k on rejected ones.
+ */
+function batchLoss(pol: { chosen: number[]; rejected: number[] }, ref: { chosen: number[]; rejected: number[] }, idx: number[], mask: ArrayLike<number>,
+  o: { beta: number; smoothing: number; b: number; T: number; N: number }) {
+  const { beta, b, T } = o;
+  const k = idx.length;
+  let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
+  const weights = new Float32Array(o.N);
+  for (let p = 0; p < k; p++) {
+    const dc = pol.chosen[p] - ref.chosen[idx[p]];
+    const dr = pol.rejected[p] - ref.rejected[idx[p]];
+    const z = beta * (dc - dr);
+    const pl = dpoPairLoss(z, o.smoothing);
+    loss += pl.loss / k;
+    margin += (dc - dr) / k;
+    cr += (beta * dc) / k;
+    rr += (beta * dr) / k;
+    if (dc - dr > 0) correct++;
+    const g = (beta * pl.g) / k;
+    for (let t = 0; t < T; t++) {
+      weights[p * T + t] = g * mask[p * T + t];
+      weights[(b + p) * T + t] = -g * mask[(b + p) * T + t];
+    }
+  }
+  return { loss, margin, accuracy: correct / k, chosenReward: cr, rejectedReward: rr, weights };
+}
+
+/**
  * Trains `policy` with DPO against `reference` (frozen; same LoRA layout). Per pair z = β·((πc − refc) −
  * (πr − refr)) over answer-token log-prob sums; loss dpoPairLoss(z, ε). backwardWeightedLogprobs takes
  * d/dθ of −Σ w_t log p_t, so the weights are w = +β g/k on chosen answer tokens and −β g/k on rejected
@@ -132,24 +162,7 @@ export async function trainDpo<T extends Tensor>(
       const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, k);
       const lr = cosineWithWarmup(s, total, opts.warmupRatio ?? 0.1, opts.learningRate);
       const step = s + 1;
-      let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
-      const weights = new Float32Array(ws.N);
-      for (let p = 0; p < k; p++) {
-        const dc = pol.chosen[p] - ref.chosen[idx[p]];
-        const dr = pol.rejected[p] - ref.rejected[idx[p]];
-        const z = beta * (dc - dr);
-        const pl = dpoPairLoss(z, smoothing);
-        loss += pl.loss / k;
-        margin += (dc - dr) / k;
-        cr += (beta * dc) / k;
-        rr += (beta * dr) / k;
-        if (dc - dr > 0) correct++;
-        const g = (beta * pl.g) / k;
-        for (let t = 0; t < T; t++) {
-          weights[p * T + t] = g * batch.mask[p * T + t];
-          weights[(b + p) * T + t] = -g * batch.mask[(b + p) * T + t];
-        }
-      }
+      const { loss, margin, accuracy, chosenReward, rejectedReward, weights } = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
       let gradNorm = NaN;
       let skipped = !Number.isFinite(loss);
       if (!skipped) {
@@ -170,7 +183,7 @@ export async function trainDpo<T extends Tensor>(
       if (skipped) result.skippedSteps++;
       result.steps = step;
       const m: DpoStepMetrics = {
-        step, totalSteps: total, epoch, loss, margin, accuracy: correct / k, chosenReward: cr, rejectedReward: rr, gradNorm, learningRate: lr, skipped,
+        step, totalSteps: total, epoch, loss, margin, accuracy, chosenReward, rejectedReward, gradNorm, learningRate: lr, skipped,
       };
       result.history.push(m);
       await opts.onStep?.(m);
