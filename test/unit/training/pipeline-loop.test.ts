@@ -98,11 +98,18 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
   }, 300_000);
 
   it('with alignment dpo: SFT, DPO, evaluation; no reward model', async () => {
-    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.1)), { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]] });
+    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.1)), { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]], maxSteps: 3 });
     const st = await runCurriculum(inp);
     expect(st.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
     expect(st.topics[0].finalAdapter).toBe(`adapters/${TOPICS[0]}/dpo_adapter`);
     expect(Object.keys(st.topics[0].attempts[0].adapters)).toEqual(['sft', 'dpo']);
+    expect(st.topics[0].warnings).not.toContain('DPO: the adapter did not change (zero gradients or a learning rate of 0)');
+  }, 120_000);
+
+  it('reads dpo.label_smoothing: at ε = 0.5 the gradient at z = 0 (policy = reference) is zero, so DPO never moves', async () => {
+    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.5)), { alignment: 'dpo', phases: ['sft', 'dpo'], topicFilter: [TOPICS[0]], maxSteps: 3 });
+    const st = await runCurriculum(inp);
+    expect(st.topics[0].warnings).toContain('DPO: the adapter did not change (zero gradients or a learning rate of 0)');
   }, 120_000);
 
   it('retries a failed topic with one more SFT epoch and a new seed, and stops when the retries are used up', async () => {
