@@ -28,7 +28,7 @@ export function judgeReward(res: RewardResult, ctx: { pairs: number; identicalPa
   if (res.skippedSteps && res.skippedSteps >= res.steps) causes.push(`every step was skipped for non-finite values (${res.skippedSteps} of ${res.steps})`);
   if (ctx.identicalPairs) causes.push(`${ctx.identicalPairs} of ${ctx.pairs + ctx.identicalPairs} pairs were identical within ${ctx.maxLen} tokens (raise max_seq_length)`);
   if (res.trainSize + res.valSize < 8) causes.push(`only ${res.trainSize} training and ${res.valSize} validation pairs`);
-  if (atChance) causes.push(`the loss barely moved in ${res.steps} steps: raise reward.learning_rate (${ctx.learningRate}), reward.head_learning_rate (${ctx.headLearningRate}) or reward.min_steps`);
+  if (atChance) causes.push(`the loss barely moved in ${res.steps} step${res.steps === 1 ? '' : 's'}: raise reward.learning_rate (${ctx.learningRate}), reward.head_learning_rate (${ctx.headLearningRate}) or reward.min_steps`);
   else causes.push('the model fits the training pairs but does not generalise to the held-out ones: more pairs, or pairs whose chosen and rejected answers differ in voice throughout');
   return { learned: false, reason: `reward model did not learn: ${what}; likely cause: ${causes.join('; ')}` };
 }

@@ -24,7 +24,12 @@ export interface RealShapedSizes {
   maxLen: number;
   rewardEpochs: number;
   ppoSteps: number;
+  ppoBatch: number; // rollouts per PPO step
   maxNewTokens: number;
+  dpoEpochs: number;
+  dpoPairs?: number; // train DPO on the first this many pairs (default all)
+  /** Check that PPO raised the mean reward of fresh samples (needs enough steps and rollouts to beat sampling noise). */
+  rewardRise: boolean;
 }
 
 const LORA = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj'] as ('q_proj' | 'v_proj' | 'o_proj')[], useRslora: false };
@@ -68,7 +73,7 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
   expect(judgeReward(rm, { pairs: pairs.length, identicalPairs: identical, maxLen: z.maxLen, learningRate: 1e-3, headLearningRate: 1e-2 }).learned).toBe(true);
 
   // 2. PPO against that reward model: the policy moves (KL > 0, adapter changed) and earns more reward
-  //    (16 rollouts a step: with 4, the reward's spread across samples hides the trend for many steps).
+  //    (with 16 rollouts a step; with 4, the reward's spread across samples hides the trend for many steps).
   const eos = tok.eosIds;
   const endId = pairs[0].chosen.ids.at(-1)!;
   const prompts = voicePairs(8, 3).map((p) => tok.encodeChat([{ role: 'user', content: p.prompt }], { addGenerationPrompt: true }));
@@ -83,24 +88,24 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
   const start = initLora(cfg, LORA, new Rng(21));
   const reference = LoraParams.create(be, start);
   const policy = LoraParams.create(be, start);
-  const value = new ScalarHead(be, cfg.hiddenSize, 16 * (Math.max(...prompts.map((p) => p.length)) + z.maxNewTokens));
-  const before = await meanReward(policy);
+  const value = new ScalarHead(be, cfg.hiddenSize, z.ppoBatch * (Math.max(...prompts.map((p) => p.length)) + z.maxNewTokens));
+  const before = z.rewardRise ? await meanReward(policy) : NaN;
   const ppo = await trainPpo(be, dec, policy, reference, value, prompts, reward, eos, {
-    steps: z.ppoSteps, batchSize: 16, ppoEpochs: 4, learningRate: 3e-3, maxNewTokens: z.maxNewTokens, seed: 8, klCoef: 0.05, klStop: 0,
+    steps: z.ppoSteps, batchSize: z.ppoBatch, ppoEpochs: 4, learningRate: 3e-3, maxNewTokens: z.maxNewTokens, seed: 8, klCoef: 0.05, klStop: 0,
   });
-  const after = await meanReward(policy);
+  const after = z.rewardRise ? await meanReward(policy) : NaN;
   const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
   console.log(`ppo: mean reward ${before.toFixed(4)} → ${after.toFixed(4)}; KL per step ${ppo.history.map((h) => h.kl.toExponential(1)).join(' ')}`);
   expect(ppo.skippedSteps).toBe(0);
   expect(changed).toBe(true);
   expect(ppo.history.slice(1).some((h) => h.kl > 0)).toBe(true);
   expect(ppo.history.every((h) => h.gradNorm > 0)).toBe(true);
-  expect(after).toBeGreaterThan(before);
+  if (z.rewardRise) expect(after).toBeGreaterThan(before);
   expect(judgePpo(ppo.history, changed)).toEqual([]);
 
   // 3. DPO on the same pairs: the policy comes to prefer the chosen answers.
   const dpoPolicy = LoraParams.create(be, start);
-  const dpo = await trainDpo(be, dec, dpoPolicy, reference, pairs, { epochs: 2, batchSize: 4, learningRate: 3e-3, beta: 0.1, seed: 4 });
+  const dpo = await trainDpo(be, dec, dpoPolicy, reference, pairs.slice(0, z.dpoPairs ?? pairs.length), { epochs: z.dpoEpochs, batchSize: 4, learningRate: 3e-3, beta: 0.1, seed: 4 });
   const firstHalf = dpo.history.slice(0, dpo.history.length >> 1), secondHalf = dpo.history.slice(dpo.history.length >> 1);
   const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(`dpo: margin ${dpo.history.map((h) => h.margin.toFixed(3)).join(' ')}`);

@@ -31,7 +31,7 @@ describe('learning on real-shaped pairs (CPU twin)', () => {
   });
 
   it('reward model, PPO and DPO all learn', async () => {
-    await realShapedRun(be, model, tok, { pairs: 40, maxLen: 256, rewardEpochs: 5, ppoSteps: 12, maxNewTokens: 12 });
+    await realShapedRun(be, model, tok, { pairs: 40, maxLen: 256, rewardEpochs: 5, ppoSteps: 12, ppoBatch: 16, maxNewTokens: 12, dpoEpochs: 2, rewardRise: true });
   }, 300_000);
 
   it('a reward model at the curriculum\'s 1e-5 for a few steps is judged "did not learn", with the cause', async () => {
