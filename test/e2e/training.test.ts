@@ -175,4 +175,22 @@ describe('training in Chromium', () => {
     await shot(page, 'training-03-reloaded');
     expect(pageErrors).toEqual([]);
   });
+
+  it('says on the topic row when the reward model did not learn, and skips PPO', { timeout: RUN_MS }, async () => {
+    // One step per phase: the reward model's only step is its warm-up step (learning rate 0), so it stays at chance.
+    await page.getByTestId('opt-maxSteps').fill('1');
+    await page.getByTestId('phase-eval').uncheck();
+    await page.getByTestId('train-start').click();
+    const end = await waitStatus(page, ['finished', 'failed'], RUN_MS);
+    if (end === 'failed') throw new Error(`run failed: ${await page.getByTestId('train-error').textContent()}`);
+    const row = page.locator(`[data-testid=train-topic-row][data-topic="${TOPIC}"]`);
+    const warning = row.getByTestId('train-topic-warning');
+    await expect(warning.textContent()).resolves.toMatch(/reward model did not learn: validation accuracy 0\.00, best validation loss 0\.6931/);
+    await expect(warning.getAttribute('title')).resolves.toMatch(/likely cause: .*the loss barely moved in 1 step:/);
+    await expect(row.getAttribute('data-result')).resolves.toBe('not evaluated');
+    const keys = await page.getByTestId('adapter-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+    expect(keys).not.toContain(`adapters/${TOPIC}/ppo_adapter`);
+    await shot(page, 'training-04-did-not-learn');
+    expect(pageErrors).toEqual([]);
+  });
 });
