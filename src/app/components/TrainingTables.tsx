@@ -5,6 +5,8 @@ import { useStudio } from '../store/store.ts';
 import { fmtInt } from '../format.ts';
 
 const num3 = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '—');
+/** A warning's headline (before its first colon): the row shows it, the tooltip the whole text. */
+const headline = (w: string) => w.split(':')[0];
 const pctOf = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
 export function TopicStatusTable() {
@@ -54,7 +56,7 @@ export function TopicStatusTable() {
                 {phase}
                 {!!t?.warnings?.length && (
                   <span className="topic-warning" data-testid="train-topic-warning" title={t.warnings.join('\n')}>
-                    ⚠ {t.warnings.length === 1 ? t.warnings[0] : `${t.warnings[0]} (+${t.warnings.length - 1} more)`}
+                    ⚠ {headline(t.warnings[0])}{t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ''}
                   </span>
                 )}
               </td>
