@@ -31,9 +31,9 @@ export interface PipelineConfig {
   ppo: {
     steps: number; learning_rate: number; batch_size: number; ppo_epochs: number; kl_coef: number; kl_target: number;
     clip_range: number; gamma: number; lam: number; vf_coef: number; max_new_tokens: number; temperature: number;
-    adaptive_kl: boolean; kl_horizon: number; top_p: number; kl_stop: number; kl_stop_patience: number;
+    adaptive_kl: boolean; kl_horizon: number; top_p: number; kl_stop: number; kl_stop_patience: number; max_grad_norm: number;
   };
-  dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number };
+  dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number; warmup_ratio: number; max_grad_norm: number };
   alignment: 'ppo' | 'dpo';
   evaluation: {
     pass_threshold: number; max_new_tokens: number;
@@ -59,9 +59,9 @@ export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
   ppo: {
     steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2,
     gamma: 1.0, lam: 0.95, vf_coef: 0.1, max_new_tokens: 128, temperature: 1.0,
-    adaptive_kl: true, kl_horizon: 10000, top_p: 1.0, kl_stop: 10, kl_stop_patience: 3,
+    adaptive_kl: true, kl_horizon: 10000, top_p: 1.0, kl_stop: 10, kl_stop_patience: 3, max_grad_norm: 1.0,
   },
-  dpo: { beta: 0.1, epochs: 2, learning_rate: 5e-6, batch_size: 4, label_smoothing: 0 },
+  dpo: { beta: 0.1, epochs: 2, learning_rate: 5e-6, batch_size: 4, label_smoothing: 0, warmup_ratio: 0.1, max_grad_norm: 1.0 },
   alignment: 'ppo',
   evaluation: { pass_threshold: 0.85, max_new_tokens: 512, weights: { semantic: 0.5, voice: 0.3, distinctions: 0.1, negative: 0.1 } },
   merge: { after_unit: true, merge_failed: false, compress_rank: null },
@@ -127,12 +127,15 @@ export const PIPELINE_SCHEMA: Schema = {
         steps: int(1), learning_rate: positive, batch_size: int(1), ppo_epochs: int(1), kl_coef: nonNegative, kl_target: positive,
         clip_range: positive, gamma: unit, lam: unit, vf_coef: nonNegative, max_new_tokens: int(1), temperature: positive,
         adaptive_kl: { kind: 'boolean' }, kl_horizon: positive, top_p: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
-        kl_stop: nonNegative, kl_stop_patience: int(1),
+        kl_stop: nonNegative, kl_stop_patience: int(1), max_grad_norm: positive,
       },
     },
     dpo: {
       kind: 'object',
-      fields: { beta: positive, epochs: int(1), learning_rate: positive, batch_size: int(1), label_smoothing: { kind: 'number', min: 0, max: 0.5 } },
+      fields: {
+        beta: positive, epochs: int(1), learning_rate: positive, batch_size: int(1), label_smoothing: { kind: 'number', min: 0, max: 0.5 },
+        warmup_ratio: unit, max_grad_norm: positive,
+      },
     },
     alignment: { kind: 'enum', values: ['ppo', 'dpo'] },
     evaluation: {

@@ -25,7 +25,7 @@ export const dpoPhase: PhaseModule = {
     try {
       const res = await trainDpo(be, ctx.dec, policy, reference, at.data.pairs, {
         beta: config.dpo.beta, labelSmoothing: config.dpo.label_smoothing, epochs: config.dpo.epochs, batchSize: config.dpo.batch_size,
-        learningRate: config.dpo.learning_rate, warmupRatio: config.sft.warmup_ratio, maxGradNorm: config.sft.max_grad_norm,
+        learningRate: config.dpo.learning_rate, warmupRatio: config.dpo.warmup_ratio, maxGradNorm: config.dpo.max_grad_norm,
         seed: seedFor(at.seed, 'dpo'), maxSteps: ctx.inp.maxSteps,
         onStep: (m) => ctx.metric({ topicId, attempt, phase: 'dpo', ...m }),
       });

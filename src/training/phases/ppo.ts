@@ -23,7 +23,7 @@ export function ppoOptions(config: PipelineConfig, tc: TopicConfig, o: { seed: n
     steps: capSteps(tc.ppoSteps, o.maxSteps), batchSize: p.batch_size, ppoEpochs: p.ppo_epochs, learningRate: tc.ppoLearningRate,
     klCoef: p.kl_coef, klTarget: p.kl_target, adaptiveKl: p.adaptive_kl, klHorizon: p.kl_horizon, clipRange: p.clip_range,
     clipRangeValue: p.clip_range, vfCoef: p.vf_coef, gamma: p.gamma, lam: p.lam,
-    maxNewTokens: p.max_new_tokens, temperature: p.temperature, topP: p.top_p, maxGradNorm: config.sft.max_grad_norm,
+    maxNewTokens: p.max_new_tokens, temperature: p.temperature, topP: p.top_p, maxGradNorm: p.max_grad_norm,
     seed: o.seed, klStop: p.kl_stop, klStopPatience: p.kl_stop_patience,
   };
 }

@@ -60,7 +60,8 @@ describe('ppoOptions', () => {
   it('reads every option from the config (no literal of its own)', () => {
     const c = structuredClone(DEFAULT_PIPELINE_CONFIG);
     Object.assign(c.ppo, { adaptive_kl: false, kl_horizon: 500, top_p: 0.9, kl_stop: 0, kl_stop_patience: 5, kl_coef: 0.3, kl_target: 0.1, clip_range: 0.3, vf_coef: 0.5, gamma: 0.99, lam: 0.9, temperature: 0.7 });
-    c.sft.max_grad_norm = 0.5;
+    c.ppo.max_grad_norm = 0.5;
+    c.sft.max_grad_norm = 2; // SFT's own limit no longer leaks into PPO
     expect(ppoOptions(c, tc, { seed: 1 })).toMatchObject({
       adaptiveKl: false, klHorizon: 500, topP: 0.9, klStop: 0, klStopPatience: 5, klCoef: 0.3, klTarget: 0.1, clipRange: 0.3, clipRangeValue: 0.3,
       vfCoef: 0.5, gamma: 0.99, lam: 0.9, temperature: 0.7, maxGradNorm: 0.5,
