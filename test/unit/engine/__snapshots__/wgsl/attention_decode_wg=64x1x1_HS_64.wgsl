@@ -1,0 +1,81 @@
+// op attention_decode|wg=64x1x1|{"HS":64}
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> q: array<f32>;
+@group(0) @binding(2) var<storage, read> kCache: array<f32>;
+@group(0) @binding(3) var<storage, read> vCache: array<f32>;
+struct Uniforms { B: u32, Tq: u32, NH: u32, NKV: u32, start: u32, cap: u32, window: u32, scale: f32, };
+@group(0) @binding(4) var<uniform> u: Uniforms;
+const WG_X: u32 = 64u;
+const WG_Y: u32 = 1u;
+const WG_Z: u32 = 1u;
+// Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
+fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
+const HS: u32 = 64u;
+const DPT: u32 = 1u;
+const NEG: f32 = -1.0e30;
+var<workgroup> qs: array<f32, HS>;
+var<workgroup> ps: array<f32, WG_X>;
+var<workgroup> red: array<f32, WG_X>;
+@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let w = linearWorkgroup(wid, nwg);
+  if (w >= u.B * u.NH * u.Tq) { return; }
+  let t = w % u.Tq;
+  let b = (w / u.Tq) / u.NH;
+  let h = (w / u.Tq) % u.NH;
+  let kh = h / (u.NH / u.NKV);
+  let i = u.start + t;
+  let qo = ((b * u.Tq + t) * u.NH + h) * HS;
+  for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
+  var kStart = 0u;
+  if (u.window > 0u && i + 1u > u.window) { kStart = i + 1u - u.window; }
+  let kEnd = i + 1u;
+  var m = NEG;
+  var l = 0.0;
+  var acc: array<f32, DPT>;
+  workgroupBarrier();
+  for (var j0 = kStart; j0 < kEnd; j0 += WG_X) {
+    // one key per invocation: its score, then the chunk's max and sum over the workgroup
+    let j = j0 + lid;
+    var sc = NEG;
+    if (j < kEnd) {
+      sc = 0.0;
+      let ko = ((b * u.cap + j) * u.NKV + kh) * HS;
+      for (var d = 0u; d < HS; d++) { sc += qs[d] * kCache[ko + d]; }
+    }
+    red[lid] = sc;
+    workgroupBarrier();
+    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+      if (lid < st) { red[lid] = max(red[lid], red[lid + st]); }
+      workgroupBarrier();
+    }
+    let mt = max(m, red[0]);
+    workgroupBarrier();
+    let p = select(0.0, exp(sc - mt), j < kEnd);
+    ps[lid] = p;
+    red[lid] = p;
+    workgroupBarrier();
+    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+      if (lid < st) { red[lid] += red[lid + st]; }
+      workgroupBarrier();
+    }
+    let alpha = exp(m - mt);
+    l = l * alpha + red[0];
+    m = mt;
+    // one head dimension per invocation (DPT of them): acc = acc * alpha + sum_c p_c v_c
+    let cn = min(WG_X, kEnd - j0);
+    for (var e = 0u; e < DPT; e++) {
+      let d = lid + e * WG_X;
+      if (d < HS) {
+        var a = acc[e] * alpha;
+        for (var c = 0u; c < cn; c++) { a += ps[c] * vCache[((b * u.cap + j0 + c) * u.NKV + kh) * HS + d]; }
+        acc[e] = a;
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var e = 0u; e < DPT; e++) {
+    let d = lid + e * WG_X;
+    if (d < HS) { out[qo + d] = acc[e] / l; }
+  }
+}

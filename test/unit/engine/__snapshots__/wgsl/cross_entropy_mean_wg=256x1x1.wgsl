@@ -1,0 +1,27 @@
+// op cross_entropy_mean|wg=256x1x1|
+@group(0) @binding(0) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(1) var<storage, read> losses: array<f32>;
+@group(0) @binding(2) var<storage, read> mask: array<f32>;
+struct Uniforms { N: u32, };
+@group(0) @binding(3) var<uniform> u: Uniforms;
+const WG_X: u32 = 256u;
+const WG_Y: u32 = 1u;
+const WG_Z: u32 = 1u;
+// Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
+fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
+var<workgroup> tl: array<f32, WG_X>;
+var<workgroup> tc: array<f32, WG_X>;
+@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  var a = 0.0;
+  var c = 0.0;
+  for (var n = lid; n < u.N; n += WG_X) { a += losses[n]; c += mask[n]; }
+  tl[lid] = a;
+  tc[lid] = c;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) { tl[lid] += tl[lid + st]; tc[lid] += tc[lid + st]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { loss[0] = tl[0] / max(1.0, tc[0]); loss[1] = tc[0]; }
+}

@@ -1,0 +1,27 @@
+// op grad-norm-final|wg=256x1x1|
+@group(0) @binding(0) var<storage, read_write> norm: array<f32>;
+@group(0) @binding(1) var<storage, read> partials: array<f32>;
+struct Uniforms { groups: u32, };
+@group(0) @binding(2) var<uniform> u: Uniforms;
+const WG_X: u32 = 256u;
+const WG_Y: u32 = 1u;
+const WG_Z: u32 = 1u;
+// Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
+fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
+
+var<workgroup> sums: array<f32, WG_X>;
+fn reduceSum(lid: u32, local: f32) -> f32 {
+  sums[lid] = local;
+  workgroupBarrier();
+  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
+    if (lid < s) { sums[lid] = sums[lid] + sums[lid + s]; }
+    workgroupBarrier();
+  }
+  return sums[0];
+}
+@compute @workgroup_size(WG_X) fn main(@builtin(local_invocation_index) lid: u32) {
+  var ss = 0.0;
+  for (var i = lid; i < u.groups; i = i + WG_X) { ss = ss + partials[i]; }
+  let total = reduceSum(lid, ss);
+  if (lid == 0u) { norm[0] = sqrt(total); }
+}

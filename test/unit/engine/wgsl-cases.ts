@@ -1,0 +1,68 @@
+// One call per kernel variant, on tensors that have shapes and no GPU memory: wgsl-snapshot.test.ts runs
+// them on a recording runtime. A new kernel (or a new compile-time variant) adds its call here.
+import { numel, type GpuTensor } from '../../../src/engine/op.ts';
+import type { GpuRuntime } from '../../../src/engine/runtime.ts';
+import { add, fill, scale } from '../../../src/engine/ops/util.ts';
+import { embeddingBackward, embeddingForward } from '../../../src/engine/ops/embedding.ts';
+import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ops/rmsnorm.ts';
+import { gemm } from '../../../src/engine/ops/matmul.ts';
+import { biasBackward, biasForward } from '../../../src/engine/ops/bias.ts';
+import { ropeForward } from '../../../src/engine/ops/rope.ts';
+import { attentionBackward, attentionDecode, attentionForward } from '../../../src/engine/ops/attention.ts';
+import { swigluBackward, swigluForward } from '../../../src/engine/ops/swiglu.ts';
+import { residualBackward, residualForward } from '../../../src/engine/ops/residual.ts';
+import { dropoutBackward, dropoutForward } from '../../../src/engine/ops/dropout.ts';
+import * as ce from '../../../src/engine/ops/cross-entropy.ts';
+import { adamwUpdate } from '../../../src/engine/ops/adamw.ts';
+import { gradClip } from '../../../src/engine/ops/grad-clip.ts';
+
+function t(...shape: number[]): GpuTensor {
+  return { buffer: {} as GPUBuffer, shape, size: numel(shape), dtype: 'f32', offset: 0 };
+}
+function ids(...shape: number[]): GpuTensor {
+  return { ...t(...shape), dtype: 'u32' };
+}
+
+const N = 4, C = 8, V = 16, B = 1, T = 4, NH = 2, HS = 64;
+
+export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
+  (rt) => { fill(rt, t(N), 0); scale(rt, t(N), 2); add(rt, t(N), t(N)); },
+  (rt) => { embeddingForward(rt, t(N, C), ids(N), t(V, C)); embeddingBackward(rt, t(V, C), t(N, C), ids(N)); },
+  (rt) => { rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6); rmsnormBackward(rt, t(N, C), t(C), t(N, C), t(N, C), t(C), t(N)); },
+  (rt) => {
+    for (const side of [4, 64]) { // thin (8x8 threads) and wide (16x16) tiles
+      for (let f = 0; f < 8; f++) {
+        const transA = !!(f & 1), transB = !!(f & 2), accumulate = !!(f & 4);
+        gemm(rt, t(side, side), t(side, side), t(side, side), { transA, transB, accumulate });
+      }
+    }
+  },
+  (rt) => { biasForward(rt, t(N, C), t(C)); biasBackward(rt, t(C), t(N, C)); },
+  (rt) => ropeForward(rt, t(B, T, NH, HS), ids(B, T), t(HS / 2), B, T, NH, HS),
+  (rt) => {
+    for (const tileRows of [32, 64] as const) {
+      const q = t(B, T, NH, HS);
+      attentionForward(rt, q, t(B, NH, T), q, t(B, T, 1, HS), t(B, T, 1, HS), B, T, NH, 1, HS, { tileRows });
+      attentionBackward(rt, q, t(B, T, 1, HS), t(B, T, 1, HS), t(B, NH, T), q, q, t(B, NH, T), q, t(B, T, 1, HS), t(B, T, 1, HS),
+        B, T, NH, 1, HS, { tileRows });
+    }
+    attentionDecode(rt, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
+  },
+  (rt) => { swigluForward(rt, t(N, C), t(N, C), t(N, C)); swigluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C)); },
+  (rt) => { residualForward(rt, t(N, C), t(N, C), t(N, C)); residualBackward(rt, t(N, C), t(N, C), t(N, C)); },
+  (rt) => {
+    const x = t(N, C);
+    dropoutForward(rt, t(N, C), t(N, C), 0.1, 1, 1);
+    dropoutBackward(rt, t(N, C), t(N, C), 0.1, 1, 1);
+    dropoutForward(rt, x, x, 0.1, 1, 1);
+  },
+  (rt) => {
+    const logits = t(N, V);
+    ce.crossEntropyForward(rt, t(N), t(2), t(N), logits, ids(N), t(N), N, V);
+    ce.crossEntropyBackward(rt, t(N, V), logits, t(N), ids(N), t(N), t(2), N, V);
+    ce.crossEntropyBackward(rt, logits, logits, t(N), ids(N), t(N), t(2), N, V);
+    ce.crossEntropyLogprobs(rt, t(N), logits, ids(N), N, V);
+  },
+  (rt) => adamwUpdate(rt, t(C), t(C), t(C), t(C), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
+  (rt) => gradClip(rt, t(C), t(1), 1),
+];
