@@ -9,7 +9,7 @@ import { Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import type { LoraAdapter, LoraConfig, LoraTarget } from '../model/lora-types.ts';
 import type { PipelineConfig } from '../analysis/pipeline-config.ts';
-import { loadAdapter, saveMerged } from '../storage/adapter-store.ts';
+import { RUN_FILES, RUN_STATE_VERSION, RunStore } from '../storage/run-store.ts';
 import type { EvalSet } from '../data/types.ts';
 import { runExam, releaseEvalWorkspaces } from './evaluate.ts';
 import { mergeAdapters, compressAdapter } from './merge.ts';
@@ -22,44 +22,43 @@ export type { AttemptRecord, ExamRecord, MetricRecord, Phase, PipelineEvent, Pip
 export { retryDecision } from './topic-loop.ts';
 export { closedSequence } from './phases/ppo.ts';
 
-export const STATE_KEY = 'run/state.json';
+export const STATE_KEY = RUN_FILES.state;
 
 function loraConfigOf(cfg: PipelineConfig): LoraConfig {
   return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
 }
 
 /** The saved state of a run to resume (checked against this call), or a new one. */
-async function openState<T extends Tensor>(inp: PipelineInputs<T>): Promise<RunState> {
+async function openState<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStore): Promise<RunState> {
   if (inp.resume) {
-    const text = await inp.store.getText(STATE_KEY);
-    const state = text ? (JSON.parse(text) as RunState) : null;
+    const state = await runs.readState();
     if (state && (state.seed !== inp.seed || state.modelName !== inp.modelName || state.alignment !== inp.alignment)) {
       throw new Error(`resume: the saved run used seed ${state.seed}, model ${state.modelName}, alignment ${state.alignment}; this call asks for seed ${inp.seed}, model ${inp.modelName}, alignment ${inp.alignment}`);
     }
     if (state) return state;
   }
   return {
-    version: 1, seed: inp.seed, modelName: inp.modelName, alignment: inp.alignment, phases: inp.phases, cursor: 0, attemptPhase: null,
-    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], sftProgress: null, finished: false,
+    version: RUN_STATE_VERSION, seed: inp.seed, modelName: inp.modelName, alignment: inp.alignment, phases: inp.phases, cursor: 0, attemptPhase: null,
+    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], progress: null, finished: false,
   };
 }
 
 /** The context every phase shares; the decoder replays a resumed run's folds in order, so the base is bit-identical. */
-async function runContext<T extends Tensor>(inp: PipelineInputs<T>, st: RunState): Promise<RunContext<T>> {
-  const { be, config, store, tokenizer, model } = inp;
+async function runContext<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStore, st: RunState): Promise<RunContext<T>> {
+  const { be, config, tokenizer, model } = inp;
   const dec = new Decoder(be, model.config, model.weights);
-  for (const key of st.folded) dec.foldAdapter((await loadAdapter(store, key, model.config)).adapter);
+  for (const key of st.folded) dec.foldAdapter((await runs.loadAdapter(key, model.config)).adapter);
   const emit = (e: PipelineEvent) => inp.onEvent?.(e);
   return {
-    inp, dec, state: st, emit, loraCfg: loraConfigOf(config),
+    inp, dec, state: st, runs, emit, loraCfg: loraConfigOf(config),
     maxLen: Math.min(config.max_seq_length, model.config.maxPositionEmbeddings),
     endId: buildSftExample(tokenizer, 'q', 'a', 64).ids.at(-1)!,
     metric(record: MetricRecord) {
       st.metrics.push(record);
       emit({ type: 'metric', record });
     },
-    async checkpoint() {
-      await store.putMany([[STATE_KEY, JSON.stringify(st)], ['metrics.jsonl', st.metrics.map((m) => JSON.stringify(m)).join('\n') + (st.metrics.length ? '\n' : '')]], { durable: true });
+    async checkpoint(progress) {
+      await runs.writeState(st, progress);
       await inp.afterCheckpoint?.(st);
     },
     evalContext: (lora: LoraParams<T> | null) => ({
@@ -73,8 +72,9 @@ async function runContext<T extends Tensor>(inp: PipelineInputs<T>, st: RunState
 /** Runs (or resumes) the curriculum; returns the final run state. */
 export async function runCurriculum<T extends Tensor>(inp: PipelineInputs<T>): Promise<RunState> {
   const plan = planCurriculum(inp.dataset, inp.topicConfigs, inp.topicFilter);
-  const st = await openState(inp);
-  const ctx = await runContext(inp, st);
+  const runs = new RunStore(inp.store);
+  const st = await openState(inp, runs);
+  const ctx = await runContext(inp, runs, st);
   try {
     for (; st.cursor < plan.length; st.cursor++) {
       const step = plan[st.cursor];
@@ -110,7 +110,7 @@ async function takeExam<T extends Tensor>(ctx: RunContext<T>, set: EvalSet): Pro
 
 /** At a unit's end: the previous merge plus the unit's folded topic adapters, merged exactly (or compressed). */
 async function mergeUnit<T extends Tensor>(ctx: RunContext<T>, unit: string): Promise<void> {
-  const { config, model, store } = ctx.inp;
+  const { config, model } = ctx.inp;
   const st = ctx.state;
   const keys = st.unitParts[unit] ?? [];
   if (!config.merge.after_unit || !keys.length) {
@@ -119,8 +119,8 @@ async function mergeUnit<T extends Tensor>(ctx: RunContext<T>, unit: string): Pr
   }
   const parts: LoraAdapter[] = [];
   const prev = st.merged.at(-1);
-  if (prev) parts.push((await loadAdapter(store, prev.key, model.config)).adapter);
-  for (const k of keys) parts.push((await loadAdapter(store, k, model.config)).adapter);
+  if (prev) parts.push((await ctx.runs.loadAdapter(prev.key, model.config)).adapter);
+  for (const k of keys) parts.push((await ctx.runs.loadAdapter(k, model.config)).adapter);
   let merged = mergeAdapters(parts);
   let relativeError: number | null = null;
   if (config.merge.compress_rank && config.merge.compress_rank < merged.config.r) {
@@ -128,7 +128,7 @@ async function mergeUnit<T extends Tensor>(ctx: RunContext<T>, unit: string): Pr
     merged = c.adapter;
     relativeError = c.relativeError;
   }
-  const key = await saveMerged(store, unit, merged, { unit, parts: [...(prev ? [prev.key] : []), ...keys], rank: merged.config.r, relativeError });
+  const key = await ctx.runs.saveMerged(unit, merged, { unit, parts: [...(prev ? [prev.key] : []), ...keys], rank: merged.config.r, relativeError });
   st.merged.push({ unit, key, rank: merged.config.r, relativeError });
   ctx.emit({ type: 'merge', unit, key, rank: merged.config.r, relativeError });
 }

@@ -9,6 +9,7 @@ import type { LoadedModel } from '../model/weights.ts';
 import type { Tokenizer } from '../model/tokenizer.ts';
 import type { ArtifactStore } from '../storage/store.ts';
 import type { AdapterPhase } from '../storage/adapter-store.ts';
+import type { PhaseProgress } from '../storage/run-store.ts';
 import type { Similarity } from './similarity.ts';
 
 export type Phase = 'sft' | 'reward' | 'ppo' | 'dpo' | 'eval';
@@ -31,7 +32,8 @@ export interface PipelineInputs<T extends Tensor> {
   seed: number;
   resume: boolean;
   onEvent?: (e: PipelineEvent) => void;
-  /** SFT saves its LoRA and AdamW state every this many steps (default 50), so a kill loses at most that. */
+  /** Every phase saves its trainable state every this many optimizer steps (default 50; the reward model at
+   *  the first epoch end after that), so a kill loses at most that. */
   checkpointEvery?: number;
   /** Called after every durable checkpoint write (tests inject crashes here). */
   afterCheckpoint?: (state: RunState) => void | Promise<void>;
@@ -99,9 +101,9 @@ export interface ExamRecord {
   questions: number;
 }
 
-/** Everything needed to resume: saved after each phase as run/state.json (durable). */
+/** Everything needed to resume: saved after each phase and each mid-phase save as run/state.json (durable). */
 export interface RunState {
-  version: 1;
+  version: 2;
   seed: number;
   modelName: string;
   alignment: 'ppo' | 'dpo';
@@ -114,7 +116,7 @@ export interface RunState {
   unitParts: Record<string, string[]>; // unit → adapter keys to merge at its boundary
   merged: { unit: string; key: string; rank: number; relativeError: number | null }[];
   metrics: MetricRecord[];
-  /** The SFT phase in progress, when it saved mid-phase state (run/progress/sft.safetensors). */
-  sftProgress: { topicId: string; attempt: number; step: number } | null;
+  /** The phase in flight, when it saved mid-phase state (its tensors in run/progress.safetensors). */
+  progress: PhaseProgress | null;
   finished: boolean;
 }

@@ -3,7 +3,6 @@
 // after every phase, and the fold of the finished topic's adapter into the base.
 import type { Tensor } from '../engine/backend.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
-import { loadAdapter } from '../storage/adapter-store.ts';
 import type { PhaseModule, PhaseOutcome, RunContext, TopicAttempt } from './phases/phase.ts';
 import { seedFor } from './phases/phase.ts';
 import { topicData } from './phases/topic-data.ts';
@@ -87,6 +86,7 @@ async function runAttempt<T extends Tensor>(ctx: RunContext<T>, rec: TopicRecord
     if (gate.run) {
       ctx.emit({ type: 'phase', topicId: at.topicId, phase, status: 'start' });
       const out = await mod.run(ctx, at);
+      ctx.state.progress = null; // the phase is done: the next checkpoint drops its mid-phase tensors
       record(ctx, rec, ar, phase, out);
       at.done.push(phase);
       if (!ar.phases.includes(phase)) ar.phases.push(phase);
@@ -121,9 +121,9 @@ function record<T extends Tensor>(ctx: RunContext<T>, rec: TopicRecord, ar: Atte
 
 /** The finished topic's adapter joins the base for the topics after it (and the unit's merge). */
 async function foldTopic<T extends Tensor>(ctx: RunContext<T>, rec: TopicRecord, finalKey: string | null): Promise<void> {
-  const { config, model, store } = ctx.inp;
+  const { config, model } = ctx.inp;
   if (!foldsIntoBase(finalKey, { passed: rec.passed, mergeFailed: config.merge.merge_failed, evaluated: ctx.want('eval') })) return;
-  ctx.dec.foldAdapter((await loadAdapter(store, finalKey, model.config)).adapter);
+  ctx.dec.foldAdapter((await ctx.runs.loadAdapter(finalKey, model.config)).adapter);
   ctx.state.folded.push(finalKey);
   (ctx.state.unitParts[rec.unit] ??= []).push(finalKey);
   rec.merged = true;

@@ -139,17 +139,17 @@ describe('curriculum pipeline', () => {
     const a = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-a-'));
     const b = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-b-'));
     await runCurriculum(await base(a));
-    // Kill the second run inside the first SFT phase (its second mid-phase save), resume it, kill it
-    // again at a phase boundary of the second topic, and resume it to the end.
-    const killAt = async (n: number, resume: boolean) => {
-      let checkpoints = 0;
+    // Kill the second run inside SFT (its second mid-phase save), inside the reward model (an epoch's
+    // save) and inside PPO (its first step's save), resuming after each, then run it to the end.
+    const killAt = async (phase: string, step: number, resume: boolean) => {
       const run = runCurriculum({ ...(await base(b)), resume, afterCheckpoint: (s) => {
-        if (++checkpoints === n) throw new Error(`killed at ${s.sftProgress ? `SFT step ${s.sftProgress.step}` : `plan step ${s.cursor}`}`);
+        if (s.progress?.phase === phase && s.progress.step === step) throw new Error(`killed in ${phase} after step ${step}`);
       } });
-      await expect(run).rejects.toThrow('killed');
+      await expect(run).rejects.toThrow(`killed in ${phase}`);
     };
-    await killAt(2, false); // after SFT step 2's mid-phase save
-    await killAt(4, true); // after the first topic's evaluation, before the plan moves on
+    await killAt('sft', 2, false);
+    await killAt('reward', 1, true);
+    await killAt('ppo', 1, true);
     const resumed = await runCurriculum({ ...(await base(b)), resume: true });
     expect(resumed.finished).toBe(true);
     const fa = await filesUnder(a);

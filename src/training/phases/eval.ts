@@ -1,7 +1,6 @@
 // The evaluation phase: the topic's policy answers its quiz (else its own SFT questions) and is scored
 // against the topic's adaptive pass threshold with the configured question weights.
 import { LoraParams } from '../../model/lora-params.ts';
-import { loadAdapter } from '../../storage/adapter-store.ts';
 import { evaluateTopic, releaseEvalWorkspaces } from '../evaluate.ts';
 import { outcome, PASS, RUN, type PhaseModule } from './phase.ts';
 
@@ -11,9 +10,9 @@ export const evalPhase: PhaseModule = {
     return at.policyKey && ctx.want('eval') && !at.done.includes('eval') ? RUN : PASS;
   },
   async run(ctx, at) {
-    const { be, model, store } = ctx.inp;
+    const { be, model } = ctx.inp;
     const { topicId, attempt, data } = at;
-    const lora = LoraParams.create(be, (await loadAdapter(store, at.policyKey!, model.config)).adapter);
+    const lora = LoraParams.create(be, (await ctx.runs.loadAdapter(at.policyKey!, model.config)).adapter);
     try {
       const ev = await evaluateTopic(ctx.evalContext(lora), { topicId, quiz: data.quiz, seenQuestions: data.sftRecords, threshold: at.tc.passThreshold, distinctions: data.distinctions });
       const summary = { source: ev.source, score: ev.score, threshold: ev.threshold, passed: ev.passed, distinctionFailures: ev.distinctionFailures, similarity: ev.similarityName, questions: ev.questions.length };

@@ -9,6 +9,7 @@ import type { LoraConfig } from '../../model/lora-types.ts';
 import type { TopicConfig } from '../../analysis/adaptive.ts';
 import type { EvalContext } from '../evaluate.ts';
 import type { AttemptRecord, MetricRecord, Phase, PipelineEvent, PipelineInputs, RunState } from '../run-types.ts';
+import type { ProgressTensors, RunStore } from '../../storage/run-store.ts';
 import type { TopicData } from './topic-data.ts';
 
 /** What every phase of the run shares: the inputs, the decoder (base + folded adapters) and the run state. */
@@ -16,6 +17,8 @@ export interface RunContext<T extends Tensor> {
   inp: PipelineInputs<T>;
   dec: Decoder<T>;
   state: RunState;
+  /** The run's keys and formats: state, progress, adapters. */
+  runs: RunStore;
   loraCfg: LoraConfig;
   /** Longest training sequence: max_seq_length capped by the model's positions. */
   maxLen: number;
@@ -24,8 +27,8 @@ export interface RunContext<T extends Tensor> {
   emit(e: PipelineEvent): void;
   /** Appends a metric record to the run and reports it. */
   metric(record: MetricRecord): void;
-  /** Saves the run state durably (run/state.json and metrics.jsonl). */
-  checkpoint(): Promise<void>;
+  /** Saves the run state durably (run/state.json and metrics.jsonl), with the phase's progress tensors when given. */
+  checkpoint(progress?: ProgressTensors): Promise<void>;
   /** The evaluation context of a policy (null = the base with the folded adapters). */
   evalContext(lora: LoraParams<T> | null): EvalContext<T>;
   want(p: Phase): boolean;

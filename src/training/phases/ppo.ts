@@ -5,13 +5,14 @@ import type { Tensor } from '../../engine/backend.ts';
 import type { TopicConfig } from '../../analysis/adaptive.ts';
 import type { PipelineConfig } from '../../analysis/pipeline-config.ts';
 import { LoraParams } from '../../model/lora-params.ts';
-import { adapterKey, loadAdapter, saveAdapter } from '../../storage/adapter-store.ts';
+import { adapterKey } from '../../storage/adapter-store.ts';
 import { judgePpo, paramsDiffer } from '../outcomes.ts';
-import { trainPpo, type PpoOptions } from '../ppo.ts';
+import { trainPpo, type PpoOptions, type PpoState, type PpoStepLog } from '../ppo.ts';
 import { scoreSequences } from '../reward.ts';
 import { ScalarHead } from '../seq.ts';
 import type { TokenizedExample } from '../sft.ts';
 import { capSteps, outcome, PASS, RUN, seedFor, type PhaseModule, type RunContext, type TopicAttempt } from './phase.ts';
+import { dueForSave, headTensors, loraTensors, phaseRecords, restoreHead, restoreLora, resumePoint, saveProgress } from './progress.ts';
 import { rewardDataProblem } from './reward.ts';
 
 export const PPO_BLOCKED_NOTE = 'PPO skipped: the reward model did not learn, so its scores are noise (reward.if_not_learned: skip_ppo; set it to warn to run PPO anyway)';
@@ -38,7 +39,7 @@ export function closedSequence(promptIds: number[], responseIds: number[], eosId
 }
 
 async function rewardModelExists<T extends Tensor>(ctx: RunContext<T>, at: TopicAttempt): Promise<boolean> {
-  return !!at.record.adapters.reward || ctx.inp.store.has(`${adapterKey(at.topicId, 'reward')}/adapter_config.json`);
+  return !!at.record.adapters.reward || ctx.runs.hasAdapter(adapterKey(at.topicId, 'reward'));
 }
 
 export const ppoPhase: PhaseModule = {
@@ -52,10 +53,10 @@ export const ppoPhase: PhaseModule = {
   },
   async run(ctx, at) {
     const { inp } = ctx;
-    const { be, config, model, store, tokenizer } = inp;
+    const { be, config, model, tokenizer } = inp;
     const { topicId, attempt } = at;
-    const sft = (await loadAdapter(store, at.policyKey!, model.config)).adapter;
-    const rmStored = await loadAdapter(store, adapterKey(topicId, 'reward'), model.config);
+    const sft = (await ctx.runs.loadAdapter(at.policyKey!, model.config)).adapter;
+    const rmStored = await ctx.runs.loadAdapter(adapterKey(topicId, 'reward'), model.config);
     const reference = LoraParams.create(be, sft);
     const policy = LoraParams.create(be, sft);
     const rm = LoraParams.create(be, rmStored.adapter);
@@ -68,16 +69,30 @@ export const ppoPhase: PhaseModule = {
     const value = new ScalarHead(be, C, rows);
     try {
       const opts = ppoOptions(config, at.tc, { seed: seedFor(at.seed, 'ppo'), maxSteps: inp.maxSteps });
+      const from = await resumePoint(ctx, at, 'ppo');
+      if (from) {
+        restoreLora('policy', policy, from.tensors);
+        restoreHead(be, 'value', value, from.tensors);
+      }
       const res = await trainPpo(be, ctx.dec, policy, reference, value, at.data.prompts,
         async (seqs) => scoreSequences(be, ctx.dec, rm, rmHead, seqs.map((s) => closedSequence(s.promptIds, s.responseIds, tokenizer.eosIds, ctx.endId)), config.ppo.batch_size),
-        tokenizer.eosIds, { ...opts, onStep: (m) => ctx.metric({ topicId, attempt, phase: 'ppo', totalSteps: opts.steps, ...m }) });
-      const metrics = { phase: 'ppo', steps: res.history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason };
+        tokenizer.eosIds, {
+          ...opts, resume: from?.progress.position as PpoState | undefined,
+          onStep: async (m, state) => {
+            ctx.metric({ topicId, attempt, phase: 'ppo', totalSteps: opts.steps, ...m });
+            if (dueForSave(ctx, m.step, opts.steps)) {
+              await saveProgress(ctx, at, 'ppo', m.step, { ...(await loraTensors('policy', policy)), ...(await headTensors(be, 'value', value)) }, state);
+            }
+          },
+        });
+      const history = phaseRecords(ctx, at, 'ppo') as unknown as PpoStepLog[]; // the whole phase, resumed or not
+      const metrics = { phase: 'ppo', steps: history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason };
       const out = outcome(adapterKey(topicId, 'ppo'), metrics);
       if (res.stoppedReason) out.notes.push(`PPO stopped: ${res.stoppedReason}`);
       if (at.record.rewardLearned === false) out.warnings.push('PPO ran on a reward model that did not learn (reward.if_not_learned: warn)');
       const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
-      out.warnings.push(...judgePpo(res.history, changed));
-      await saveAdapter(store, topicId, 'ppo', await policy.toAdapter(), metrics);
+      out.warnings.push(...judgePpo(history, changed));
+      await ctx.runs.saveAdapter(topicId, 'ppo', await policy.toAdapter(), metrics);
       return out;
     } finally {
       for (const l of [reference, policy, rm]) l.release();

@@ -2,7 +2,7 @@
 // saved with its head as score.weight (a PEFT sequence classifier), and judged: did it learn?
 import { LoraParams } from '../../model/lora-params.ts';
 import { initLora } from '../../model/lora-types.ts';
-import { adapterKey, saveAdapter } from '../../storage/adapter-store.ts';
+import { adapterKey } from '../../storage/adapter-store.ts';
 import { Rng } from '../../util/rng.ts';
 import { judgeReward } from '../outcomes.ts';
 import { rewardHeadRows, trainRewardModel } from '../reward.ts';
@@ -47,7 +47,7 @@ export const rewardPhase: PhaseModule = {
       });
       const w = await head.read();
       const metrics = { phase: 'reward', ...res, epochs: undefined, history: res.epochs };
-      await saveAdapter(inp.store, topicId, 'reward', await rm.toAdapter(), metrics,
+      await ctx.runs.saveAdapter(topicId, 'reward', await rm.toAdapter(), metrics,
         { 'score.weight': { shape: [1, C], data: w.slice(0, C) } }); // the bias is frozen at 0 (see trainRewardModel)
       const verdict = judgeReward(res, { pairs: pairs.length, identicalPairs: at.data.identicalPairs, maxLen: ctx.maxLen, learningRate: tc.rewardLearningRate, headLearningRate: cfg.head_learning_rate });
       const out = outcome(adapterKey(topicId, 'reward'), metrics);

@@ -76,18 +76,22 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     expect(inp.events.filter((e) => e.type === 'warning').length).toBeGreaterThan(0);
   }, 120_000);
 
-  it('a run killed after every phase and resumed ends with the same bytes as an uninterrupted one', async () => {
+  /** Runs once uninterrupted, then again killed at every checkpoint in turn (resuming each time); returns both folders and where it was killed. */
+  async function killEverywhere(over: Partial<PipelineInputs<CpuTensor>>) {
     const cfg = config();
-    const one = { topicFilter: [TOPICS[0]], checkpointEvery: 1, maxSteps: 2 };
+    const one = { topicFilter: [TOPICS[0]], checkpointEvery: 1, maxSteps: 3, ...over };
     const whole = await inputs(cfg, one);
     let total = 0;
     await runCurriculum({ ...whole, afterCheckpoint: () => void total++ });
     const killed = await inputs(cfg, one);
-    // Kill at each checkpoint in turn (SFT's mid-phase save, each phase boundary, the plan steps), resuming each time.
+    const killedAt: string[] = [];
     for (let n = 1; n < total; n++) {
       let seen = 0;
-      const run = runCurriculum({ ...killed, resume: n > 1, afterCheckpoint: () => {
-        if (++seen === 1) throw new Error('killed');
+      const run = runCurriculum({ ...killed, resume: n > 1, afterCheckpoint: (s) => {
+        if (++seen === 1) {
+          killedAt.push(s.progress ? `${s.progress.phase}@${s.progress.step}` : 'boundary');
+          throw new Error('killed');
+        }
       } });
       await expect(run).rejects.toThrow('killed');
     }
@@ -95,6 +99,17 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     const [a, b] = await Promise.all([filesUnder(whole.dir), filesUnder(killed.dir)]);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [f, bytes] of a) expect(Buffer.compare(bytes, b.get(f)!), f).toBe(0);
+    return killedAt;
+  }
+
+  it('a run killed at every checkpoint (inside SFT and PPO, and between phases) resumes to the same bytes', async () => {
+    const killedAt = await killEverywhere({});
+    for (const at of ['sft@1', 'sft@2', 'ppo@1', 'ppo@2', 'boundary']) expect(killedAt).toContain(at);
+  }, 300_000);
+
+  it('with alignment dpo: a run killed at every checkpoint (inside SFT and DPO too) resumes to the same bytes', async () => {
+    const killedAt = await killEverywhere({ alignment: 'dpo', phases: ['sft', 'dpo', 'eval'] });
+    for (const at of ['sft@1', 'dpo@1', 'dpo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
 
   it('with alignment dpo: SFT, DPO, evaluation; no reward model', async () => {
