@@ -8,7 +8,7 @@ import { elementwiseMain, groups1d, WG_1D } from './common.ts';
 export type { AdamWParams } from '../ref/adamw.ts';
 
 const UPDATE: OpDescription = {
-  name: 'adamw',
+  name: 'adamw_update',
   workgroupSize: [WG_1D],
   bindings: [
     { name: 'params', access: 'read_write' }, { name: 'grads', access: 'read' },

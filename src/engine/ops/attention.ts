@@ -1,5 +1,5 @@
 // Causal grouped-query attention on the GPU: tiled online-softmax forward (+ logsumexp), backward, decode.
-// Twin: ref/attention.ts (same names, same argument order after `rt`, same masks).
+// Twin: ref/attention.ts (same names, same argument order after `rt`); the mask is attention-mask.ts, shared by both.
 //
 //   q, out, dq, dout: (B, T, NH, HS)     k, v, dk, dv: (B, T, NKV, HS)     lse, delta: (B, NH, T)
 //   lens: (B) u32 valid lengths (keys >= lens[b] ignored)          kCache, vCache: (B, cap, NKV, HS)
@@ -16,6 +16,8 @@
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor, OpDescription } from '../op.ts';
 import type { AttentionOptions as RefOptions } from '../ref/attention.ts';
+import { ENTRY, reductions, variants } from './common.ts';
+import { ATTENTION_MASK_WGSL } from '../attention-mask.ts';
 
 export interface AttentionOptions extends RefOptions<GpuTensor> {
   /** Query (forward, dq) and key (dk/dv) rows per workgroup; default 64, or 32 when 64 leaves fewer
@@ -25,9 +27,6 @@ export interface AttentionOptions extends RefOptions<GpuTensor> {
 
 const DEC = 64; // invocations per decode workgroup (keys per chunk)
 const SHARED_FLOATS = 4000; // 16 000 bytes of workgroup memory
-
-const MAIN = `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
-    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
 
 const MASK_UNIFORMS = [['B', 'u32'], ['T', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['window', 'u32'],
   ['useLens', 'u32'], ['scale', 'f32']] as const;
@@ -66,33 +65,25 @@ const QUERY_ROW = `
   let i = i0 + lid;
   let rowOk = i < u.T;
   let kEnd = min(len, min(u.T, i0 + BR));
-  var kStart = 0u;
-  if (u.window > 0u && i0 + 1u > u.window) { kStart = i0 + 1u - u.window; }
+  let kStart = attentionFirstKey(i0, u.window);
   let qo = ((b * u.T + min(i, u.T - 1u)) * u.NH + h) * HS;
   var qr: array<f32, HS>;
   for (var d = 0u; d < HS; d++) { qr[d] = q[qo + d] * u.scale; }`;
 
-const VISIBLE = `rowOk && j <= i && (u.window == 0u || i - j < u.window)`;
+const VISIBLE = 'rowOk && attentionVisible(i, j, len, u.window)';
 
 function consts(HS: number, BR: number, BC: number): string {
   return `const HS: u32 = ${HS}u;\nconst BR: u32 = ${BR}u;\nconst BC: u32 = ${BC}u;\nconst NEG: f32 = -1.0e30;
-var<workgroup> ks: array<f32, ${BC * HS}>;\nvar<workgroup> vs: array<f32, ${BC * HS}>;`;
+var<workgroup> ks: array<f32, ${BC * HS}>;\nvar<workgroup> vs: array<f32, ${BC * HS}>;${ATTENTION_MASK_WGSL}`;
 }
 
 function keyTile(HS: number): number {
   return Math.max(1, Math.min(64, Math.floor(SHARED_FLOATS / (2 * HS))));
 }
 
-const cache = new Map<string, OpDescription>();
-function memo(key: string, make: () => OpDescription): OpDescription {
-  let op = cache.get(key);
-  if (!op) cache.set(key, (op = make()));
-  return op;
-}
-
-function forwardOp(HS: number, BR: number): OpDescription {
+const forwardOp = variants((HS: number, BR: number): OpDescription => {
   const BC = keyTile(HS);
-  return memo(`fwd${HS}/${BR}`, () => ({
+  return {
     name: 'attention_forward',
     workgroupSize: [BR],
     facts: { HS, BC },
@@ -100,7 +91,7 @@ function forwardOp(HS: number, BR: number): OpDescription {
       { name: 'k', access: 'read' }, { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
     uniforms: MASK_UNIFORMS,
     wgsl: `${consts(HS, BR, BC)}
-${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
+${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
   var acc: array<f32, HS>;
   var s: array<f32, BC>;
   var m = NEG;
@@ -137,12 +128,12 @@ ${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
   for (var d = 0u; d < HS; d++) { out[qo + d] = acc[d] * inv; }
   lse[(b * u.NH + h) * u.T + i] = select(0.0, m + log(l), l > 0.0);
 }`,
-  }));
-}
+  };
+});
 
-function backwardDqOp(HS: number, BR: number): OpDescription {
+const backwardDqOp = variants((HS: number, BR: number): OpDescription => {
   const BC = keyTile(HS);
-  return memo(`dq${HS}/${BR}`, () => ({
+  return {
     name: 'attention_backward_dq',
     workgroupSize: [BR],
     facts: { HS, BC },
@@ -151,7 +142,7 @@ function backwardDqOp(HS: number, BR: number): OpDescription {
       { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
     uniforms: MASK_UNIFORMS,
     wgsl: `${consts(HS, BR, BC)}
-${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
+${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
   var dor: array<f32, HS>;
   var dqa: array<f32, HS>;
   var D = 0.0;
@@ -174,12 +165,12 @@ ${MAIN} {${prologue('NH', BR)}${QUERY_ROW}
   for (var d = 0u; d < HS; d++) { dq[qo + d] = dqa[d] * u.scale; }
   delta[(b * u.NH + h) * u.T + i] = D;
 }`,
-  }));
-}
+  };
+});
 
-function backwardDkvOp(HS: number, BK: number): OpDescription {
+const backwardDkvOp = variants((HS: number, BK: number): OpDescription => {
   const BQ = Math.max(1, Math.min(64, Math.floor(SHARED_FLOATS / (2 * HS + 2))));
-  return memo(`dkv${HS}/${BK}`, () => ({
+  return {
     name: 'attention_backward_dkv',
     workgroupSize: [BK],
     facts: { HS, BQ },
@@ -189,12 +180,11 @@ function backwardDkvOp(HS: number, BK: number): OpDescription {
     uniforms: MASK_UNIFORMS,
     wgsl: `const HS: u32 = ${HS}u;\nconst BK: u32 = ${BK}u;\nconst BQ: u32 = ${BQ}u;
 var<workgroup> qs: array<f32, ${BQ * HS}>;\nvar<workgroup> dos: array<f32, ${BQ * HS}>;
-var<workgroup> ls: array<f32, ${BQ}>;\nvar<workgroup> Ds: array<f32, ${BQ}>;
-${MAIN} {${prologue('NKV', BK)}
+var<workgroup> ls: array<f32, ${BQ}>;\nvar<workgroup> Ds: array<f32, ${BQ}>;${ATTENTION_MASK_WGSL}
+${ENTRY} {${prologue('NKV', BK)}
   let kh = hd;
   let j0 = tile * BK;
   let j = j0 + lid;
-  let keyOk = j < len;
   let ko = ((b * u.T + min(j, u.T - 1u)) * u.NKV + kh) * HS;
   var kr: array<f32, HS>;
   var vr: array<f32, HS>;
@@ -224,7 +214,7 @@ ${MAIN} {${prologue('NKV', BK)}
       let rn = min(BQ, iEnd - i0);
       for (var r = 0u; r < rn; r++) {
         let i = i0 + r;
-        if (keyOk && j <= i && (u.window == 0u || i - j < u.window)) {
+        if (attentionVisible(i, j, len, u.window)) {
           var sc = 0.0;
           var dp = 0.0;
           for (var d = 0u; d < HS; d++) { sc += qs[r * HS + d] * kr[d]; dp += dos[r * HS + d] * vr[d]; }
@@ -238,12 +228,12 @@ ${MAIN} {${prologue('NKV', BK)}
   if (j >= u.T) { return; }
   for (var d = 0u; d < HS; d++) { dk[ko + d] = dka[d] * u.scale; dv[ko + d] = dva[d]; }
 }`,
-  }));
-}
+  };
+});
 
-function decodeOp(HS: number): OpDescription {
+const decodeOp = variants((HS: number): OpDescription => {
   const DPT = Math.ceil(HS / DEC);
-  return memo(`dec${HS}`, () => ({
+  return {
     name: 'attention_decode',
     workgroupSize: [DEC],
     facts: { HS },
@@ -252,8 +242,8 @@ function decodeOp(HS: number): OpDescription {
     uniforms: [['B', 'u32'], ['Tq', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['start', 'u32'], ['cap', 'u32'],
       ['window', 'u32'], ['scale', 'f32']],
     wgsl: `const HS: u32 = ${HS}u;\nconst DPT: u32 = ${DPT}u;\nconst NEG: f32 = -1.0e30;
-var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\nvar<workgroup> red: array<f32, WG_X>;
-${MAIN} {
+var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\n${reductions('max', 'sum')}${ATTENTION_MASK_WGSL}
+${ENTRY} {
   let w = linearWorkgroup(wid, nwg);
   if (w >= u.B * u.NH * u.Tq) { return; }
   let t = w % u.Tq;
@@ -263,8 +253,7 @@ ${MAIN} {
   let i = u.start + t;
   let qo = ((b * u.Tq + t) * u.NH + h) * HS;
   for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
-  var kStart = 0u;
-  if (u.window > 0u && i + 1u > u.window) { kStart = i + 1u - u.window; }
+  let kStart = attentionFirstKey(i, u.window);
   let kEnd = i + 1u;
   var m = NEG;
   var l = 0.0;
@@ -279,24 +268,11 @@ ${MAIN} {
       let ko = ((b * u.cap + j) * u.NKV + kh) * HS;
       for (var d = 0u; d < HS; d++) { sc += qs[d] * kCache[ko + d]; }
     }
-    red[lid] = sc;
-    workgroupBarrier();
-    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-      if (lid < st) { red[lid] = max(red[lid], red[lid + st]); }
-      workgroupBarrier();
-    }
-    let mt = max(m, red[0]);
-    workgroupBarrier();
+    let mt = max(m, reduceMax(lid, sc));
     let p = select(0.0, exp(sc - mt), j < kEnd);
-    ps[lid] = p;
-    red[lid] = p;
-    workgroupBarrier();
-    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-      if (lid < st) { red[lid] += red[lid + st]; }
-      workgroupBarrier();
-    }
+    ps[lid] = p; // visible to the whole workgroup after reduceSum's barriers
     let alpha = exp(m - mt);
-    l = l * alpha + red[0];
+    l = l * alpha + reduceSum(lid, p);
     m = mt;
     // one head dimension per invocation (DPT of them): acc = acc * alpha + sum_c p_c v_c
     let cn = min(WG_X, kEnd - j0);
@@ -315,8 +291,8 @@ ${MAIN} {
     if (d < HS) { out[qo + d] = acc[e] / l; }
   }
 }`,
-  }));
-}
+  };
+});
 
 // ---------------------------------------------------------------------------------------- entry points
 

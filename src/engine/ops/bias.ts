@@ -4,7 +4,7 @@ import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
 import { elementwiseMain, groups1d, rows2d, WG_1D } from './common.ts';
 
 const FORWARD: OpDescription = {
-  name: 'bias-forward',
+  name: 'bias_forward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'out', access: 'read_write' }, { name: 'bias', access: 'read' }],
   uniforms: [['n', 'u32'], ['O', 'u32']],
@@ -13,7 +13,7 @@ const FORWARD: OpDescription = {
 
 // One thread per column walks the rows: deterministic, and rows are short (tokens of one step).
 const BACKWARD: OpDescription = {
-  name: 'bias-backward',
+  name: 'bias_backward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'dbias', access: 'read_write' }, { name: 'dout', access: 'read' }],
   uniforms: [['n', 'u32'], ['N', 'u32']],

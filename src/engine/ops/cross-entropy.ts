@@ -12,18 +12,15 @@
 // A target outside [0, V) on an unmasked row is clamped to V - 1 here (the twin throws).
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
+import { ENTRY, reductions, variants } from './common.ts';
 
 const WG = 256;
 const CHUNK = WG * 16; // logits per backward workgroup
 
-const MAIN = `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
-    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32)`;
-
-// Row logsumexp: online (max, sum) per invocation, merged by a tree in workgroup memory.
+// Row logsumexp: online (max, sum) per invocation, merged over the workgroup.
 const ROW_LSE = `
 const NEG: f32 = -1.0e30;
-var<workgroup> rm: array<f32, WG_X>;
-var<workgroup> rs: array<f32, WG_X>;
+${reductions('lse')}
 fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
   var m = NEG;
   var s = 0.0;
@@ -31,23 +28,10 @@ fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
     let x = logits[base + c];
     if (x > m) { s = s * exp(m - x) + 1.0; m = x; } else { s += exp(x - m); }
   }
-  rm[lid] = m;
-  rs[lid] = s;
-  workgroupBarrier();
-  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-    if (lid < st) {
-      let m1 = rm[lid];
-      let m2 = rm[lid + st];
-      let mm = max(m1, m2);
-      rs[lid] = rs[lid] * exp(m1 - mm) + rs[lid + st] * exp(m2 - mm);
-      rm[lid] = mm;
-    }
-    workgroupBarrier();
-  }
-  return rm[0] + log(rs[0]);
+  return reduceLse(lid, m, s);
 }`;
 
-const ROW_MAIN = `${MAIN} {
+const ROW_MAIN = `${ENTRY} {
   let row = linearWorkgroup(wid, nwg);
   if (row >= u.N) { return; }
   let base = row * u.V;
@@ -87,24 +71,18 @@ const MEAN: OpDescription = {
   workgroupSize: [WG],
   bindings: [{ name: 'loss', access: 'read_write' }, { name: 'losses', access: 'read' }, { name: 'mask', access: 'read' }],
   uniforms: [['N', 'u32']],
-  wgsl: `var<workgroup> tl: array<f32, WG_X>;
-var<workgroup> tc: array<f32, WG_X>;
-${MAIN} {
+  wgsl: `${reductions('sum')}
+${ENTRY} {
   var a = 0.0;
   var c = 0.0;
   for (var n = lid; n < u.N; n += WG_X) { a += losses[n]; c += mask[n]; }
-  tl[lid] = a;
-  tc[lid] = c;
-  workgroupBarrier();
-  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-    if (lid < st) { tl[lid] += tl[lid + st]; tc[lid] += tc[lid + st]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { loss[0] = tl[0] / max(1.0, tc[0]); loss[1] = tc[0]; }
+  let total = reduceSum(lid, a);
+  let count = reduceSum(lid, c);
+  if (lid == 0u) { loss[0] = total / max(1.0, count); loss[1] = count; }
 }`,
 };
 
-function backwardOp(inPlace: boolean): OpDescription {
+const backwardOp = variants((inPlace: boolean): OpDescription => {
   const src = inPlace ? 'dlogits' : 'logits';
   return {
     name: 'cross_entropy_backward',
@@ -115,7 +93,7 @@ function backwardOp(inPlace: boolean): OpDescription {
       { name: 'loss', access: 'read' }],
     uniforms: [['N', 'u32'], ['V', 'u32'], ['gradScale', 'f32']],
     wgsl: `const CHUNK: u32 = ${CHUNK}u;
-${MAIN} {
+${ENTRY} {
   let chunks = (u.V + CHUNK - 1u) / CHUNK;
   let w = linearWorkgroup(wid, nwg);
   if (w >= u.N * chunks) { return; }
@@ -136,9 +114,7 @@ ${MAIN} {
   }
 }`,
   };
-}
-const BACKWARD = backwardOp(false);
-const BACKWARD_IN_PLACE = backwardOp(true);
+});
 
 function check(name: string, N: number, V: number, tensors: [string, GpuTensor, number][]): void {
   if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(V) || V <= 0) throw new Error(`${name}: N (${N}) and V (${V}) must be positive integers`);
@@ -172,9 +148,9 @@ export function crossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits:
     if (dlogits.offset !== logits.offset) {
       throw new Error(`crossEntropyBackward: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`);
     }
-    rt.run(BACKWARD_IN_PLACE, { dlogits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+    rt.run(backwardOp(true), { dlogits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
   } else {
-    rt.run(BACKWARD, { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+    rt.run(backwardOp(false), { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
   }
 }
 

@@ -29,7 +29,7 @@ function maskOp(name: string, dst: string, src: string): OpDescription {
 
 /** In place (out and inp are the same tensor): one read_write binding. */
 const IN_PLACE: OpDescription = {
-  name: 'dropout-in-place',
+  name: 'dropout_in_place',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'x', access: 'read_write' }],
   uniforms: UNIFORMS,
@@ -38,8 +38,8 @@ const IN_PLACE: OpDescription = {
   x[i] = select(0.0, x[i] * u.scale, keep);`)}`,
 };
 
-const FORWARD = maskOp('dropout-forward', 'out', 'inp');
-const BACKWARD = maskOp('dropout-backward', 'dinp', 'dout');
+const FORWARD = maskOp('dropout_forward', 'out', 'inp');
+const BACKWARD = maskOp('dropout_backward', 'dinp', 'dout');
 
 function run(rt: GpuRuntime, op: OpDescription, where: string, dst: GpuTensor, src: GpuTensor, p: number, seed: number, step: number): void {
   checkDropoutArgs(where, p, seed, step);

@@ -5,7 +5,7 @@ import { elementwiseMain, groups1d, WG_1D } from './common.ts';
 
 // Ids outside [0, V) produce zero rows here (the twin throws); the tokenizer guarantees the range.
 const FORWARD: OpDescription = {
-  name: 'embedding-forward',
+  name: 'embedding_forward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'out', access: 'read_write' }, { name: 'ids', access: 'read', type: 'u32' }, { name: 'wte', access: 'read' }],
   uniforms: [['n', 'u32'], ['C', 'u32'], ['V', 'u32']],
@@ -16,7 +16,7 @@ const FORWARD: OpDescription = {
 
 // One thread per channel walks the rows in order: no float atomics, deterministic sums.
 const BACKWARD: OpDescription = {
-  name: 'embedding-backward',
+  name: 'embedding_backward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'dwte', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'ids', access: 'read', type: 'u32' }],
   uniforms: [['n', 'u32'], ['N', 'u32'], ['V', 'u32']],

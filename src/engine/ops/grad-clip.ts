@@ -3,30 +3,18 @@
 // The norm stays on the GPU; read it only when logging. Twin: ref/grad-clip.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor, OpDescription } from '../op.ts';
-import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+import { ENTRY, elementwiseMain, groups1d, reductions, WG_1D } from './common.ts';
 
 const WG = 256;
 const MAX_PARTIALS = 1024; // workgroups of the first pass; each thread strides over P / (1024 * 256) elements
 
-const REDUCE = `
-var<workgroup> sums: array<f32, WG_X>;
-fn reduceSum(lid: u32, local: f32) -> f32 {
-  sums[lid] = local;
-  workgroupBarrier();
-  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sums[lid] = sums[lid] + sums[lid + s]; }
-    workgroupBarrier();
-  }
-  return sums[0];
-}`;
-
 const PARTIAL: OpDescription = {
-  name: 'grad-norm-partial',
+  name: 'grad_clip_partial',
   workgroupSize: [WG],
   bindings: [{ name: 'partials', access: 'read_write' }, { name: 'grads', access: 'read' }],
   uniforms: [['n', 'u32'], ['groups', 'u32']],
-  wgsl: `${REDUCE}
-@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  wgsl: `${reductions('sum')}
+${ENTRY} {
   var ss = 0.0;
   for (var i = wid.x * WG_X + lid; i < u.n; i = i + u.groups * WG_X) { let g = grads[i]; ss = ss + g * g; }
   let total = reduceSum(lid, ss);
@@ -35,12 +23,12 @@ const PARTIAL: OpDescription = {
 };
 
 const FINAL: OpDescription = {
-  name: 'grad-norm-final',
+  name: 'grad_clip_final',
   workgroupSize: [WG],
   bindings: [{ name: 'norm', access: 'read_write' }, { name: 'partials', access: 'read' }],
   uniforms: [['groups', 'u32']],
-  wgsl: `${REDUCE}
-@compute @workgroup_size(WG_X) fn main(@builtin(local_invocation_index) lid: u32) {
+  wgsl: `${reductions('sum')}
+${ENTRY} {
   var ss = 0.0;
   for (var i = lid; i < u.groups; i = i + WG_X) { ss = ss + partials[i]; }
   let total = reduceSum(lid, ss);
@@ -49,7 +37,7 @@ const FINAL: OpDescription = {
 };
 
 const SCALE: OpDescription = {
-  name: 'grad-clip-scale',
+  name: 'grad_clip_scale',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'grads', access: 'read_write' }, { name: 'norm', access: 'read' }],
   uniforms: [['n', 'u32'], ['maxNorm', 'f32']],

@@ -3,7 +3,7 @@
 // loads and stores are bounds-checked so any M, N, K work, not only multiples of the tile.
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
-import { rows2d } from './common.ts';
+import { rows2d, variants } from './common.ts';
 
 const BK = 16;
 
@@ -17,15 +17,10 @@ export interface GemmOptions {
   alpha?: number; // scales the product
 }
 
-const ops = new Map<string, OpDescription>();
-
-function gemmOp(transA: boolean, transB: boolean, accumulate: boolean, side: GemmSide): OpDescription {
-  const key = `${+transA}${+transB}${+accumulate}${side}`;
+const gemmOp = variants((transA: boolean, transB: boolean, accumulate: boolean, side: GemmSide): OpDescription => {
   const TILE = 4 * side;
   const threads = side * side;
   const loads = (TILE * BK) / threads;
-  let op = ops.get(key);
-  if (op) return op;
   // Each thread loads 4 elements of each 1024-element tile; the read order follows memory order.
   const loadA = transA
     ? `let k = e / TILE; let m = e % TILE; let gm = m0 + m; let gk = k0 + k;
@@ -82,17 +77,15 @@ var<workgroup> Bs: array<f32, ${TILE * BK}>;
     }
   }
 }`;
-  op = {
-    name: 'gemm',
+  return {
+    name: 'matmul_gemm',
     workgroupSize: [side, side],
     facts: { transA, transB, accumulate, tile: TILE, bk: BK },
     bindings: [{ name: 'c', access: 'read_write' }, { name: 'a', access: 'read' }, { name: 'b', access: 'read' }],
     uniforms: [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['alpha', 'f32']],
     wgsl,
   };
-  ops.set(key, op);
-  return op;
-}
+});
 
 /** c (M, N) = alpha * op(a) (M, K) @ op(b) (K, N) [+ c]; sizes come from c and a (leading dims flattened). */
 export function gemm(rt: GpuRuntime, c: GpuTensor, a: GpuTensor, b: GpuTensor, opts: GemmOptions = {}): void {

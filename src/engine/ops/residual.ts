@@ -1,10 +1,10 @@
 // Residual connection on the GPU: out = inp1 + inp2; backward adds dout into both branches. Twin: ref/residual.ts.
 import type { GpuRuntime } from '../runtime.ts';
-import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
-import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+import type { GpuTensor, OpDescription } from '../op.ts';
+import { elementwiseMain, groups1d, sameSize, WG_1D } from './common.ts';
 
 const FORWARD: OpDescription = {
-  name: 'residual-forward',
+  name: 'residual_forward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'out', access: 'read_write' }, { name: 'inp1', access: 'read' }, { name: 'inp2', access: 'read' }],
   uniforms: [['n', 'u32']],
@@ -12,19 +12,12 @@ const FORWARD: OpDescription = {
 };
 
 const BACKWARD: OpDescription = {
-  name: 'residual-backward',
+  name: 'residual_backward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'dinp1', access: 'read_write' }, { name: 'dinp2', access: 'read_write' }, { name: 'dout', access: 'read' }],
   uniforms: [['n', 'u32']],
   wgsl: elementwiseMain('  let g = dout[i];\n  dinp1[i] = dinp1[i] + g;\n  dinp2[i] = dinp2[i] + g;'),
 };
-
-function sameSize(where: string, ...ts: GpuTensor[]): number {
-  for (const t of ts) {
-    if (t.size !== ts[0].size) throw new Error(`${where}: all tensors need ${ts[0].size} elements ${shapeStr(ts[0].shape)}, got ${shapeStr(t.shape)}`);
-  }
-  return ts[0].size;
-}
 
 /** out = inp1 + inp2 (same shapes) */
 export function residualForward(rt: GpuRuntime, out: GpuTensor, inp1: GpuTensor, inp2: GpuTensor): void {

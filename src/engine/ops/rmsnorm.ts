@@ -1,40 +1,24 @@
 // RMSNorm on the GPU: one workgroup per row reduces the sum of squares. Twin: ref/rmsnorm.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
-import { elementwiseMain, groups1d, rows2d, WG_1D } from './common.ts';
+import { ENTRY, elementwiseMain, groups1d, reductions, rows2d, WG_1D } from './common.ts';
 
 const WG = 256;
 
-// Tree reduction of `local` (one value per thread) into sums[0].
-const REDUCE = `
-var<workgroup> sums: array<f32, WG_X>;
-fn reduceSum(lid: u32, local: f32) -> f32 {
-  sums[lid] = local;
-  workgroupBarrier();
-  for (var s = WG_X / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { sums[lid] = sums[lid] + sums[lid + s]; }
-    workgroupBarrier();
-  }
-  let total = sums[0];
-  workgroupBarrier();
-  return total;
-}`;
-
-const ROW_MAIN = `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
-    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+const ROW_MAIN = `${ENTRY} {
   let row = linearWorkgroup(wid, nwg);
   if (row >= u.N) { return; }  // uniform per workgroup, so the barriers below stay uniform
   let base = row * u.C;`;
 
 const FORWARD: OpDescription = {
-  name: 'rmsnorm-forward',
+  name: 'rmsnorm_forward',
   workgroupSize: [WG],
   bindings: [
     { name: 'out', access: 'read_write' }, { name: 'rstd', access: 'read_write' },
     { name: 'inp', access: 'read' }, { name: 'weight', access: 'read' },
   ],
   uniforms: [['N', 'u32'], ['C', 'u32'], ['eps', 'f32'], ['weightOffset', 'f32']],
-  wgsl: `${REDUCE}
+  wgsl: `${reductions('sum')}
 ${ROW_MAIN}
   var ss = 0.0;
   for (var c = lid; c < u.C; c = c + WG_X) { let x = inp[base + c]; ss = ss + x * x; }
@@ -45,14 +29,14 @@ ${ROW_MAIN}
 };
 
 const BACKWARD: OpDescription = {
-  name: 'rmsnorm-backward',
+  name: 'rmsnorm_backward',
   workgroupSize: [WG],
   bindings: [
     { name: 'dinp', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'inp', access: 'read' },
     { name: 'weight', access: 'read' }, { name: 'rstd', access: 'read' },
   ],
   uniforms: [['N', 'u32'], ['C', 'u32'], ['weightOffset', 'f32']],
-  wgsl: `${REDUCE}
+  wgsl: `${reductions('sum')}
 ${ROW_MAIN}
   let r = rstd[row];
   var dot = 0.0;
@@ -66,7 +50,7 @@ ${ROW_MAIN}
 
 // dweight: one thread per channel sums over rows (deterministic, no atomics).
 const DWEIGHT: OpDescription = {
-  name: 'rmsnorm-backward-dweight',
+  name: 'rmsnorm_backward_dweight',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'dweight', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'inp', access: 'read' }, { name: 'rstd', access: 'read' }],
   uniforms: [['n', 'u32'], ['N', 'u32']],

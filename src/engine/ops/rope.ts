@@ -10,13 +10,14 @@
 // Backward rotates by the negative angle.
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
+import { ENTRY } from './common.ts';
 
 export { ropeInvFreq } from '../ref/rope.ts';
 
 const WG = 64;
 
 const ROPE: OpDescription = {
-  name: 'rope',
+  name: 'rope_rotate',
   workgroupSize: [WG],
   bindings: [
     { name: 'x', access: 'read_write' },
@@ -49,8 +50,7 @@ fn sinCos(a: f32) -> vec2<f32> {
   }
 }
 
-@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
-    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${ENTRY} {
   // one invocation per (token, head, pair i)
   let g = linearWorkgroup(wid, nwg) * WG_X + lid;
   if (g >= u.n * u.nh * u.half) { return; }

@@ -1,13 +1,13 @@
 // SwiGLU on the GPU: out = silu(gate) * up and its backward. Twin: ref/swiglu.ts.
 import type { GpuRuntime } from '../runtime.ts';
-import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
-import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+import type { GpuTensor, OpDescription } from '../op.ts';
+import { elementwiseMain, groups1d, sameSize, WG_1D } from './common.ts';
 
 // Clamping keeps exp() finite; sigmoid(±80) is 0 / 1 to f32 precision anyway.
 const SIGMOID = 'fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-clamp(x, -80.0, 80.0))); }';
 
 const FORWARD: OpDescription = {
-  name: 'swiglu-forward',
+  name: 'swiglu_forward',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'out', access: 'read_write' }, { name: 'gate', access: 'read' }, { name: 'up', access: 'read' }],
   uniforms: [['n', 'u32']],
@@ -15,7 +15,7 @@ const FORWARD: OpDescription = {
 };
 
 const BACKWARD: OpDescription = {
-  name: 'swiglu-backward',
+  name: 'swiglu_backward',
   workgroupSize: [WG_1D],
   bindings: [
     { name: 'dgate', access: 'read_write' }, { name: 'dup', access: 'read_write' },
@@ -27,13 +27,6 @@ const BACKWARD: OpDescription = {
   dgate[i] = dout[i] * up[i] * s * (1.0 + g * (1.0 - s));
   dup[i] = dout[i] * g * s;`)}`,
 };
-
-function sameSize(where: string, ...ts: GpuTensor[]): number {
-  for (const t of ts) {
-    if (t.size !== ts[0].size) throw new Error(`${where}: all tensors need ${ts[0].size} elements ${shapeStr(ts[0].shape)}, got ${shapeStr(t.shape)}`);
-  }
-  return ts[0].size;
-}
 
 /** out, gate, up: (N, H) */
 export function swigluForward(rt: GpuRuntime, out: GpuTensor, gate: GpuTensor, up: GpuTensor): void {

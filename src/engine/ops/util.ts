@@ -4,7 +4,7 @@ import type { GpuTensor, OpDescription } from '../op.ts';
 import { elementwiseMain, groups1d, WG_1D } from './common.ts';
 
 const FILL: OpDescription = {
-  name: 'fill',
+  name: 'util_fill',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'x', access: 'read_write' }],
   uniforms: [['n', 'u32'], ['value', 'f32']],
@@ -12,7 +12,7 @@ const FILL: OpDescription = {
 };
 
 const SCALE: OpDescription = {
-  name: 'scale',
+  name: 'util_scale',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'x', access: 'read_write' }],
   uniforms: [['n', 'u32'], ['alpha', 'f32']],
@@ -20,7 +20,7 @@ const SCALE: OpDescription = {
 };
 
 const ADD: OpDescription = {
-  name: 'add',
+  name: 'util_add',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'dst', access: 'read_write' }, { name: 'src', access: 'read' }],
   uniforms: [['n', 'u32'], ['alpha', 'f32']],

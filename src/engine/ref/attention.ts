@@ -3,12 +3,12 @@
 // Layouts (row-major, as the q/k/v projections produce them):
 //   q, out, dq, dout: (B, T, NH, HS)      k, v, dk, dv: (B, T, NKV, HS)
 //   lse, delta:       (B, NH, T)          lens: (B) valid length per sequence (keys >= lens[b] ignored)
-// Query head h reads kv head floor(h / (NH / NKV)). Query i sees key j when
-//   j <= i  and  j < lens[b]  and  (window <= 0 or i - j < window)       (window: Gemma-style sliding)
-// A row that sees no key gets out = 0, lse = 0 and no gradient. Scores are scaled by `scale`
+// Query head h reads kv head floor(h / (NH / NKV)). Query i sees key j under the mask of attention-mask.ts
+// (causal, lens[b], sliding window), the kernels' mask too. Scores are scaled by `scale`
 // (default 1/sqrt(HS); Gemma uses query_pre_attn_scalar^-0.5). Accumulation is f64 here.
 
 import type { FloatArray } from './array.ts';
+import { attentionVisible } from '../attention-mask.ts';
 
 export interface AttentionOptions<L = ArrayLike<number>> {
   scale?: number; // score scale; default 1 / sqrt(HS)
@@ -16,10 +16,7 @@ export interface AttentionOptions<L = ArrayLike<number>> {
   window?: number; // sliding window size; 0 or absent: full causal attention
 }
 
-/** Query i (absolute position) sees key j under the causal / padding / window mask. */
-export function attentionVisible(i: number, j: number, len: number, window: number): boolean {
-  return j <= i && j < len && (window <= 0 || i - j < window);
-}
+export { attentionVisible };
 
 function checkShapes(name: string, B: number, T: number, NH: number, NKV: number, HS: number,
   arrays: [string, ArrayLike<number>, number][]): void {

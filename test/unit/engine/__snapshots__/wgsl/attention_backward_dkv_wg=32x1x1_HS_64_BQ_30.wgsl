@@ -22,6 +22,12 @@ var<workgroup> qs: array<f32, 1920>;
 var<workgroup> dos: array<f32, 1920>;
 var<workgroup> ls: array<f32, 30>;
 var<workgroup> Ds: array<f32, 30>;
+fn attentionVisible(i: u32, j: u32, len: u32, window: u32) -> bool {
+  return j <= i && j < len && (window == 0u || i - j < window);
+}
+fn attentionFirstKey(i: u32, window: u32) -> u32 {
+  return select(0u, i + 1u - window, window > 0u && i + 1u > window);
+}
 @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let nTiles = (u.T + 32u - 1u) / 32u;
@@ -35,7 +41,6 @@ var<workgroup> Ds: array<f32, 30>;
   let kh = hd;
   let j0 = tile * BK;
   let j = j0 + lid;
-  let keyOk = j < len;
   let ko = ((b * u.T + min(j, u.T - 1u)) * u.NKV + kh) * HS;
   var kr: array<f32, HS>;
   var vr: array<f32, HS>;
@@ -65,7 +70,7 @@ var<workgroup> Ds: array<f32, 30>;
       let rn = min(BQ, iEnd - i0);
       for (var r = 0u; r < rn; r++) {
         let i = i0 + r;
-        if (keyOk && j <= i && (u.window == 0u || i - j < u.window)) {
+        if (attentionVisible(i, j, len, u.window)) {
           var sc = 0.0;
           var dp = 0.0;
           for (var d = 0u; d < HS; d++) { sc += qs[r * HS + d] * kr[d]; dp += dos[r * HS + d] * vr[d]; }

@@ -16,6 +16,36 @@ const NEG: f32 = -1.0e30;
 var<workgroup> qs: array<f32, HS>;
 var<workgroup> ps: array<f32, WG_X>;
 var<workgroup> red: array<f32, WG_X>;
+// Max of one value per invocation over the workgroup (a tree, so the order is fixed); every invocation gets it.
+fn reduceMax(lid: u32, x: f32) -> f32 {
+  red[lid] = x;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) { red[lid] = max(red[lid], red[lid + st]); }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+// Sum of one value per invocation over the workgroup (a tree, so the order is fixed); every invocation gets it.
+fn reduceSum(lid: u32, x: f32) -> f32 {
+  red[lid] = x;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) { red[lid] = red[lid] + red[lid + st]; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
+fn attentionVisible(i: u32, j: u32, len: u32, window: u32) -> bool {
+  return j <= i && j < len && (window == 0u || i - j < window);
+}
+fn attentionFirstKey(i: u32, window: u32) -> u32 {
+  return select(0u, i + 1u - window, window > 0u && i + 1u > window);
+}
 @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let w = linearWorkgroup(wid, nwg);
@@ -27,8 +57,7 @@ var<workgroup> red: array<f32, WG_X>;
   let i = u.start + t;
   let qo = ((b * u.Tq + t) * u.NH + h) * HS;
   for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
-  var kStart = 0u;
-  if (u.window > 0u && i + 1u > u.window) { kStart = i + 1u - u.window; }
+  let kStart = attentionFirstKey(i, u.window);
   let kEnd = i + 1u;
   var m = NEG;
   var l = 0.0;
@@ -43,24 +72,11 @@ var<workgroup> red: array<f32, WG_X>;
       let ko = ((b * u.cap + j) * u.NKV + kh) * HS;
       for (var d = 0u; d < HS; d++) { sc += qs[d] * kCache[ko + d]; }
     }
-    red[lid] = sc;
-    workgroupBarrier();
-    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-      if (lid < st) { red[lid] = max(red[lid], red[lid + st]); }
-      workgroupBarrier();
-    }
-    let mt = max(m, red[0]);
-    workgroupBarrier();
+    let mt = max(m, reduceMax(lid, sc));
     let p = select(0.0, exp(sc - mt), j < kEnd);
-    ps[lid] = p;
-    red[lid] = p;
-    workgroupBarrier();
-    for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-      if (lid < st) { red[lid] += red[lid + st]; }
-      workgroupBarrier();
-    }
+    ps[lid] = p; // visible to the whole workgroup after reduceSum's barriers
     let alpha = exp(m - mt);
-    l = l * alpha + red[0];
+    l = l * alpha + reduceSum(lid, p);
     m = mt;
     // one head dimension per invocation (DPT of them): acc = acc * alpha + sum_c p_c v_c
     let cn = min(WG_X, kEnd - j0);

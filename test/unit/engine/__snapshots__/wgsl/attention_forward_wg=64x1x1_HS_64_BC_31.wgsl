@@ -18,6 +18,12 @@ const BC: u32 = 31u;
 const NEG: f32 = -1.0e30;
 var<workgroup> ks: array<f32, 1984>;
 var<workgroup> vs: array<f32, 1984>;
+fn attentionVisible(i: u32, j: u32, len: u32, window: u32) -> bool {
+  return j <= i && j < len && (window == 0u || i - j < window);
+}
+fn attentionFirstKey(i: u32, window: u32) -> u32 {
+  return select(0u, i + 1u - window, window > 0u && i + 1u > window);
+}
 @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let nTiles = (u.T + 64u - 1u) / 64u;
@@ -34,8 +40,7 @@ var<workgroup> vs: array<f32, 1984>;
   let i = i0 + lid;
   let rowOk = i < u.T;
   let kEnd = min(len, min(u.T, i0 + BR));
-  var kStart = 0u;
-  if (u.window > 0u && i0 + 1u > u.window) { kStart = i0 + 1u - u.window; }
+  let kStart = attentionFirstKey(i0, u.window);
   let qo = ((b * u.T + min(i, u.T - 1u)) * u.NH + h) * HS;
   var qr: array<f32, HS>;
   for (var d = 0u; d < HS; d++) { qr[d] = q[qo + d] * u.scale; }
@@ -59,7 +64,7 @@ var<workgroup> vs: array<f32, 1984>;
     for (var c = 0u; c < jn; c++) {
       let j = j0 + c;
       var sc = NEG;
-      if (rowOk && j <= i && (u.window == 0u || i - j < u.window)) {
+      if (rowOk && attentionVisible(i, j, len, u.window)) {
         sc = 0.0;
         for (var d = 0u; d < HS; d++) { sc += qr[d] * ks[c * HS + d]; }
         mt = max(mt, sc);

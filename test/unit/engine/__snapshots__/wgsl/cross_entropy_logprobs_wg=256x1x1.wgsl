@@ -11,8 +11,27 @@ const WG_Z: u32 = 1u;
 fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
 
 const NEG: f32 = -1.0e30;
-var<workgroup> rm: array<f32, WG_X>;
-var<workgroup> rs: array<f32, WG_X>;
+var<workgroup> red: array<f32, WG_X>;
+// log(sum(exp(x))) over the workgroup from each invocation's online-softmax pair (running max m, sum s of exp(x - m)).
+var<workgroup> redS: array<f32, WG_X>;
+fn reduceLse(lid: u32, m: f32, s: f32) -> f32 {
+  red[lid] = m;
+  redS[lid] = s;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) {
+      let m1 = red[lid];
+      let m2 = red[lid + st];
+      let mm = max(m1, m2);
+      redS[lid] = redS[lid] * exp(m1 - mm) + redS[lid + st] * exp(m2 - mm);
+      red[lid] = mm;
+    }
+    workgroupBarrier();
+  }
+  let r = red[0] + log(redS[0]);
+  workgroupBarrier();
+  return r;
+}
 fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
   var m = NEG;
   var s = 0.0;
@@ -20,20 +39,7 @@ fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
     let x = logits[base + c];
     if (x > m) { s = s * exp(m - x) + 1.0; m = x; } else { s += exp(x - m); }
   }
-  rm[lid] = m;
-  rs[lid] = s;
-  workgroupBarrier();
-  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-    if (lid < st) {
-      let m1 = rm[lid];
-      let m2 = rm[lid + st];
-      let mm = max(m1, m2);
-      rs[lid] = rs[lid] * exp(m1 - mm) + rs[lid + st] * exp(m2 - mm);
-      rm[lid] = mm;
-    }
-    workgroupBarrier();
-  }
-  return rm[0] + log(rs[0]);
+  return reduceLse(lid, m, s);
 }
 @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

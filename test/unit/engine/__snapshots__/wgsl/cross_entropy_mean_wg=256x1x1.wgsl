@@ -9,19 +9,25 @@ const WG_Y: u32 = 1u;
 const WG_Z: u32 = 1u;
 // Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
 fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
-var<workgroup> tl: array<f32, WG_X>;
-var<workgroup> tc: array<f32, WG_X>;
+var<workgroup> red: array<f32, WG_X>;
+// Sum of one value per invocation over the workgroup (a tree, so the order is fixed); every invocation gets it.
+fn reduceSum(lid: u32, x: f32) -> f32 {
+  red[lid] = x;
+  workgroupBarrier();
+  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
+    if (lid < st) { red[lid] = red[lid] + red[lid + st]; }
+    workgroupBarrier();
+  }
+  let r = red[0];
+  workgroupBarrier();
+  return r;
+}
 @compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   var a = 0.0;
   var c = 0.0;
   for (var n = lid; n < u.N; n += WG_X) { a += losses[n]; c += mask[n]; }
-  tl[lid] = a;
-  tc[lid] = c;
-  workgroupBarrier();
-  for (var st = WG_X / 2u; st > 0u; st /= 2u) {
-    if (lid < st) { tl[lid] += tl[lid + st]; tc[lid] += tc[lid + st]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { loss[0] = tl[0] / max(1.0, tc[0]); loss[1] = tc[0]; }
+  let total = reduceSum(lid, a);
+  let count = reduceSum(lid, c);
+  if (lid == 0u) { loss[0] = total / max(1.0, count); loss[1] = count; }
 }
