@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   train: () => import('./commands/train.ts'),
   eval: () => import('./commands/eval.ts'),
   markers: () => import('./commands/markers.ts'),
+  plan: () => import('./commands/plan.ts'),
 };
 
 async function loadCommands(): Promise<Map<string, Command>> {
