@@ -5,9 +5,10 @@ import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './reward.ts';
-import { cosineWithWarmup } from './schedule.ts';
+import { trainerSchedule, type ScheduleKind } from './schedule.ts';
 import { sftSchedule } from './sft.ts';
 import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch } from './seq.ts';
+import { Optimizer } from './step.ts';
 
 export interface DpoOptions {
   beta?: number; // default 0.1
@@ -17,6 +18,7 @@ export interface DpoOptions {
   batchSize: number; // pairs per step
   learningRate: number;
   warmupRatio?: number; // default 0.1
+  scheduler?: ScheduleKind; // LR after warmup, default cosine
   maxGradNorm?: number; // default 1.0
   seed: number;
   maxSteps?: number;
@@ -147,43 +149,28 @@ export async function trainDpo<T extends Tensor>(
   const schedule = sftSchedule(pairs.length, b, opts.epochs, opts.seed); // seeded shuffle per epoch
   const total = Math.max(1, Math.min(schedule.length, opts.maxSteps ?? Infinity));
   const end = Math.min(total, opts.untilStep ?? total);
-  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+  const lrAt = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio }, total, opts.learningRate);
   const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(policy));
   const out = be.zeros([ws.N]);
+  const opt = new Optimizer(be, [policy], opts);
   const result: DpoResult = { history: [], skippedSteps: 0, steps: 0 };
   try {
     const ref = await referenceLogprobs(be, dec, reference, ws, out, pairs, b);
     for (let s = opts.startStep ?? 0; s < end; s++) {
       const idx = schedule[s];
-      const k = idx.length;
-      const epoch = Math.floor(s / stepsPerEpoch);
       const batch = packPairs(idx.map((j) => pairs[j]), b, T);
-      policy.zeroGrads();
-      const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, k);
-      const lr = cosineWithWarmup(s, total, opts.warmupRatio ?? 0.1, opts.learningRate);
-      const step = s + 1;
-      const { loss, margin, accuracy, chosenReward, rejectedReward, weights } = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
-      let gradNorm = NaN;
-      let skipped = !Number.isFinite(loss);
-      if (!skipped) {
-        backwardWeightedLogprobs(be, dec, policy, ws, weights);
-        be.beginStep();
-        be.gradClip(policy.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
-        be.submit();
-        gradNorm = (await be.read(ws.gradNorm))[0];
-        skipped = !Number.isFinite(gradNorm);
-        if (!skipped) {
-          be.beginStep();
-          be.adamwUpdate(policy.params, policy.grads, policy.m, policy.v, {
-            lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step, // bias correction counts every step, as SFT
-          });
-          be.submit();
-        }
-      }
-      if (skipped) result.skippedSteps++;
+      let stats!: ReturnType<typeof batchLoss>;
+      const lr = lrAt(s), step = s + 1;
+      const { gradNorm, skipped } = await opt.step(async () => {
+        const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, idx.length);
+        stats = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
+        return { loss: stats.loss, backward: () => backwardWeightedLogprobs(be, dec, policy, ws, stats.weights) };
+      }, { t: step, lr }); // bias correction counts every step, as SFT
+      const { loss, margin, accuracy, chosenReward, rejectedReward } = stats;
+      result.skippedSteps = opt.skippedSteps;
       result.steps = step;
       const m: DpoStepMetrics = {
-        step, totalSteps: total, epoch, loss, margin, accuracy, chosenReward, rejectedReward, gradNorm, learningRate: lr, skipped,
+        step, totalSteps: total, epoch: Math.floor(s / stepsPerEpoch), loss, margin, accuracy, chosenReward, rejectedReward, gradNorm, learningRate: lr, skipped,
       };
       result.history.push(m);
       await opts.onStep?.(m);
@@ -191,6 +178,7 @@ export async function trainDpo<T extends Tensor>(
   } finally {
     ws.release();
     be.release(out);
+    opt.release();
   }
   return result;
 }

@@ -1,13 +1,13 @@
 // Reward model training: LoRA + scalar head on the shared frozen base, Bradley-Terry loss on preference
 // pairs, seeded 80/20 split, warmup + cosine LR, global clipping over LoRA and head, early stopping.
 import type { Backend, Tensor } from '../engine/backend.ts';
-import { clipFactor } from '../engine/ref/grad-clip.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { EarlyStopping } from './early-stopping.ts';
-import { lrAt, type ScheduleKind } from './schedule.ts';
-import { pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
+import { trainerSchedule, type ScheduleKind } from './schedule.ts';
+import { backwardJoint, pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
+import { Optimizer } from './step.ts';
 import type { TokenizedExample } from './sft.ts';
 
 /** One preference pair: prompt + answer tokenized with the chat template, lossMask on the answer. */
@@ -165,22 +165,14 @@ async function evaluatePairs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, 
   return { loss: loss / pairs.length, accuracy: correct / pairs.length };
 }
 
-/**
- * Trains `lora` and `head` (both caller-created; the head sized with rewardHeadRows) as a reward model.
- * Gradient clipping is global over LoRA and head: both norms are measured on the device (gradClip with
- * maxNorm 0), combined on the CPU, and both buffers scaled by the same factor min(1, max/(norm + 1e-6)).
- * Early stopping stops training but restores nothing: the last model is kept.
- */
-export async function trainRewardModel<T extends Tensor>(
-  be: Backend<T>, dec: Decoder<T>, pairs: PairTokens[], lora: LoraParams<T>, head: ScalarHead<T>, opts: RewardOptions,
-): Promise<RewardResult> {
+/** The run's shape from the options, checked up front: the split, pairs per batch, epochs and steps. */
+function rewardPlan<T extends Tensor>(dec: Decoder<T>, pairs: PairTokens[], head: ScalarHead<T>, opts: RewardOptions) {
   const T = pairSeqLen(pairs, 'reward');
   if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new Error(`reward: epochs: expected an integer >= 1, got ${opts.epochs}`);
   if (!(opts.batchSize >= 1) || !Number.isInteger(opts.batchSize)) throw new Error(`reward: batchSize: expected an integer >= 1, got ${opts.batchSize}`);
   if (head.C !== dec.cfg.hiddenSize) throw new Error(`reward: the scalar head has C = ${head.C}, the model's hidden size is ${dec.cfg.hiddenSize}`);
   const split = splitPairs(pairs.length, opts.validationSplit ?? 0.2, opts.seed);
   const train = split.train.map((i) => pairs[i]);
-  const val = split.val.map((i) => pairs[i]);
   const b = Math.min(opts.batchSize, train.length);
   if (2 * b * T > head.maxRows) {
     throw new Error(`reward: the scalar head holds ${head.maxRows} rows, a batch needs 2·${b}·${T} = ${2 * b * T} (size it with rewardHeadRows(pairs, batchSize))`);
@@ -188,17 +180,49 @@ export async function trainRewardModel<T extends Tensor>(
   const stepsPerEpoch = Math.ceil(train.length / b);
   const epochs = Math.max(opts.epochs, Math.ceil((opts.minSteps ?? 0) / stepsPerEpoch));
   const total = Math.max(1, Math.min(epochs * stepsPerEpoch, opts.maxSteps ?? Infinity));
-  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
-  const maxNorm = opts.maxGradNorm ?? 1.0;
+  return { T, b, epochs, total, train, val: split.val.map((i) => pairs[i]), validatedOnTrain: split.validatedOnTrain };
+}
+
+/**
+ * The loss closure of one reward step: forward, Bradley–Terry stats, and the backward through the head
+ * at each row's last token: d/dr_c of mean −log σ(r_c − r_r) = −σ(−z)/k, d/dr_r = +σ(−z)/k.
+ */
+async function rewardPass<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, head: ScalarHead<T>, ws: Workspace<T>, batch: PackedBatch, b: number, k: number) {
+  const st = btStats(await lastScores(be, dec, lora, head, ws, batch), b, k);
+  const backward = () => {
+    const dscore = new Float32Array(ws.N);
+    st.z.forEach((z, p) => {
+      const g = sigmoid(-z) / k;
+      dscore[p * ws.T + batch.last[p]] = -g;
+      dscore[(b + p) * ws.T + batch.last[b + p]] = g;
+    });
+    backwardJoint(be, dec, lora, ws, { head, dscore });
+    // The Bradley–Terry loss depends on score differences only: the bias gets no gradient (up to
+    // rounding). It stays frozen at its initial value, so the head is score.weight alone, as the
+    // *ForSequenceClassification heads define it (no bias), and exports exactly.
+    be.fill(head.db, 0);
+  };
+  return { st, pass: { loss: st.loss, backward } };
+}
+
+/**
+ * Trains `lora` and `head` (both caller-created; the head sized with rewardHeadRows) as a reward model.
+ * Gradient clipping is global over LoRA and head (the shared Optimizer's several-group clip).
+ * Early stopping stops training but restores nothing: the last model is kept.
+ */
+export async function trainRewardModel<T extends Tensor>(
+  be: Backend<T>, dec: Decoder<T>, pairs: PairTokens[], lora: LoraParams<T>, head: ScalarHead<T>, opts: RewardOptions,
+): Promise<RewardResult> {
+  const { T, b, epochs, total, train, val, validatedOnTrain } = rewardPlan(dec, pairs, head, opts);
   const logEvery = opts.logEvery ?? 5;
   const es = new EarlyStopping(opts.patience ?? 3, opts.minDelta ?? 0.01);
   const rng = new Rng(opts.seed ^ 0x5eed);
+  const lrFactor = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio }, total, 1); // × each group's LR
   const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(lora), false);
-  const loraNorm = be.zeros([1]);
-  const headNorm = be.zeros([1]);
+  const opt = new Optimizer(be, [lora, head], opts);
   const result: RewardResult = {
     epochs: [], stoppedEarly: false, bestValLoss: NaN, valAccuracy: NaN, trainSize: train.length,
-    valSize: split.validatedOnTrain ? 0 : val.length, validatedOnTrain: split.validatedOnTrain, steps: 0, skippedSteps: 0, epochsPlanned: epochs,
+    valSize: validatedOnTrain ? 0 : val.length, validatedOnTrain, steps: 0, skippedSteps: 0, epochsPlanned: epochs,
   };
   try {
     let step = 0;
@@ -208,57 +232,19 @@ export async function trainRewardModel<T extends Tensor>(
       for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
         const chunk = order.slice(i, i + b).map((j) => train[j]);
         const k = chunk.length;
-        const batch = packPairs(chunk, b, T);
-        lora.zeroGrads();
-        head.zeroGrads();
-        const scores = await lastScores(be, dec, lora, head, ws, batch);
-        const st = btStats(scores, b, k);
-        const lrFactor = lrAt(opts.scheduler ?? 'cosine', step, total, opts.warmupRatio ?? 0.1, 1);
-        const lr = lrFactor * opts.learningRate;
-        step++;
-        let skipped = !Number.isFinite(st.loss);
-        if (!skipped) {
-          // d/dr_c of mean −log σ(r_c − r_r) = −σ(−z)/k; d/dr_r = +σ(−z)/k; only at the last tokens.
-          const dscore = new Float32Array(ws.N);
-          st.z.forEach((z, p) => {
-            const g = sigmoid(-z) / k;
-            dscore[p * T + batch.last[p]] = -g;
-            dscore[(b + p) * T + batch.last[b + p]] = g;
-          });
-          head.backward(dec, lora, ws, dscore);
-          be.beginStep();
-          // The Bradley–Terry loss depends on score differences only: the bias gets no gradient (up to
-          // rounding). It stays frozen at its initial value, so the head is score.weight alone, as the
-          // *ForSequenceClassification heads define it (no bias), and exports exactly.
-          be.fill(head.db, 0);
-          be.gradClip(lora.grads, loraNorm, 0);
-          be.gradClip(head.grads, headNorm, 0);
-          be.submit();
-          const norm = Math.hypot((await be.read(loraNorm))[0], (await be.read(headNorm))[0]);
-          skipped = !Number.isFinite(norm);
-          if (!skipped) {
-            const f = clipFactor(norm, maxNorm);
-            const hp = { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step }; // bias correction counts every step, as SFT
-            be.beginStep();
-            if (f !== 1) {
-              be.scale(lora.grads, f);
-              be.scale(head.grads, f);
-            }
-            be.adamwUpdate(lora.params, lora.grads, lora.m, lora.v, hp);
-            be.adamwUpdate(head.params, head.grads, head.m, head.v, { ...hp, lr: lrFactor * (opts.headLearningRate ?? opts.learningRate) });
-            be.submit();
-          }
-        }
-        if (skipped) {
-          result.skippedSteps++;
-        } else {
-          lossSum += st.loss * k;
-          correct += st.correct;
-          seen += k;
-        }
+        const f = lrFactor(step++);
+        let st!: ReturnType<typeof btStats>;
+        const lrs = [f * opts.learningRate, f * (opts.headLearningRate ?? opts.learningRate)];
+        const { skipped } = await opt.step(async () => {
+          const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
+          st = r.st;
+          return r.pass;
+        }, { t: step, lr: lrs }); // bias correction counts every step, as SFT
+        if (!skipped) [lossSum, correct, seen] = [lossSum + st.loss * k, correct + st.correct, seen + k];
         result.steps = step;
+        result.skippedSteps = opt.skippedSteps;
         if (opts.onBatch && logEvery > 0 && step % logEvery === 0) {
-          await opts.onBatch({ epoch, batch: batchNo, step, loss: st.loss, accuracy: st.correct / k, learningRate: lr });
+          await opts.onBatch({ epoch, batch: batchNo, step, loss: st.loss, accuracy: st.correct / k, learningRate: lrs[0] });
         }
       }
       const v = await evaluatePairs(be, dec, lora, head, ws, val, b);
@@ -268,8 +254,7 @@ export async function trainRewardModel<T extends Tensor>(
         valLoss: v.loss, valAccuracy: v.accuracy, improved: es1.improved, stop: es1.stop,
       };
       result.epochs.push(e);
-      result.valAccuracy = v.accuracy;
-      result.bestValLoss = es.best ?? NaN;
+      [result.valAccuracy, result.bestValLoss] = [v.accuracy, es.best ?? NaN];
       await opts.onEpoch?.(e);
       if (es1.stop) {
         result.stoppedEarly = epoch + 1 < epochs && step < total;
@@ -278,8 +263,7 @@ export async function trainRewardModel<T extends Tensor>(
     }
   } finally {
     ws.release();
-    be.release(loraNorm);
-    be.release(headNorm);
+    opt.release();
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // Learning-rate schedules with linear warmup, following Hugging Face transformers' optimization.py:
-// step is the 0-based optimizer step, warmup steps = ceil(warmupRatio · totalSteps).
+// step is the 0-based optimizer step, warmup steps = ceil(warmupRatio · totalSteps). Every trainer takes
+// its LR from here (trainerSchedule), so SFT, reward model and DPO warm up by the same rounding.
 
 export type ScheduleKind = 'cosine' | 'linear' | 'constant';
 
@@ -17,9 +18,9 @@ export function warmupSteps(totalSteps: number, warmupRatio: number): number {
   return Math.ceil(Number((warmupRatio * totalSteps).toFixed(9)));
 }
 
-/** During warmup: step / warmup · baseLr (0 at step 0, baseLr at the end of warmup). */
+/** During warmup: step / warmup · baseLr (0 at step 0, exactly baseLr at step = warmup, where the decay starts). */
 function warmup(step: number, warm: number, baseLr: number): number | null {
-  return step < warm ? (baseLr * step) / warm : null;
+  return step <= warm && warm > 0 ? (baseLr * step) / warm : null;
 }
 
 /** Cosine decay from baseLr after warmup to minLr at step = totalSteps (and after). */
@@ -56,6 +57,32 @@ export function lrAt(kind: ScheduleKind, step: number, totalSteps: number, warmu
     case 'constant': return constantWithWarmup(step, totalSteps, warmupRatio, baseLr);
     default: throw new Error(`lrAt: unknown scheduler '${String(kind)}' (expected cosine, linear or constant)`);
   }
+}
+
+/** A trainer's schedule as its config names it. */
+export interface ScheduleSpec {
+  kind?: ScheduleKind; // after warmup, default cosine
+  warmupRatio?: number; // default 0.1
+  minLrRatio?: number; // floor as a share of the peak LR, default 0
+  /**
+   * Read the schedule one step ahead, with at least one warmup step (SFT's convention, default false):
+   * optimizer step s (0-based) runs at the transformers LR of step s + 1, so the first step trains at
+   * peak / warmup instead of spending a step at LR 0, and the last step runs at the floor.
+   */
+  ahead?: boolean;
+}
+
+/** The LR of every 0-based optimizer step s of a run of totalSteps with the given peak. Validates up front. */
+export function trainerSchedule(spec: ScheduleSpec, totalSteps: number, peakLr: number): (s: number) => number {
+  const kind = spec.kind ?? 'cosine';
+  const ratio = spec.warmupRatio ?? 0.1;
+  const minLr = peakLr * (spec.minLrRatio ?? 0);
+  const lr = makeSchedule(kind, totalSteps, ratio, peakLr, minLr);
+  if (!spec.ahead) return lr;
+  // At least one warmup step: with none, step s + 1 would already be past the peak on the first step.
+  const ratioAhead = warmupSteps(totalSteps, ratio) >= 1 ? ratio : 1 / totalSteps;
+  const ahead = makeSchedule(kind, totalSteps, ratioAhead, peakLr, minLr);
+  return (s) => ahead(s + 1);
 }
 
 /** A schedule with its settings bound: `lr(step)`. Stateless; a checkpoint stores only the step. */

@@ -1,5 +1,6 @@
 // Sequence-level building blocks shared by reward modelling, DPO, PPO and evaluation: prompt+answer
-// batches, per-token log-probabilities, weighted log-likelihood gradients, and a scalar head.
+// batches, per-token log-probabilities, a scalar head, and one joint backward of weighted log-likelihoods
+// and scalar-head losses through the shared trunk.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import type { Decoder, Workspace } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
@@ -67,16 +68,48 @@ export function perSequence(lp: Float32Array, mask: Float32Array, B: number, T: 
  * zeroes gradients beforehand and clips/updates afterwards.
  */
 export function backwardWeightedLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, ws: Workspace<T>, weights: Float32Array): void {
-  if (weights.length !== ws.N) throw new Error(`backwardWeightedLogprobs: ${weights.length} weights for ${ws.N} positions`);
+  backwardJoint(be, dec, lora, ws, { logprobWeights: weights });
+}
+
+/** The loss terms of backwardJoint; either may be absent. */
+export interface JointTerms<T extends Tensor> {
+  /** Per-position weights w (B*T) of  −Σ_n w_n · log p_n(target_n),  p = softmax(logits · invTemp). */
+  logprobWeights?: Float32Array;
+  invTemp?: number; // 1 / sampling temperature (default 1): the forward scaled the logits by it in place
+  /** A scalar head on the same trunk with d loss / d score per position (B*T):  + Σ_n dscore_n · score_n. */
+  head?: ScalarHead<T>;
+  dscore?: Float32Array;
+}
+
+/**
+ * One backward of a weighted log-likelihood and a scalar head's loss through the shared trunk into the
+ * LoRA (and head) gradients, from the forward left in ws: the reward model (head only), DPO (log-probs
+ * only) and PPO (both: policy and value head) all go through it. Gradients accumulate; the caller zeroes
+ * them beforehand and clips/updates afterwards. Opens and closes its own step.
+ */
+export function backwardJoint<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, ws: Workspace<T>, terms: JointTerms<T>): void {
+  const { logprobWeights: w, head } = terms;
+  if (!w && !head) throw new Error('backwardJoint: neither log-prob weights nor a scalar head');
+  if (w && w.length !== ws.N) throw new Error(`backwardJoint: ${w.length} log-prob weights for ${ws.N} positions`);
+  if (head && !terms.dscore) throw new Error('backwardJoint: a scalar head without dscore');
+  const V = dec.cfg.vocabSize, N = ws.N;
   let total = 0;
-  for (const w of weights) total += w;
-  const V = dec.cfg.vocabSize;
-  be.write(ws.mask, weights);
+  if (w) {
+    for (const x of w) total += x;
+    be.write(ws.mask, w);
+  }
+  if (head) head.writeDscore(ws, terms.dscore!);
   be.beginStep();
-  be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
-  // The kernel divides by max(1, Σ mask); scaling by the same number leaves exactly w_t per row.
-  be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V, Math.max(1, Math.fround(total)));
-  dec.backward(ws, lora);
+  if (w) {
+    be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V);
+    // The kernel divides by max(1, Σ mask); scaling by the same number leaves exactly w_n per row.
+    be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, N, V, Math.max(1, Math.fround(total)));
+    const invTemp = terms.invTemp ?? 1;
+    if (invTemp !== 1) be.scale(ws.logits!, invTemp); // through logits · invTemp
+    be.matmulBackward(ws.dh, ws.logits!, dec.lmHead, false); // dhf (N, C) = dlogits (N, V) @ lmHead (V, C)
+  }
+  head?.recordBackward(ws, !!w);
+  dec.backwardFromHidden(ws, lora, ws.dh);
   be.submit();
 }
 
@@ -142,16 +175,23 @@ export class ScalarHead<T extends Tensor> {
    * the forward's activations.
    */
   backward(dec: Decoder<T>, lora: LoraParams<T>, ws: Workspace<T>, dscore: Float32Array): void {
-    const { be } = this;
-    const { N, ds, one } = this.rows(ws);
+    backwardJoint(this.be, dec, lora, ws, { head: this, dscore });
+  }
+
+  /** backwardJoint's first half: d score (B*T) into the head's buffer (before the step opens). */
+  writeDscore(ws: Workspace<T>, dscore: Float32Array): void {
+    const { N, ds } = this.rows(ws);
     if (dscore.length !== N) throw new Error(`scalar head backward: ${dscore.length} gradients for ${N} rows`);
-    be.write(ds, dscore);
-    be.beginStep();
+    this.be.write(ds, dscore);
+  }
+
+  /** backwardJoint's second half, inside its step: dw, db += and ws.dh (+)= ds @ w (accumulate when the log-prob term wrote dh). */
+  recordBackward(ws: Workspace<T>, accumulateDh: boolean): void {
+    const { be } = this;
+    const { ds, one } = this.rows(ws);
     be.gemm(this.dw, ds, ws.hf, { transA: true, accumulate: true }); // (1, C) += ds^T (1, N) @ hf (N, C)
     be.gemm(this.db, ds, one, { transA: true, accumulate: true }); // (1) += Σ ds
-    be.gemm(ws.dh, ds, this.w); // dhf (N, C) = ds (N, 1) @ w (1, C)
-    dec.backwardFromHidden(ws, lora, ws.dh);
-    be.submit();
+    be.gemm(ws.dh, ds, this.w, { accumulate: accumulateDh }); // dhf (N, C) (+)= ds (N, 1) @ w (1, C): the shared trunk
   }
 
   zeroGrads(): void {

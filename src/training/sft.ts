@@ -1,10 +1,12 @@
 // Supervised fine-tuning of a LoRA adapter: loss on completion tokens only, AdamW, global-norm clipping,
-// warmup + cosine LR. Runs on any Backend, so the CPU twin reproduces the GPU loss curve step by step.
+// warmup + cosine LR read one step ahead (the first step trains). Runs on any Backend, so the CPU twin reproduces the GPU loss curve step by step.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import type { Decoder } from '../model/decoder.ts';
 import { Decoder as DecoderClass, Workspace } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
+import { trainerSchedule, type ScheduleKind } from './schedule.ts';
+import { Optimizer } from './step.ts';
 
 export interface TokenizedExample {
   ids: number[];
@@ -17,8 +19,9 @@ export interface SftOptions {
   learningRate: number;
   seed: number;
   maxSteps?: number; // stop after this many optimizer steps
-  warmupRatio?: number; // default 0.1
-  minLrRatio?: number; // cosine floor as a share of the peak LR, default 0
+  warmupRatio?: number; // default 0.1; warmup steps = ceil(ratio · total), as transformers
+  minLrRatio?: number; // floor after decay as a share of the peak LR, default 0
+  scheduler?: ScheduleKind; // LR after warmup, default cosine
   weightDecay?: number; // default 0
   maxGradNorm?: number; // default 1.0
   betas?: [number, number]; // default [0.9, 0.999]
@@ -46,15 +49,6 @@ export interface SftResult {
   losses: number[];
   skippedSteps: number;
   truncated: number;
-}
-
-/** LR at a 1-based step: linear warmup, then cosine to minLr. */
-export function sftLearningRate(step: number, total: number, peak: number, warmupRatio: number, minLrRatio = 0): number {
-  const warmup = Math.max(1, Math.round(total * warmupRatio));
-  if (step <= warmup && warmupRatio > 0) return (peak * step) / warmup;
-  const progress = total <= warmup ? 1 : (step - warmup) / (total - warmup);
-  const min = peak * minLrRatio;
-  return min + 0.5 * (peak - min) * (1 + Math.cos(Math.PI * Math.min(1, Math.max(0, progress))));
 }
 
 /** The batches of every epoch, shuffled by a seeded RNG per epoch: deterministic and resumable. */
@@ -100,43 +94,35 @@ export async function trainSft<T extends Tensor>(
   const total = Math.min(schedule.length, opts.maxSteps ?? Infinity);
   const dropP = lora.config.dropout;
   const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora), true, dropP > 0);
-  const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+  // Step s runs at the LR of step s + 1 (trainerSchedule's `ahead`): no step at LR 0, the last at the floor.
+  const lrAt = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio, minLrRatio: opts.minLrRatio, ahead: true }, Math.max(1, total), opts.learningRate);
+  const opt = new Optimizer(be, [lora], opts);
   const result: SftResult = { steps: 0, losses: [], skippedSteps: 0, truncated: 0 };
   try {
     const end = Math.min(total, opts.untilStep ?? total);
     for (let s = opts.startStep ?? 0; s < end; s++) {
-      const batch = schedule[s].map((i) => examples[i]);
-      const packed = packBatch(batch, B, seqLen);
+      const packed = packBatch(schedule[s].map((i) => examples[i]), B, seqLen);
       ws.setBatch(packed.ids, packed.lens, packed.targets, packed.mask);
-      const N = ws.N;
-      // Forward, loss, backward, clipping: one submit; the update waits for the logged scalars.
       const drop = dropP > 0 ? { p: dropP, seed: opts.seed >>> 0, step: s + 1 } : undefined;
-      be.beginStep();
-      lora.zeroGrads();
-      decoder.forward(ws, lora, undefined, drop);
-      be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V);
-      be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, N, V);
-      decoder.backward(ws, lora, drop);
-      be.gradClip(lora.grads, ws.gradNorm, opts.maxGradNorm ?? 1.0);
-      be.submit();
-      const loss = (await be.read(ws.loss))[0];
-      const gradNorm = (await be.read(ws.gradNorm))[0];
-      const step = s + 1;
-      const lr = sftLearningRate(step, total, opts.learningRate, opts.warmupRatio ?? 0.1, opts.minLrRatio ?? 0);
-      const skipped = !Number.isFinite(loss) || !Number.isFinite(gradNorm);
-      if (!skipped) {
+      const step = s + 1, lr = lrAt(s);
+      const { loss, gradNorm, skipped } = await opt.step(() => {
+        // Forward, loss and backward in one submit; the loss is read after clipping.
         be.beginStep();
-        be.adamwUpdate(lora.params, lora.grads, lora.m, lora.v, { lr, beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step });
+        decoder.forward(ws, lora, undefined, drop);
+        be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
+        be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V);
+        decoder.backward(ws, lora, drop);
         be.submit();
-      } else {
-        result.skippedSteps++;
-      }
+        return { loss: ws.loss };
+      }, { t: step, lr }); // bias correction counts every step, skipped ones included
       result.steps = step;
+      result.skippedSteps = opt.skippedSteps;
       result.losses.push(loss);
       await opts.onStep?.({ step, totalSteps: total, epoch: Math.floor(s / stepsPerEpoch), loss, gradNorm, learningRate: lr, tokens: packed.tokens, skipped });
     }
   } finally {
     ws.release();
+    opt.release();
   }
   return result;
 }

@@ -1,6 +1,6 @@
 // LR schedules at their boundaries, checked against transformers' formulas.
 import { describe, expect, it } from 'vitest';
-import { constantWithWarmup, cosineWithWarmup, linearWarmup, lrAt, makeSchedule, warmupSteps } from '../../../src/training/schedule.ts';
+import { constantWithWarmup, cosineWithWarmup, linearWarmup, lrAt, makeSchedule, trainerSchedule, warmupSteps } from '../../../src/training/schedule.ts';
 
 describe('warmupSteps', () => {
   it('is ceil(ratio · total) without float noise', () => {
@@ -67,5 +67,32 @@ describe('linearWarmup and constantWithWarmup', () => {
     expect(f(10)).toBe(2);
     expect(() => lrAt('step' as never, 0, 10, 0, 1)).toThrow(/unknown scheduler 'step'/);
     expect(() => makeSchedule('cosine', 0, 0.1, 1)).toThrow(/totalSteps/);
+  });
+});
+
+describe('trainerSchedule', () => {
+  it('is the config-named schedule at 0-based steps, warmup ceil(ratio · total) as transformers', () => {
+    const lr = trainerSchedule({ kind: 'cosine', warmupRatio: 0.1 }, 12, 1); // ceil(1.2) = 2 warmup steps
+    expect([lr(0), lr(1), lr(2)]).toEqual([0, 0.5, 1]);
+    expect(lr(7)).toBeCloseTo(0.5, 15);
+    expect(trainerSchedule({ kind: 'constant' }, 12, 3)(11)).toBe(3);
+    expect(trainerSchedule({}, 100, 2)(55)).toBeCloseTo(1, 15); // defaults: cosine, warmup 0.1
+  });
+  it('ahead (SFT): step s runs at step s + 1, so the first step trains and the last reaches the floor', () => {
+    const lr = trainerSchedule({ warmupRatio: 0.1, minLrRatio: 0.1, ahead: true }, 12, 1);
+    expect([lr(0), lr(1)]).toEqual([0.5, 1]); // 2 warmup steps: 1/2, then the peak, exactly
+    expect(lr(11)).toBeCloseTo(0.1, 15);
+    for (let s = 2; s < 12; s++) expect(lr(s)).toBeLessThan(lr(s - 1));
+  });
+  it('ahead without warmup starts at the peak and decays to the floor over the run', () => {
+    const lr = trainerSchedule({ warmupRatio: 0, minLrRatio: 0.1, ahead: true }, 12, 2);
+    expect(lr(0)).toBe(2);
+    expect(lr(11)).toBeCloseTo(0.2, 15);
+    expect(lr(6)).toBeCloseTo(0.2 + 0.9 * (1 + Math.cos((Math.PI * 6) / 11)), 15);
+    expect(trainerSchedule({ warmupRatio: 0, ahead: true }, 1, 2)(0)).toBe(2); // a single step trains at the peak
+  });
+  it('validates up front, naming the bad value', () => {
+    expect(() => trainerSchedule({ warmupRatio: 1.5 }, 10, 1)).toThrow(/warmupRatio: expected a number in \[0, 1\], got 1.5/);
+    expect(() => trainerSchedule({ minLrRatio: 2 }, 10, 1)).toThrow(/minLr/);
   });
 });

@@ -1,0 +1,108 @@
+// One optimizer step, shared by SFT, the reward model, DPO and PPO: zero the gradients, run the loss
+// closure (forward, loss, backward), clip the global gradient norm, read the logged scalars, skip a
+// non-finite step (and count it), AdamW at the scheduled LR.
+import type { Backend, Tensor } from '../engine/backend.ts';
+import { clipFactor } from '../engine/ref/grad-clip.ts';
+
+/** Parameters trained together, with their gradients and AdamW moments (LoraParams and ScalarHead fit). */
+export interface ParamGroup<T extends Tensor> {
+  params: T; // (P)
+  grads: T; // (P)
+  m: T; // (P)
+  v: T; // (P)
+}
+
+export interface OptimizerOptions {
+  maxGradNorm?: number; // global L2 clip over all groups, default 1.0 (0 = measure only)
+  betas?: [number, number]; // default [0.9, 0.999]
+  eps?: number; // default 1e-8
+  weightDecay?: number; // default 0
+}
+
+/** What a loss closure hands back. */
+export interface LossPass<T extends Tensor> {
+  /**
+   * The batch loss: a host number, checked before the backward runs (a non-finite one skips the step
+   * without a backward), or a device scalar the closure's own backward wrote, read after clipping.
+   */
+  loss: number | T;
+  /** Records the backward into the groups' gradients (opening its own steps); omitted when the closure already ran it. */
+  backward?: () => void;
+}
+
+export interface StepResult {
+  loss: number;
+  gradNorm: number; // global norm before clipping; NaN when the loss was non-finite and no backward ran
+  skipped: boolean; // non-finite loss or gradient norm: no update was applied
+}
+
+/**
+ * Runs optimizer steps over fixed parameter groups. With one group the clip happens on the device
+ * (gradClip); with several, each group's norm is measured on the device, combined on the CPU, and every
+ * group is scaled by the same factor min(1, maxNorm / (norm + 1e-6)).
+ */
+export class Optimizer<T extends Tensor> {
+  /** Steps skipped for a non-finite loss or gradient since construction. */
+  skippedSteps = 0;
+  private readonly norms: T[];
+
+  constructor(readonly be: Backend<T>, readonly groups: ParamGroup<T>[], readonly opts: OptimizerOptions = {}) {
+    if (!groups.length) throw new Error('Optimizer: no parameter groups');
+    this.norms = groups.map(() => be.zeros([1]));
+  }
+
+  /**
+   * One step. `at.t` is AdamW's 1-based step for bias correction; `at.lr` the LR, one for all groups or
+   * one per group.
+   */
+  async step(closure: () => LossPass<T> | Promise<LossPass<T>>, at: { t: number; lr: number | readonly number[] }): Promise<StepResult> {
+    const { be, groups } = this;
+    be.beginStep();
+    for (const g of groups) be.fill(g.grads, 0);
+    be.submit();
+    const pass = await closure();
+    if (typeof pass.loss === 'number' && !Number.isFinite(pass.loss)) return this.skip(pass.loss, NaN);
+    pass.backward?.();
+    const { gradNorm, factor } = await this.clipNorm();
+    const loss = typeof pass.loss === 'number' ? pass.loss : (await be.read(pass.loss))[0];
+    if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.skip(loss, gradNorm);
+    this.update(factor, at.t, at.lr);
+    return { loss, gradNorm, skipped: false };
+  }
+
+  /** Global norm of all groups' gradients, clipped on the device for one group; the factor still to apply for several. */
+  private async clipNorm(): Promise<{ gradNorm: number; factor: number }> {
+    const { be, groups, norms } = this;
+    const maxNorm = this.opts.maxGradNorm ?? 1.0;
+    be.beginStep();
+    groups.forEach((g, i) => be.gradClip(g.grads, norms[i], groups.length === 1 ? maxNorm : 0));
+    be.submit();
+    if (groups.length === 1) return { gradNorm: (await be.read(norms[0]))[0], factor: 1 };
+    let ss = 0;
+    for (const n of norms) ss += (await be.read(n))[0] ** 2;
+    const gradNorm = Math.sqrt(ss);
+    return { gradNorm, factor: Number.isFinite(gradNorm) ? clipFactor(gradNorm, maxNorm) : 1 };
+  }
+
+  private update(factor: number, t: number, lr: number | readonly number[]): void {
+    const { be, groups, opts } = this;
+    const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
+    if (typeof lr !== 'number' && lr.length !== groups.length) throw new Error(`Optimizer: ${lr.length} learning rates for ${groups.length} groups`);
+    be.beginStep();
+    if (factor !== 1) for (const g of groups) be.scale(g.grads, factor);
+    groups.forEach((g, i) => {
+      const hp = { lr: typeof lr === 'number' ? lr : lr[i], beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: t };
+      be.adamwUpdate(g.params, g.grads, g.m, g.v, hp);
+    });
+    be.submit();
+  }
+
+  private skip(loss: number, gradNorm: number): StepResult {
+    this.skippedSteps++;
+    return { loss, gradNorm, skipped: true };
+  }
+
+  release(): void {
+    for (const n of this.norms) this.be.release(n);
+  }
+}
