@@ -1,79 +1,25 @@
-// Promise-returning calls to the analysis worker over the typed protocol (src/workers/protocol.ts).
-import {
-  PROTOCOL_VERSION,
-  isReply,
-  type FileInput,
-  type Method,
-  type Methods,
-  type Progress,
-  type Request,
-  type WireError,
-} from '../workers/protocol.ts';
+// Promise-returning calls to the analysis worker over its typed protocol (src/workers/protocol.ts),
+// carried by the shared envelope (src/util/rpc.ts).
+import { PROTOCOL_VERSION, type FileInput, type Methods, type Progress } from '../workers/protocol.ts';
+import { RpcClient, RpcError, type WorkerLike } from '../util/rpc.ts';
 
-/** An error thrown inside the worker, re-raised on the main thread. */
-export class WorkerError extends Error {
-  readonly quota: boolean;
-  constructor(e: WireError) {
-    super(e.message);
-    this.name = e.name;
-    this.quota = !!e.quota;
-  }
-}
-
-interface Pending {
-  resolve: (v: unknown) => void;
-  reject: (e: Error) => void;
-  onProgress?: (p: Progress) => void;
-}
-
-/** The part of Worker the client needs (a MessagePort-like object also works in tests). */
-export interface WorkerLike {
-  postMessage(msg: unknown, transfer: Transferable[]): void;
-  addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
-  addEventListener(type: 'error', fn: (e: ErrorEvent) => void): void;
-}
+export type { WorkerLike };
+/** An error thrown inside the worker, re-raised on the main thread (`quota`: IndexedDB is full). */
+export { RpcError as WorkerError };
 
 export class AnalysisClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly rpc: RpcClient<Methods, Progress>;
 
-  constructor(private readonly worker: WorkerLike) {
-    worker.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
-    worker.addEventListener('error', (e: ErrorEvent) => {
-      const err = new Error(`Analysis worker failed: ${e.message || 'unknown error'}`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    });
+  constructor(worker: WorkerLike) {
+    this.rpc = new RpcClient(worker, PROTOCOL_VERSION, 'Analysis worker');
   }
 
-  private onMessage(data: unknown): void {
-    if (!isReply(data)) return;
-    const p = this.pending.get(data.id);
-    if (!p) return;
-    if (data.v !== PROTOCOL_VERSION) {
-      this.pending.delete(data.id);
-      p.reject(new Error(`Worker speaks protocol v${data.v}, the page v${PROTOCOL_VERSION}: reload the page`));
-      return;
-    }
-    if (data.kind === 'progress') p.onProgress?.(data.progress);
-    else {
-      this.pending.delete(data.id);
-      if (data.kind === 'return') p.resolve(data.result);
-      else p.reject(new WorkerError(data.error));
-    }
-  }
-
-  call<M extends Method>(
+  call<M extends keyof Methods & string>(
     method: M,
     params: Methods[M]['params'],
     opts: { onProgress?: (p: Progress) => void; transfer?: Transferable[] } = {},
   ): Promise<Methods[M]['result']> {
-    const id = this.nextId++;
-    const req: Request<M> = { v: PROTOCOL_VERSION, id, method, params };
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: opts.onProgress });
-      this.worker.postMessage(req, opts.transfer ?? []);
-    });
+    return this.rpc.call(method, params, opts);
   }
 
   init() {

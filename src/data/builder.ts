@@ -119,11 +119,16 @@ export class DatasetBuilder {
     return file;
   }
 
-  /** A dropped or picked file (browser File / Blob): `.json` read whole, anything else streamed as JSONL. */
-  async addBlob(name: string, blob: Blob, kind?: FileKind, opts: AddOptions = {}): Promise<ParsedFile> {
-    const chunks = streamChunks(blob.stream());
+  /** Any curriculum file as byte chunks, read by its name: a `.json` document whole (addJsonChunks),
+   *  anything else streamed as JSONL (addJsonl). The one place that makes this choice. */
+  addFile(name: string, chunks: AsyncIterable<Uint8Array>, kind?: FileKind, opts: AddOptions = {}): Promise<ParsedFile> {
     if (isJsonDocumentName(name)) return this.addJsonChunks(name, chunks, kind, opts);
     return this.addJsonl(name, chunks, kind, opts);
+  }
+
+  /** A dropped or picked file (browser File / Blob), as addFile. */
+  addBlob(name: string, blob: Blob, kind?: FileKind, opts: AddOptions = {}): Promise<ParsedFile> {
+    return this.addFile(name, streamChunks(blob.stream()), kind, opts);
   }
 
   /** One JSON document given as byte chunks: checked for binary content as it streams in (one error,

@@ -5,7 +5,6 @@ import { basename, join, resolve } from 'node:path';
 import type { Dataset, FileKind } from './types.ts';
 import { DatasetBuilder } from './builder.ts';
 import { naturalCompare } from './curriculum.ts';
-import { isJsonDocumentName } from './detect.ts';
 
 export interface LoadOptions {
   /** Forced kinds, keyed by the path as found (e.g. `data/x.jsonl`) or by the file's base name. */
@@ -78,8 +77,7 @@ export async function loadDataset(paths: string[], opts: LoadOptions = {}): Prom
     const kind = forcedKind(f, opts.kinds);
     try {
       await access(f, constants.R_OK);
-      if (isJsonDocumentName(f)) await builder.addJsonChunks(f, createReadStream(f), kind);
-      else await builder.addJsonl(f, createReadStream(f), kind);
+      await builder.addFile(f, createReadStream(f), kind);
       read++;
     } catch (err) {
       tried.push(`${f}: cannot read (${(err as Error).message})`);

@@ -1,11 +1,13 @@
-// The one message protocol between the studio's main thread and the analysis worker: typed,
-// versioned requests with ids, answered by `progress`* then exactly one `return` or `throw`.
+// The analysis worker's methods and progress, carried by the shared envelope (src/util/rpc.ts):
+// typed, versioned requests with ids, answered by `progress`* then exactly one `return` or `throw`.
 import type { FileKind, ParsedFile, Topic } from '../data/types.ts';
 import type { CurriculumTree } from '../data/curriculum.ts';
 import type { Analysis } from '../analysis/analysis-types.ts';
 import type { TopicOverrides } from '../analysis/pipeline-config.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
 import type { MarkerDiscovery, MarkerSuggestion } from '../analysis/marker-discovery.ts';
+import type { QualityHistogram } from '../analysis/quality-histogram.ts';
+import type { RpcReply, RpcRequest, WireError } from '../util/rpc.ts';
 
 /** Per-topic overrides the user set in the studio: topic id → the values that differ. */
 export type OverrideMap = Record<string, Partial<TopicOverrides>>;
@@ -36,11 +38,7 @@ export interface DatasetSummary {
   counts: { sft: number; preference: number; distinctions: number; evalSets: number; evalQuestions: number };
 }
 
-/** Pair-quality histogram: `edges[i]..edges[i+1]` holds `counts[i]` pairs (last bin open-ended). */
-export interface QualityHistogram {
-  edges: number[];
-  counts: number[];
-}
+export type { QualityHistogram };
 
 /** Everything the studio shows: plain data, structured-clone safe. */
 export interface StudioResult {
@@ -115,31 +113,6 @@ export interface Methods {
 
 export type Method = keyof Methods;
 
-export interface Request<M extends Method = Method> {
-  v: typeof PROTOCOL_VERSION;
-  id: number;
-  method: M;
-  params: Methods[M]['params'];
-}
-
-export interface WireError {
-  name: string;
-  message: string;
-  /** A quota error from IndexedDB. */
-  quota?: boolean;
-}
-
-export type Reply =
-  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'return'; result: unknown }
-  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'throw'; error: WireError }
-  | { v: typeof PROTOCOL_VERSION; id: number; kind: 'progress'; progress: Progress };
-
-export function isRequest(x: unknown): x is Request {
-  const r = x as Request | null;
-  return !!r && typeof r === 'object' && typeof r.id === 'number' && typeof r.method === 'string';
-}
-
-export function isReply(x: unknown): x is Reply {
-  const r = x as Reply | null;
-  return !!r && typeof r === 'object' && typeof r.id === 'number' && ['return', 'throw', 'progress'].includes(r.kind);
-}
+export type Request<M extends Method = Method> = RpcRequest<Methods, M>;
+export type Reply = RpcReply<Progress>;
+export type { WireError };

@@ -1,8 +1,11 @@
 // The message protocol between the studio's main thread and the training worker: typed, versioned
-// requests with ids, answered by `progress`* then exactly one `return` or `throw` (as protocol.ts).
-import type { FileInput, OverrideMap, WireError } from './protocol.ts';
+// requests with ids, answered by `progress`* then exactly one `return` or `throw` (src/util/rpc.ts).
+import type { FileInput, OverrideMap } from './protocol.ts';
+import type { RpcReply, RpcRequest } from '../util/rpc.ts';
+import type { RunOptions, RunOutcome } from '../training/prepare-run.ts';
 import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
 import type { AdapterEntry } from '../storage/adapter-store.ts';
+import type { AdapterDownload } from '../storage/adapter-download.ts';
 import type { MarkerSource } from '../analysis/marker-source.ts';
 
 export const TRAINING_PROTOCOL_VERSION = 1;
@@ -10,21 +13,8 @@ export const TRAINING_PROTOCOL_VERSION = 1;
 /** The base model: the generated tiny model, or the files of a Hugging Face folder the user picked. */
 export type ModelChoice = { kind: 'tiny' } | { kind: 'files'; label: string; files: { name: string; file: Blob }[] };
 
-/** What a run is asked to do. Null numbers keep the config's (configs/training_pipeline.yaml) values. */
-export interface TrainOptions {
-  phases: Phase[];
-  alignment: 'ppo' | 'dpo';
-  /** Topic ids to train (curriculum order is kept); empty: every topic. */
-  topics: string[];
-  /** Caps every phase's optimizer steps (quick runs). */
-  maxSteps: number | null;
-  /** Tokens per example; longer answers are cut (and counted in the report). */
-  maxSeqLength: number | null;
-  /** Longest generated answer in evaluation and longest PPO rollout, in tokens. */
-  maxNewTokens: number | null;
-  seed: number | null;
-  /** Extra attempts for a topic that fails evaluation (0: none); null keeps the config's. */
-  retries: number | null;
+/** What a run is asked to do (RunOptions), and which similarity scores the evaluation. */
+export interface TrainOptions extends RunOptions {
   /** 'auto': sentence embeddings (all-MiniLM, downloaded once), lexical when they do not load. */
   similarity: 'auto' | 'lexical';
 }
@@ -63,11 +53,7 @@ export type TrainingProgress =
   | { type: 'run'; options: StoredRunOptions }
   | { type: 'similarity'; name: string; reason: string };
 
-export interface RunOutcome {
-  status: 'finished' | 'paused';
-  state: RunState;
-  report: string;
-}
+export type { RunOutcome };
 
 /** What the panel shows on open: the last run in this browser (nothing is lost on reload). */
 export interface RunInfo {
@@ -79,14 +65,7 @@ export interface RunInfo {
   running: boolean;
 }
 
-/** An adapter ready to save: a ustar archive holding `{folder}/adapter_config.json` and
- *  `{folder}/adapter_model.safetensors` (a PEFT folder), plus the two files as they are. */
-export interface AdapterDownload {
-  key: string;
-  folder: string;
-  tar: ArrayBuffer;
-  files: { name: string; bytes: ArrayBuffer }[];
-}
+export type { AdapterDownload };
 
 export interface StartParams {
   /** Curriculum files; absent: the files the studio saved in IndexedDB (mindprint-datasets). */
@@ -117,26 +96,7 @@ export interface TrainingMethods {
 
 export type TrainingMethod = keyof TrainingMethods;
 
-export interface TrainingRequest<M extends TrainingMethod = TrainingMethod> {
-  v: typeof TRAINING_PROTOCOL_VERSION;
-  id: number;
-  method: M;
-  params: TrainingMethods[M]['params'];
-}
-
-export type TrainingReply =
-  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'return'; result: unknown }
-  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'throw'; error: WireError & { deviceLost?: boolean } }
-  | { v: typeof TRAINING_PROTOCOL_VERSION; id: number; kind: 'progress'; progress: TrainingProgress };
-
-export function isTrainingRequest(x: unknown): x is TrainingRequest {
-  const r = x as TrainingRequest | null;
-  return !!r && typeof r === 'object' && typeof r.id === 'number' && typeof r.method === 'string';
-}
-
-export function isTrainingReply(x: unknown): x is TrainingReply {
-  const r = x as TrainingReply | null;
-  return !!r && typeof r === 'object' && typeof r.id === 'number' && ['return', 'throw', 'progress'].includes(r.kind);
-}
+export type TrainingRequest<M extends TrainingMethod = TrainingMethod> = RpcRequest<TrainingMethods, M>;
+export type TrainingReply = RpcReply<TrainingProgress>;
 
 export type { ExamRecord, MetricRecord, Phase, RunState };

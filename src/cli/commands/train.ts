@@ -2,18 +2,17 @@
 import path from 'node:path';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { loadDataset } from '../../data/node-files.ts';
-import { analyzeDataset } from '../../analysis/analyze.ts';
-import { adaptTopics } from '../../analysis/adaptive.ts';
 import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
 import { markersName } from '../../analysis/marker-source.ts';
-import { loadGivenMarkers, resolveMarkers, withMarkersLine } from '../markers-input.ts';
+import { loadGivenMarkers, resolveMarkers } from '../markers-input.ts';
 import { SAMPLE_DATA_DIR } from './analyze.ts';
 import { loadModel } from '../../model/load.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { gpuBackend } from '../../engine/backend.ts';
 import { FsStore } from '../../storage/fs-store.ts';
-import { runCurriculum, type Phase, type PipelineEvent } from '../../training/pipeline.ts';
-import { renderRunReport, runJson, passRate } from '../../training/run-report.ts';
+import type { Phase, PipelineEvent } from '../../training/pipeline.ts';
+import { passRate } from '../../training/run-report.ts';
+import { prepareRun, runPrepared, type RunOptions } from '../../training/prepare-run.ts';
 import { resolveSimilarity } from '../../training/embedder.ts';
 import { Progress } from '../progress.ts';
 
@@ -88,28 +87,22 @@ export const command: Command = {
     const maxSteps = positiveInt(values['max-steps'], 'max-steps');
     const seed = values.seed !== undefined ? Number(values.seed) : config.seed;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
-    const maxSeq = positiveInt(values['max-seq-length'], 'max-seq-length');
-    if (maxSeq) config.max_seq_length = maxSeq;
-    const maxNew = positiveInt(values['max-new-tokens'], 'max-new-tokens');
-    if (maxNew) {
-      config.evaluation.max_new_tokens = maxNew;
-      config.ppo.max_new_tokens = maxNew;
-    }
-    if (values.retries !== undefined) {
-      const r = Number(values.retries);
-      if (!Number.isInteger(r) || r < 0) throw new UsageError(`--retries must be a non-negative integer, got '${values.retries}'`);
-      config.retries = r;
-    }
+    const maxSeqLength = positiveInt(values['max-seq-length'], 'max-seq-length') ?? null;
+    const maxNewTokens = positiveInt(values['max-new-tokens'], 'max-new-tokens') ?? null;
+    const retries = values.retries !== undefined ? Number(values.retries) : null;
+    if (retries !== null && (!Number.isInteger(retries) || retries < 0)) throw new UsageError(`--retries must be a non-negative integer, got '${values.retries}'`);
+    const topics = values.topics?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
+    const options: RunOptions = { phases, alignment, topics, maxSteps: maxSteps ?? null, maxSeqLength, maxNewTokens, seed, retries };
     const out = path.resolve(values.out ?? 'output');
-    const topicFilter = values.topics?.split(',').map((t) => t.trim()).filter(Boolean);
 
     const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
     const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
-    const analysis = analyzeDataset(dataset, markers, markerSrc);
-    const topicConfigs = adaptTopics(analysis, config);
-    const { model, tokenizer, name } = await loadModel(values.model ?? 'tiny');
-    const sim = await resolveSimilarity({ localDir: values.embedder });
-    const simInfo = { name: sim.similarity.name, reason: sim.reason };
+    const prepared = await prepareRun({
+      options, config, ppoTokens: 'set', dataset, markers, markerSource: markerSrc,
+      loadModel: () => loadModel(values.model ?? 'tiny'), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
+    });
+    const { name } = prepared.bundle;
+    const simInfo = prepared.similarityUsed;
     const store = await FsStore.open(out);
     const progress = new Progress(process.stderr);
     const log = (m: string) => progress.line(m);
@@ -137,12 +130,7 @@ export const command: Command = {
       else if (e.type === 'log') log(e.message);
     };
     try {
-      const state = await runCurriculum({
-        be: gpuBackend(rt), dataset, topicConfigs, config, model, modelName: name, tokenizer, markers, similarity: sim, store, phases, alignment,
-        topicFilter, maxSteps, seed, resume: !!values.resume, onEvent,
-      });
-      const run = { ...runJson(state, simInfo), markers: markerSrc };
-      await store.putMany([['run.json', JSON.stringify(run, null, 2) + '\n'], ['report.md', withMarkersLine(renderRunReport(state, simInfo), markerSrc)]], { durable: true });
+      const { state } = await runPrepared(prepared, { be: gpuBackend(rt), store, resume: !!values.resume, onEvent });
       const pr = passRate(state);
       progress.done();
       log(`pass rate: ${pr.passed}/${pr.trained}${pr.rate === null ? '' : ` (${(pr.rate * 100).toFixed(1)}%)`} — ${path.join(out, 'report.md')}`);

@@ -1,9 +1,9 @@
-// The studio's voice markers, kept by the analysis worker: the loaded curriculum's own
+// The studio's voice markers, kept by the studio session (studio-session.ts): the loaded curriculum's own
 // voice_markers.yaml when it has one, else the user's edits, else provisional markers discovered in
 // its pairs, else none; and discovery's suggestions for the marker editor. Plain TypeScript.
-import { discoverMarkers, type MarkerDiscovery } from '../analysis/marker-discovery.ts';
-import { markerSource, provisionalMarkers, type MarkerOrigin, type MarkerSource } from '../analysis/marker-source.ts';
-import { parseMarkers, type VoiceMarkers } from '../analysis/markers.ts';
+import { discoverMarkers, type MarkerDiscovery } from './marker-discovery.ts';
+import { markerSource, provisionalMarkers, type MarkerOrigin, type MarkerSource } from './marker-source.ts';
+import { parseMarkers, type VoiceMarkers } from './markers.ts';
 import type { PreferencePair } from '../data/types.ts';
 
 /** What is stored in IndexedDB to restore the markers after a reload. */
