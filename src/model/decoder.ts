@@ -5,6 +5,9 @@ import type { AttnOpts, Backend, Tensor } from '../engine/backend.ts';
 import { ropeInvFreq, type ModelConfig } from './hf-config.ts';
 import { loraDelta, type LoraAdapter } from './lora-types.ts';
 import type { LoraModule, LoraParams } from './lora-params.ts';
+import { Workspace } from './workspace.ts';
+
+export { Workspace } from './workspace.ts';
 
 interface LayerWeights<T> {
   inNorm: T; // (C)
@@ -12,113 +15,7 @@ interface LayerWeights<T> {
   q: T; k: T; v: T; o: T; // (NH*HS, C), (NKV*HS, C), (NKV*HS, C), (C, NH*HS)
   gate: T; up: T; down: T; // (I, C), (I, C), (C, I)
   qBias: T | null; kBias: T | null; vBias: T | null; oBias: T | null;
-}
-
-/** Per-layer activations kept for backward. N = B*T rows. */
-interface LayerActs<T> {
-  h1: T; rstd1: T; // (N, C), (N)
-  q: T; k: T; v: T; // (N, NH*HS), (N, NKV*HS), (N, NKV*HS) after RoPE
-  att: T; lse: T; // (N, NH*HS), (B, NH, T)
-  x2: T; h2: T; rstd2: T; // (N, C), (N, C), (N)
-  gate: T; up: T; act: T; // (N, I) each
-  loraH: Map<string, T>; // (N, r) per LoRA module of this layer
-}
-
-/** All buffers of one (B, T) shape: inputs, activations, backward scratch. Allocated once, reused. */
-export class Workspace<T extends Tensor> {
-  readonly N: number;
-  ids: T; pos: T; lens: T; targets: T; // (N) u32, (N) u32, (B) u32, (N) u32
-  mask: T; // (N) f32 loss mask
-  xs: T[]; // L + 1 residual streams (N, C)
-  layers: LayerActs<T>[];
-  rstdF: T; hf: T; // (N), (N, C) final norm
-  logits: T | null; // (N, V)
-  losses: T; loss: T; ceLse: T; gradNorm: T; // (N), (2), (N), (1)
-  // backward scratch
-  dx: T; dtmp: T; dh: T; // (N, C)
-  dq: T; datt: T; dk: T; dv: T; // (N, NH*HS) x2, (N, NKV*HS) x2
-  dact: T; dgate: T; dup: T; // (N, I)
-  delta: T; // (B, NH, T)
-  dLoraH: Map<number, T>; // (N, r) by rank
-  loraIn: Map<string, T>; // (N, in) the dropped-out input of each LoRA module (training with dropout only)
-  dLoraIn: Map<number, T>; // (N, in) scratch by input width
-
-  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true,
-    withDropout = false) {
-    const N = (this.N = B * T);
-    const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
-    const z = (shape: number[]) => be.zeros(shape);
-    this.ids = be.upload(new Uint32Array(N), [N]);
-    this.pos = be.upload(new Uint32Array(N), [N]);
-    this.lens = be.upload(new Uint32Array(B), [B]);
-    this.targets = be.upload(new Uint32Array(N), [N]);
-    this.mask = z([N]);
-    this.xs = Array.from({ length: cfg.numLayers + 1 }, () => z([N, C]));
-    this.layers = Array.from({ length: cfg.numLayers }, (_, l) => {
-      const loraH = new Map<string, T>();
-      for (const [path, r] of loraRanks) if (path.startsWith(`layers.${l}.`)) loraH.set(path, z([N, r]));
-      return {
-        h1: z([N, C]), rstd1: z([N]), q: z([N, QD]), k: z([N, KD]), v: z([N, KD]), att: z([N, QD]), lse: z([B * cfg.numHeads * T]),
-        x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, I]), up: z([N, I]), act: z([N, I]), loraH,
-      };
-    });
-    this.rstdF = z([N]);
-    this.hf = z([N, C]);
-    this.logits = withLogits ? z([N, cfg.vocabSize]) : null;
-    this.losses = z([N]);
-    this.loss = z([2]);
-    this.ceLse = z([N]);
-    this.gradNorm = z([1]);
-    this.dx = z([N, C]);
-    this.dtmp = z([N, C]);
-    this.dh = z([N, C]);
-    this.dq = z([N, QD]);
-    this.datt = z([N, QD]);
-    this.dk = z([N, KD]);
-    this.dv = z([N, KD]);
-    this.dact = z([N, I]);
-    this.dgate = z([N, I]);
-    this.dup = z([N, I]);
-    this.delta = z([B * cfg.numHeads * T]);
-    this.dLoraH = new Map();
-    for (const r of new Set(loraRanks.values())) this.dLoraH.set(r, z([N, r]));
-    this.loraIn = new Map();
-    this.dLoraIn = new Map();
-    if (withDropout) {
-      for (const path of loraRanks.keys()) {
-        const width = loraInputWidth(cfg, path);
-        this.loraIn.set(path, z([N, width]));
-        if (!this.dLoraIn.has(width)) this.dLoraIn.set(width, z([N, width]));
-      }
-    }
-  }
-
-  /** Writes a batch: ids (B rows of T, padded), per-row valid lengths, optional next-token targets and mask. */
-  setBatch(ids: Uint32Array, lens: Uint32Array, targets?: Uint32Array, mask?: Float32Array, startPos = 0): void {
-    const pos = new Uint32Array(this.N);
-    for (let b = 0; b < this.B; b++) for (let t = 0; t < this.T; t++) pos[b * this.T + t] = startPos + t;
-    this.be.write(this.ids, ids);
-    this.be.write(this.pos, pos);
-    this.be.write(this.lens, lens);
-    if (targets) this.be.write(this.targets, targets);
-    if (mask) this.be.write(this.mask, mask);
-  }
-
-  release(): void {
-    const all: T[] = [this.ids, this.pos, this.lens, this.targets, this.mask, ...this.xs, this.rstdF, this.hf, this.losses, this.loss, this.ceLse,
-      this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values(),
-      ...this.loraIn.values(), ...this.dLoraIn.values()];
-    if (this.logits) all.push(this.logits);
-    for (const a of this.layers) all.push(a.h1, a.rstd1, a.q, a.k, a.v, a.att, a.lse, a.x2, a.h2, a.rstd2, a.gate, a.up, a.act, ...a.loraH.values());
-    for (const t of all) this.be.release(t);
-  }
-}
-
-/** Input width of a LoRA module ('layers.0.self_attn.o_proj' → NH*HS, down_proj → I, else C). */
-function loraInputWidth(cfg: ModelConfig, path: string): number {
-  if (path.endsWith('.o_proj')) return cfg.numHeads * cfg.headDim;
-  if (path.endsWith('.down_proj')) return cfg.intermediateSize;
-  return cfg.hiddenSize;
+  qNorm: T | null; kNorm: T | null; // (HS) each: per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
 }
 
 /**
@@ -139,7 +36,7 @@ export interface KvCache<T> {
 }
 
 const UNSUPPORTED: [keyof ModelConfig, string][] = [
-  ['qkNorm', 'q/k norms (Qwen3, Gemma 3)'], ['sandwichNorm', 'sandwich norms (Gemma 3)'], ['finalLogitSoftcap', 'logit soft-capping'],
+  ['sandwichNorm', 'sandwich norms (Gemma 3)'], ['finalLogitSoftcap', 'logit soft-capping'],
   ['attnLogitSoftcap', 'attention soft-capping'], ['mlpBias', 'MLP biases'],
 ];
 
@@ -181,6 +78,8 @@ export class Decoder<T extends Tensor> {
         kBias: opt(`${p}.self_attn.k_proj.bias`, [KD]),
         vBias: opt(`${p}.self_attn.v_proj.bias`, [KD]),
         oBias: opt(`${p}.self_attn.o_proj.bias`, [C]),
+        qNorm: cfg.qkNorm ? up(`${p}.self_attn.q_norm.weight`, [cfg.headDim]) : null,
+        kNorm: cfg.qkNorm ? up(`${p}.self_attn.k_norm.weight`, [cfg.headDim]) : null,
       });
     }
     this.norm = up('model.norm.weight', [C]);
@@ -257,8 +156,16 @@ export class Decoder<T extends Tensor> {
       const w = this.layers[l], a = ws.layers[l], x = ws.xs[l], xNext = ws.xs[l + 1];
       const lin = (out: T, inp: T, W: T, bias: T | null, name: string) => this.linear(out, inp, W, bias, mod(l, name), a.loraH.get(`layers.${l}.${name}`), ws, drop);
       be.rmsnormForward(a.h1, a.rstd1, x, w.inNorm, cfg.rmsNormEps, cfg.normWeightOffset);
-      lin(a.q, a.h1, w.q, w.qBias, 'self_attn.q_proj');
-      lin(a.k, a.h1, w.k, w.kBias, 'self_attn.k_proj');
+      if (a.qk) {
+        // q/k norms: each head's projection RMS-normed over HS (rows of a (N·heads, HS) view), then RoPE.
+        lin(a.qk.qRaw, a.h1, w.q, w.qBias, 'self_attn.q_proj');
+        lin(a.qk.kRaw, a.h1, w.k, w.kBias, 'self_attn.k_proj');
+        be.rmsnormForward(this.heads(a.q), a.qk.rstdQ, this.heads(a.qk.qRaw), w.qNorm!, cfg.rmsNormEps, cfg.normWeightOffset);
+        be.rmsnormForward(this.heads(a.k), a.qk.rstdK, this.heads(a.qk.kRaw), w.kNorm!, cfg.rmsNormEps, cfg.normWeightOffset);
+      } else {
+        lin(a.q, a.h1, w.q, w.qBias, 'self_attn.q_proj');
+        lin(a.k, a.h1, w.k, w.kBias, 'self_attn.k_proj');
+      }
       lin(a.v, a.h1, w.v, w.vBias, 'self_attn.v_proj');
       be.ropeForward(a.q, ws.pos, this.invFreq, B, T, NH, HS);
       be.ropeForward(a.k, ws.pos, this.invFreq, B, T, NKV, HS);
@@ -314,12 +221,24 @@ export class Decoder<T extends Tensor> {
       be.attentionBackward(ws.dq, ws.dk, ws.dv, ws.delta, ws.datt, a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn, lens: ws.lens });
       be.ropeBackward(ws.dq, ws.pos, this.invFreq, B, T, NH, HS);
       be.ropeBackward(ws.dk, ws.pos, this.invFreq, B, T, NKV, HS);
-      back(ws.dh, ws.dq, a.h1, w.q, 'self_attn.q_proj', false);
-      back(ws.dh, ws.dk, a.h1, w.k, 'self_attn.k_proj', true);
+      let dq = ws.dq, dk = ws.dk;
+      if (a.qk && ws.dqkRaw) {
+        // Through the frozen q/k norms to the projections' outputs.
+        be.rmsnormBackward(this.heads(ws.dqkRaw.dq), null, this.heads(ws.dq), this.heads(a.qk.qRaw), w.qNorm!, a.qk.rstdQ, off);
+        be.rmsnormBackward(this.heads(ws.dqkRaw.dk), null, this.heads(ws.dk), this.heads(a.qk.kRaw), w.kNorm!, a.qk.rstdK, off);
+        ({ dq, dk } = ws.dqkRaw);
+      }
+      back(ws.dh, dq, a.h1, w.q, 'self_attn.q_proj', false);
+      back(ws.dh, dk, a.h1, w.k, 'self_attn.k_proj', true);
       back(ws.dh, ws.dv, a.h1, w.v, 'self_attn.v_proj', true);
       be.rmsnormBackward(ws.dtmp, null, ws.dh, x, w.inNorm, a.rstd1, off);
       be.add(ws.dx, ws.dtmp); // now d x
     }
+  }
+
+  /** A (N, heads·HS) tensor as (N·heads, HS) rows, for the per-head q/k norms. */
+  private heads(t: T): T {
+    return this.be.view(t, 0, [t.size / this.cfg.headDim, this.cfg.headDim]);
   }
 
   newKvCache(cap: number): KvCache<T> {
@@ -338,7 +257,7 @@ export class Decoder<T extends Tensor> {
   release(): void {
     const all: (T | null)[] = [this.embed, this.norm, this.invFreq];
     if (this.lmHead !== this.embed) all.push(this.lmHead);
-    for (const w of this.layers) all.push(w.inNorm, w.postNorm, w.q, w.k, w.v, w.o, w.gate, w.up, w.down, w.qBias, w.kBias, w.vBias, w.oBias);
+    for (const w of this.layers) all.push(w.inNorm, w.postNorm, w.q, w.k, w.v, w.o, w.gate, w.up, w.down, w.qBias, w.kBias, w.vBias, w.oBias, w.qNorm, w.kNorm);
     for (const t of all) if (t) this.be.release(t);
   }
 }

@@ -1,6 +1,6 @@
 // Loads a model and its tokenizer by name: 'tiny' (the generated tiny model, in memory) or a local
 // Hugging Face folder. Browser-safe: Node modules are only reached through dynamic imports.
-import { tinyModelFiles } from './tiny-model.ts';
+import { TINY_ARCHS, tinyModelFiles, type TinyArch } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
 
@@ -20,9 +20,11 @@ export async function loadModelFiles(files: ModelFiles, name = files.label): Pro
   return { model, tokenizer, name };
 }
 
-/** 'tiny' → the generated tiny model (seed 0); anything else → a local HF model folder (Node). */
+/** 'tiny' (or 'tiny-qwen3', ...) → the generated tiny model of that architecture (seed 0); anything else → a local HF model folder (Node). */
 export async function loadModel(dirOrTiny: string): Promise<ModelBundle> {
   if (dirOrTiny === TINY_MODEL_NAME) return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME);
+  const arch = dirOrTiny.startsWith(`${TINY_MODEL_NAME}-`) ? dirOrTiny.slice(TINY_MODEL_NAME.length + 1) : null;
+  if (arch && (TINY_ARCHS as readonly string[]).includes(arch)) return loadModelFiles(tinyModelFiles(0, arch as TinyArch), dirOrTiny);
   const dir = dirOrTiny.replace(/(.)\/+$/, '$1');
   const fs = await import('node:fs/promises');
   const stat = await fs.stat(dir).catch(() => null);

@@ -1,4 +1,4 @@
-// A deterministic tiny Llama model in the exact Hugging Face folder layout, with a real byte-level BPE tokenizer.
+// A deterministic tiny model (Llama, or Qwen3 with its q/k norms) in the exact Hugging Face folder layout, with a real byte-level BPE tokenizer.
 // Used by tests, the CLI (`--model tiny`) and the offline demo, so nothing has to be downloaded.
 import { Rng } from '../util/rng.ts';
 import { parseModelConfig } from './hf-config.ts';
@@ -171,7 +171,22 @@ function tokenizerConfigJson(): Record<string, unknown> {
   };
 }
 
-function configJson(): Record<string, unknown> {
+/** The architectures the tiny model comes in: each family's options at toy sizes. */
+export const TINY_ARCHS = ['llama', 'qwen3'] as const;
+export type TinyArch = (typeof TINY_ARCHS)[number];
+
+/** What a family changes in the tiny config: Qwen3 has per-head q/k norms and a head size independent of the width. */
+const ARCH_CONFIG: Record<TinyArch, Record<string, unknown>> = {
+  llama: {},
+  qwen3: { architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', head_dim: 24, rms_norm_eps: 1e-6, rope_theta: 1000000.0 },
+};
+
+function configJson(arch: TinyArch): Record<string, unknown> {
+  if (!(TINY_ARCHS as readonly string[]).includes(arch)) throw new Error(`tiny model: unknown architecture '${arch}' (expected ${TINY_ARCHS.join(', ')})`);
+  return { ...baseConfigJson(), ...ARCH_CONFIG[arch] };
+}
+
+function baseConfigJson(): Record<string, unknown> {
   return {
     architectures: ['LlamaForCausalLM'],
     attention_bias: false,
@@ -222,9 +237,9 @@ function tinyWeights(config: Record<string, unknown>, seed: number): Record<stri
 
 const pretty = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
 
-/** The tiny model's files by name: same seed → byte-identical files. */
-export function buildTinyModel(seed = 0): Record<string, string | Uint8Array> {
-  const config = configJson();
+/** The tiny model's files by name: same seed and architecture → byte-identical files. */
+export function buildTinyModel(seed = 0, arch: TinyArch = 'llama'): Record<string, string | Uint8Array> {
+  const config = configJson(arch);
   return {
     'config.json': pretty(config),
     'generation_config.json': pretty({
@@ -241,15 +256,15 @@ export function buildTinyModel(seed = 0): Record<string, string | Uint8Array> {
 }
 
 /** The tiny model as ModelFiles (for loadModelFolder / Tokenizer.fromFiles), labelled 'tiny'. */
-export function tinyModelFiles(seed = 0): ModelFiles {
-  return memoryModelFiles(buildTinyModel(seed), 'tiny');
+export function tinyModelFiles(seed = 0, arch: TinyArch = 'llama'): ModelFiles {
+  return memoryModelFiles(buildTinyModel(seed, arch), arch === 'llama' ? 'tiny' : `tiny-${arch}`);
 }
 
 /** Node: writes the tiny model into `dir` (created if needed); returns the file names written. */
-export async function writeTinyModel(dir: string, seed = 0): Promise<string[]> {
+export async function writeTinyModel(dir: string, seed = 0, arch: TinyArch = 'llama'): Promise<string[]> {
   const fs = await import('node:fs/promises');
   await fs.mkdir(dir, { recursive: true });
-  const files = buildTinyModel(seed);
+  const files = buildTinyModel(seed, arch);
   for (const [name, content] of Object.entries(files)) await fs.writeFile(`${dir}/${name}`, content);
   return Object.keys(files);
 }

@@ -54,6 +54,33 @@ describe('decoder', () => {
     }
   });
 
+  it('tiny Qwen3 (per-head q/k norms, head size 24): logits and KV-cache decoding match the float64 reference within 1e-4', async () => {
+    const rt = await runtime();
+    const be = gpuBackend(rt);
+    const q3 = await loadModelFolder(tinyModelFiles(0, 'qwen3'));
+    const dec = new Decoder(be, q3.config, q3.weights);
+    const ids = [507, 12, 99, 300, 45, 7, 510, 256, 3];
+    const ws = new Workspace(be, q3.config, 1, ids.length, new Map());
+    ws.setBatch(Uint32Array.from(ids), Uint32Array.of(ids.length));
+    dec.forward(ws, null);
+    const got = await be.read(ws.logits!);
+    const want = referenceLogits(q3.config, q3.weights, ids);
+    const flat = new Float32Array(want.length * q3.config.vocabSize);
+    want.forEach((row, t) => flat.set(row, t * q3.config.vocabSize));
+    expect(maxRelDiff(got, flat)).toBeLessThan(1e-4);
+    const kv = dec.newKvCache(16);
+    const pre = new Workspace(be, q3.config, 1, ids.length - 1, new Map());
+    pre.setBatch(Uint32Array.from(ids.slice(0, -1)), Uint32Array.of(ids.length - 1));
+    dec.forward(pre, null, { kv, start: 0 });
+    const one = new Workspace(be, q3.config, 1, 1, new Map());
+    one.setBatch(Uint32Array.of(ids.at(-1)!), Uint32Array.of(1), undefined, undefined, ids.length - 1);
+    dec.forward(one, null, { kv, start: ids.length - 1 });
+    expect(maxRelDiff(await be.read(one.logits!), want.at(-1)!)).toBeLessThan(1e-4);
+    for (const w of [ws, pre, one]) w.release();
+    dec.releaseKvCache(kv);
+    dec.release();
+  });
+
   it('KV-cache decoding gives the same last-position logits as a full forward', async () => {
     const rt = await runtime();
     const be = gpuBackend(rt);

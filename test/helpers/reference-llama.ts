@@ -1,5 +1,5 @@
 // A deliberately plain, f64, one-sequence forward pass of the Hugging Face Llama math (with Qwen2
-// biases and LoRA deltas): the oracle the WebGPU decoder's logits are tested against. Slow on purpose.
+// biases, Qwen3 q/k norms and LoRA deltas): the oracle the WebGPU decoder's logits are tested against. Slow on purpose.
 import type { ModelConfig } from '../../src/model/hf-config.ts';
 import { loraScale, type LoraAdapter } from '../../src/model/lora-types.ts';
 
@@ -85,6 +85,14 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
         linear(h, get(w, `${p}.self_attn.${name}.weight`), out, cfg.attentionBias ? w.get(`${p}.self_attn.${name}.bias`) : undefined, loraOf(`layers.${l}.self_attn.${name}`));
       const q = proj('q_proj', NH * HS);
       const k = proj('k_proj', NKV * HS);
+      if (cfg.qkNorm) {
+        // Qwen3 / Gemma 3: each head's q and k RMS-normed over the head dimension, before RoPE.
+        const norm = (v: Float64Array, heads: number, name: string) => {
+          for (let hd = 0; hd < heads; hd++) v.set(rmsnorm(v.subarray(hd * HS, (hd + 1) * HS), get(w, `${p}.self_attn.${name}.weight`), cfg.rmsNormEps, cfg.normWeightOffset), hd * HS);
+        };
+        norm(q, NH, 'q_norm');
+        norm(k, NKV, 'k_norm');
+      }
       for (let hd = 0; hd < NH; hd++) rope(q, hd * HS, HS, t, cfg.ropeTheta);
       for (let hd = 0; hd < NKV; hd++) rope(k, hd * HS, HS, t, cfg.ropeTheta);
       qs.push(q);

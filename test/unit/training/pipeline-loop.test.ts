@@ -21,6 +21,7 @@ const TOPICS = ['unit-01/chapter-01/topic-01', 'unit-01/chapter-01/topic-02'];
 const dataset = await loadDataset([SAMPLE_DATA_DIR]);
 const markers = await loadDefaultMarkers();
 const { model, tokenizer } = await loadModel('tiny');
+const qwen3 = await loadModel('tiny-qwen3');
 
 function config(over: (c: PipelineConfig) => void = () => {}): PipelineConfig {
   const c = structuredClone(DEFAULT_PIPELINE_CONFIG);
@@ -111,6 +112,15 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     const killedAt = await killEverywhere({ alignment: 'dpo', phases: ['sft', 'dpo', 'eval'] });
     for (const at of ['sft@1', 'dpo@1', 'dpo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
+
+  it('runs every phase on a Qwen3 model (q/k norms): SFT, reward, PPO, evaluation; and SFT, DPO', async () => {
+    for (const [alignment, phases] of [['ppo', ['sft', 'reward', 'ppo', 'eval']], ['dpo', ['sft', 'dpo', 'eval']]] as const) {
+      const inp = await inputs(config(), { model: qwen3.model, tokenizer: qwen3.tokenizer, modelName: 'tiny-qwen3', alignment, phases: [...phases], topicFilter: [TOPICS[0]], maxSteps: 2 });
+      const st = await runCurriculum(inp);
+      expect(st.topics[0].phasesRun).toEqual(phases);
+      expect(st.topics[0].warnings?.filter((w) => w.includes('did not change'))).toEqual([]);
+    }
+  }, 120_000);
 
   it('with alignment dpo: SFT, DPO, evaluation; no reward model', async () => {
     const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.1)), { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]], maxSteps: 3 });

@@ -1,0 +1,120 @@
+// The decoder's buffers for one (B, T) shape: inputs, every layer's activations kept for the backward
+// pass, and the backward scratch. Allocated once per shape and reused across steps.
+import type { Backend, Tensor } from '../engine/backend.ts';
+import type { ModelConfig } from './hf-config.ts';
+
+/** Per-layer activations kept for backward. N = B*T rows. */
+interface LayerActs<T> {
+  h1: T; rstd1: T; // (N, C), (N)
+  q: T; k: T; v: T; // (N, NH*HS), (N, NKV*HS), (N, NKV*HS) after RoPE
+  /** q/k norms (Qwen3, Gemma 3): the projections before their per-head norm, and its rstd: (N, NH*HS), (N, NKV*HS), (N*NH), (N*NKV). */
+  qk: { qRaw: T; kRaw: T; rstdQ: T; rstdK: T } | null;
+  att: T; lse: T; // (N, NH*HS), (B, NH, T)
+  x2: T; h2: T; rstd2: T; // (N, C), (N, C), (N)
+  gate: T; up: T; act: T; // (N, I) each
+  loraH: Map<string, T>; // (N, r) per LoRA module of this layer
+}
+
+/** All buffers of one (B, T) shape: inputs, activations, backward scratch. Allocated once, reused. */
+export class Workspace<T extends Tensor> {
+  readonly N: number;
+  ids: T; pos: T; lens: T; targets: T; // (N) u32, (N) u32, (B) u32, (N) u32
+  mask: T; // (N) f32 loss mask
+  xs: T[]; // L + 1 residual streams (N, C)
+  layers: LayerActs<T>[];
+  rstdF: T; hf: T; // (N), (N, C) final norm
+  logits: T | null; // (N, V)
+  losses: T; loss: T; ceLse: T; gradNorm: T; // (N), (2), (N), (1)
+  // backward scratch
+  dx: T; dtmp: T; dh: T; // (N, C)
+  dq: T; datt: T; dk: T; dv: T; // (N, NH*HS) x2, (N, NKV*HS) x2
+  dact: T; dgate: T; dup: T; // (N, I)
+  dqkRaw: { dq: T; dk: T } | null; // (N, NH*HS), (N, NKV*HS): gradients before the q/k norms
+  delta: T; // (B, NH, T)
+  dLoraH: Map<number, T>; // (N, r) by rank
+  loraIn: Map<string, T>; // (N, in) the dropped-out input of each LoRA module (training with dropout only)
+  dLoraIn: Map<number, T>; // (N, in) scratch by input width
+
+  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true,
+    withDropout = false) {
+    const N = (this.N = B * T);
+    const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+    const z = (shape: number[]) => be.zeros(shape);
+    this.ids = be.upload(new Uint32Array(N), [N]);
+    this.pos = be.upload(new Uint32Array(N), [N]);
+    this.lens = be.upload(new Uint32Array(B), [B]);
+    this.targets = be.upload(new Uint32Array(N), [N]);
+    this.mask = z([N]);
+    this.xs = Array.from({ length: cfg.numLayers + 1 }, () => z([N, C]));
+    this.layers = Array.from({ length: cfg.numLayers }, (_, l) => {
+      const loraH = new Map<string, T>();
+      for (const [path, r] of loraRanks) if (path.startsWith(`layers.${l}.`)) loraH.set(path, z([N, r]));
+      return {
+        h1: z([N, C]), rstd1: z([N]), q: z([N, QD]), k: z([N, KD]), v: z([N, KD]), att: z([N, QD]), lse: z([B * cfg.numHeads * T]),
+        x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, I]), up: z([N, I]), act: z([N, I]), loraH,
+        qk: cfg.qkNorm ? { qRaw: z([N, QD]), kRaw: z([N, KD]), rstdQ: z([N * cfg.numHeads]), rstdK: z([N * cfg.numKvHeads]) } : null,
+      };
+    });
+    this.rstdF = z([N]);
+    this.hf = z([N, C]);
+    this.logits = withLogits ? z([N, cfg.vocabSize]) : null;
+    this.losses = z([N]);
+    this.loss = z([2]);
+    this.ceLse = z([N]);
+    this.gradNorm = z([1]);
+    this.dx = z([N, C]);
+    this.dtmp = z([N, C]);
+    this.dh = z([N, C]);
+    this.dq = z([N, QD]);
+    this.datt = z([N, QD]);
+    this.dk = z([N, KD]);
+    this.dv = z([N, KD]);
+    this.dact = z([N, I]);
+    this.dgate = z([N, I]);
+    this.dup = z([N, I]);
+    this.dqkRaw = cfg.qkNorm ? { dq: z([N, QD]), dk: z([N, KD]) } : null;
+    this.delta = z([B * cfg.numHeads * T]);
+    this.dLoraH = new Map();
+    for (const r of new Set(loraRanks.values())) this.dLoraH.set(r, z([N, r]));
+    this.loraIn = new Map();
+    this.dLoraIn = new Map();
+    if (withDropout) {
+      for (const path of loraRanks.keys()) {
+        const width = loraInputWidth(cfg, path);
+        this.loraIn.set(path, z([N, width]));
+        if (!this.dLoraIn.has(width)) this.dLoraIn.set(width, z([N, width]));
+      }
+    }
+  }
+
+  /** Writes a batch: ids (B rows of T, padded), per-row valid lengths, optional next-token targets and mask. */
+  setBatch(ids: Uint32Array, lens: Uint32Array, targets?: Uint32Array, mask?: Float32Array, startPos = 0): void {
+    const pos = new Uint32Array(this.N);
+    for (let b = 0; b < this.B; b++) for (let t = 0; t < this.T; t++) pos[b * this.T + t] = startPos + t;
+    this.be.write(this.ids, ids);
+    this.be.write(this.pos, pos);
+    this.be.write(this.lens, lens);
+    if (targets) this.be.write(this.targets, targets);
+    if (mask) this.be.write(this.mask, mask);
+  }
+
+  release(): void {
+    const all: T[] = [this.ids, this.pos, this.lens, this.targets, this.mask, ...this.xs, this.rstdF, this.hf, this.losses, this.loss, this.ceLse,
+      this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values(),
+      ...this.loraIn.values(), ...this.dLoraIn.values(), ...(this.dqkRaw ? [this.dqkRaw.dq, this.dqkRaw.dk] : [])];
+    if (this.logits) all.push(this.logits);
+    for (const a of this.layers) {
+      all.push(a.h1, a.rstd1, a.q, a.k, a.v, a.att, a.lse, a.x2, a.h2, a.rstd2, a.gate, a.up, a.act, ...a.loraH.values());
+      if (a.qk) all.push(a.qk.qRaw, a.qk.kRaw, a.qk.rstdQ, a.qk.rstdK);
+    }
+    for (const t of all) this.be.release(t);
+  }
+}
+
+/** Input width of a LoRA module ('layers.0.self_attn.o_proj' → NH*HS, down_proj → I, else C). */
+export function loraInputWidth(cfg: ModelConfig, path: string): number {
+  if (path.endsWith('.o_proj')) return cfg.numHeads * cfg.headDim;
+  if (path.endsWith('.down_proj')) return cfg.intermediateSize;
+  return cfg.hiddenSize;
+}
+
