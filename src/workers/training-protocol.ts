@@ -3,6 +3,7 @@
 import type { FileInput, OverrideMap } from './protocol.ts';
 import type { RpcReply, RpcRequest } from '../util/rpc.ts';
 import type { RunOptions, RunOutcome } from '../training/prepare-run.ts';
+import type { PhaseMetric } from '../training/metric-types.ts';
 import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
 import type { AdapterEntry } from '../storage/adapter-store.ts';
 import type { AdapterDownload } from '../storage/adapter-download.ts';
@@ -47,7 +48,7 @@ export type RunSnapshot = Omit<RunState, 'metrics'>;
 /** Progress while a run goes: the pipeline's events, metrics in batches (at most ~10 messages/s). */
 export type TrainingProgress =
   | Exclude<PipelineEvent, { type: 'metric' }>
-  | { type: 'metrics'; records: MetricRecord[] }
+  | { type: 'metrics'; records: PhaseMetric[] }
   | { type: 'checkpoint'; state: RunSnapshot }
   | { type: 'status'; message: string }
   | { type: 'run'; options: StoredRunOptions }
@@ -99,4 +100,4 @@ export type TrainingMethod = keyof TrainingMethods;
 export type TrainingRequest<M extends TrainingMethod = TrainingMethod> = RpcRequest<TrainingMethods, M>;
 export type TrainingReply = RpcReply<TrainingProgress>;
 
-export type { ExamRecord, MetricRecord, Phase, RunState };
+export type { ExamRecord, MetricRecord, Phase, PhaseMetric, RunState };

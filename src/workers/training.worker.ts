@@ -9,7 +9,7 @@ import { listAdapters } from '../storage/adapter-store.ts';
 import { adapterDownload, downloadBuffers } from '../storage/adapter-download.ts';
 import { GpuRuntime, DeviceLostError } from '../engine/runtime.ts';
 import { gpuBackend } from '../engine/backend.ts';
-import type { MetricRecord } from '../training/pipeline.ts';
+import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
 import { checkRunOptions, prepareRun, runPrepared } from '../training/prepare-run.ts';
 import { runFiles } from '../training/run-files.ts';
 import { loadModelChoice, loadSimilarityChoice, readInputs } from './run-inputs.ts';
@@ -32,7 +32,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
   let where = 'preparing the run'; // for the device-lost message
   let rt: GpuRuntime | null = null;
   // Metrics are batched; any other event flushes the batch first so the page sees them in order.
-  const metrics = batched<MetricRecord>((records) => report({ type: 'metrics', records }), METRIC_FLUSH_MS);
+  const metrics = batched<PhaseMetric>((records) => report({ type: 'metrics', records }), METRIC_FLUSH_MS);
   try {
     const o = p.options, model = p.model, status = (message: string) => report({ type: 'status', message });
     checkRunOptions(o);
@@ -57,7 +57,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     const outcome = await runPrepared(prepared, {
       be: gpuBackend(rt), store: st, resume, signal,
       onEvent: (e) => {
-        if (e.type === 'metric') return metrics.push(e.record);
+        if (e.type === 'metric') return metrics.push(phaseMetric(e.record));
         if (e.type === 'topic') where = `topic ${e.topicId}`;
         if (e.type === 'phase' && e.status === 'start') where = `topic ${e.topicId}, ${e.phase}`;
         metrics.flush();

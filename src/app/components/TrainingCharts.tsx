@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStudio } from '../store/store.ts';
-import type { MetricRecord } from '../../workers/training-protocol.ts';
+import type { PhaseMetric } from '../../training/metric-types.ts';
 
 interface Series {
   key: string;
@@ -62,7 +62,7 @@ function fmtTick(v: number): string {
   return a >= 1000 || a < 0.001 ? v.toExponential(1) : String(Number(v.toPrecision(4)));
 }
 
-function points(records: MetricRecord[], label: (m: MetricRecord) => string, pick: (m: MetricRecord) => Record<string, number | null>): Point[] {
+function points<M extends PhaseMetric>(records: M[], label: (m: M) => string, pick: (m: M) => Record<string, number | null>): Point[] {
   return records.map((m, i) => ({ x: i + 1, topic: m.topicId, label: label(m), ...pick(m) }));
 }
 
@@ -72,7 +72,7 @@ export function TrainingCharts() {
   const [topic, setTopic] = useState<string>('*');
   const topics = useMemo(() => [...new Set(metrics.map((m) => m.topicId))], [metrics]);
   const shown = useMemo(() => (topic === '*' ? metrics : metrics.filter((m) => m.topicId === topic)), [metrics, topic]);
-  const attempt = (m: MetricRecord) => (m.attempt ? ` · retry ${m.attempt}` : '');
+  const attempt = (m: PhaseMetric) => (m.attempt ? ` · retry ${m.attempt}` : '');
 
   const sft = useMemo(
     () => points(shown.filter((m) => m.phase === 'sft'), (m) => `step ${m.step}/${m.totalSteps}${attempt(m)}`, (m) => ({ loss: num(m.loss) })),
@@ -80,7 +80,7 @@ export function TrainingCharts() {
   );
   const reward = useMemo(
     () =>
-      points(shown.filter((m) => m.phase === 'reward' && m.kind === 'epoch'), (m) => `epoch ${(m.epoch as number) + 1}${attempt(m)}`, (m) => ({
+      points(shown.filter((m) => m.phase === 'reward' && m.kind === 'epoch'), (m) => `epoch ${m.epoch + 1}${attempt(m)}`, (m) => ({
         trainLoss: num(m.trainLoss), valLoss: num(m.valLoss), trainAccuracy: num(m.trainAccuracy), valAccuracy: num(m.valAccuracy),
       })),
     [shown],

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store.ts';
 import { passRate, renderRunReport } from '../../training/run-report.ts';
+import { isStepMetric } from '../../training/metric-types.ts';
 import { downloadText } from '../download.ts';
 import { TrainingOptions } from './TrainingOptions.tsx';
 import { TrainingCharts } from './TrainingCharts.tsx';
@@ -34,9 +35,9 @@ function Headline() {
     })),
   );
   const pr = state ? passRate({ ...state, metrics: [] }) : null;
-  const last = [...metrics].reverse().find((m) => typeof m.step === 'number');
+  const last = [...metrics].reverse().find(isStepMetric);
   const stepText = last && current && last.topicId === current.topicId && last.phase === current.phase
-    ? ` · step ${last.step}${typeof last.totalSteps === 'number' ? `/${last.totalSteps}` : ''}`
+    ? ` · step ${last.step}${'totalSteps' in last ? `/${last.totalSteps}` : ''}`
     : '';
   const running = status === 'starting' || status === 'running' || status === 'pausing';
   return (

@@ -6,7 +6,7 @@ import type { AdapterEntry } from '../../storage/adapter-store.ts';
 import {
   QUICK_OPTIONS,
   type ModelChoice,
-  type MetricRecord,
+  type PhaseMetric,
   type Phase,
   type RunOutcome,
   type RunSnapshot,
@@ -16,6 +16,7 @@ import {
 } from '../../workers/training-protocol.ts';
 import { downloadBytes, TrainingError, trainingClient, type TrainingClient } from '../training-client.ts';
 import type { StudioState } from './types.ts';
+import { phaseMetric } from '../../training/metric-types.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'interrupted' | 'finished' | 'failed';
 
@@ -38,7 +39,7 @@ export interface TrainingView {
   deviceLost: boolean;
   /** The last checkpointed run state (without metrics). */
   state: RunSnapshot | null;
-  metrics: MetricRecord[];
+  metrics: PhaseMetric[];
   current: CurrentStep | null;
   /** The options of the run shown (saved with it; Resume repeats them). */
   runOptions: StoredRunOptions | null;
@@ -140,7 +141,7 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
     try {
       const out = await call();
       const { metrics, ...snapshot } = out.state;
-      patch({ status: out.status, state: snapshot, metrics, report: out.report, current: out.status === 'finished' ? null : get().training.current, message: null });
+      patch({ status: out.status, state: snapshot, metrics: metrics.map(phaseMetric), report: out.report, current: out.status === 'finished' ? null : get().training.current, message: null });
       addLog(out.status === 'finished' ? 'Run finished' : 'Paused after the last completed phase; Resume continues from there');
     } catch (e) {
       const err = e as Error;
@@ -169,7 +170,7 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
         const { metrics = [], ...snapshot } = st ?? ({} as Partial<NonNullable<typeof st>>);
         set((s) => ({
           training: {
-            ...s.training, loaded: true, status, state: st ? (snapshot as RunSnapshot) : null, metrics, runOptions: info.options,
+            ...s.training, loaded: true, status, state: st ? (snapshot as RunSnapshot) : null, metrics: metrics.map(phaseMetric), runOptions: info.options,
             similarity: info.options?.similarityUsed ?? null, adapters: info.adapters, report: info.report,
           },
           // The form starts from the stored run's options, so Start repeats it unless changed.

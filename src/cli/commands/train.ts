@@ -13,6 +13,7 @@ import { FsStore } from '../../storage/fs-store.ts';
 import type { Phase, PipelineEvent } from '../../training/pipeline.ts';
 import { passRate } from '../../training/run-report.ts';
 import { prepareRun, runPrepared, type RunOptions } from '../../training/prepare-run.ts';
+import { isStepMetric, phaseMetric } from '../../training/metric-types.ts';
 import { resolveSimilarity } from '../../training/embedder.ts';
 import { Progress } from '../progress.ts';
 
@@ -120,11 +121,11 @@ export const command: Command = {
         log(`  ${e.phase} ${e.status}${secs}${e.message ? `: ${e.message}` : ''}`);
       }
       else if (e.type === 'metric') {
-        const r = e.record as Record<string, unknown>;
-        const step = r.step as number | undefined, total = (r.totalSteps ?? r.steps) as number | undefined;
-        const fig = ['loss', 'meanReward', 'score', 'valLoss'].find((k) => typeof r[k] === 'number');
-        if (typeof step === 'number') progress.bar(`  ${e.record.phase}`, step, typeof total === 'number' ? total : step, fig ? `${fig} ${(r[fig] as number).toFixed(4)}` : '');
-        else if (e.record.phase === 'eval') log(`  eval: score ${(r.score as number).toFixed(3)} / threshold ${r.threshold} → ${r.passed ? 'passed' : 'failed'}`);
+        const m = phaseMetric(e.record);
+        if (isStepMetric(m)) {
+          const [fig, value] = m.phase === 'ppo' ? ['meanReward', m.meanReward] : ['loss', m.loss];
+          progress.bar(`  ${m.phase}`, m.step, 'totalSteps' in m ? m.totalSteps : m.step, `${fig} ${value.toFixed(4)}`);
+        } else if (m.phase === 'eval') log(`  eval: score ${m.score.toFixed(3)} / threshold ${m.threshold} → ${m.passed ? 'passed' : 'failed'}`);
       } else if (e.type === 'exam') log(`exam ${e.result.title}: accuracy ${(e.result.accuracy * 100).toFixed(1)}%, bars ${e.result.passed ? 'met' : 'not met'}`);
       else if (e.type === 'merge') log(`merged ${e.unit} → ${e.key} (rank ${e.rank})`);
       else if (e.type === 'log') log(e.message);

@@ -1,6 +1,6 @@
 // The run preparation the CLI and the training worker share: options checked and applied to a copy of
 // the config, and a run paused by its AbortSignal at a checkpoint that resumes to the finished outputs
-// (CPU twin, tiny model, one topic).
+// (CPU twin, tiny model, one topic); its metric records read as their phases' types.
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -14,6 +14,7 @@ import { SAMPLE_DATA_DIR } from '../../../src/cli/commands/analyze.ts';
 import { loadModel } from '../../../src/model/load.ts';
 import { FsStore } from '../../../src/storage/fs-store.ts';
 import { lexicalSimilarity } from '../../../src/training/similarity.ts';
+import { isStepMetric, phaseMetric } from '../../../src/training/metric-types.ts';
 import { checkRunOptions, configureRun, prepareRun, runPrepared, type RunOptions } from '../../../src/training/prepare-run.ts';
 
 const OPTIONS: RunOptions = {
@@ -75,6 +76,11 @@ describe('prepareRun', () => {
     expect(await store.getText('report.md')).toBe(done.report);
     const run = JSON.parse((await store.getText('run.json'))!);
     expect(run).toMatchObject({ seed: 3, finished: true, similarity: { reason: 'test' }, markers: { origin: 'file' } });
+    // Every record the phases wrote reads as its phase's type (training/metric-types.ts).
+    const typed = done.state.metrics.map(phaseMetric);
+    expect(typed.filter(isStepMetric).map((m) => [m.phase, typeof m.step, m.phase === 'ppo' ? typeof m.meanReward : typeof m.loss])).toContainEqual(['sft', 'number', 'number']);
+    expect(typed.find((m) => m.phase === 'eval')).toMatchObject({ threshold: expect.any(Number), passed: expect.any(Boolean) });
+    expect(() => phaseMetric({ topicId: 't', attempt: 0, phase: 'rlhf' as 'sft' })).toThrow('metric record of topic t: unknown phase "rlhf"');
     await store.close();
   });
 });
