@@ -10,9 +10,9 @@
 //     returns = advantages + values; advantages whitened over the batch's response tokens;
 //  3. ppoEpochs passes over the whole batch (one minibatch): clipped surrogate
 //     mean(max(−A·r, −A·clip(r, 1±ε))), r = exp(logp_new − logp_old); clipped value loss
-//     ½·mean(max((v − R)², (clip(v, v_old ± ε_v) − R)²)); loss = policy + vfCoef·value; one fused
-//     backward; the global gradient norm over policy LoRA + value head clipped to maxGradNorm; AdamW
-//     (constant LR) on both;
+//     ½·mean(max((v − R)², (clip(v, v_old ± ε_v) − R)²)); loss = policy + vfCoef·value; one joint
+//     backward (seq.ts's backwardJoint, the reward model's too); one Optimizer step (step.ts): the global
+//     gradient norm over policy LoRA + value head clipped to maxGradNorm, AdamW (constant LR) on both;
 //  4. the adaptive KL controller: klCoef *= 1 + clip(KL/target − 1, ±0.2)·batchSize/klHorizon.
 // Units: `kl` (logged, controlled and watched by the runaway rule) is the MEAN PER-TOKEN KL estimate
 // over the batch's response tokens, in nats/token, and klTarget is in the same units.
