@@ -4,7 +4,7 @@ import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
-import { EarlyStopping } from './early-stopping.ts';
+import { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
 import { backwardJoint, pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
 import { Optimizer } from './step.ts';
@@ -60,7 +60,20 @@ export interface RewardOptions {
   betas?: [number, number]; // default [0.9, 0.999]
   eps?: number; // default 1e-8
   onBatch?: (log: RewardBatchLog) => void | Promise<void>;
-  onEpoch?: (e: RewardEpoch) => void | Promise<void>;
+  /** After each epoch; `at` is where training stands, to save with the LoRA and head (null after the last epoch). */
+  onEpoch?: (e: RewardEpoch, at: RewardPosition | null) => void | Promise<void>;
+  /** Continue from an epoch boundary passed to onEpoch, with the LoRA, head and their AdamW state restored to it. */
+  resume?: RewardPosition;
+}
+
+/** Where a reward model's training stands at an epoch boundary: everything besides the tensors a resume needs. */
+export interface RewardPosition {
+  epoch: number; // the next epoch to run
+  step: number; // optimizer steps run
+  rng: number; // the shuffle RNG's state
+  earlyStopping: EarlyStoppingState;
+  skippedSteps: number;
+  epochs: RewardEpoch[]; // the epochs run so far
 }
 
 export interface RewardResult {
@@ -215,18 +228,21 @@ export async function trainRewardModel<T extends Tensor>(
 ): Promise<RewardResult> {
   const { T, b, epochs, total, train, val, validatedOnTrain } = rewardPlan(dec, pairs, head, opts);
   const logEvery = opts.logEvery ?? 5;
-  const es = new EarlyStopping(opts.patience ?? 3, opts.minDelta ?? 0.01);
+  const r0 = opts.resume;
+  const es = r0 ? EarlyStopping.fromJSON(r0.earlyStopping, 'reward resume') : new EarlyStopping(opts.patience ?? 3, opts.minDelta ?? 0.01);
   const rng = new Rng(opts.seed ^ 0x5eed);
+  if (r0) rng.state = r0.rng;
   const lrFactor = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio }, total, 1); // × each group's LR
   const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(lora), false);
   const opt = new Optimizer(be, [lora, head], opts);
+  opt.skippedSteps = r0?.skippedSteps ?? 0;
   const result: RewardResult = {
-    epochs: [], stoppedEarly: false, bestValLoss: NaN, valAccuracy: NaN, trainSize: train.length,
-    valSize: validatedOnTrain ? 0 : val.length, validatedOnTrain, steps: 0, skippedSteps: 0, epochsPlanned: epochs,
+    epochs: [...(r0?.epochs ?? [])], stoppedEarly: false, bestValLoss: es.best ?? NaN, valAccuracy: r0?.epochs.at(-1)?.valAccuracy ?? NaN, trainSize: train.length,
+    valSize: validatedOnTrain ? 0 : val.length, validatedOnTrain, steps: r0?.step ?? 0, skippedSteps: opt.skippedSteps, epochsPlanned: epochs,
   };
   try {
-    let step = 0;
-    for (let epoch = 0; epoch < epochs && step < total; epoch++) {
+    let step = r0?.step ?? 0;
+    for (let epoch = r0?.epoch ?? 0; epoch < epochs && step < total; epoch++) {
       const order = rng.shuffle(train.map((_, i) => i));
       let lossSum = 0, correct = 0, seen = 0;
       for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
@@ -255,7 +271,8 @@ export async function trainRewardModel<T extends Tensor>(
       };
       result.epochs.push(e);
       [result.valAccuracy, result.bestValLoss] = [v.accuracy, es.best ?? NaN];
-      await opts.onEpoch?.(e);
+      const more = !es1.stop && epoch + 1 < epochs && step < total;
+      await opts.onEpoch?.(e, more ? { epoch: epoch + 1, step, rng: rng.state, earlyStopping: es.toJSON(), skippedSteps: opt.skippedSteps, epochs: [...result.epochs] } : null);
       if (es1.stop) {
         result.stoppedEarly = epoch + 1 < epochs && step < total;
         break;

@@ -141,14 +141,14 @@ describe('curriculum pipeline', () => {
     await runCurriculum(await base(a));
     // Kill the second run inside SFT (its second mid-phase save), inside the reward model (an epoch's
     // save) and inside PPO (its first step's save), resuming after each, then run it to the end.
-    const killAt = async (phase: string, step: number, resume: boolean) => {
+    const killAt = async (phase: string, step: number | null, resume: boolean) => {
       const run = runCurriculum({ ...(await base(b)), resume, afterCheckpoint: (s) => {
-        if (s.progress?.phase === phase && s.progress.step === step) throw new Error(`killed in ${phase} after step ${step}`);
+        if (s.progress?.phase === phase && (step === null || s.progress.step === step)) throw new Error(`killed in ${phase} after step ${s.progress.step}`);
       } });
       await expect(run).rejects.toThrow(`killed in ${phase}`);
     };
     await killAt('sft', 2, false);
-    await killAt('reward', 1, true);
+    await killAt('reward', null, true); // at its first save (an epoch end)
     await killAt('ppo', 1, true);
     const resumed = await runCurriculum({ ...(await base(b)), resume: true });
     expect(resumed.finished).toBe(true);

@@ -5,9 +5,10 @@ import { initLora } from '../../model/lora-types.ts';
 import { adapterKey } from '../../storage/adapter-store.ts';
 import { Rng } from '../../util/rng.ts';
 import { judgeReward } from '../outcomes.ts';
-import { rewardHeadRows, trainRewardModel } from '../reward.ts';
+import { rewardHeadRows, trainRewardModel, type RewardPosition } from '../reward.ts';
 import { ScalarHead } from '../seq.ts';
 import { outcome, PASS, RUN, seedFor, type PhaseModule, type TopicAttempt } from './phase.ts';
+import { headTensors, loraTensors, restoreHead, restoreLora, resumePoint, saveProgress } from './progress.ts';
 
 /** Why the topic's data cannot train a reward model and PPO (null when it can). */
 export function rewardDataProblem(at: TopicAttempt, maxLen: number, ppoNewTokens: number): string | null {
@@ -37,13 +38,28 @@ export const rewardPhase: PhaseModule = {
     const rm = LoraParams.create(inp.be, initLora(inp.model.config, ctx.loraCfg, new Rng(seed), inp.modelName));
     const head = new ScalarHead(inp.be, C, rewardHeadRows(pairs, tc.rewardBatchSize));
     try {
+      // Progress is saved at epoch ends, at the first one checkpointEvery steps after the last save.
+      const from = await resumePoint(ctx, at, 'reward');
+      if (from) {
+        restoreLora('lora', rm, from.tensors);
+        restoreHead(inp.be, 'head', head, from.tensors);
+      }
+      let savedAt = from?.progress.step ?? 0;
+      const every = inp.checkpointEvery ?? 50;
       const res = await trainRewardModel(inp.be, ctx.dec, pairs, rm, head, {
         epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, headLearningRate: cfg.head_learning_rate,
         minSteps: cfg.min_steps, scheduler: cfg.scheduler, validationSplit: cfg.validation_split,
         patience: cfg.patience, minDelta: cfg.min_delta, warmupRatio: cfg.warmup_ratio,
         maxGradNorm: cfg.max_grad_norm, logEvery: cfg.log_every, seed, maxSteps: inp.maxSteps,
         onBatch: (m) => ctx.metric({ topicId, attempt, phase: 'reward', kind: 'batch', ...m }),
-        onEpoch: (m) => ctx.metric({ topicId, attempt, phase: 'reward', kind: 'epoch', ...m }),
+        resume: from?.progress.position as RewardPosition | undefined,
+        onEpoch: async (m, pos) => {
+          ctx.metric({ topicId, attempt, phase: 'reward', kind: 'epoch', ...m });
+          if (pos && every > 0 && pos.step - savedAt >= every) {
+            savedAt = pos.step;
+            await saveProgress(ctx, at, 'reward', pos.step, { ...(await loraTensors('lora', rm)), ...(await headTensors(inp.be, 'head', head)) }, pos);
+          }
+        },
       });
       const w = await head.read();
       const metrics = { phase: 'reward', ...res, epochs: undefined, history: res.epochs };

@@ -103,9 +103,10 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     return killedAt;
   }
 
-  it('a run killed at every checkpoint (inside SFT and PPO, and between phases) resumes to the same bytes', async () => {
+  it('a run killed at every checkpoint (inside SFT, the reward model and PPO, and between phases) resumes to the same bytes', async () => {
     const killedAt = await killEverywhere({});
-    for (const at of ['sft@1', 'sft@2', 'ppo@1', 'ppo@2', 'boundary']) expect(killedAt).toContain(at);
+    // The reward model saves at its first epoch end (2 steps: 4 training pairs, 2 per batch).
+    for (const at of ['sft@1', 'sft@2', 'reward@2', 'ppo@1', 'ppo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
 
   it('with alignment dpo: a run killed at every checkpoint (inside SFT and DPO too) resumes to the same bytes', async () => {
