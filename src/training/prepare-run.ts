@@ -14,7 +14,7 @@ import type { ArtifactStore } from '../storage/store.ts';
 import type { ResolvedSimilarity } from './embedder.ts';
 import { runCurriculum, type Phase, type PipelineEvent, type PipelineInputs, type RunState } from './pipeline.ts';
 import { renderRunReport, runJson } from './run-report.ts';
-import { runFiles } from './run-files.ts';
+import { RunStore } from '../storage/run-store.ts';
 
 /** What a run is asked to do. Null numbers keep the config's (configs/training_pipeline.yaml) values. */
 export interface RunOptions {
@@ -131,7 +131,7 @@ export function runReport(p: PreparedRun, state: RunState): string {
 /** Writes run.json and report.md; returns the report. */
 export async function finishRun(store: ArtifactStore, p: PreparedRun, state: RunState): Promise<string> {
   const reportMd = runReport(p, state);
-  await runFiles.saveOutputs(store, { ...runJson(state, p.similarityUsed), markers: p.markerSource }, reportMd);
+  await new RunStore(store).writeOutputs({ ...runJson(state, p.similarityUsed), markers: p.markerSource }, reportMd);
   return reportMd;
 }
 
@@ -154,7 +154,7 @@ export async function runPrepared<T extends Tensor>(p: PreparedRun, s: RunSessio
     state = await runCurriculum(inputs);
   } catch (e) {
     if (!signal?.aborted || e !== signal.reason) throw e;
-    const saved = await runFiles.state(store);
+    const saved = await new RunStore(store).readState();
     if (!saved) throw new Error('Paused, but the run state was not found in the store');
     return { status: 'paused', state: saved, report: runReport(p, saved) };
   }

@@ -5,13 +5,12 @@
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
 import { parsePipelineConfig } from '../analysis/pipeline-config.ts';
 import { IdbStore } from '../storage/idb-store.ts';
-import { listAdapters } from '../storage/adapter-store.ts';
 import { adapterDownload, downloadBuffers } from '../storage/adapter-download.ts';
 import { GpuRuntime, DeviceLostError } from '../engine/runtime.ts';
 import { gpuBackend } from '../engine/backend.ts';
 import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
 import { checkRunOptions, prepareRun, runPrepared } from '../training/prepare-run.ts';
-import { runFiles } from '../training/run-files.ts';
+import { RunStore } from '../storage/run-store.ts';
 import { loadModelChoice, loadSimilarityChoice, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
 import { batched } from '../util/pace.ts';
@@ -44,13 +43,14 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     });
     report({ type: 'similarity', ...prepared.similarityUsed });
     const st = await runStore();
-    if (!resume) await runFiles.clear(st);
+    const runs = new RunStore(st);
+    if (!resume) await runs.clear();
     const stored: StoredRunOptions = {
       ...o, seed: prepared.seed, model: model.kind === 'tiny' ? { kind: 'tiny' } : { kind: 'files', label: model.label },
       modelName: prepared.bundle.name, similarityUsed: prepared.similarityUsed, startedAt: Date.now(),
     };
-    if (resume) stored.startedAt = (await runFiles.options<StoredRunOptions>(st))?.startedAt ?? stored.startedAt;
-    await runFiles.saveOptions(st, stored);
+    if (resume) stored.startedAt = (await runs.readOptions<StoredRunOptions>())?.startedAt ?? stored.startedAt;
+    await runs.writeOptions(stored);
     report({ type: 'run', options: stored });
     status('Starting WebGPU');
     rt = await GpuRuntime.create();
@@ -85,14 +85,14 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
 
 const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   async info() {
-    const st = await runStore();
-    return { state: await runFiles.state(st), options: await runFiles.options<StoredRunOptions>(st), report: await runFiles.report(st), adapters: await listAdapters(st), running: !!pause };
+    const runs = new RunStore(await runStore());
+    return { state: await runs.readState(), options: await runs.readOptions<StoredRunOptions>(), report: await runs.readReport(), adapters: await runs.listAdapters(), running: !!pause };
   },
   start: (p, report) => run(p, false, report),
   async resume(p, report) {
-    const st = await runStore();
-    const saved = await runFiles.options<StoredRunOptions>(st);
-    if (!saved || !(await runFiles.hasState(st))) throw new Error('There is no saved run in this browser to resume: start one');
+    const runs = new RunStore(await runStore());
+    const saved = await runs.readOptions<StoredRunOptions>();
+    if (!saved || !(await runs.readState())) throw new Error('There is no saved run in this browser to resume: start one');
     let model: ModelChoice = { kind: 'tiny' };
     if (saved.model.kind === 'files') {
       if (!p.model || p.model.kind !== 'files') throw new Error(`This run trained ${saved.model.label}: pick that model folder again to resume`);
@@ -105,7 +105,7 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
     pause?.abort();
     return { pausing: !!pause };
   },
-  listAdapters: async () => listAdapters(await runStore()),
+  listAdapters: async () => new RunStore(await runStore()).listAdapters(),
   downloadAdapter: async ({ key }) => adapterDownload(await runStore(), key),
 };
 
