@@ -83,7 +83,7 @@ function Headline() {
             <>
               <dt>Saved</dt>
               <dd>
-                {state.finished ? 'the complete run' : `${phasesDone(state)} completed phase${phasesDone(state) === 1 ? '' : 's'} (a reload or a lost device costs at most the phase in progress)`}, in this browser
+                {state.finished ? 'the complete run' : `${phasesDone(state)} completed phase${phasesDone(state) === 1 ? '' : 's'} (a reload or a lost device costs at most the last 50 steps of the phase in progress)`}, in this browser
               </dd>
             </>
           )}
