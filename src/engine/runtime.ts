@@ -1,10 +1,10 @@
 // The WebGPU runtime: buffer pool, pipeline cache, uniform arena, and one command encoder per training step.
 //
-// How to declare and run an op (see src/engine/ops/swiglu.ts for a complete one):
+// How to declare and run an op (a complete one: ops/swiglu.ts; adding an op to both backends: registry.ts):
 //
 //   import type { OpDescription, GpuTensor } from '../op.ts';
 //   const SCALE: OpDescription = {
-//     name: 'scale',                                  // + workgroupSize + facts = pipeline cache key
+//     name: 'util_scale',                             // <layer>_<part>; + workgroupSize + facts = cache key
 //     workgroupSize: [256],                           // WGSL sees WG_X, WG_Y, WG_Z
 //     bindings: [{ name: 'x', access: 'read_write' }], // → var<storage, read_write> x: array<f32>; (binding 0)
 //     uniforms: [['n', 'u32'], ['alpha', 'f32']],     // → struct Uniforms { n: u32, alpha: f32 }; var<uniform> u
@@ -28,9 +28,9 @@
 //                   const v = rt.views(flat, layout)   (views start at multiples of 64 elements, so they bind)
 // Device loss:      GpuRuntime.create({ onLost }); afterwards every call throws DeviceLostError; create a new one.
 // Stats:            rt.stats (pipelines compiled / cache hits, buffers and bind groups created, peakBytes).
-// Ops whose WGSL depends on compile-time facts build one OpDescription per fact set (memoise it) and put
-// the facts in `facts`; run-time sizes always go in uniforms. Errors from compilation, allocation and
-// dispatch validation surface at the next `await rt.checkErrors()`, `rt.sync()` or `rt.read()`.
+// Ops whose WGSL depends on compile-time facts build one OpDescription per fact set (variants() in
+// ops/common.ts) and put the facts in `facts`; run-time sizes always go in uniforms. Errors from compilation,
+// allocation and dispatch validation surface at the next `await rt.checkErrors()`, `rt.sync()` or `rt.read()`.
 
 import { summarizeAdapterInfo, type AdapterSummary } from './adapter-choice.ts';
 import { BufferPool } from './buffer-pool.ts';

@@ -4,6 +4,7 @@ import { GpuRuntime } from '../../src/engine/runtime.ts';
 import { Rng } from '../../src/util/rng.ts';
 import * as gpu from '../../src/engine/ops/attention.ts';
 import * as ref from '../../src/engine/ref/attention.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 let rt: GpuRuntime;
 beforeAll(async () => { rt = await GpuRuntime.create(); });
@@ -44,11 +45,12 @@ describe('attention kernels vs twin', () => {
       const rng = new Rng(T * 13 + HS + NKV);
       const nq = B * T * NH * HS, nk = B * T * NKV * HS;
       const q = randn(nq, rng, c.qScale ?? 1), k = randn(nk, rng), v = randn(nk, rng), dout = randn(nq, rng);
-      const refOpts = { lens: c.lens, window: c.window, scale: c.scale };
+      const refOpts = { lens: c.lens ? host(Uint32Array.from(c.lens)) : null, window: c.window, scale: c.scale };
       const out = new Float64Array(nq), lse = new Float64Array(B * NH * T);
-      ref.attentionForward(out, lse, q, k, v, B, T, NH, NKV, HS, refOpts);
+      ref.attentionForward(host(out), host(lse), host(q), host(k), host(v), B, T, NH, NKV, HS, refOpts);
       const dq = new Float64Array(nq), dk = new Float64Array(nk), dv = new Float64Array(nk), delta = new Float64Array(B * NH * T);
-      ref.attentionBackward(dq, dk, dv, delta, dout, Float32Array.from(out), Float32Array.from(lse), q, k, v, B, T, NH, NKV, HS, refOpts);
+      ref.attentionBackward(host(dq), host(dk), host(dv), host(delta), host(dout), host(Float32Array.from(out)), host(Float32Array.from(lse)),
+        host(q), host(k), host(v), B, T, NH, NKV, HS, refOpts);
 
       const g = {
         q: rt.upload(q, [B, T, NH * HS]), k: rt.upload(k, [B, T, NKV * HS]), v: rt.upload(v, [B, T, NKV * HS]),
@@ -80,7 +82,7 @@ describe('attention kernels vs twin', () => {
       const start = T - Tq;
       const q = randn(B * Tq * NH * HS, rng), kc = randn(B * cap * NKV * HS, rng), vc = randn(B * cap * NKV * HS, rng);
       const out = new Float64Array(q.length);
-      ref.attentionDecode(out, q, kc, vc, B, Tq, NH, NKV, HS, start, cap, { window: c.window });
+      ref.attentionDecode(host(out), host(q), host(kc), host(vc), B, Tq, NH, NKV, HS, start, cap, { window: c.window });
       const gq = rt.upload(q, [B, Tq, NH * HS]), gk = rt.upload(kc, [B, cap, NKV * HS]), gv = rt.upload(vc, [B, cap, NKV * HS]);
       const go = rt.empty([B, Tq, NH * HS]);
       gpu.attentionDecode(rt, go, gq, gk, gv, B, Tq, NH, NKV, HS, start, cap, { window: c.window });

@@ -4,6 +4,7 @@ import { GpuRuntime } from '../../src/engine/runtime.ts';
 import { Rng } from '../../src/util/rng.ts';
 import * as gpu from '../../src/engine/ops/cross-entropy.ts';
 import * as ref from '../../src/engine/ref/cross-entropy.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 let rt: GpuRuntime;
 beforeAll(async () => { rt = await GpuRuntime.create(); });
@@ -36,9 +37,9 @@ describe('cross-entropy kernels vs twin', () => {
       if (V === 152000) logits[V + targets[1]] = 25; // a confident row
       const mask = Float32Array.from(c.mask);
       const losses = new Float64Array(N), loss = new Float64Array(2), lse = new Float64Array(N), dlogits = new Float64Array(N * V);
-      const tRef = Array.from(targets, (t, n) => (c.mask[n] ? t : -100));
-      ref.crossEntropyForward(losses, loss, lse, logits, tRef, mask, N, V);
-      ref.crossEntropyBackward(dlogits, logits, Float32Array.from(lse), tRef, mask, Float32Array.from(loss), N, V, c.gradScale);
+      const tRef = host(Float64Array.from(targets, (t, n) => (c.mask[n] ? t : -100)));
+      ref.crossEntropyForward(host(losses), host(loss), host(lse), host(logits), tRef, host(mask), N, V);
+      ref.crossEntropyBackward(host(dlogits), host(logits), host(Float32Array.from(lse)), tRef, host(mask), host(Float32Array.from(loss)), N, V, c.gradScale);
 
       const g = {
         logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), mask: rt.upload(mask, [N]),
@@ -75,7 +76,7 @@ describe('cross-entropy kernels vs twin', () => {
     const logits = new Float32Array(N * V).map(() => 4 * rng.normal());
     const targets = Uint32Array.from([0, 4999, 1234]);
     const lp = new Float64Array(N);
-    ref.crossEntropyLogprobs(lp, logits, targets, N, V);
+    ref.crossEntropyLogprobs(host(lp), host(logits), host(targets), N, V);
     const g = { lp: rt.empty([N]), logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]) };
     gpu.crossEntropyLogprobs(rt, g.lp, g.logits, g.targets, N, V);
     const d = maxAbsDiff(await rt.read(g.lp), lp);
@@ -91,8 +92,8 @@ describe('cross-entropy kernels vs twin', () => {
     const targets = Uint32Array.from({ length: N }, (_, n) => (n * 31) % V);
     const mask = Float32Array.from({ length: N }, (_, n) => (n % 3 === 0 ? 0 : 1));
     const loss = new Float64Array(2), lse = new Float64Array(N), dl = new Float64Array(N * V);
-    ref.crossEntropyForward(new Float64Array(N), loss, lse, logits, targets, mask, N, V);
-    ref.crossEntropyBackward(dl, logits, lse, targets, mask, loss, N, V);
+    ref.crossEntropyForward(host(new Float64Array(N)), host(loss), host(lse), host(logits), host(targets), host(mask), N, V);
+    ref.crossEntropyBackward(host(dl), host(logits), host(lse), host(targets), host(mask), host(loss), N, V);
     const g = { logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), mask: rt.upload(mask, [N]),
       losses: rt.empty([N]), lse: rt.empty([N]), loss: rt.empty([2]), chunkLoss: rt.empty([2]), dl: rt.empty([N, V]) };
     const rows = (t: typeof g.mask, c: number, width = 1) => rt.view(t, c * R * width, [R * width]);

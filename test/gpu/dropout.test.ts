@@ -5,6 +5,7 @@ import * as gpu from '../../src/engine/ops/dropout.ts';
 import * as ref from '../../src/engine/ref/dropout.ts';
 import { gpuBackend, cpuBackend, type Backend, type Tensor } from '../../src/engine/backend.ts';
 import { compare, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 function countDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
@@ -29,8 +30,8 @@ for (const { p, seed, step } of CASES) {
     gpu.dropoutBackward(rt, t.dinp, t.dout, p, seed, step);
     const out = new Float32Array(n);
     const dinp = new Float32Array(n);
-    ref.dropoutForward(out, inp, p, seed, step, n);
-    ref.dropoutBackward(dinp, dout, p, seed, step, n);
+    ref.dropoutForward(host(out), host(inp), p, seed, step);
+    ref.dropoutBackward(host(dinp), host(dout), p, seed, step);
     const gOut = await rt.read(t.out);
     const gDinp = await rt.read(t.dinp);
     expect(compare('dropout out', gOut, out)).toBe(0);
@@ -100,7 +101,7 @@ it('p = 0 copies exactly; in place and views at bindable offsets match the twin'
   expect(countDiff(await rt.read(out), inp)).toBe(0);
 
   const want = new Float32Array(n);
-  ref.dropoutForward(want, inp, 0.25, 9, 4, n);
+  ref.dropoutForward(host(want), host(inp), 0.25, 9, 4);
   const x = rt.upload(inp, [n]);
   gpu.dropoutForward(rt, x, x, 0.25, 9, 4); // in place
   expect(countDiff(await rt.read(x), want)).toBe(0); // overflow to ±Infinity included (inp[0] = 3.4e38)
@@ -112,7 +113,7 @@ it('p = 0 copies exactly; in place and views at bindable offsets match the twin'
   rt.write(src, inp);
   gpu.dropoutForward(rt, dst, src, 0.25, 9, 4);
   const wantB = new Float32Array(n);
-  ref.dropoutBackward(wantB, inp, 0.25, 9, 4, n);
+  ref.dropoutBackward(host(wantB), host(inp), 0.25, 9, 4);
   expect(countDiff(await rt.read(dst), wantB)).toBe(0);
   for (const t of [tIn, out, x, flat, flat2]) rt.release(t);
 });

@@ -7,6 +7,7 @@ import * as refRes from '../../src/engine/ref/residual.ts';
 import * as gpuSw from '../../src/engine/ops/swiglu.ts';
 import * as refSw from '../../src/engine/ref/swiglu.ts';
 import { compare, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 it('bias forward/backward match the twin (N=23, O=77)', async () => {
   const rt = await runtime();
@@ -21,8 +22,8 @@ it('bias forward/backward match the twin (N=23, O=77)', async () => {
   gpuBias.biasBackward(rt, tDbias, rt.upload(dout, [N, O]));
   const out = out0.slice();
   const dbias = dbias0.slice();
-  refBias.biasForward(out, bias, N, O);
-  refBias.biasBackward(dbias, dout, N, O);
+  refBias.biasForward(host(out, [N, O]), host(bias));
+  refBias.biasBackward(host(dbias), host(dout, [N, O]));
   expect(compare('biasForward out', await rt.read(tOut), out)).toBeLessThan(1e-6);
   expect(compare('biasBackward dbias', await rt.read(tDbias), dbias)).toBeLessThan(1e-5);
 });
@@ -39,8 +40,8 @@ it('residual forward/backward match the twin (n=1001)', async () => {
   const out = new Float32Array(n);
   const r1 = d1.slice();
   const r2 = d2.slice();
-  refRes.residualForward(out, a, b, n);
-  refRes.residualBackward(r1, r2, dout, n);
+  refRes.residualForward(host(out), host(a), host(b));
+  refRes.residualBackward(host(r1), host(r2), host(dout));
   expect(compare('residualForward out', await rt.read(tOut), out)).toBe(0);
   expect(compare('residualBackward dinp1', await rt.read(t1), r1)).toBe(0);
   expect(compare('residualBackward dinp2', await rt.read(t2), r2)).toBe(0);
@@ -61,8 +62,8 @@ it('swiglu forward/backward match the twin, including gates of ±100 (n=999)', a
   const out = new Float32Array(n);
   const dgate = new Float32Array(n);
   const dup = new Float32Array(n);
-  refSw.swigluForward(out, gate, up, n);
-  refSw.swigluBackward(dgate, dup, dout, gate, up, n);
+  refSw.swigluForward(host(out), host(gate), host(up));
+  refSw.swigluBackward(host(dgate), host(dup), host(dout), host(gate), host(up));
   expect(compare('swiglu out', await rt.read(t.out), out)).toBeLessThan(1e-4);
   expect(compare('swiglu dgate', await rt.read(t.dgate), dgate)).toBeLessThan(1e-4);
   expect(compare('swiglu dup', await rt.read(t.dup), dup)).toBeLessThan(1e-4);

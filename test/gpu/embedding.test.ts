@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import * as gpu from '../../src/engine/ops/embedding.ts';
 import * as ref from '../../src/engine/ref/embedding.ts';
 import { compare, randIds, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 it('embedding forward/backward match the twins (N=37, C=29, V=53)', async () => {
   const rt = await runtime();
@@ -20,9 +21,9 @@ it('embedding forward/backward match the twins (N=37, C=29, V=53)', async () => 
   gpu.embeddingForward(rt, tOut, tIds, tWte);
   gpu.embeddingBackward(rt, tDwte, tDout, tIds);
   const out = new Float32Array(N * C);
-  ref.embeddingForward(out, ids, wte, N, C, V);
+  ref.embeddingForward(host(out, [N, C]), host(ids), host(wte, [V, C]));
   const dwte = dwte0.slice();
-  ref.embeddingBackward(dwte, dout, ids, N, C, V);
+  ref.embeddingBackward(host(dwte, [V, C]), host(dout, [N, C]), host(ids));
   expect(compare('embeddingForward out', await rt.read(tOut), out)).toBe(0);
   expect(compare('embeddingBackward dwte', await rt.read(tDwte), dwte)).toBeLessThan(1e-5);
 });

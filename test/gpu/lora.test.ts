@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import * as gpu from '../../src/engine/ops/lora.ts';
 import * as ref from '../../src/engine/ref/lora.ts';
 import { compare, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 it('lora forward/backward match the twin (N=19, I=45, O=33, R=3)', async () => {
   const rt = await runtime();
@@ -31,8 +32,9 @@ it('lora forward/backward match the twin (N=19, I=45, O=33, R=3)', async () => {
   const dinp = dinp0.slice();
   const dA = dA0.slice();
   const dB = dB0.slice();
-  ref.loraForward(out, h, inp, A, B, N, I, O, R, scale);
-  ref.loraBackward(dinp, dA, dB, dh, dout, inp, A, B, h, N, I, O, R, scale);
+  ref.loraForward(host(out, [N, O]), host(h, [N, R]), host(inp, [N, I]), host(A, [R, I]), host(B, [O, R]), scale);
+  ref.loraBackward(host(dinp, [N, I]), host(dA, [R, I]), host(dB, [O, R]), host(dh, [N, R]), host(dout, [N, O]), host(inp, [N, I]),
+    host(A, [R, I]), host(B, [O, R]), host(h, [N, R]), scale);
   expect(compare('lora out', await rt.read(t.out), out)).toBeLessThan(1e-4);
   expect(compare('lora h', await rt.read(t.h), h)).toBeLessThan(1e-4);
   expect(compare('lora dinp', await rt.read(t.dinp), dinp)).toBeLessThan(1e-4);

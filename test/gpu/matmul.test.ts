@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import * as gpu from '../../src/engine/ops/matmul.ts';
 import * as ref from '../../src/engine/ref/matmul.ts';
 import { compare, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 it('matmulForward / matmulBackward match the twins (N=37, I=70, O=65)', async () => {
   const rt = await runtime();
@@ -17,8 +18,8 @@ it('matmulForward / matmulBackward match the twins (N=37, I=70, O=65)', async ()
   gpu.matmulBackward(rt, tDinp, rt.upload(dout, [N, O]), tW);
   const out = new Float32Array(N * O);
   const dinp = new Float32Array(N * I);
-  ref.matmulForward(out, inp, W, N, I, O);
-  ref.matmulBackward(dinp, dout, W, N, I, O);
+  ref.matmulForward(host(out, [N, O]), host(inp, [N, I]), host(W, [O, I]));
+  ref.matmulBackward(host(dinp, [N, I]), host(dout, [N, O]), host(W, [O, I]));
   expect(compare('matmulForward out', await rt.read(tOut), out)).toBeLessThan(1e-4);
   expect(compare('matmulBackward dinp', await rt.read(tDinp), dinp)).toBeLessThan(1e-4);
 });
@@ -35,7 +36,7 @@ it('gemm handles transA / transB / accumulate / alpha at odd sizes (M=67, N=5, K
       const tc = rt.upload(c0, [M, N]);
       gpu.gemm(rt, tc, rt.upload(a, transA ? [K, M] : [M, K]), rt.upload(b, transB ? [N, K] : [K, N]), { transA, transB, accumulate, alpha: 0.75 });
       const c = c0.slice();
-      ref.gemm(c, a, b, M, N, K, { transA, transB, accumulate, alpha: 0.75 });
+      ref.gemm(host(c, [M, N]), host(a, transA ? [K, M] : [M, K]), host(b, transB ? [N, K] : [K, N]), { transA, transB, accumulate, alpha: 0.75 });
       expect(compare(`gemm transA=${transA} transB=${transB} accumulate=${accumulate}`, await rt.read(tc), c)).toBeLessThan(1e-4);
     }
   }
@@ -49,7 +50,7 @@ it('covers several 64-wide tiles on both axes with a short K (M=130, N=70, K=17)
   const tc = rt.empty([M, N]);
   gpu.gemm(rt, tc, rt.upload(a, [M, K]), rt.upload(b, [N, K]), { transB: true });
   const c = new Float32Array(M * N);
-  ref.gemm(c, a, b, M, N, K, { transB: true });
+  ref.gemm(host(c, [M, N]), host(a, [M, K]), host(b, [N, K]), { transB: true });
   expect(compare('gemm 130x70x17', await rt.read(tc), c)).toBeLessThan(1e-5);
 });
 

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import * as gpu from '../../src/engine/ops/rmsnorm.ts';
 import * as ref from '../../src/engine/ref/rmsnorm.ts';
 import { compare, compareRel, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 for (const [N, C, offset] of [[7, 37, 0], [3, 1000, 0], [5, 300, 1]] as const) {
   it(`rmsnorm matches the twin (N=${N}, C=${C}, weightOffset=${offset})`, async () => {
@@ -25,8 +26,8 @@ for (const [N, C, offset] of [[7, 37, 0], [3, 1000, 0], [5, 300, 1]] as const) {
     const rstd = new Float32Array(N);
     const dinp = new Float32Array(N * C);
     const dweight = dweight0.slice();
-    ref.rmsnormForward(out, rstd, inp, weight, N, C, eps, offset);
-    ref.rmsnormBackward(dinp, dweight, dout, inp, weight, rstd, N, C, offset);
+    ref.rmsnormForward(host(out, [N, C]), host(rstd), host(inp, [N, C]), host(weight), eps, offset);
+    ref.rmsnormBackward(host(dinp, [N, C]), host(dweight), host(dout, [N, C]), host(inp, [N, C]), host(weight), host(rstd), offset);
     expect(compare('rmsnorm out', await rt.read(t.out), out)).toBeLessThan(1e-4);
     expect(compareRel('rmsnorm rstd', await rt.read(t.rstd), rstd)).toBeLessThan(1e-6); // zero row: rstd = 1e3
     expect(compareRel('rmsnorm dinp', await rt.read(t.dinp), dinp)).toBeLessThan(1e-6); // zero row: |dinp| ~ 1e3

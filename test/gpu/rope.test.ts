@@ -4,6 +4,7 @@ import { GpuRuntime } from '../../src/engine/runtime.ts';
 import { Rng } from '../../src/util/rng.ts';
 import * as gpu from '../../src/engine/ops/rope.ts';
 import * as ref from '../../src/engine/ref/rope.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 let rt: GpuRuntime;
 beforeAll(async () => { rt = await GpuRuntime.create(); });
@@ -41,14 +42,14 @@ describe('rope kernels vs twin', () => {
       gpu.ropeForward(rt, gx, gpos, ginv, B, T, NH, HS);
       const yGpu = await rt.read(gx);
       const y = Float64Array.from(x);
-      ref.ropeForward(y, pos, inv, B, T, NH, HS);
+      ref.ropeForward(host(y), host(pos), host(inv), B, T, NH, HS);
       const dF = maxAbsDiff(yGpu, y);
       const dy = randn(x.length, rng);
       rt.write(gx, dy);
       gpu.ropeBackward(rt, gx, gpos, ginv, B, T, NH, HS);
       const dxGpu = await rt.read(gx);
       const dx = Float64Array.from(dy);
-      ref.ropeBackward(dx, pos, inv, B, T, NH, HS);
+      ref.ropeBackward(host(dx), host(pos), host(inv), B, T, NH, HS);
       const dB = maxAbsDiff(dxGpu, dx);
       console.log(`rope B=${B} T=${T} NH=${NH} HS=${HS}: forward max abs diff ${dF.toExponential(2)}, backward ${dB.toExponential(2)}`);
       expect(dF).toBeLessThan(1e-6);

@@ -6,6 +6,7 @@ import type { OpDescription } from '../../src/engine/op.ts';
 import * as gpu from '../../src/engine/ops/util.ts';
 import * as ref from '../../src/engine/ref/util.ts';
 import { compare, randn, runtime } from './helpers.ts';
+import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 describe('GpuRuntime', () => {
   it('runs fill / scale / add / copy like the twins, on odd sizes', async () => {
@@ -23,10 +24,10 @@ describe('GpuRuntime', () => {
     gpu.fill(rt, tb, 3.5);
     rt.submit();
     const ra = a.slice();
-    ref.scale(ra, -1.5);
-    ref.add(ra, b, 0.25);
+    ref.scale(host(ra), -1.5);
+    ref.add(host(ra), host(b), 0.25);
     const rb = new Float32Array(n);
-    ref.fill(rb, 3.5);
+    ref.fill(host(rb), 3.5);
     expect(compare('scale+add', await rt.read(ta), ra)).toBeLessThan(1e-6);
     expect(compare('copy', await rt.read(tc), ra)).toBe(0);
     expect(compare('fill', await rt.read(tb), rb)).toBe(0);

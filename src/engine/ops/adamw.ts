@@ -36,3 +36,7 @@ export function adamwUpdate(rt: GpuRuntime, params: GpuTensor, grads: GpuTensor,
   const bc2 = 1 - Math.pow(hp.beta2, hp.step);
   rt.run(UPDATE, { params, grads, m, v }, { n, lr: hp.lr, beta1: hp.beta1, beta2: hp.beta2, eps: hp.eps, weightDecay: hp.weightDecay, bc1, bc2 }, groups1d(n));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { adamwUpdate };
+export { twins } from '../ref/adamw.ts';

@@ -371,3 +371,7 @@ export function attentionDecode(rt: GpuRuntime, out: GpuTensor, q: GpuTensor, kC
   rt.run(decodeOp(HS), { out, q, kCache, vCache },
     { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS) }, B * NH * Tq);
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { attentionForward, attentionBackward, attentionDecode };
+export { twins } from '../ref/attention.ts';

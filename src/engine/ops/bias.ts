@@ -35,3 +35,7 @@ export function biasBackward(rt: GpuRuntime, dbias: GpuTensor, dout: GpuTensor):
   expectShape('biasBackward dbias', dbias, [O]);
   rt.run(BACKWARD, { dbias, dout }, { n: O, N }, groups1d(O));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { biasForward, biasBackward };
+export { twins } from '../ref/bias.ts';

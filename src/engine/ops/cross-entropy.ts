@@ -160,3 +160,7 @@ export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits
   check('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
   rt.run(LOGPROBS, { logprobs, logits, targets }, { N, V }, N);
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, crossEntropyLogprobs };
+export { twins } from '../ref/cross-entropy.ts';

@@ -71,3 +71,7 @@ export function dropoutForward(rt: GpuRuntime, out: GpuTensor, inp: GpuTensor, p
 export function dropoutBackward(rt: GpuRuntime, dinp: GpuTensor, dout: GpuTensor, p: number, seed: number, step: number): void {
   run(rt, BACKWARD, 'dropoutBackward', dinp, dout, p, seed, step);
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { dropoutForward, dropoutBackward };
+export { twins } from '../ref/dropout.ts';

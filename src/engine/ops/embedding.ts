@@ -42,3 +42,7 @@ export function embeddingBackward(rt: GpuRuntime, dwte: GpuTensor, dout: GpuTens
   expectShape('embeddingBackward dout', dout, [N, C]);
   rt.run(BACKWARD, { dwte, dout, ids }, { n: C, N, V }, groups1d(C));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { embeddingForward, embeddingBackward };
+export { twins } from '../ref/embedding.ts';

@@ -61,3 +61,7 @@ export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxN
   rt.run(FINAL, { norm, partials }, { groups }, 1);
   if (maxNorm > 0) rt.run(SCALE, { grads, norm }, { n, maxNorm }, groups1d(n));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { gradClip };
+export { twins } from '../ref/grad-clip.ts';

@@ -44,3 +44,7 @@ export function loraBackward(
     gemm(rt, dinp, dh, A, { accumulate: true });
   }
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { loraForward, loraBackward };
+export { twins } from '../ref/lora.ts';

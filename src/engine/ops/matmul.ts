@@ -122,3 +122,7 @@ function checkLinear(where: string, x: GpuTensor, W: GpuTensor, y: GpuTensor): v
     throw new Error(`${where}: W must be (O, I) = (${O}, ${I}) for input ${shapeStr(x.shape)} and output ${shapeStr(y.shape)}, got W ${shapeStr(W.shape)}`);
   }
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { gemm, matmulForward, matmulBackward };
+export { twins } from '../ref/matmul.ts';

@@ -30,3 +30,7 @@ export function residualBackward(rt: GpuRuntime, dinp1: GpuTensor, dinp2: GpuTen
   const n = sameSize('residualBackward', dinp1, dinp2, dout);
   rt.run(BACKWARD, { dinp1, dinp2, dout }, { n }, groups1d(n));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { residualForward, residualBackward };
+export { twins } from '../ref/residual.ts';

@@ -84,3 +84,7 @@ export function rmsnormBackward(
     rt.run(DWEIGHT, { dweight, dout, inp, rstd }, { n: C, N }, groups1d(C));
   }
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { rmsnormForward, rmsnormBackward };
+export { twins } from '../ref/rmsnorm.ts';

@@ -92,3 +92,7 @@ export function ropeBackward(rt: GpuRuntime, dx: GpuTensor, pos: GpuTensor, invF
   B: number, T: number, NH: number, HS: number): void {
   runRope(rt, 'ropeBackward', dx, pos, invFreq, B, T, NH, HS, -1);
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { ropeForward, ropeBackward };
+export { twins } from '../ref/rope.ts';

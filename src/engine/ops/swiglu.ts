@@ -39,3 +39,7 @@ export function swigluBackward(rt: GpuRuntime, dgate: GpuTensor, dup: GpuTensor,
   const n = sameSize('swigluBackward', dgate, dup, dout, gate, up);
   rt.run(BACKWARD, { dgate, dup, dout, gate, up }, { n }, groups1d(n));
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { swigluForward, swigluBackward };
+export { twins } from '../ref/swiglu.ts';

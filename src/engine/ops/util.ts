@@ -47,3 +47,7 @@ export function add(rt: GpuRuntime, dst: GpuTensor, src: GpuTensor, alpha = 1): 
 export function copy(rt: GpuRuntime, dst: GpuTensor, src: GpuTensor): void {
   rt.copy(dst, src);
 }
+
+/** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
+export const kernels = { fill, scale, add, copy };
+export { twins } from '../ref/util.ts';

@@ -1,5 +1,5 @@
 // Reference twin of ops/adamw.ts: AdamW (Loshchilov & Hutter) with decoupled weight decay and bias correction.
-import type { FloatArray } from './array.ts';
+import { expectSizes, floats, type RefTensor } from './tensor.ts';
 
 export interface AdamWParams {
   lr: number;
@@ -18,17 +18,22 @@ export function checkAdamW(hp: AdamWParams): void {
   if (hp.beta1 >= 1 || hp.beta2 >= 1) throw new Error(`adamw: betas must be < 1, got ${hp.beta1}, ${hp.beta2}`);
 }
 
-/** params, grads, m, v: (P) flat buffers; m and v start at zero. */
-export function adamwUpdate(params: FloatArray, grads: FloatArray, m: FloatArray, v: FloatArray, hp: AdamWParams): void {
+/** params, grads, m, v: (P) flat buffers; m and v start at zero; hp.step is 1-based. */
+export function adamwUpdate(params: RefTensor, grads: RefTensor, m: RefTensor, v: RefTensor, hp: AdamWParams): void {
   checkAdamW(hp);
+  expectSizes('adamwUpdate', [['grads', grads, params.size], ['m', m, params.size], ['v', v, params.size]]);
+  const P = floats('adamwUpdate params', params), G = floats('adamwUpdate grads', grads);
+  const M = floats('adamwUpdate m', m), V = floats('adamwUpdate v', v);
   const bc1 = 1 - Math.pow(hp.beta1, hp.step);
   const bc2 = 1 - Math.pow(hp.beta2, hp.step);
-  for (let i = 0; i < params.length; i++) {
-    const g = grads[i];
-    m[i] = hp.beta1 * m[i] + (1 - hp.beta1) * g;
-    v[i] = hp.beta2 * v[i] + (1 - hp.beta2) * g * g;
-    const mhat = m[i] / bc1;
-    const vhat = v[i] / bc2;
-    params[i] -= hp.lr * (mhat / (Math.sqrt(vhat) + hp.eps) + hp.weightDecay * params[i]);
+  for (let i = 0; i < P.length; i++) {
+    const g = G[i];
+    M[i] = hp.beta1 * M[i] + (1 - hp.beta1) * g;
+    V[i] = hp.beta2 * V[i] + (1 - hp.beta2) * g * g;
+    const mhat = M[i] / bc1;
+    const vhat = V[i] / bc2;
+    P[i] -= hp.lr * (mhat / (Math.sqrt(vhat) + hp.eps) + hp.weightDecay * P[i]);
   }
 }
+
+export const twins = { adamwUpdate };

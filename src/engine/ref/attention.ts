@@ -8,26 +8,31 @@
 // (default 1/sqrt(HS); Gemma uses query_pre_attn_scalar^-0.5). Accumulation is f64 here.
 
 import type { FloatArray } from './array.ts';
+import { expectSizes, floats, type RefTensor } from './tensor.ts';
 import { attentionVisible } from '../attention-mask.ts';
 
-export interface AttentionOptions<L = ArrayLike<number>> {
+export interface AttentionOptions<L = RefTensor> {
   scale?: number; // score scale; default 1 / sqrt(HS)
-  lens?: L | null; // (B) valid length per sequence; default: all T
+  lens?: L | null; // (B) u32 valid length per sequence; default: all T
   window?: number; // sliding window size; 0 or absent: full causal attention
 }
 
 export { attentionVisible };
 
-function checkShapes(name: string, B: number, T: number, NH: number, NKV: number, HS: number,
-  arrays: [string, ArrayLike<number>, number][]): void {
+type ArrayOptions = AttentionOptions<ArrayLike<number>>;
+
+/** Checks the head counts and the sizes, and returns the tensors' float arrays in order. */
+function arrays(name: string, B: number, T: number, NH: number, NKV: number, HS: number,
+  tensors: [string, RefTensor, number][]): FloatArray[] {
   if (NKV <= 0 || NH % NKV !== 0) {
     throw new Error(`${name}: NH (${NH}) must be a positive multiple of NKV (${NKV})`);
   }
-  for (const [n, a, expected] of arrays) {
-    if (a.length !== expected) {
-      throw new Error(`${name}: ${n} has ${a.length} elements, expected ${expected} (B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS})`);
-    }
-  }
+  expectSizes(name, tensors, `B=${B} T=${T} NH=${NH} NKV=${NKV} HS=${HS}`);
+  return tensors.map(([n, t]) => floats(`${name} ${n}`, t));
+}
+
+function arrayOptions(opts: AttentionOptions): ArrayOptions {
+  return { scale: opts.scale, window: opts.window, lens: opts.lens?.data ?? null };
 }
 
 function scores(q: FloatArray, k: FloatArray, b: number, h: number, i: number, T: number, NH: number,
@@ -44,10 +49,15 @@ function scores(q: FloatArray, k: FloatArray, b: number, h: number, i: number, T
 }
 
 /** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */
-export function attentionForward(out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+export function attentionForward(out: RefTensor, lse: RefTensor, q: RefTensor, k: RefTensor, v: RefTensor,
   B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
-  checkShapes('attentionForward', B, T, NH, NKV, HS, [['out', out, B * T * NH * HS], ['lse', lse, B * NH * T],
+  const a = arrays('attentionForward', B, T, NH, NKV, HS, [['out', out, B * T * NH * HS], ['lse', lse, B * NH * T],
     ['q', q, B * T * NH * HS], ['k', k, B * T * NKV * HS], ['v', v, B * T * NKV * HS]]);
+  forward(a[0], a[1], a[2], a[3], a[4], B, T, NH, NKV, HS, arrayOptions(opts));
+}
+
+function forward(out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: ArrayOptions): void {
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
   const s = new Float64Array(T);
@@ -85,13 +95,20 @@ export function attentionForward(out: FloatArray, lse: FloatArray, q: FloatArray
  * Overwrites dq (B, T, NH, HS), dk and dv (B, T, NKV, HS; summed over the query heads of a group)
  * and delta (B, NH, T) = rowsum(dout * out), from dout, out, lse of the forward pass and q, k, v.
  */
-export function attentionBackward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatArray,
-  dout: FloatArray, out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+export function attentionBackward(dq: RefTensor, dk: RefTensor, dv: RefTensor, delta: RefTensor,
+  dout: RefTensor, out: RefTensor, lse: RefTensor, q: RefTensor, k: RefTensor, v: RefTensor,
   B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
   const nq = B * T * NH * HS, nk = B * T * NKV * HS;
-  checkShapes('attentionBackward', B, T, NH, NKV, HS, [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk],
+  const a = arrays('attentionBackward', B, T, NH, NKV, HS, [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk],
     ['delta', delta, B * NH * T], ['dout', dout, nq], ['out', out, nq], ['lse', lse, B * NH * T],
     ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+  backward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], B, T, NH, NKV, HS, arrayOptions(opts));
+}
+
+function backward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatArray,
+  dout: FloatArray, out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
+  B: number, T: number, NH: number, NKV: number, HS: number, opts: ArrayOptions): void {
+  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
   const dqAcc = new Float64Array(nq), dkAcc = new Float64Array(nk), dvAcc = new Float64Array(nk);
@@ -131,12 +148,17 @@ export function attentionBackward(dq: FloatArray, dk: FloatArray, dv: FloatArray
  * out, q: (B, Tq, NH, HS); kCache, vCache: (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1.
  * Query t sits at absolute position start + t and sees cached keys j <= start + t (and the window).
  */
-export function attentionDecode(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: FloatArray,
+export function attentionDecode(out: RefTensor, q: RefTensor, kCache: RefTensor, vCache: RefTensor,
   B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number,
   opts: Omit<AttentionOptions, 'lens'> = {}): void {
-  checkShapes('attentionDecode', B, Tq, NH, NKV, HS, [['out', out, B * Tq * NH * HS], ['q', q, B * Tq * NH * HS],
+  const a = arrays('attentionDecode', B, Tq, NH, NKV, HS, [['out', out, B * Tq * NH * HS], ['q', q, B * Tq * NH * HS],
     ['kCache', kCache, B * cap * NKV * HS], ['vCache', vCache, B * cap * NKV * HS]]);
   if (start + Tq > cap) throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
+  decode(a[0], a[1], a[2], a[3], B, Tq, NH, NKV, HS, start, cap, opts);
+}
+
+function decode(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: FloatArray,
+  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number, opts: Omit<ArrayOptions, 'lens'>): void {
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
   const s = new Float64Array(start + Tq);
@@ -169,3 +191,5 @@ export function attentionDecode(out: FloatArray, q: FloatArray, kCache: FloatArr
     }
   }
 }
+
+export const twins = { attentionForward, attentionBackward, attentionDecode };

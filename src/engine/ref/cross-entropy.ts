@@ -8,11 +8,11 @@
 // lse is row max + log(sum(exp(x - max))), accumulated in f64 here.
 
 import type { FloatArray } from './array.ts';
+import { expectSizes, floats, type RefTensor } from './tensor.ts';
 
-function checkRows(name: string, N: number, V: number, arrays: [string, ArrayLike<number>, number][]): void {
-  for (const [n, a, expected] of arrays) {
-    if (a.length !== expected) throw new Error(`${name}: ${n} has ${a.length} elements, expected ${expected} (N=${N} V=${V})`);
-  }
+function check(name: string, N: number, V: number, tensors: [string, RefTensor, number][]): void {
+  if (!Number.isInteger(N) || N <= 0 || !Number.isInteger(V) || V <= 0) throw new Error(`${name}: N (${N}) and V (${V}) must be positive integers`);
+  expectSizes(name, tensors, `N=${N} V=${V}`);
 }
 
 function rowLse(logits: FloatArray, n: number, V: number): number {
@@ -32,54 +32,64 @@ function target(name: string, targets: ArrayLike<number>, n: number, V: number):
 }
 
 /** losses, lse: (N); loss: (2) [mean over masked rows, sum(mask)]; logits: (N, V); targets, mask: (N). */
-export function crossEntropyForward(losses: FloatArray, loss: FloatArray, lse: FloatArray, logits: FloatArray,
-  targets: ArrayLike<number>, mask: ArrayLike<number>, N: number, V: number): void {
-  checkRows('crossEntropyForward', N, V, [['losses', losses, N], ['loss', loss, 2], ['lse', lse, N],
+export function crossEntropyForward(losses: RefTensor, loss: RefTensor, lse: RefTensor, logits: RefTensor,
+  targets: RefTensor, mask: RefTensor, N: number, V: number): void {
+  check('crossEntropyForward', N, V, [['losses', losses, N], ['loss', loss, 2], ['lse', lse, N],
     ['logits', logits, N * V], ['targets', targets, N], ['mask', mask, N]]);
+  const x = floats('crossEntropyForward logits', logits), l = floats('crossEntropyForward losses', losses);
+  const L = floats('crossEntropyForward lse', lse), w = mask.data;
   for (let n = 0; n < N; n++) {
-    const L = rowLse(logits, n, V);
-    lse[n] = L;
-    losses[n] = mask[n] === 0 ? 0 : mask[n] * (L - logits[n * V + target('crossEntropyForward', targets, n, V)]);
+    L[n] = rowLse(x, n, V);
+    l[n] = w[n] === 0 ? 0 : w[n] * (L[n] - x[n * V + target('crossEntropyForward', targets.data, n, V)]);
   }
   crossEntropyMean(loss, losses, mask, N);
 }
 
 /** loss: (2) = [sum(losses) / max(1, sum(mask)), sum(mask)]; losses, mask: (N). Part of the forward. */
-export function crossEntropyMean(loss: FloatArray, losses: FloatArray, mask: ArrayLike<number>, N: number): void {
-  checkRows('crossEntropyMean', N, 1, [['loss', loss, 2], ['losses', losses, N], ['mask', mask, N]]);
+export function crossEntropyMean(loss: RefTensor, losses: RefTensor, mask: RefTensor, N: number): void {
+  check('crossEntropyMean', N, 1, [['loss', loss, 2], ['losses', losses, N], ['mask', mask, N]]);
   let total = 0, count = 0;
   for (let n = 0; n < N; n++) {
-    total += losses[n];
-    count += mask[n];
+    total += losses.data[n];
+    count += mask.data[n];
   }
-  loss[0] = total / Math.max(1, count);
-  loss[1] = count;
+  const out = floats('crossEntropyMean loss', loss);
+  out[0] = total / Math.max(1, count);
+  out[1] = count;
 }
 
 /** dlogits: (N, V), may be `logits` itself (in place); lse: (N) from the forward; loss: (2) from the forward. */
-export function crossEntropyBackward(dlogits: FloatArray, logits: FloatArray, lse: FloatArray,
-  targets: ArrayLike<number>, mask: ArrayLike<number>, loss: FloatArray, N: number, V: number,
-  gradScale = 1): void {
-  checkRows('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V],
+export function crossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor, mask: RefTensor,
+  loss: RefTensor, N: number, V: number, gradScale = 1): void {
+  check('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V],
     ['lse', lse, N], ['targets', targets, N], ['mask', mask, N], ['loss', loss, 2]]);
-  const norm = gradScale / Math.max(1, loss[1]);
+  const norm = gradScale / Math.max(1, loss.data[1]);
+  softmaxGrad('crossEntropyBackward', dlogits, logits, lse, targets, (n) => mask.data[n] * norm, N, V);
+}
+
+/** dlogits[n] = (softmax(logits[n]) - onehot(targets[n])) * weight(n); rows of weight 0 are zeroed. */
+function softmaxGrad(name: string, dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor,
+  weight: (n: number) => number, N: number, V: number): void {
+  const d = floats(`${name} dlogits`, dlogits), x = floats(`${name} logits`, logits), L = lse.data;
   for (let n = 0; n < N; n++) {
-    const w = mask[n] * norm;
-    if (w === 0) { dlogits.fill(0, n * V, (n + 1) * V); continue; }
-    const t = target('crossEntropyBackward', targets, n, V);
+    const w = weight(n);
+    if (w === 0) { d.fill(0, n * V, (n + 1) * V); continue; }
+    const t = target(name, targets.data, n, V);
     for (let c = 0; c < V; c++) {
-      const p = Math.exp(logits[n * V + c] - lse[n]);
-      dlogits[n * V + c] = (p - (c === t ? 1 : 0)) * w;
+      const p = Math.exp(x[n * V + c] - L[n]);
+      d[n * V + c] = (p - (c === t ? 1 : 0)) * w;
     }
   }
 }
 
 /** logprobs: (N) = log softmax(logits)[n, targets[n]]; logits: (N, V); targets: (N). Forward only. */
-export function crossEntropyLogprobs(logprobs: FloatArray, logits: FloatArray, targets: ArrayLike<number>,
-  N: number, V: number): void {
-  checkRows('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
+export function crossEntropyLogprobs(logprobs: RefTensor, logits: RefTensor, targets: RefTensor, N: number, V: number): void {
+  check('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
+  const lp = floats('crossEntropyLogprobs logprobs', logprobs), x = floats('crossEntropyLogprobs logits', logits);
   for (let n = 0; n < N; n++) {
-    const t = target('crossEntropyLogprobs', targets, n, V);
-    logprobs[n] = logits[n * V + t] - rowLse(logits, n, V);
+    const t = target('crossEntropyLogprobs', targets.data, n, V);
+    lp[n] = x[n * V + t] - rowLse(x, n, V);
   }
 }
+
+export const twins = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, crossEntropyLogprobs };

@@ -4,7 +4,7 @@
 // kernel and this twin agree bit for bit and a resumed run reproduces it. The hash is PCG's RXS-M-XS output
 // permutation applied to an LCG step ("pcg_hash", Jarzynski & Olano, JCGT 2020), in u32 arithmetic:
 // Math.imul and >>> 0 here, wrapping u32 in WGSL.
-import type { FloatArray } from './array.ts';
+import { floats, type RefTensor } from './tensor.ts';
 
 /** One round of pcg_hash on a u32 (a bijection of u32). */
 export function pcgHash(v: number): number {
@@ -42,22 +42,27 @@ export function dropoutKeep(p: number, seed: number, step: number, i: number): b
   return dropoutHash(seed, step, i) >= dropoutThreshold(p);
 }
 
-/** dst[i] = src[i] * keep(i) * scale; forward and backward are this same map. */
-function applyMask(where: string, dst: FloatArray, src: FloatArray, p: number, seed: number, step: number, n: number): void {
+/** dst[i] = src[i] * keep(i) * scale; forward and backward are this same map (dst may be src). */
+function applyMask(where: string, dst: RefTensor, src: RefTensor, p: number, seed: number, step: number): void {
   checkDropoutArgs(where, p, seed, step);
-  if (dst.length < n || src.length < n) throw new Error(`${where}: n = ${n} but the arrays hold ${dst.length} and ${src.length} elements`);
+  if (dst.size !== src.size) {
+    throw new Error(`${where}: the output (${dst.shape.join(', ')}) has ${dst.size} elements, the input (${src.shape.join(', ')}) ${src.size}`);
+  }
+  const d = floats(`${where} output`, dst), x = floats(`${where} input`, src);
   const threshold = dropoutThreshold(p);
   const scale = dropoutScale(p);
   const key = pcgHash((seed ^ pcgHash(step >>> 0)) >>> 0);
-  for (let i = 0; i < n; i++) dst[i] = pcgHash((key ^ pcgHash(i)) >>> 0) >= threshold ? src[i] * scale : 0;
+  for (let i = 0; i < d.length; i++) d[i] = pcgHash((key ^ pcgHash(i)) >>> 0) >= threshold ? x[i] * scale : 0;
 }
 
-/** out (n) = inp (n) * keep / (1 - p); p = 0 copies. */
-export function dropoutForward(out: FloatArray, inp: FloatArray, p: number, seed: number, step: number, n: number): void {
-  applyMask('dropoutForward', out, inp, p, seed, step, n);
+/** out (N, C) = inp (N, C) * keep / (1 - p); p = 0 copies; out may be inp (in place). */
+export function dropoutForward(out: RefTensor, inp: RefTensor, p: number, seed: number, step: number): void {
+  applyMask('dropoutForward', out, inp, p, seed, step);
 }
 
-/** dinp (n) = dout (n) * keep / (1 - p), the mask of the forward with the same (p, seed, step). */
-export function dropoutBackward(dinp: FloatArray, dout: FloatArray, p: number, seed: number, step: number, n: number): void {
-  applyMask('dropoutBackward', dinp, dout, p, seed, step, n);
+/** dinp (N, C) = dout (N, C) * keep / (1 - p), the mask of the forward with the same (p, seed, step). */
+export function dropoutBackward(dinp: RefTensor, dout: RefTensor, p: number, seed: number, step: number): void {
+  applyMask('dropoutBackward', dinp, dout, p, seed, step);
 }
+
+export const twins = { dropoutForward, dropoutBackward };

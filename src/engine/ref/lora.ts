@@ -1,25 +1,35 @@
 // Reference twin of ops/lora.ts: out += scale * (inp @ A^T) @ B^T with A (R, I), B (O, R) (PEFT layout).
-import type { FloatArray } from './array.ts';
 import { gemm } from './matmul.ts';
+import { expectSizes, rows, type RefTensor } from './tensor.ts';
+
+function dims(where: string, inp: RefTensor, A: RefTensor, B: RefTensor) {
+  const [N, I] = rows(inp);
+  const [R, O] = [A.shape[0], B.shape[0]];
+  expectSizes(where, [['A', A, R * I], ['B', B, O * R]], `N=${N} I=${I} O=${O} R=${R}`);
+  return { N, I, O, R };
+}
 
 /** out (N, O) accumulates; h (N, R) = inp @ A^T is written and kept for backward. */
-export function loraForward(
-  out: FloatArray, h: FloatArray, inp: FloatArray, A: FloatArray, B: FloatArray, N: number, I: number, O: number, R: number, scale: number,
-): void {
-  gemm(h, inp, A, N, R, I, { transB: true });
-  gemm(out, h, B, N, O, R, { transB: true, accumulate: true, alpha: scale });
+export function loraForward(out: RefTensor, h: RefTensor, inp: RefTensor, A: RefTensor, B: RefTensor, scale: number): void {
+  const { N, O, R } = dims('loraForward', inp, A, B);
+  expectSizes('loraForward', [['out', out, N * O], ['h', h, N * R]]);
+  gemm(h, inp, A, { transB: true });
+  gemm(out, h, B, { transB: true, accumulate: true, alpha: scale });
 }
 
 /**
  * dinp (N, I) += the LoRA path's input gradient (skipped when null); dA (R, I) and dB (O, R) accumulate;
  * dh (N, R) is scratch (written: scale * dout @ B).
  */
-export function loraBackward(
-  dinp: FloatArray | null, dA: FloatArray, dB: FloatArray, dh: FloatArray, dout: FloatArray, inp: FloatArray, A: FloatArray,
-  B: FloatArray, h: FloatArray, N: number, I: number, O: number, R: number, scale: number,
-): void {
-  gemm(dh, dout, B, N, R, O, { alpha: scale });
-  gemm(dB, dout, h, O, R, N, { transA: true, accumulate: true, alpha: scale });
-  gemm(dA, dh, inp, R, I, N, { transA: true, accumulate: true });
-  if (dinp) gemm(dinp, dh, A, N, I, R, { accumulate: true });
+export function loraBackward(dinp: RefTensor | null, dA: RefTensor, dB: RefTensor, dh: RefTensor, dout: RefTensor, inp: RefTensor,
+  A: RefTensor, B: RefTensor, h: RefTensor, scale: number): void {
+  const { N, I, O, R } = dims('loraBackward', inp, A, B);
+  expectSizes('loraBackward', [['dinp', dinp, N * I], ['dA', dA, R * I], ['dB', dB, O * R], ['dh', dh, N * R], ['dout', dout, N * O],
+    ['h', h, N * R]]);
+  gemm(dh, dout, B, { alpha: scale });
+  gemm(dB, dout, h, { transA: true, accumulate: true, alpha: scale });
+  gemm(dA, dh, inp, { transA: true, accumulate: true });
+  if (dinp) gemm(dinp, dh, A, { accumulate: true });
 }
+
+export const twins = { loraForward, loraBackward };

@@ -10,6 +10,7 @@
 // Backward is the inverse rotation (the transpose): apply the same formulas with -sin.
 
 import type { FloatArray } from './array.ts';
+import { expectSizes, floats, type RefTensor } from './tensor.ts';
 
 /** Inverse frequencies theta^(-2i/HS), i < HS/2, rounded to f32 like HF's `inv_freq`. */
 export function ropeInvFreq(HS: number, theta: number): Float32Array {
@@ -23,16 +24,9 @@ export function ropeInvFreq(HS: number, theta: number): Float32Array {
   return out;
 }
 
-function check(name: string, x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>,
-  B: number, T: number, NH: number, HS: number): void {
+function check(name: string, x: RefTensor, pos: RefTensor, invFreq: RefTensor, B: number, T: number, NH: number, HS: number): void {
   if (HS % 2 !== 0) throw new Error(`${name}: head size HS must be even, got ${HS}`);
-  if (x.length !== B * T * NH * HS) {
-    throw new Error(`${name}: x has ${x.length} elements, expected B*T*NH*HS = ${B}*${T}*${NH}*${HS}`);
-  }
-  if (pos.length !== B * T) throw new Error(`${name}: pos has ${pos.length} elements, expected B*T = ${B * T}`);
-  if (invFreq.length !== HS / 2) {
-    throw new Error(`${name}: invFreq has ${invFreq.length} elements, expected HS/2 = ${HS / 2}`);
-  }
+  expectSizes(name, [['x', x, B * T * NH * HS], ['pos', pos, B * T], ['invFreq', invFreq, HS / 2]], `B=${B} T=${T} NH=${NH} HS=${HS}`);
 }
 
 function rotate(x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>,
@@ -56,15 +50,15 @@ function rotate(x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number
 }
 
 /** Rotates x in place. x: (B, T, NH, HS); pos: (B, T) integer positions; invFreq: (HS/2). */
-export function ropeForward(x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>,
-  B: number, T: number, NH: number, HS: number): void {
+export function ropeForward(x: RefTensor, pos: RefTensor, invFreq: RefTensor, B: number, T: number, NH: number, HS: number): void {
   check('ropeForward', x, pos, invFreq, B, T, NH, HS);
-  rotate(x, pos, invFreq, B, T, NH, HS, 1);
+  rotate(floats('ropeForward x', x), pos.data, invFreq.data, B, T, NH, HS, 1);
 }
 
 /** Turns dout into dinp in place (inverse rotation). dx: (B, T, NH, HS); pos: (B, T); invFreq: (HS/2). */
-export function ropeBackward(dx: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>,
-  B: number, T: number, NH: number, HS: number): void {
+export function ropeBackward(dx: RefTensor, pos: RefTensor, invFreq: RefTensor, B: number, T: number, NH: number, HS: number): void {
   check('ropeBackward', dx, pos, invFreq, B, T, NH, HS);
-  rotate(dx, pos, invFreq, B, T, NH, HS, -1);
+  rotate(floats('ropeBackward dx', dx), pos.data, invFreq.data, B, T, NH, HS, -1);
 }
+
+export const twins = { ropeForward, ropeBackward };

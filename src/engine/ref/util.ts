@@ -1,18 +1,28 @@
 // Reference twins of the elementwise utilities in ops/util.ts.
-import type { FloatArray } from './array.ts';
+import { expectSizes, floats, type RefTensor } from './tensor.ts';
 
 /** x[i] = value */
-export function fill(x: FloatArray, value: number): void {
-  x.fill(value);
+export function fill(x: RefTensor, value: number): void {
+  floats('fill x', x).fill(value);
 }
 
 /** x[i] *= alpha */
-export function scale(x: FloatArray, alpha: number): void {
-  for (let i = 0; i < x.length; i++) x[i] *= alpha;
+export function scale(x: RefTensor, alpha: number): void {
+  const a = floats('scale x', x);
+  for (let i = 0; i < a.length; i++) a[i] *= alpha;
 }
 
 /** dst[i] += alpha * src[i] */
-export function add(dst: FloatArray, src: FloatArray, alpha = 1): void {
-  if (dst.length !== src.length) throw new Error(`add: dst has ${dst.length} elements, src ${src.length}`);
-  for (let i = 0; i < dst.length; i++) dst[i] += alpha * src[i];
+export function add(dst: RefTensor, src: RefTensor, alpha = 1): void {
+  expectSizes('add', [['src', src, dst.size]]);
+  const d = floats('add dst', dst), s = floats('add src', src);
+  for (let i = 0; i < d.length; i++) d[i] += alpha * s[i];
 }
+
+/** dst = src (same element count) */
+export function copy(dst: RefTensor, src: RefTensor): void {
+  expectSizes('copy', [['src', src, dst.size]]);
+  dst.data.set(src.data);
+}
+
+export const twins = { fill, scale, add, copy };

@@ -2,6 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/util/rng.ts';
 import { crossEntropyBackward, crossEntropyForward, crossEntropyLogprobs } from '../../../src/engine/ref/cross-entropy.ts';
+import { refTensor, type RefTensor } from '../../../src/engine/ref/tensor.ts';
+
+/** A twin argument over `a` itself when it is a Float64Array (results land in it), else over an f64 copy. */
+function t(a: Float64Array | readonly number[]): RefTensor {
+  return refTensor(a instanceof Float64Array ? a : Float64Array.from(a));
+}
 
 function randn(n: number, rng: Rng, scale = 1): Float64Array {
   const a = new Float64Array(n);
@@ -11,7 +17,7 @@ function randn(n: number, rng: Rng, scale = 1): Float64Array {
 
 function meanLoss(logits: Float64Array, targets: number[], mask: number[], N: number, V: number): number {
   const loss = new Float64Array(2);
-  crossEntropyForward(new Float64Array(N), loss, new Float64Array(N), logits, targets, mask, N, V);
+  crossEntropyForward(t(new Float64Array(N)), t(loss), t(new Float64Array(N)), t(logits), t(targets), t(mask), N, V);
   return loss[0];
 }
 
@@ -19,9 +25,9 @@ function meanLoss(logits: Float64Array, targets: number[], mask: number[], N: nu
 function fdCheck(logits: Float64Array, targets: number[], mask: number[], N: number, V: number, gradScale: number,
   coords?: number[]): { maxDiff: number; grad: Float64Array; loss: Float64Array } {
   const lse = new Float64Array(N), loss = new Float64Array(2);
-  crossEntropyForward(new Float64Array(N), loss, lse, logits, targets, mask, N, V);
+  crossEntropyForward(t(new Float64Array(N)), t(loss), t(lse), t(logits), t(targets), t(mask), N, V);
   const grad = new Float64Array(N * V);
-  crossEntropyBackward(grad, logits, lse, targets, mask, loss, N, V, gradScale);
+  crossEntropyBackward(t(grad), t(logits), t(lse), t(targets), t(mask), t(loss), N, V, gradScale);
   const eps = 1e-5;
   let maxDiff = 0;
   for (const i of coords ?? grad.keys()) {
@@ -38,7 +44,7 @@ describe('cross-entropy twin', () => {
   it('small case by hand', () => {
     const logits = new Float64Array([0, Math.log(3), 5, 5]);
     const losses = new Float64Array(2), loss = new Float64Array(2), lse = new Float64Array(2);
-    crossEntropyForward(losses, loss, lse, logits, [1, 0], [1, 1], 2, 2);
+    crossEntropyForward(t(losses), t(loss), t(lse), t(logits), t([1, 0]), t([1, 1]), 2, 2);
     expect(losses[0]).toBeCloseTo(Math.log(4) - Math.log(3), 12);
     expect(losses[1]).toBeCloseTo(Math.log(2), 12);
     expect(loss[0]).toBeCloseTo((losses[0] + losses[1]) / 2, 12);
@@ -85,11 +91,11 @@ describe('cross-entropy twin', () => {
     const N = 3, V = 4;
     const logits = randn(N * V, rng);
     const losses = new Float64Array(N), loss = new Float64Array(2), lse = new Float64Array(N);
-    crossEntropyForward(losses, loss, lse, logits, [-100, -100, 99], [0, 0, 0], N, V);
+    crossEntropyForward(t(losses), t(loss), t(lse), t(logits), t([-100, -100, 99]), t([0, 0, 0]), N, V);
     expect(Array.from(loss)).toEqual([0, 0]);
     expect(losses.every((x) => x === 0)).toBe(true);
     const grad = new Float64Array(N * V).fill(7);
-    crossEntropyBackward(grad, logits, lse, [-100, -100, 99], [0, 0, 0], loss, N, V);
+    crossEntropyBackward(t(grad), t(logits), t(lse), t([-100, -100, 99]), t([0, 0, 0]), t(loss), N, V);
     expect(grad.every((x) => x === 0)).toBe(true);
   });
 
@@ -99,8 +105,8 @@ describe('cross-entropy twin', () => {
     const logits = randn(N * V, rng);
     const { grad } = fdCheck(logits, [2, 4], [1, 1], N, V, 1);
     const lse = new Float64Array(N), loss = new Float64Array(2);
-    crossEntropyForward(new Float64Array(N), loss, lse, logits, [2, 4], [1, 1], N, V);
-    crossEntropyBackward(logits, logits, lse, [2, 4], [1, 1], loss, N, V);
+    crossEntropyForward(t(new Float64Array(N)), t(loss), t(lse), t(logits), t([2, 4]), t([1, 1]), N, V);
+    crossEntropyBackward(t(logits), t(logits), t(lse), t([2, 4]), t([1, 1]), t(loss), N, V);
     for (let i = 0; i < grad.length; i++) expect(logits[i]).toBeCloseTo(grad[i], 14);
   });
 
@@ -109,21 +115,21 @@ describe('cross-entropy twin', () => {
     const N = 2, V = 5;
     const logits = randn(N * V, rng, 4);
     const losses = new Float64Array(N);
-    crossEntropyForward(losses, new Float64Array(2), new Float64Array(N), logits, [1, 3], [1, 1], N, V);
+    crossEntropyForward(t(losses), t(new Float64Array(2)), t(new Float64Array(N)), t(logits), t([1, 3]), t([1, 1]), N, V);
     const lp = new Float64Array(N);
-    crossEntropyLogprobs(lp, logits, [1, 3], N, V);
+    crossEntropyLogprobs(t(lp), t(logits), t([1, 3]), N, V);
     expect(lp[0]).toBeCloseTo(-losses[0], 12);
     expect(lp[1]).toBeCloseTo(-losses[1], 12);
     let total = 0;
-    for (let t = 0; t < V; t++) {
-      crossEntropyLogprobs(lp, logits, [t, t], N, V);
+    for (let c = 0; c < V; c++) {
+      crossEntropyLogprobs(t(lp), t(logits), t([c, c]), N, V);
       total += Math.exp(lp[0]);
     }
     expect(total).toBeCloseTo(1, 12);
   });
 
   it('names an out-of-range target on an unmasked row', () => {
-    expect(() => crossEntropyForward(new Float64Array(1), new Float64Array(2), new Float64Array(1), new Float64Array(3), [3], [1], 1, 3))
+    expect(() => crossEntropyForward(t(new Float64Array(1)), t(new Float64Array(2)), t(new Float64Array(1)), t(new Float64Array(3)), t([3]), t([1]), 1, 3))
       .toThrow(/targets\[0\] = 3 is outside the vocabulary \[0, 3\)/);
   });
 });

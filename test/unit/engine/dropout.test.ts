@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { dropoutBackward, dropoutForward, dropoutHash, dropoutKeep, dropoutScale, pcgHash } from '../../../src/engine/ref/dropout.ts';
 import { dot, fdError, randn64 } from './fd.ts';
+import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
 
 const M32 = (1n << 32n) - 1n;
 
@@ -15,7 +16,7 @@ function pcgBig(v: number): number {
 
 function keepMask(n: number, p: number, seed: number, step: number): Uint8Array {
   const out = new Float32Array(n);
-  dropoutForward(out, new Float32Array(n).fill(1), p, seed, step, n);
+  dropoutForward(t(out), t(new Float32Array(n).fill(1)), p, seed, step);
   return Uint8Array.from(out, (x) => (x !== 0 ? 1 : 0));
 }
 
@@ -59,7 +60,7 @@ describe('dropout twin', () => {
       const inp = new Float32Array(n);
       for (let i = 0; i < n; i++) inp[i] = 1 + Math.sin(i * 0.37);
       const out = new Float32Array(n);
-      dropoutForward(out, inp, p, 99, 3, n);
+      dropoutForward(t(out), t(inp), p, 99, 3);
       let sIn = 0, sOut = 0;
       for (let i = 0; i < n; i++) {
         sIn += inp[i];
@@ -102,10 +103,10 @@ describe('dropout twin', () => {
   it('p = 0 is the identity, bit for bit, including extreme values', () => {
     const inp = Float32Array.from([1.5, -0, 3.4e38, -3.4e38, 1e-38, Infinity, -7, 0.1]);
     const out = new Float32Array(inp.length);
-    dropoutForward(out, inp, 0, 3, 4, inp.length);
+    dropoutForward(t(out), t(inp), 0, 3, 4);
     expect(Array.from(out)).toEqual(Array.from(inp));
     const dinp = new Float32Array(inp.length);
-    dropoutBackward(dinp, inp, 0, 3, 4, inp.length);
+    dropoutBackward(t(dinp), t(inp), 0, 3, 4);
     expect(Array.from(dinp)).toEqual(Array.from(inp));
   });
 
@@ -116,11 +117,11 @@ describe('dropout twin', () => {
       const G = randn64(2, N);
       const out = new Float64Array(N);
       const loss = () => {
-        dropoutForward(out, inp, p, 11, 22, N);
+        dropoutForward(t(out), t(inp), p, 11, 22);
         return dot(out, G);
       };
       const dinp = new Float64Array(N);
-      dropoutBackward(dinp, G, p, 11, 22, N);
+      dropoutBackward(t(dinp), t(G), p, 11, 22);
       expect(fdError(inp, dinp, loss, 1e-4, N)).toBeLessThan(1e-8);
       // Dropped coordinates get exactly zero gradient, kept ones exactly G / (1 - p) in f64.
       for (let i = 0; i < N; i++) expect(dinp[i]).toBe(dropoutKeep(p, 11, 22, i) ? G[i] * dropoutScale(p) : 0);
@@ -129,11 +130,11 @@ describe('dropout twin', () => {
 
   it('rejects p outside [0, 1), bad seeds and short arrays with the argument named', () => {
     const a = new Float32Array(4);
-    expect(() => dropoutForward(a, a, 1, 0, 0, 4)).toThrow(/p must be in \[0, 1\), got 1/);
-    expect(() => dropoutForward(a, a, -0.1, 0, 0, 4)).toThrow(/got -0.1/);
-    expect(() => dropoutForward(a, a, Number.NaN, 0, 0, 4)).toThrow(/got NaN/);
-    expect(() => dropoutBackward(a, a, 0.1, 1.5, 0, 4)).toThrow(/dropoutBackward: seed must be an integer/);
-    expect(() => dropoutBackward(a, a, 0.1, 0, 2 ** 32, 4)).toThrow(/step must be an integer/);
-    expect(() => dropoutForward(a, new Float32Array(2), 0.1, 0, 0, 4)).toThrow(/n = 4 but the arrays hold 4 and 2/);
+    expect(() => dropoutForward(t(a), t(a), 1, 0, 0)).toThrow(/p must be in \[0, 1\), got 1/);
+    expect(() => dropoutForward(t(a), t(a), -0.1, 0, 0)).toThrow(/got -0.1/);
+    expect(() => dropoutForward(t(a), t(a), Number.NaN, 0, 0)).toThrow(/got NaN/);
+    expect(() => dropoutBackward(t(a), t(a), 0.1, 1.5, 0)).toThrow(/dropoutBackward: seed must be an integer/);
+    expect(() => dropoutBackward(t(a), t(a), 0.1, 0, 2 ** 32)).toThrow(/step must be an integer/);
+    expect(() => dropoutForward(t(a), t(new Float32Array(2)), 0.1, 0, 0)).toThrow(/dropoutForward: the output \(4\) has 4 elements, the input \(2\) 2/);
   });
 });

@@ -7,6 +7,7 @@ import { matmulForward } from '../../../src/engine/ref/matmul.ts';
 import { loraForward } from '../../../src/engine/ref/lora.ts';
 import { adamwUpdate } from '../../../src/engine/ref/adamw.ts';
 import { gradClip } from '../../../src/engine/ref/grad-clip.ts';
+import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
 
 type Case = Record<string, number | number[] | string> & { op: string; note: string };
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/kernels.json', import.meta.url), 'utf8')) as { cases: Case[] };
@@ -25,7 +26,7 @@ for (const c of fixture.cases) {
       case 'rmsnorm': {
         const out = new Float64Array(num(c.N) * num(c.C));
         const rstd = new Float64Array(num(c.N));
-        rmsnormForward(out, rstd, f64(c.inp), f64(c.weight), num(c.N), num(c.C), num(c.eps));
+        rmsnormForward(t(out, [num(c.N), num(c.C)]), t(rstd), t(f64(c.inp), [num(c.N), num(c.C)]), t(f64(c.weight)), num(c.eps));
         close(out, c.out, 'out');
         close(rstd, c.rstd, 'rstd');
         break;
@@ -33,20 +34,21 @@ for (const c of fixture.cases) {
       case 'swiglu': {
         const n = (c.gate as number[]).length;
         const out = new Float64Array(n);
-        swigluForward(out, f64(c.gate), f64(c.up), n);
+        swigluForward(t(out), t(f64(c.gate)), t(f64(c.up)));
         close(out, c.out, 'out');
         break;
       }
       case 'matmul': {
         const out = new Float64Array(num(c.N) * num(c.O));
-        matmulForward(out, f64(c.inp), f64(c.W), num(c.N), num(c.I), num(c.O));
+        matmulForward(t(out, [num(c.N), num(c.O)]), t(f64(c.inp), [num(c.N), num(c.I)]), t(f64(c.W), [num(c.O), num(c.I)]));
         close(out, c.out, 'out');
         break;
       }
       case 'lora': {
         const out = f64(c.base);
         const h = new Float64Array(num(c.N) * num(c.R));
-        loraForward(out, h, f64(c.inp), f64(c.A), f64(c.B), num(c.N), num(c.I), num(c.O), num(c.R), num(c.scale));
+        loraForward(t(out, [num(c.N), num(c.O)]), t(h, [num(c.N), num(c.R)]), t(f64(c.inp), [num(c.N), num(c.I)]), t(f64(c.A), [num(c.R), num(c.I)]),
+          t(f64(c.B), [num(c.O), num(c.R)]), num(c.scale));
         close(out, c.out, 'out');
         close(h, c.h, 'h');
         break;
@@ -54,14 +56,14 @@ for (const c of fixture.cases) {
       case 'adamw': {
         const p = f64(c.params);
         const hp = { lr: num(c.lr), beta1: num(c.beta1), beta2: num(c.beta2), eps: num(c.eps), weightDecay: num(c.weightDecay), step: num(c.step) };
-        adamwUpdate(p, f64(c.grads), new Float64Array(p.length), new Float64Array(p.length), hp);
+        adamwUpdate(t(p), t(f64(c.grads)), t(new Float64Array(p.length)), t(new Float64Array(p.length)), hp);
         close(p, c.out, 'params');
         break;
       }
       case 'gradClip': {
         const g = f64(c.grads);
         const norm = new Float64Array(1);
-        gradClip(g, norm, num(c.maxNorm));
+        gradClip(t(g), t(norm), num(c.maxNorm));
         close(norm, [c.norm], 'norm');
         close(g, c.out, 'grads');
         break;

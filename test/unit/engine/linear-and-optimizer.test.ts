@@ -5,11 +5,12 @@ import { loraBackward, loraForward } from '../../../src/engine/ref/lora.ts';
 import { adamwUpdate } from '../../../src/engine/ref/adamw.ts';
 import { clipFactor, gradClip } from '../../../src/engine/ref/grad-clip.ts';
 import { dot, fdError, randn64 } from './fd.ts';
+import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
 
 function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(x.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = x[r * cols + c];
-  return t;
+  const y = new Float64Array(x.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) y[c * rows + r] = x[r * cols + c];
+  return y;
 }
 
 describe('matmul twin', () => {
@@ -20,11 +21,11 @@ describe('matmul twin', () => {
       const G = randn64(3, N * O);
       const out = new Float64Array(N * O);
       const loss = () => {
-        matmulForward(out, inp, W, N, I, O);
+        matmulForward(t(out, [N, O]), t(inp, [N, I]), t(W, [O, I]));
         return dot(out, G);
       };
       const dinp = new Float64Array(N * I);
-      matmulBackward(dinp, G, W, N, I, O);
+      matmulBackward(t(dinp, [N, I]), t(G, [N, O]), t(W, [O, I]));
       expect(fdError(inp, dinp, loss, 1e-3)).toBeLessThan(1e-8);
     }
   });
@@ -34,9 +35,9 @@ describe('matmul twin', () => {
     const a = randn64(1, M * K);
     const b = randn64(2, K * N);
     const plain = new Float64Array(M * N);
-    gemm(plain, a, b, M, N, K);
+    gemm(t(plain, [M, N]), t(a, [M, K]), t(b, [K, N]));
     const both = new Float64Array(M * N);
-    gemm(both, transpose(a, M, K), transpose(b, K, N), M, N, K, { transA: true, transB: true });
+    gemm(t(both, [M, N]), t(transpose(a, M, K), [K, M]), t(transpose(b, K, N), [N, K]), { transA: true, transB: true });
     for (let i = 0; i < M * N; i++) expect(both[i]).toBeCloseTo(plain[i], 12);
   });
 });
@@ -52,14 +53,15 @@ describe('lora twin', () => {
     const h = new Float64Array(N * R);
     const loss = () => {
       const out = base.slice();
-      loraForward(out, h, inp, A, B, N, I, O, R, scale);
+      loraForward(t(out, [N, O]), t(h, [N, R]), t(inp, [N, I]), t(A, [R, I]), t(B, [O, R]), scale);
       return dot(out, G);
     };
     loss();
     const dinp = new Float64Array(N * I);
     const dA = new Float64Array(R * I);
     const dB = new Float64Array(O * R);
-    loraBackward(dinp, dA, dB, new Float64Array(N * R), G, inp, A, B, h, N, I, O, R, scale);
+    loraBackward(t(dinp, [N, I]), t(dA, [R, I]), t(dB, [O, R]), t(new Float64Array(N * R), [N, R]), t(G, [N, O]), t(inp, [N, I]),
+      t(A, [R, I]), t(B, [O, R]), t(h, [N, R]), scale);
     expect(fdError(inp, dinp, loss)).toBeLessThan(1e-8);
     expect(fdError(A, dA, loss)).toBeLessThan(1e-8);
     expect(fdError(B, dB, loss)).toBeLessThan(1e-8);
@@ -73,11 +75,12 @@ describe('lora twin', () => {
     const A = randn64(2, R * I);
     const B = new Float64Array(O * R);
     const inp = randn64(3, N * I);
-    loraForward(out, h, inp, A, B, N, I, O, R, 2);
+    loraForward(t(out, [N, O]), t(h, [N, R]), t(inp, [N, I]), t(A, [R, I]), t(B, [O, R]), 2);
     expect([...out]).toEqual([...before]);
     const dA = new Float64Array(R * I);
     const dB = new Float64Array(O * R);
-    loraBackward(null, dA, dB, new Float64Array(N * R), randn64(4, N * O), inp, A, B, h, N, I, O, R, 2);
+    loraBackward(null, t(dA, [R, I]), t(dB, [O, R]), t(new Float64Array(N * R), [N, R]), t(randn64(4, N * O), [N, O]), t(inp, [N, I]),
+      t(A, [R, I]), t(B, [O, R]), t(h, [N, R]), 2);
     expect(dA.every((x) => x === 0)).toBe(true);
     expect(dB.some((x) => x !== 0)).toBe(true);
   });
@@ -90,7 +93,7 @@ describe('adamw twin', () => {
     const p = Float64Array.from([1, -2, 0.5, 0]);
     const g = Float64Array.from([0.3, -4, 1e-3, 0]);
     const start = p.slice();
-    adamwUpdate(p, g, new Float64Array(4), new Float64Array(4), hp);
+    adamwUpdate(t(p), t(g), t(new Float64Array(4)), t(new Float64Array(4)), hp);
     for (let i = 0; i < 4; i++) {
       const expected = start[i] - hp.lr * (g[i] / (Math.abs(g[i]) + hp.eps) + hp.weightDecay * start[i]);
       expect(p[i]).toBeCloseTo(expected, 12);
@@ -104,19 +107,19 @@ describe('adamw twin', () => {
     let [pe, me, ve] = [2, 0, 0];
     for (let step = 1; step <= 3; step++) {
       const g = 0.5 * step;
-      adamwUpdate(p, Float64Array.from([g]), m, v, { ...hp, step });
+      adamwUpdate(t(p), t(Float64Array.from([g])), t(m), t(v), { ...hp, step });
       me = 0.9 * me + 0.1 * g;
       ve = 0.999 * ve + 0.001 * g * g;
       pe -= hp.lr * (me / (1 - 0.9 ** step) / (Math.sqrt(ve / (1 - 0.999 ** step)) + hp.eps) + hp.weightDecay * pe);
       expect(p[0]).toBeCloseTo(pe, 12);
     }
     const q = Float64Array.from([3]);
-    adamwUpdate(q, new Float64Array(1), new Float64Array(1), new Float64Array(1), hp);
+    adamwUpdate(t(q), t(new Float64Array(1)), t(new Float64Array(1)), t(new Float64Array(1)), hp);
     expect(q[0]).toBeCloseTo(3 - hp.lr * hp.weightDecay * 3, 12);
   });
 
   it('rejects step 0 and betas >= 1', () => {
-    const z = new Float64Array(1);
+    const z = t(new Float64Array(1));
     expect(() => adamwUpdate(z, z, z, z, { ...hp, step: 0 })).toThrow(/step must be an integer >= 1/);
     expect(() => adamwUpdate(z, z, z, z, { ...hp, beta2: 1 })).toThrow(/betas must be < 1/);
   });
@@ -126,16 +129,16 @@ describe('gradient clipping twin', () => {
   it('clips a large gradient to maxNorm, leaves a small one, keeps zeros finite', () => {
     const big = randn64(1, 10_000, 5);
     const norm = new Float64Array(1);
-    gradClip(big, norm, 1);
+    gradClip(t(big), t(norm), 1);
     const after = Math.sqrt(big.reduce((s, x) => s + x * x, 0));
     expect(norm[0]).toBeGreaterThan(400);
     expect(after).toBeCloseTo(1 * norm[0] / (norm[0] + 1e-6), 9);
     const small = Float64Array.from([0.1, -0.2]);
-    gradClip(small, norm, 1);
+    gradClip(t(small), t(norm), 1);
     expect([...small]).toEqual([0.1, -0.2]);
     expect(norm[0]).toBeCloseTo(Math.sqrt(0.05), 14);
     const zeros = new Float64Array(5);
-    gradClip(zeros, norm, 1);
+    gradClip(t(zeros), t(norm), 1);
     expect(norm[0]).toBe(0);
     expect(zeros.every((x) => x === 0)).toBe(true);
     expect(clipFactor(10, 0)).toBe(1); // maxNorm <= 0 disables clipping

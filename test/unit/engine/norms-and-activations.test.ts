@@ -7,6 +7,7 @@ import { biasBackward, biasForward } from '../../../src/engine/ref/bias.ts';
 import { residualBackward, residualForward } from '../../../src/engine/ref/residual.ts';
 import { embeddingBackward, embeddingForward } from '../../../src/engine/ref/embedding.ts';
 import { dot, fdError, randn64 } from './fd.ts';
+import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
 
 describe('rmsnorm twin', () => {
   const cases = [
@@ -25,13 +26,13 @@ describe('rmsnorm twin', () => {
       const out = new Float64Array(N * C);
       const rstd = new Float64Array(N);
       const loss = () => {
-        rmsnormForward(out, rstd, inp, weight, N, C, eps, offset);
+        rmsnormForward(t(out, [N, C]), t(rstd), t(inp, [N, C]), t(weight), eps, offset);
         return dot(out, G);
       };
       loss();
       const dinp = new Float64Array(N * C);
       const dweight = new Float64Array(C);
-      rmsnormBackward(dinp, dweight, G, inp, weight, rstd, N, C, offset);
+      rmsnormBackward(t(dinp, [N, C]), t(dweight), t(G, [N, C]), t(inp, [N, C]), t(weight), t(rstd), offset);
       expect(fdError(inp, dinp, loss, h)).toBeLessThan(1e-6);
       expect(fdError(weight, dweight, loss)).toBeLessThan(1e-6);
       expect(dinp.every(Number.isFinite)).toBe(true);
@@ -43,14 +44,14 @@ describe('rmsnorm twin', () => {
     const inp = randn64(4, N * C, 50);
     const out = new Float64Array(N * C);
     const rstd = new Float64Array(N);
-    rmsnormForward(out, rstd, inp, new Float64Array(C).fill(1), N, C, 0);
+    rmsnormForward(t(out, [N, C]), t(rstd), t(inp, [N, C]), t(new Float64Array(C).fill(1)), 0);
     const ms = out.slice(0, C).reduce((s, x) => s + x * x, 0) / C;
     expect(ms).toBeCloseTo(1, 12);
     const dweight = new Float64Array(C);
     const G = randn64(5, N * C);
-    rmsnormBackward(new Float64Array(N * C), dweight, G, inp, new Float64Array(C).fill(1), rstd, N, C);
+    rmsnormBackward(t(new Float64Array(N * C), [N, C]), t(dweight), t(G, [N, C]), t(inp, [N, C]), t(new Float64Array(C).fill(1)), t(rstd));
     const once = dweight.slice();
-    rmsnormBackward(new Float64Array(N * C), dweight, G, inp, new Float64Array(C).fill(1), rstd, N, C);
+    rmsnormBackward(t(new Float64Array(N * C), [N, C]), t(dweight), t(G, [N, C]), t(inp, [N, C]), t(new Float64Array(C).fill(1)), t(rstd));
     for (let c = 0; c < C; c++) expect(dweight[c]).toBeCloseTo(2 * once[c], 12);
   });
 });
@@ -64,12 +65,12 @@ describe('swiglu twin', () => {
       const G = randn64(3, n);
       const out = new Float64Array(n);
       const loss = () => {
-        swigluForward(out, gate, up, n);
+        swigluForward(t(out), t(gate), t(up));
         return dot(out, G);
       };
       const dgate = new Float64Array(n);
       const dup = new Float64Array(n);
-      swigluBackward(dgate, dup, G, gate, up, n);
+      swigluBackward(t(dgate), t(dup), t(G), t(gate), t(up));
       expect(fdError(gate, dgate, loss, 1e-6)).toBeLessThan(1e-6);
       expect(fdError(up, dup, loss)).toBeLessThan(1e-7);
     });
@@ -81,8 +82,8 @@ describe('swiglu twin', () => {
     const out = new Float64Array(3);
     const dgate = new Float64Array(3);
     const dup = new Float64Array(3);
-    swigluForward(out, gate, up, 3);
-    swigluBackward(dgate, dup, Float64Array.from([1, 1, 1]), gate, up, 3);
+    swigluForward(t(out), t(gate), t(up));
+    swigluBackward(t(dgate), t(dup), t(Float64Array.from([1, 1, 1])), t(gate), t(up));
     expect([...out]).toEqual([1000, -0, 0]);
     expect([...dgate].every(Number.isFinite)).toBe(true);
     expect(dgate[0]).toBeCloseTo(1, 12);
@@ -98,11 +99,11 @@ describe('bias, residual and embedding twins', () => {
     const G = randn64(3, N * O);
     const loss = () => {
       const out = base.slice();
-      biasForward(out, bias, N, O);
+      biasForward(t(out, [N, O]), t(bias));
       return dot(out, G);
     };
     const dbias = new Float64Array(O);
-    biasBackward(dbias, G, N, O);
+    biasBackward(t(dbias), t(G, [N, O]));
     expect(fdError(bias, dbias, loss)).toBeLessThan(1e-8);
   });
 
@@ -113,12 +114,12 @@ describe('bias, residual and embedding twins', () => {
     const G = randn64(3, n);
     const out = new Float64Array(n);
     const loss = () => {
-      residualForward(out, a, b, n);
+      residualForward(t(out), t(a), t(b));
       return dot(out, G);
     };
     const da = new Float64Array(n);
     const db = new Float64Array(n);
-    residualBackward(da, db, G, n);
+    residualBackward(t(da), t(db), t(G));
     expect(fdError(a, da, loss)).toBeLessThan(1e-8);
     expect(fdError(b, db, loss)).toBeLessThan(1e-8);
   });
@@ -130,13 +131,13 @@ describe('bias, residual and embedding twins', () => {
     const G = randn64(2, N * C);
     const out = new Float64Array(N * C);
     const loss = () => {
-      embeddingForward(out, ids, wte, N, C, V);
+      embeddingForward(t(out, [N, C]), t(ids), t(wte, [V, C]));
       return dot(out, G);
     };
     const dwte = new Float64Array(V * C);
-    embeddingBackward(dwte, G, ids, N, C, V);
+    embeddingBackward(t(dwte, [V, C]), t(G, [N, C]), t(ids));
     expect(fdError(wte, dwte, loss)).toBeLessThan(1e-8);
     expect(dwte.slice(2 * C, 3 * C).every((x) => x === 0)).toBe(true); // id 2 unused
-    expect(() => embeddingForward(out, Uint32Array.from([0, 5, 0, 0, 0, 0]), wte, N, C, V)).toThrow(/ids\[1\] = 5 is outside the vocabulary \[0, 5\)/);
+    expect(() => embeddingForward(t(out, [N, C]), t(Uint32Array.from([0, 5, 0, 0, 0, 0])), t(wte, [V, C]))).toThrow(/ids\[1\] = 5 is outside the vocabulary \[0, 5\)/);
   });
 });

@@ -2,6 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/util/rng.ts';
 import { ropeBackward, ropeForward, ropeInvFreq } from '../../../src/engine/ref/rope.ts';
+import { refTensor, type RefTensor } from '../../../src/engine/ref/tensor.ts';
+
+/** A twin argument: float arrays as they are (results land in them), positions as u32. */
+function t(a: Float64Array | Float32Array | number[]): RefTensor {
+  return refTensor(Array.isArray(a) ? Uint32Array.from(a) : a);
+}
 
 function randn(n: number, rng: Rng, scale = 1): Float64Array {
   const a = new Float64Array(n);
@@ -20,7 +26,7 @@ describe('rope twin', () => {
     const HS = 4;
     const inv = new Float32Array([1, 0.5]);
     const x = new Float64Array([1, 2, 3, 4]);
-    ropeForward(x, [3], inv, 1, 1, 1, HS);
+    ropeForward(t(x), t([3]), t(inv), 1, 1, 1, HS);
     const a0 = 3, a1 = 1.5;
     const want = [1 * Math.cos(a0) - 3 * Math.sin(a0), 2 * Math.cos(a1) - 4 * Math.sin(a1),
       3 * Math.cos(a0) + 1 * Math.sin(a0), 4 * Math.cos(a1) + 2 * Math.sin(a1)];
@@ -33,12 +39,12 @@ describe('rope twin', () => {
     const inv = ropeInvFreq(HS, 500000);
     const x0 = randn(B * T * NH * HS, rng);
     const x = x0.slice();
-    ropeForward(x, [0, 0, 0, 0, 0, 0], inv, B, T, NH, HS);
+    ropeForward(t(x), t([0, 0, 0, 0, 0, 0]), t(inv), B, T, NH, HS);
     expect(x).toEqual(x0);
     const pos = [0, 1, 2, 40, 41, 42000];
-    ropeForward(x, pos, inv, B, T, NH, HS);
+    ropeForward(t(x), t(pos), t(inv), B, T, NH, HS);
     expect(Math.max(...x.map((v, i) => Math.abs(v - x0[i])))).toBeGreaterThan(0.1);
-    ropeBackward(x, pos, inv, B, T, NH, HS);
+    ropeBackward(t(x), t(pos), t(inv), B, T, NH, HS);
     for (let i = 0; i < x.length; i++) expect(x[i]).toBeCloseTo(x0[i], 10);
   });
 
@@ -49,8 +55,8 @@ describe('rope twin', () => {
     const q = randn(HS, rng), k = randn(HS, rng);
     const dot = (pq: number, pk: number): number => {
       const a = q.slice(), b = k.slice();
-      ropeForward(a, [pq], inv, 1, 1, 1, HS);
-      ropeForward(b, [pk], inv, 1, 1, 1, HS);
+      ropeForward(t(a), t([pq]), t(inv), 1, 1, 1, HS);
+      ropeForward(t(b), t([pk]), t(inv), 1, 1, 1, HS);
       return a.reduce((s, v, i) => s + v * b[i], 0);
     };
     expect(dot(7, 3)).toBeCloseTo(dot(104, 100), 4);
@@ -66,11 +72,11 @@ describe('rope twin', () => {
     const w = randn(x.length, rng);
     const f = (xx: Float64Array): number => {
       const y = xx.slice();
-      ropeForward(y, pos, inv, B, T, NH, HS);
+      ropeForward(t(y), t(pos), t(inv), B, T, NH, HS);
       return y.reduce((s, v, i) => s + v * w[i], 0);
     };
     const dx = w.slice();
-    ropeBackward(dx, pos, inv, B, T, NH, HS);
+    ropeBackward(t(dx), t(pos), t(inv), B, T, NH, HS);
     const eps = 1e-6;
     let maxDiff = 0;
     for (let i = 0; i < x.length; i++) {
@@ -83,7 +89,7 @@ describe('rope twin', () => {
   });
 
   it('rejects mismatched shapes with the sizes', () => {
-    expect(() => ropeForward(new Float32Array(10), [0], new Float32Array(2), 1, 1, 2, 4))
-      .toThrow(/x has 10 elements, expected B\*T\*NH\*HS = 1\*1\*2\*4/);
+    expect(() => ropeForward(t(new Float32Array(10)), t([0]), t(new Float32Array(2)), 1, 1, 2, 4))
+      .toThrow(/x \(10\) has 10 elements, expected 8 \(B=1 T=1 NH=2 HS=4\)/);
   });
 });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpuBackend, type CpuTensor } from '../../../src/engine/backend.ts';
 import { adamwUpdate } from '../../../src/engine/ref/adamw.ts';
+import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
 import { Optimizer, type ParamGroup } from '../../../src/training/step.ts';
 
 const be = cpuBackend();
@@ -20,7 +21,7 @@ function pass(groups: ParamGroup<CpuTensor>[], grads: number[][], loss = 1) {
 /** AdamW by hand on host arrays, after scaling the gradients by f. */
 function expected(params: number[], grads: number[], f: number, lr: number): Float32Array {
   const p = Float32Array.from(params), g = Float32Array.from(grads, (x) => x * f);
-  adamwUpdate(p, g, new Float32Array(p.length), new Float32Array(p.length), { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 });
+  adamwUpdate(t(p), t(g), t(new Float32Array(p.length)), t(new Float32Array(p.length)), { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 });
   return p;
 }
 
