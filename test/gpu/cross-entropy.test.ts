@@ -1,4 +1,4 @@
-// Cross-entropy WGSL kernels against the TypeScript twin on SwiftShader: masks, +-80 logits, V = 152000.
+// Cross-entropy WGSL kernels against the TypeScript twin on SwiftShader: masks, per-position weights, +-80 logits, V = 152000.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GpuRuntime } from '../../src/engine/runtime.ts';
 import { Rng } from '../../src/util/rng.ts';
@@ -119,4 +119,40 @@ describe('cross-entropy kernels vs twin', () => {
     const small = rt.empty([2]), t = rt.upload(new Uint32Array(2), [2]);
     expect(() => gpu.crossEntropyBackward(rt, a, b, small, t, small, small, 2, 64)).toThrow(/share a buffer at different offsets/);
   });
+});
+
+describe('weighted cross-entropy backward vs twin', () => {
+  const weighted: { name: string; N: number; V: number; logits: (rng: Rng) => number; weights: number[]; inPlace?: boolean }[] = [
+    { name: 'N=5 V=7 weights of both signs and a zero', N: 5, V: 7, logits: (r) => 2 * r.normal(), weights: [0.5, 0, -1.25, 2, 1e-3] },
+    { name: 'N=3 V=4099 logits +-80', N: 3, V: 4099, logits: (r) => (r.next() < 0.5 ? -80 : 80) - r.next(), weights: [1, -3, 0.25] },
+    { name: 'N=2 V=152000 long rows, in place', N: 2, V: 152000, logits: (r) => 3 * r.normal(), weights: [0.75, -0.5], inPlace: true },
+  ];
+  for (const c of weighted) {
+    it(c.name, async () => {
+      const { N, V } = c;
+      const rng = new Rng(V + 1);
+      const logits = new Float32Array(N * V).map(() => c.logits(rng));
+      const targets = Uint32Array.from({ length: N }, (_, n) => (c.weights[n] ? (n * 7919 + 5) % V : 0xffffff9c));
+      const weights = Float32Array.from(c.weights);
+      const lse = new Float64Array(N), dlogits = new Float64Array(N * V);
+      const tRef = host(Float64Array.from(targets, (t, n) => (c.weights[n] ? t : -100)));
+      ref.crossEntropyForward(host(new Float64Array(N)), host(new Float64Array(2)), host(lse), host(logits), tRef, host(weights), N, V);
+      ref.weightedCrossEntropyBackward(host(dlogits), host(logits), host(Float32Array.from(lse)), tRef, host(weights), N, V);
+      const g = {
+        logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), weights: rt.upload(weights, [N]),
+        losses: rt.empty([N]), loss: rt.empty([2]), lse: rt.empty([N]), dlogits: c.inPlace ? null : rt.empty([N, V]),
+      };
+      rt.beginStep();
+      gpu.crossEntropyForward(rt, g.losses, g.loss, g.lse, g.logits, g.targets, g.weights, N, V);
+      gpu.weightedCrossEntropyBackward(rt, g.dlogits ?? g.logits, g.logits, g.lse, g.targets, g.weights, N, V);
+      rt.submit();
+      const dl = await rt.read(g.dlogits ?? g.logits);
+      const d = maxAbsDiff(dl, dlogits);
+      console.log(`weighted cross-entropy backward ${c.name}: max abs diff dlogits ${d.toExponential(2)}`);
+      expect(d).toBeLessThan(1e-6 * Math.max(1, ...c.weights.map(Math.abs)));
+      expect(dl.every(Number.isFinite)).toBe(true);
+      c.weights.forEach((w, n) => { if (w === 0) expect(dl.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true); });
+      for (const t of Object.values(g)) if (t) rt.release(t);
+    });
+  }
 });

@@ -9,6 +9,7 @@
 // (softmax - onehot) * mask / max(1, sum(mask)) * gradScale, optionally in place over the logits.
 // Row chunks (to bound the memory of (N, V) logits): run the forward per chunk on views, then
 // crossEntropyMean over all N rows, and pass that global `loss` to each chunk's backward.
+// weightedCrossEntropyBackward: the same backward with per-position weights (any sign) and no normalisation.
 // A target outside [0, V) on an unmasked row is clamped to V - 1 here (the twin throws).
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
@@ -82,16 +83,17 @@ ${ENTRY} {
 }`,
 };
 
-const backwardOp = variants((inPlace: boolean): OpDescription => {
+// (softmax - onehot) * a row weight: the masked mean's (mask * gradScale / count) or, weighted, weights[row].
+const backwardOp = variants((inPlace: boolean, weighted: boolean): OpDescription => {
   const src = inPlace ? 'dlogits' : 'logits';
   return {
-    name: 'cross_entropy_backward',
+    name: weighted ? 'weighted_cross_entropy_backward' : 'cross_entropy_backward',
     workgroupSize: [WG],
     facts: { inPlace, CHUNK },
     bindings: [{ name: 'dlogits', access: 'read_write' }, ...(inPlace ? [] : [{ name: 'logits', access: 'read' as const }]),
-      { name: 'lse', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' }, { name: 'mask', access: 'read' },
-      { name: 'loss', access: 'read' }],
-    uniforms: [['N', 'u32'], ['V', 'u32'], ['gradScale', 'f32']],
+      { name: 'lse', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' },
+      ...(weighted ? [{ name: 'weights', access: 'read' as const }] : [{ name: 'mask', access: 'read' as const }, { name: 'loss', access: 'read' as const }])],
+    uniforms: weighted ? [['N', 'u32'], ['V', 'u32']] : [['N', 'u32'], ['V', 'u32'], ['gradScale', 'f32']],
     wgsl: `const CHUNK: u32 = ${CHUNK}u;
 ${ENTRY} {
   let chunks = (u.V + CHUNK - 1u) / CHUNK;
@@ -101,7 +103,7 @@ ${ENTRY} {
   let c0 = (w % chunks) * CHUNK;
   let c1 = min(u.V, c0 + CHUNK);
   let base = row * u.V;
-  let wgt = mask[row] * u.gradScale / max(1.0, loss[1]);
+  let wgt = ${weighted ? 'weights[row]' : 'mask[row] * u.gradScale / max(1.0, loss[1])'};
   if (wgt == 0.0) {
     for (var c = c0 + lid; c < c1; c += WG_X) { dlogits[base + c] = 0.0; }
     return;
@@ -143,14 +145,33 @@ export function crossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits:
   targets: GpuTensor, mask: GpuTensor, loss: GpuTensor, N: number, V: number, gradScale = 1): void {
   check('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
     ['targets', targets, N], ['mask', mask, N], ['loss', loss, 2]]);
-  const groups = N * Math.ceil(V / CHUNK);
+  runBackward(rt, 'crossEntropyBackward', false, { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale });
+}
+
+/**
+ * dlogits (N, V) = weights[n] * (softmax(logits[n]) - onehot(targets[n])), with no normalisation: per-position
+ * weights (any sign) instead of the 0/1 mask and its count; rows of weight 0 get zeros. May run in place over
+ * the logits. lse: (N) from crossEntropyForward; targets: (N) u32; weights: (N).
+ */
+export function weightedCrossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits: GpuTensor, lse: GpuTensor,
+  targets: GpuTensor, weights: GpuTensor, N: number, V: number): void {
+  check('weightedCrossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
+    ['targets', targets, N], ['weights', weights, N]]);
+  runBackward(rt, 'weightedCrossEntropyBackward', true, { dlogits, logits, lse, targets, weights }, { N, V });
+}
+
+/** One workgroup per (row, CHUNK logits); in place when dlogits is logits (then `logits` is not bound). */
+function runBackward(rt: GpuRuntime, name: string, weighted: boolean,
+  bindings: Record<string, GpuTensor> & { dlogits: GpuTensor; logits: GpuTensor }, uniforms: Record<string, number>): void {
+  const { dlogits, logits, ...rest } = bindings;
+  const groups = uniforms.N * Math.ceil(uniforms.V / CHUNK);
   if (dlogits.buffer === logits.buffer) {
     if (dlogits.offset !== logits.offset) {
-      throw new Error(`crossEntropyBackward: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`);
+      throw new Error(`${name}: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`);
     }
-    rt.run(backwardOp(true), { dlogits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+    rt.run(backwardOp(true, weighted), { dlogits, ...rest }, uniforms, groups);
   } else {
-    rt.run(backwardOp(false), { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale }, groups);
+    rt.run(backwardOp(false, weighted), bindings, uniforms, groups);
   }
 }
 
@@ -162,5 +183,5 @@ export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
-export const kernels = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, crossEntropyLogprobs };
+export const kernels = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, weightedCrossEntropyBackward, crossEntropyLogprobs };
 export { twins } from '../ref/cross-entropy.ts';

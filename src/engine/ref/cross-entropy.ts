@@ -5,6 +5,7 @@
 //   losses[n]  = mask[n] * (lse[n] - logits[n, targets[n]])      (0 where mask[n] = 0)
 //   loss[0]    = sum(losses) / max(1, sum(mask))                  (0 when every row is masked)
 //   dlogits    = (softmax(logits) - onehot(target)) * mask[n] / max(1, sum(mask)) * gradScale
+//   weighted:  dlogits = (softmax(logits) - onehot(target)) * weights[n]         (no normalisation)
 // lse is row max + log(sum(exp(x - max))), accumulated in f64 here.
 
 import type { FloatArray } from './array.ts';
@@ -67,6 +68,18 @@ export function crossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse:
   softmaxGrad('crossEntropyBackward', dlogits, logits, lse, targets, (n) => mask.data[n] * norm, N, V);
 }
 
+/**
+ * dlogits (N, V) = weights[n] * (softmax(logits[n]) - onehot(targets[n])), with no normalisation: per-position
+ * weights (any sign) instead of the 0/1 mask and its count; rows of weight 0 get zeros. May run in place.
+ * It is the gradient of sum_n weights[n] * (lse[n] - logits[n, targets[n]]).
+ */
+export function weightedCrossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor,
+  weights: RefTensor, N: number, V: number): void {
+  check('weightedCrossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
+    ['targets', targets, N], ['weights', weights, N]]);
+  softmaxGrad('weightedCrossEntropyBackward', dlogits, logits, lse, targets, (n) => weights.data[n], N, V);
+}
+
 /** dlogits[n] = (softmax(logits[n]) - onehot(targets[n])) * weight(n); rows of weight 0 are zeroed. */
 function softmaxGrad(name: string, dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor,
   weight: (n: number) => number, N: number, V: number): void {
@@ -92,4 +105,4 @@ export function crossEntropyLogprobs(logprobs: RefTensor, logits: RefTensor, tar
   }
 }
 
-export const twins = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, crossEntropyLogprobs };
+export const twins = { crossEntropyForward, crossEntropyMean, crossEntropyBackward, weightedCrossEntropyBackward, crossEntropyLogprobs };

@@ -1,7 +1,10 @@
-// Cross-entropy twin: gradients vs central finite differences, extreme logits, long rows, masks, logprobs.
+// Cross-entropy twin: gradients vs central finite differences, extreme logits, long rows, masks, per-position weights, logprobs.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/util/rng.ts';
-import { crossEntropyBackward, crossEntropyForward, crossEntropyLogprobs } from '../../../src/engine/ref/cross-entropy.ts';
+import {
+  crossEntropyBackward, crossEntropyForward, crossEntropyLogprobs, weightedCrossEntropyBackward,
+} from '../../../src/engine/ref/cross-entropy.ts';
+import { fdError } from './fd.ts';
 import { refTensor, type RefTensor } from '../../../src/engine/ref/tensor.ts';
 
 /** A twin argument over `a` itself when it is a Float64Array (results land in it), else over an f64 copy. */
@@ -131,5 +134,46 @@ describe('cross-entropy twin', () => {
   it('names an out-of-range target on an unmasked row', () => {
     expect(() => crossEntropyForward(t(new Float64Array(1)), t(new Float64Array(2)), t(new Float64Array(1)), t(new Float64Array(3)), t([3]), t([1]), 1, 3))
       .toThrow(/targets\[0\] = 3 is outside the vocabulary \[0, 3\)/);
+  });
+});
+
+describe('weighted cross-entropy backward twin', () => {
+  /** sum_n w[n] * (lse[n] - logits[n, t[n]]): the loss whose gradient the weighted backward is. */
+  function weightedLoss(logits: Float64Array, targets: number[], weights: number[], N: number, V: number): number {
+    const losses = new Float64Array(N);
+    crossEntropyForward(t(losses), t(new Float64Array(2)), t(new Float64Array(N)), t(logits), t(targets), t(weights), N, V);
+    return losses.reduce((s, x) => s + x, 0);
+  }
+
+  function weightedGrad(logits: Float64Array, targets: number[], weights: number[], N: number, V: number, out = new Float64Array(N * V)): Float64Array {
+    const lse = new Float64Array(N);
+    crossEntropyForward(t(new Float64Array(N)), t(new Float64Array(2)), t(lse), t(logits), t(targets), t(weights), N, V);
+    weightedCrossEntropyBackward(t(out), t(logits), t(lse), t(targets), t(weights), N, V);
+    return out;
+  }
+
+  for (const [label, N, V, scale, weights] of [
+    ['weights of both signs, a zero row (target -100, unread)', 5, 7, 2, [0.5, 0, -1.25, 2, 1e-3]],
+    ['large logits (scale 80)', 3, 6, 80, [1, -3, 0.25]],
+  ] as const) {
+    it(`matches finite differences of sum_n w[n] * loss[n], no normalisation: ${label}`, () => {
+      const logits = randn(N * V, new Rng(N * V), scale);
+      const targets = weights.map((w, n) => (w === 0 ? -100 : (n * 5 + 1) % V));
+      const grad = weightedGrad(logits, targets, [...weights], N, V);
+      const err = fdError(logits, grad, () => weightedLoss(logits, targets, [...weights], N, V), 1e-5, 200);
+      expect(err).toBeLessThan(1e-7);
+      expect(grad.every(Number.isFinite)).toBe(true);
+      weights.forEach((w, n) => { if (w === 0) expect(grad.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true); });
+    });
+  }
+
+  it('with w = mask * gradScale / sum(mask) it is the masked mean backward, and it runs in place', () => {
+    const N = 4, V = 9;
+    const logits = randn(N * V, new Rng(21), 3);
+    const targets = [1, 8, 0, 4], mask = [1, 0, 1, 1];
+    const masked = fdCheck(logits, targets, mask, N, V, 0.5, []).grad;
+    const inPlace = logits.slice();
+    weightedGrad(inPlace, targets, mask.map((m) => (m * 0.5) / 3), N, V, inPlace);
+    for (let i = 0; i < masked.length; i++) expect(inPlace[i]).toBeCloseTo(masked[i], 14);
   });
 });

@@ -62,6 +62,8 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     ce.crossEntropyBackward(rt, t(N, V), logits, t(N), ids(N), t(N), t(2), N, V);
     ce.crossEntropyBackward(rt, logits, logits, t(N), ids(N), t(N), t(2), N, V);
     ce.crossEntropyLogprobs(rt, t(N), logits, ids(N), N, V);
+    ce.weightedCrossEntropyBackward(rt, t(N, V), logits, t(N), ids(N), t(N), N, V);
+    ce.weightedCrossEntropyBackward(rt, logits, logits, t(N), ids(N), t(N), N, V);
   },
   (rt) => adamwUpdate(rt, t(C), t(C), t(C), t(C), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
   (rt) => gradClip(rt, t(C), t(1), 1),
