@@ -6,7 +6,7 @@ export { parseMarkers, markersToYaml, voiceDensity, categoryScores, negativeHits
 export { lengthStats, pairQuality, textSimilarity, type LengthStats } from './stats.ts';
 export { renderReport } from './report.ts';
 export {
-  parsePipelineConfig, DEFAULT_PIPELINE_CONFIG, PIPELINE_SCHEMA, TOPIC_OVERRIDE_YAML_KEYS,
+  parsePipelineConfig, PIPELINE_SCHEMA, TOPIC_OVERRIDE_YAML_KEYS,
   type PipelineConfig, type TopicOverrides,
 } from './pipeline-config.ts';
 export { adaptTopics, RULES, type TopicConfig } from './adaptive.ts';

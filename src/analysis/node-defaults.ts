@@ -29,7 +29,7 @@ export const loadDefaultMarkers = loadSampleMarkers;
 
 /** Reads a user's config file (values absent there take the defaults). */
 export async function loadPipelineConfigFile(file: string): Promise<PipelineConfig> {
-  return parsePipelineConfig(await readFile(file, 'utf8'), file);
+  return parsePipelineConfig(await readFile(file, 'utf8'), file, await loadDefaultPipelineConfig());
 }
 
 export async function loadMarkersFile(file: string): Promise<VoiceMarkers> {

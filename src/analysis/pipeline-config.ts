@@ -1,5 +1,5 @@
-// The training pipeline's base config (configs/training_pipeline.yaml): types, defaults and the
-// schema that validates a user's file, naming any bad field by its path.
+// The training pipeline's config: its types and the schema that validates configs/training_pipeline.yaml
+// (the one place defaults are written) and a user's file over it, naming any bad field by its path.
 import { parse } from 'yaml';
 import { validate, type Schema } from './schema.ts';
 
@@ -45,30 +45,6 @@ export interface PipelineConfig {
   seed: number;
   topics?: Record<string, Partial<TopicOverrides>>;
 }
-
-/** The defaults; configs/training_pipeline.yaml states the same values (a test keeps them equal). */
-export const DEFAULT_PIPELINE_CONFIG: PipelineConfig = {
-  model: 'HuggingFaceTB/SmolLM2-135M-Instruct',
-  lora: { r: 8, alpha: 16, dropout: 0.05, target_modules: ['q_proj', 'v_proj', 'o_proj'], use_rslora: false },
-  sft: { epochs: 3, learning_rate: 1e-4, batch_size: 4, warmup_ratio: 0.1, max_grad_norm: 1.0, weight_decay: 0 },
-  reward: {
-    epochs: 3, learning_rate: 1e-5, batch_size: 8, validation_split: 0.2, patience: 3, min_delta: 0.01,
-    scheduler: 'cosine', warmup_ratio: 0.1, max_grad_norm: 1.0, log_every: 5,
-    head_learning_rate: 1e-2, min_steps: 30, if_not_learned: 'skip_ppo',
-  },
-  ppo: {
-    steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2,
-    gamma: 1.0, lam: 0.95, vf_coef: 0.1, max_new_tokens: 128, temperature: 1.0,
-    adaptive_kl: true, kl_horizon: 10000, top_p: 1.0, kl_stop: 10, kl_stop_patience: 3, max_grad_norm: 1.0,
-  },
-  dpo: { beta: 0.1, epochs: 2, learning_rate: 5e-6, batch_size: 4, label_smoothing: 0, warmup_ratio: 0.1, max_grad_norm: 1.0 },
-  alignment: 'ppo',
-  evaluation: { pass_threshold: 0.85, max_new_tokens: 512, weights: { semantic: 0.5, voice: 0.3, distinctions: 0.1, negative: 0.1 } },
-  merge: { after_unit: true, merge_failed: false, compress_rank: null },
-  retries: 2,
-  max_seq_length: 1024,
-  seed: 42,
-};
 
 const int = (min: number, max?: number): Schema => ({ kind: 'number', integer: true, min, max });
 const positive: Schema = { kind: 'number', min: 0, exclusiveMin: true };
@@ -164,11 +140,12 @@ function toOverrides(raw: Record<string, unknown>): Partial<TopicOverrides> {
 }
 
 /**
- * Parses and validates a pipeline config YAML; absent fields take the defaults (so a file may give
- * only what differs). Throws an Error naming the file and the field path, the expected type or
- * range, and the value received.
+ * Parses and validates a pipeline config YAML. Without `base` it is the defaults file
+ * (configs/training_pipeline.yaml, the one source of every default) and must give every field; with
+ * `base` (those defaults, parsed) a user's file gives only what differs. Throws an Error naming the
+ * file and the field path, the expected type or range, and the value received.
  */
-export function parsePipelineConfig(yamlText: string, file = 'training_pipeline.yaml'): PipelineConfig {
+export function parsePipelineConfig(yamlText: string, file = 'training_pipeline.yaml', base?: PipelineConfig): PipelineConfig {
   let doc: unknown;
   try {
     doc = parse(yamlText);
@@ -176,7 +153,7 @@ export function parsePipelineConfig(yamlText: string, file = 'training_pipeline.
     throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) doc = {};
-  const cfg = validate(PIPELINE_SCHEMA, doc, DEFAULT_PIPELINE_CONFIG, file) as PipelineConfig & {
+  const cfg = validate(PIPELINE_SCHEMA, doc, base, file) as PipelineConfig & {
     topics?: Record<string, Record<string, unknown>>;
   };
   const w = cfg.evaluation.weights;

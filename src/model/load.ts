@@ -28,6 +28,9 @@ export async function loadModel(dirOrTiny: string): Promise<ModelBundle> {
   const dir = dirOrTiny.replace(/(.)\/+$/, '$1');
   const fs = await import('node:fs/promises');
   const stat = await fs.stat(dir).catch(() => null);
+  if (!stat && /^[\w.-]+\/[\w.-]+$/.test(dir) && !dir.startsWith('.')) {
+    throw new Error(`${dir}: no such folder here; it looks like a Hugging Face Hub id, and this build loads local folders only: download it (\`hf download ${dir} --local-dir DIR\`) and give that folder`);
+  }
   if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, or 'tiny' for the generated tiny model)`);
   if (!stat.isDirectory()) throw new Error(`${dir}: not a folder (a Hugging Face model folder holds config.json, *.safetensors and tokenizer files)`);
   return loadModelFiles(nodeModelFiles(dir), dir);

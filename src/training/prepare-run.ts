@@ -33,6 +33,16 @@ export interface RunOptions {
   retries: number | null;
 }
 
+/** What a run takes from its config when the caller says nothing else: the model it names, its alignment's phases, its seed, every topic. */
+export function runDefaults(config: PipelineConfig): { model: string; options: RunOptions & { seed: number } } {
+  const alignment = config.alignment;
+  const phases: Phase[] = alignment === 'dpo' ? ['sft', 'dpo', 'eval'] : ['sft', 'reward', 'ppo', 'eval'];
+  return {
+    model: config.model,
+    options: { phases, alignment, topics: [], maxSteps: null, maxSeqLength: null, maxNewTokens: null, seed: config.seed, retries: null },
+  };
+}
+
 /** Throws naming the bad option and the value received. */
 export function checkRunOptions(o: RunOptions): void {
   const positive = (v: number | null, name: string) => {
@@ -48,16 +58,16 @@ export function checkRunOptions(o: RunOptions): void {
 }
 
 /**
- * The config with the options applied (the given config is not changed). `ppoTokens`: 'cap' lowers
- * PPO's rollout length to maxNewTokens but never raises it (the studio); 'set' uses maxNewTokens (the CLI).
+ * The config with the options applied (the given config is not changed). maxNewTokens is both the
+ * longest evaluation answer and the longest PPO rollout, in the CLI and the studio alike.
  */
-export function configureRun(base: PipelineConfig, o: RunOptions, ppoTokens: 'cap' | 'set'): PipelineConfig {
+export function configureRun(base: PipelineConfig, o: RunOptions): PipelineConfig {
   const config = structuredClone(base);
   if (o.maxSeqLength) config.max_seq_length = o.maxSeqLength;
   if (o.retries !== null && o.retries !== undefined) config.retries = o.retries;
   if (o.maxNewTokens) {
     config.evaluation.max_new_tokens = o.maxNewTokens;
-    config.ppo.max_new_tokens = ppoTokens === 'cap' ? Math.min(config.ppo.max_new_tokens, o.maxNewTokens) : o.maxNewTokens;
+    config.ppo.max_new_tokens = o.maxNewTokens;
   }
   return config;
 }
@@ -66,7 +76,6 @@ export interface PrepareInputs {
   options: RunOptions;
   /** The base config; the options are applied to a copy. */
   config: PipelineConfig;
-  ppoTokens: 'cap' | 'set';
   dataset: Dataset;
   markers: VoiceMarkers;
   markerSource: MarkerSource;
@@ -95,7 +104,7 @@ export interface PreparedRun {
 export async function prepareRun(inp: PrepareInputs): Promise<PreparedRun> {
   const o = inp.options;
   checkRunOptions(o);
-  const config = configureRun(inp.config, o, inp.ppoTokens);
+  const config = configureRun(inp.config, o);
   inp.status?.('Analysing the curriculum');
   const topicConfigs = adaptTopics(analyzeDataset(inp.dataset, inp.markers, inp.markerSource), config, inp.overrides);
   const bundle = await inp.loadModel();

@@ -37,7 +37,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     checkRunOptions(o);
     const inputs = await readInputs(p, status);
     const prepared = await prepareRun({
-      ...inputs, options: o, config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'), ppoTokens: 'cap', status,
+      ...inputs, options: o, config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'), status,
       loadModel: () => loadModelChoice(model, status),
       loadSimilarity: () => loadSimilarityChoice(o.similarity, status),
     });

@@ -12,7 +12,7 @@ import { gpuBackend } from '../../engine/backend.ts';
 import { FsStore } from '../../storage/fs-store.ts';
 import type { Phase, PipelineEvent } from '../../training/pipeline.ts';
 import { passRate } from '../../training/run-report.ts';
-import { prepareRun, runPrepared, type RunOptions } from '../../training/prepare-run.ts';
+import { prepareRun, runDefaults, runPrepared, type RunOptions } from '../../training/prepare-run.ts';
 import { isStepMetric, phaseMetric } from '../../training/metric-types.ts';
 import { resolveSimilarity } from '../../training/embedder.ts';
 import { Progress } from '../progress.ts';
@@ -28,7 +28,8 @@ settings (--max-steps 4 --max-seq-length 96 --max-new-tokens 8 --retries 0) unle
 
 Options:
   --data DIR            curriculum folder or files (default: the bundled sample-data/)
-  --model DIR|tiny      Hugging Face model folder, or 'tiny' for the generated test model (default: tiny)
+  --model DIR|tiny      Hugging Face model folder, or 'tiny' for the generated test model (default: the
+                        --config file's model, else tiny)
   --out DIR             output folder (default: ./output)
   --phases LIST         comma-separated: sft,reward,ppo,dpo,eval (default: sft,reward,ppo,eval; with
                         --alignment dpo: sft,dpo,eval)
@@ -69,12 +70,15 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --data DIR for the curriculum)`);
     const config = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
     const givenMarkers = await loadGivenMarkers(values.markers);
-    const alignment = (values.alignment ?? config.alignment) as 'ppo' | 'dpo';
+    const defaults = runDefaults(config);
+    const alignment = (values.alignment ?? defaults.options.alignment) as 'ppo' | 'dpo';
     if (alignment !== 'ppo' && alignment !== 'dpo') throw new UsageError(`--alignment must be ppo or dpo, got '${values.alignment}'`);
     const phases = (values.phases ?? (alignment === 'dpo' ? 'sft,dpo,eval' : 'sft,reward,ppo,eval')).split(',').map((p) => p.trim()) as Phase[];
     for (const p of phases) if (!PHASES.includes(p)) throw new UsageError(`--phases: unknown phase '${p}' (expected ${PHASES.join(', ')})`);
     // The generated tiny model is for demos and tests: unless told otherwise, run it with quick settings.
-    const quick = (values.model ?? 'tiny') === 'tiny' && !values.config;
+    // The model: --model, else the one a given config names (`model:`), else the generated tiny model.
+    const modelName = values.model ?? (values.config ? defaults.model : 'tiny');
+    const quick = modelName === 'tiny' && !values.config;
     const QUICK = { 'max-steps': '4', 'max-seq-length': '96', 'max-new-tokens': '8', retries: '0' } as const;
     const quickApplied: string[] = [];
     if (quick) {
@@ -86,7 +90,7 @@ export const command: Command = {
       }
     }
     const maxSteps = positiveInt(values['max-steps'], 'max-steps');
-    const seed = values.seed !== undefined ? Number(values.seed) : config.seed;
+    const seed = values.seed !== undefined ? Number(values.seed) : defaults.options.seed;
     if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got '${values.seed}'`);
     const maxSeqLength = positiveInt(values['max-seq-length'], 'max-seq-length') ?? null;
     const maxNewTokens = positiveInt(values['max-new-tokens'], 'max-new-tokens') ?? null;
@@ -99,8 +103,8 @@ export const command: Command = {
     const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
     const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
     const prepared = await prepareRun({
-      options, config, ppoTokens: 'set', dataset, markers, markerSource: markerSrc,
-      loadModel: () => loadModel(values.model ?? 'tiny'), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
+      options, config, dataset, markers, markerSource: markerSrc,
+      loadModel: () => loadModel(modelName), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
     });
     const { name } = prepared.bundle;
     const simInfo = prepared.similarityUsed;

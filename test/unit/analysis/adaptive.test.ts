@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { adaptTopics, type TopicConfig } from '../../../src/analysis/adaptive.ts';
 import { analyzeDataset, type Analysis, type TopicAnalysis } from '../../../src/analysis/analyze.ts';
 import { parseMarkers } from '../../../src/analysis/markers.ts';
-import { DEFAULT_PIPELINE_CONFIG, parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { lengthStats } from '../../../src/analysis/stats.ts';
 import { dataset, pair, sft } from './helpers.ts';
 
@@ -112,7 +113,7 @@ describe('pass threshold', () => {
   });
 
   it('base threshold comes from the config', () => {
-    const custom = parsePipelineConfig('evaluation: {pass_threshold: 0.9}');
+    const custom = parsePipelineConfig('evaluation: {pass_threshold: 0.9}', 'c.yaml', DEFAULT_PIPELINE_CONFIG);
     expect(adaptTopics(analysisOf(topicWith({})), custom)[0].passThreshold).toBe(0.9);
   });
 });
@@ -131,7 +132,7 @@ topics:
     sft_epochs: 7
     lr_multiplier: 2
     pass_threshold: 0.7
-`);
+`, 'c.yaml', DEFAULT_PIPELINE_CONFIG);
     const [c] = adaptTopics(analysisOf(topicWith({ n: 1 })), file, {
       'unit-01/chapter-01/topic-01': { passThreshold: 0.6, trainable: true },
       'other': { sftEpochs: 99 },

@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIPELINE_CONFIG, parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
 import { configPath, loadDefaultPipelineConfig } from '../../../src/analysis/node-defaults.ts';
 
 const defaultsText = readFileSync(configPath('training_pipeline.yaml'), 'utf8');
+const DEFAULT_PIPELINE_CONFIG = parsePipelineConfig(defaultsText, 'training_pipeline.yaml');
+/** A user's file over the defaults. */
+const parseUser = (text: string, file?: string) => parsePipelineConfig(text, file, DEFAULT_PIPELINE_CONFIG);
 
 describe('configs/training_pipeline.yaml', () => {
-  it('parses to exactly the built-in defaults', async () => {
-    expect(parsePipelineConfig(defaultsText)).toEqual(DEFAULT_PIPELINE_CONFIG);
+  it('is the one source of the defaults: every field is in it, and the CLI loads the same values', async () => {
     expect(await loadDefaultPipelineConfig()).toEqual(DEFAULT_PIPELINE_CONFIG);
+    const withoutSeed = defaultsText.replace(/^# Seed of every random choice.*\nseed: \d+\n?/m, '');
+    expect(withoutSeed).not.toBe(defaultsText);
+    expect(() => parsePipelineConfig(withoutSeed, 'training_pipeline.yaml')).toThrow(/training_pipeline\.yaml: seed: expected an integer ≥ 0, got (nothing|undefined)/);
   });
 
   it('states the issue\'s values', () => {
@@ -37,12 +42,12 @@ describe('configs/training_pipeline.yaml', () => {
 
 describe('parsePipelineConfig', () => {
   it('fills absent fields from the defaults', () => {
-    const c = parsePipelineConfig('sft: {epochs: 5}\nalignment: dpo\n');
+    const c = parseUser('sft: {epochs: 5}\nalignment: dpo\n');
     expect(c.sft).toEqual({ ...DEFAULT_PIPELINE_CONFIG.sft, epochs: 5 });
     expect(c.alignment).toBe('dpo');
     expect(c.reward).toEqual(DEFAULT_PIPELINE_CONFIG.reward);
-    expect(parsePipelineConfig('')).toEqual(DEFAULT_PIPELINE_CONFIG);
-    expect(parsePipelineConfig('merge: {compress_rank: 16}').merge.compress_rank).toBe(16);
+    expect(parseUser('')).toEqual(DEFAULT_PIPELINE_CONFIG);
+    expect(parseUser('merge: {compress_rank: 16}').merge.compress_rank).toBe(16);
   });
 
   it.each([
@@ -68,18 +73,18 @@ describe('parsePipelineConfig', () => {
     ['- a\n- b', /\(top level\): expected a mapping/],
     ['sft: {epochs: [', /c\.yaml: not valid YAML/],
   ])('%s → names the field', (text, message) => {
-    expect(() => parsePipelineConfig(text, 'c.yaml')).toThrow(message);
+    expect(() => parseUser(text, 'c.yaml')).toThrow(message);
   });
 
   it('converts the topics map to camelCase overrides', () => {
-    const c = parsePipelineConfig('topics:\n  unit-01/chapter-02:\n    sft_epochs: 6\n    ppo_learning_rate: 2.0e-5\n    trainable: false\n');
+    const c = parseUser('topics:\n  unit-01/chapter-02:\n    sft_epochs: 6\n    ppo_learning_rate: 2.0e-5\n    trainable: false\n');
     expect(c.topics).toEqual({ 'unit-01/chapter-02': { sftEpochs: 6, ppoLearningRate: 2e-5, trainable: false } });
   });
 });
 
 describe('topic ids that are Object property names', () => {
   it('__proto__ and constructor stay plain keys', () => {
-    const c = parsePipelineConfig('topics:\n  __proto__: {sft_epochs: 9}\n  constructor: {ppo_steps: 7}\n');
+    const c = parseUser('topics:\n  __proto__: {sft_epochs: 9}\n  constructor: {ppo_steps: 7}\n');
     expect(Object.keys(c.topics!).sort()).toEqual(['__proto__', 'constructor']);
     expect(c.topics!['__proto__']).toEqual({ sftEpochs: 9 });
     expect(({} as { sftEpochs?: number }).sftEpochs).toBeUndefined();

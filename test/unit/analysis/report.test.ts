@@ -3,7 +3,7 @@ import { analyzeDataset } from '../../../src/analysis/analyze.ts';
 import { analysisToJson, configToJson } from '../../../src/analysis/json.ts';
 import { adaptTopics } from '../../../src/analysis/adaptive.ts';
 import { parseMarkers } from '../../../src/analysis/markers.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../../../src/analysis/pipeline-config.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { renderReport } from '../../../src/analysis/report.ts';
 import { dataset, pair, quiz, sft } from './helpers.ts';
 

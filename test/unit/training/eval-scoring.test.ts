@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Distinction, EvalQuestion } from '../../../src/data/types.ts';
 import { parseMarkers, type VoiceMarkers } from '../../../src/analysis/markers.ts';
 import type { Similarity } from '../../../src/training/similarity.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../../../src/analysis/pipeline-config.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import {
   DEFAULT_QUESTION_WEIGHTS,
   type QuestionWeights,

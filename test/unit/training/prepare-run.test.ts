@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cpuBackend } from '../../../src/engine/backend.ts';
 import { loadDataset } from '../../../src/data/node-files.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../../../src/analysis/pipeline-config.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { loadDefaultMarkers } from '../../../src/analysis/node-defaults.ts';
 import { markerSource } from '../../../src/analysis/marker-source.ts';
 import { SAMPLE_DATA_DIR } from '../../../src/cli/commands/analyze.ts';
@@ -29,12 +29,12 @@ describe('prepareRun', () => {
     expect(() => checkRunOptions({ ...OPTIONS, alignment: 'rlhf' as 'ppo' })).toThrow('options.alignment: expected ppo or dpo, got rlhf');
   });
 
-  it('applies options to a copy of the config: the studio caps PPO rollouts, the CLI sets them', () => {
+  it('applies options to a copy of the config: max new tokens sets both the evaluation answers and the PPO rollouts', () => {
     const base = DEFAULT_PIPELINE_CONFIG;
     const long = { ...OPTIONS, maxNewTokens: base.ppo.max_new_tokens + 100 };
-    expect(configureRun(base, long, 'cap').ppo.max_new_tokens).toBe(base.ppo.max_new_tokens);
-    expect(configureRun(base, long, 'set').ppo.max_new_tokens).toBe(long.maxNewTokens);
-    const c = configureRun(base, OPTIONS, 'cap');
+    expect(configureRun(base, long).ppo.max_new_tokens).toBe(long.maxNewTokens);
+    expect(configureRun(base, long).evaluation.max_new_tokens).toBe(long.maxNewTokens);
+    const c = configureRun(base, OPTIONS);
     expect([c.max_seq_length, c.retries, c.evaluation.max_new_tokens, c.ppo.max_new_tokens]).toEqual([64, 0, 2, 2]);
     expect(base.max_seq_length).not.toBe(64);
   });
@@ -45,7 +45,7 @@ describe('prepareRun', () => {
     const statuses: string[] = [];
     const prepare = () =>
       prepareRun({
-        options: OPTIONS, config: DEFAULT_PIPELINE_CONFIG, ppoTokens: 'cap', dataset, markers, markerSource: markerSource('file', markers, 'voice_markers.yaml'),
+        options: OPTIONS, config: DEFAULT_PIPELINE_CONFIG, dataset, markers, markerSource: markerSource('file', markers, 'voice_markers.yaml'),
         loadModel: () => loadModel('tiny'), loadSimilarity: async () => ({ similarity: lexicalSimilarity(), reason: 'test' }), status: (m) => statuses.push(m),
       });
     const prepared = await prepare();

@@ -2,7 +2,7 @@
 // on record, new attempts, folding) and PPO's options, every one read from the config.
 import { describe, expect, it } from 'vitest';
 import type { TopicConfig } from '../../../src/analysis/adaptive.ts';
-import { DEFAULT_PIPELINE_CONFIG } from '../../../src/analysis/pipeline-config.ts';
+import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { PPO_DEFAULTS } from '../../../src/training/ppo.ts';
 import { ppoOptions } from '../../../src/training/phases/ppo.ts';
 import { attemptAction, attemptPhases, firstAttempt, foldsIntoBase, newAttempt } from '../../../src/training/topic-loop.ts';
