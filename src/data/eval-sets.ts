@@ -223,93 +223,117 @@ const TYPE_ALIASES: Record<string, QuestionType> = {
   tf: 'true_false',
 };
 
+/** Reports a problem with one field of the question being parsed. */
+type Report = (key: string, message: string) => void;
+
+/** The question's type: the `type` field through its aliases, else multiple_choice when it has options, else open. */
+function questionType(q: JsonObject, report: Report): QuestionType | null {
+  const typeRaw = optionalString(q, ['type']);
+  if (typeRaw === undefined) return own(q, 'options') !== undefined ? 'multiple_choice' : 'open';
+  const key = typeRaw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const t = Object.prototype.hasOwnProperty.call(TYPE_ALIASES, key) ? TYPE_ALIASES[key] : undefined;
+  if (t === undefined) {
+    report('type', `type must be one of open, multiple_choice, true_false (got ${JSON.stringify(typeRaw)})`);
+    return null;
+  }
+  return t;
+}
+
+const ANSWER_KEYS = ['reference_answer', 'answer', 'expected_answer'] as const;
+
+/** Parses a question entry; reports each problem (and each repair) at its field and returns null when it cannot be used. */
 function parseQuestion(q: unknown, path: string, sink: Sink, subject: string): EvalQuestion | null {
   if (!isObject(q)) {
     sink.error(path, `not a question object (got ${describeType(q)})`, subject);
     return null;
   }
-  const report = (key: string, message: string): void => sink.error(field(path, key), message, subject);
+  const report: Report = (key, message) => sink.error(field(path, key), message, subject);
   const question = optionalString(q, ['question', 'prompt']);
   if (question === undefined || question.trim() === '') {
     report('question', question === undefined ? absent(q, ['question', 'prompt']) : 'question is empty');
     return null;
   }
-  const typeRaw = optionalString(q, ['type']);
-  let type: QuestionType;
-  if (typeRaw === undefined) type = own(q, 'options') !== undefined ? 'multiple_choice' : 'open';
-  else {
-    const key = typeRaw.trim().toLowerCase().replace(/[\s-]+/g, '_');
-    const t = Object.prototype.hasOwnProperty.call(TYPE_ALIASES, key) ? TYPE_ALIASES[key] : undefined;
-    if (t === undefined) {
-      report('type', `type must be one of open, multiple_choice, true_false (got ${JSON.stringify(typeRaw)})`);
-      return null;
-    }
-    type = t;
-  }
-  const answerKeys = ['reference_answer', 'answer', 'expected_answer'] as const;
-  const referenceAnswer = optionalString(q, answerKeys);
+  const type = questionType(q, report);
+  if (type === null) return null;
+  const referenceAnswer = optionalString(q, ANSWER_KEYS);
   const keyConcepts = stringList(q, 'key_concepts', report);
   if (keyConcepts === null) return null;
   const sourceUnit = optionalString(q, ['source_unit']);
   const out: EvalQuestion = { question, referenceAnswer: referenceAnswer ?? '', type, keyConcepts };
   if (sourceUnit !== undefined) out.sourceUnit = sourceUnit;
 
-  if (type === 'multiple_choice') {
-    if (own(q, 'options') == null) {
-      report('options', `${absent(q, ['options'])} (a multiple_choice question needs a list of at least 2 options)`);
-      return null;
-    }
-    const options = stringList(q, 'options', report);
-    if (options === null) return null;
-    if (options.length < 2) {
-      report('options', `options has ${options.length} option${options.length === 1 ? '' : 's'} (a multiple_choice question needs at least 2)`);
-      return null;
-    }
-    const letters = optionLetters(options);
-    const optionKeys = ['correct_option', 'correct_answer'] as const;
-    const given = optionalString(q, optionKeys);
-    let letter: string;
-    if (given === undefined || given.trim() === '') {
-      // Curricula often leave correct_option null and open the answer with the letter ("**C** Stay in cash…").
-      const state = given === undefined ? absent(q, optionKeys) : 'correct_option is empty';
-      const fromAnswer = referenceAnswer === undefined ? null : leadingOptionLetter(referenceAnswer, letters);
-      if (fromAnswer === null) {
-        const why = referenceAnswer === undefined ? '' : ' and reference_answer does not start with an option letter';
-        report('correct_option', `${state}${why} (expected one of ${letters.join(', ')})`);
-        return null;
-      }
-      sink.warn(field(path, 'correct_option'), `${state}; took "${fromAnswer}" from the start of reference_answer`, subject);
-      letter = fromAnswer;
-    } else {
-      letter = given.trim().replace(/^\(/, '').replace(/[).:]$/, '').trim().toUpperCase();
-      if (!letters.includes(letter)) {
-        report('correct_option', `correct_option must be one of ${letters.join(', ')} (got ${JSON.stringify(given)})`);
-        return null;
-      }
-    }
-    out.options = options;
-    out.correctOption = letter;
-    if (referenceAnswer === undefined || referenceAnswer.trim() === '') out.referenceAnswer = options[letters.indexOf(letter)]!;
-  } else if (type === 'true_false') {
-    const fromText = referenceAnswer === undefined ? null : leadingTruth(referenceAnswer);
-    const flag = own(q, 'correct_answer');
-    if (fromText !== null) out.correctAnswer = fromText;
-    else if (typeof flag === 'boolean') out.correctAnswer = flag;
-    else if (referenceAnswer === undefined) {
-      const need = 'a true_false question needs "**True**" or "**False**" at the start of reference_answer, or a boolean correct_answer';
-      report('reference_answer', `${absent(q, answerKeys)} (${need})`);
-      return null;
-    } else {
-      const got = JSON.stringify(shorten(referenceAnswer, 40));
-      report('reference_answer', `reference_answer must start with "**True**" or "**False**" for a true_false question (got ${got})`);
-      return null;
-    }
-    if (referenceAnswer === undefined) out.referenceAnswer = out.correctAnswer ? 'True' : 'False';
-  } else if (referenceAnswer === undefined || referenceAnswer.trim() === '') {
-    report('reference_answer', referenceAnswer === undefined ? absent(q, answerKeys) : 'reference_answer is empty');
+  const warn: Report = (key, message) => sink.warn(field(path, key), message, subject);
+  if (type === 'multiple_choice') return readMultipleChoice(q, out, referenceAnswer, report, warn) ? out : null;
+  if (type === 'true_false') return readTrueFalse(q, out, referenceAnswer, report) ? out : null;
+  if (referenceAnswer === undefined || referenceAnswer.trim() === '') {
+    report('reference_answer', referenceAnswer === undefined ? absent(q, ANSWER_KEYS) : 'reference_answer is empty');
     return null;
   }
   return out;
+}
+
+/** Fills a multiple_choice question's options, correct letter and (when missing) reference answer; false when it cannot. */
+function readMultipleChoice(q: JsonObject, out: EvalQuestion, referenceAnswer: string | undefined, report: Report, warn: Report): boolean {
+  if (own(q, 'options') == null) {
+    report('options', `${absent(q, ['options'])} (a multiple_choice question needs a list of at least 2 options)`);
+    return false;
+  }
+  const options = stringList(q, 'options', report);
+  if (options === null) return false;
+  if (options.length < 2) {
+    report('options', `options has ${options.length} option${options.length === 1 ? '' : 's'} (a multiple_choice question needs at least 2)`);
+    return false;
+  }
+  const letters = optionLetters(options);
+  const letter = correctLetter(q, letters, referenceAnswer, report, warn);
+  if (letter === null) return false;
+  out.options = options;
+  out.correctOption = letter;
+  if (referenceAnswer === undefined || referenceAnswer.trim() === '') out.referenceAnswer = options[letters.indexOf(letter)]!;
+  return true;
+}
+
+/** The correct option's letter: correct_option normalised ("(b)." → "B"), else taken from the answer's start with a warning. */
+function correctLetter(q: JsonObject, letters: string[], referenceAnswer: string | undefined, report: Report, warn: Report): string | null {
+  const optionKeys = ['correct_option', 'correct_answer'] as const;
+  const given = optionalString(q, optionKeys);
+  if (given === undefined || given.trim() === '') {
+    // Curricula often leave correct_option null and open the answer with the letter ("**C** Stay in cash…").
+    const state = given === undefined ? absent(q, optionKeys) : 'correct_option is empty';
+    const fromAnswer = referenceAnswer === undefined ? null : leadingOptionLetter(referenceAnswer, letters);
+    if (fromAnswer === null) {
+      const why = referenceAnswer === undefined ? '' : ' and reference_answer does not start with an option letter';
+      report('correct_option', `${state}${why} (expected one of ${letters.join(', ')})`);
+      return null;
+    }
+    warn('correct_option', `${state}; took "${fromAnswer}" from the start of reference_answer`);
+    return fromAnswer;
+  }
+  const letter = given.trim().replace(/^\(/, '').replace(/[).:]$/, '').trim().toUpperCase();
+  if (!letters.includes(letter)) {
+    report('correct_option', `correct_option must be one of ${letters.join(', ')} (got ${JSON.stringify(given)})`);
+    return null;
+  }
+  return letter;
+}
+
+/** Fills a true_false question's correct answer (from the answer's "**True**"/"**False**", else correct_answer); false when neither says. */
+function readTrueFalse(q: JsonObject, out: EvalQuestion, referenceAnswer: string | undefined, report: Report): boolean {
+  const fromText = referenceAnswer === undefined ? null : leadingTruth(referenceAnswer);
+  const flag = own(q, 'correct_answer');
+  if (fromText !== null) out.correctAnswer = fromText;
+  else if (typeof flag === 'boolean') out.correctAnswer = flag;
+  else if (referenceAnswer === undefined) {
+    const need = 'a true_false question needs "**True**" or "**False**" at the start of reference_answer, or a boolean correct_answer';
+    report('reference_answer', `${absent(q, ANSWER_KEYS)} (${need})`);
+    return false;
+  } else {
+    const got = JSON.stringify(shorten(referenceAnswer, 40));
+    report('reference_answer', `reference_answer must start with "**True**" or "**False**" for a true_false question (got ${got})`);
+    return false;
+  }
+  if (referenceAnswer === undefined) out.referenceAnswer = out.correctAnswer ? 'True' : 'False';
+  return true;
 }
 
 /** The option letter an answer opens with: "**C** Stay in cash", "C) ...", "C.", "(C)", "**C)**",
@@ -337,7 +361,7 @@ export function optionLetters(options: readonly string[]): string[] {
   return options.map((_, i) => String.fromCharCode(65 + i));
 }
 
-function stringList(q: JsonObject, key: string, report: (key: string, message: string) => void): string[] | null {
+function stringList(q: JsonObject, key: string, report: Report): string[] | null {
   const v = own(q, key);
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {

@@ -144,8 +144,8 @@ function parseLayerTypes(raw: Record<string, unknown>, r: Reader, numLayers: num
   return Array.from({ length: numLayers }, (_, i) => (sliding !== null && i >= from ? 'sliding_attention' : 'full_attention'));
 }
 
-/** Parses a config.json object (or its text). `file` names it in errors. */
-export function parseModelConfig(json: unknown, file = 'config.json'): ModelConfig {
+/** The decoder's settings object, where errors point, and its model type (Gemma 3's text_config unwrapped). */
+function unwrapConfig(json: unknown, file: string): { obj: Record<string, unknown>; where: string; type: ModelType } {
   let raw: unknown;
   try {
     raw = typeof json === 'string' ? JSON.parse(json) : json;
@@ -168,10 +168,11 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   if (!SUPPORTED.includes(modelType)) {
     throw new Error(`${file}: model_type '${modelType}' is not supported (supported: ${SUPPORTED.join(', ')})`);
   }
-  const type = modelType as ModelType;
-  const gemma = type === 'gemma3_text';
-  const r = new Reader(obj, where);
+  return { obj, where, type: modelType as ModelType };
+}
 
+/** The attention geometry (C, NH, NKV, HS, L), checked for GQA grouping and head-size divisibility. */
+function parseShape(r: Reader, where: string): Pick<ModelConfig, 'hiddenSize' | 'numHeads' | 'numKvHeads' | 'headDim' | 'numLayers'> {
   const hiddenSize = r.int('hidden_size');
   const numHeads = r.int('num_attention_heads');
   const numKvHeads = r.int('num_key_value_heads', numHeads);
@@ -183,17 +184,28 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   }
   const headDim = r.int('head_dim', hiddenSize / numHeads);
   const numLayers = r.int('num_hidden_layers');
+  return { hiddenSize, numHeads, numKvHeads, headDim, numLayers };
+}
 
+/** The MLP activation (hidden_activation or hidden_act; gelu_new counts as gelu_pytorch_tanh). */
+function parseHiddenAct(r: Reader, where: string, gemma: boolean): HiddenAct {
   const act = r.str('hidden_activation') ?? r.str('hidden_act') ?? (gemma ? 'gelu_pytorch_tanh' : 'silu');
   const hiddenAct: HiddenAct = act === 'gelu_pytorch_tanh' || act === 'gelu_new' ? 'gelu_pytorch_tanh' : (act as HiddenAct);
   if (hiddenAct !== 'silu' && hiddenAct !== 'gelu_pytorch_tanh') {
     throw new Error(`${where}: hidden_act '${act}' is not supported (expected silu or gelu_pytorch_tanh)`);
   }
+  return hiddenAct;
+}
 
-  const llamaBias = type === 'llama' || type === 'qwen3' || gemma ? r.bool('attention_bias', false) : false;
-  const attentionBias = type === 'qwen2' ? true : llamaBias;
-  const oProjBias = type === 'qwen2' ? false : llamaBias;
+/** Which attention projections carry a bias: Qwen2 always on q/k/v only; Llama-style attention_bias on all four. */
+function parseAttentionBias(r: Reader, type: ModelType): Pick<ModelConfig, 'attentionBias' | 'oProjBias'> {
+  const llamaBias = type === 'llama' || type === 'qwen3' || type === 'gemma3_text' ? r.bool('attention_bias', false) : false;
+  return { attentionBias: type === 'qwen2' ? true : llamaBias, oProjBias: type === 'qwen2' ? false : llamaBias };
+}
 
+/** The sliding window and each layer's attention kind, checked to agree. */
+function parseSliding(obj: Record<string, unknown>, r: Reader, type: ModelType, numLayers: number, where: string): Pick<ModelConfig, 'slidingWindow' | 'layerTypes'> {
+  const gemma = type === 'gemma3_text';
   let slidingWindow: number | null = null;
   if (type === 'mistral' || gemma) slidingWindow = r.has('sliding_window') ? r.int('sliding_window') : null;
   if ((type === 'qwen2' || type === 'qwen3') && r.bool('use_sliding_window', false)) slidingWindow = r.int('sliding_window');
@@ -201,7 +213,19 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   if (layerTypes.includes('sliding_attention') && slidingWindow === null) {
     throw new Error(`${where}: layer_types names sliding_attention layers but sliding_window is not set`);
   }
+  return { slidingWindow, layerTypes };
+}
 
+/** Parses a config.json object (or its text). `file` names it in errors. */
+export function parseModelConfig(json: unknown, file = 'config.json'): ModelConfig {
+  const { obj, where, type } = unwrapConfig(json, file);
+  const gemma = type === 'gemma3_text';
+  const r = new Reader(obj, where);
+  // Fields are read in this order so that the first bad one is the one reported.
+  const { hiddenSize, numHeads, numKvHeads, headDim, numLayers } = parseShape(r, where);
+  const hiddenAct = parseHiddenAct(r, where, gemma);
+  const { attentionBias, oProjBias } = parseAttentionBias(r, type);
+  const { slidingWindow, layerTypes } = parseSliding(obj, r, type, numLayers, where);
   const qpas = gemma ? r.num('query_pre_attn_scalar', headDim) : null;
   return {
     modelType: type,

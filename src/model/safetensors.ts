@@ -69,11 +69,17 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/**
- * Parses and validates a safetensors file. Throws an Error naming `name`, the tensor and the rule
- * broken for anything the reference implementation rejects.
- */
-export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'): Map<string, TensorEntry> {
+/** A tensor's header entry, validated; `begin`/`end` are offsets into the data after the header. */
+interface HeaderEntry {
+  key: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Reads the length-prefixed JSON header: the parsed object and where the tensor data starts. */
+function readHeader(bytes: Uint8Array, name: string): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8) fail(name, `file is ${bytes.length} bytes, too small for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n64 = view.getBigUint64(0, true);
@@ -98,45 +104,48 @@ export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'):
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail(name, 'header must be a JSON object');
   checkDuplicateKeys(text, name);
+  return { header: header as Record<string, unknown>, dataStart: 8 + n };
+}
 
-  const dataStart = 8 + n;
-  const dataLength = bytes.length - dataStart;
-  const entries: Array<{ key: string; dtype: string; shape: number[]; begin: number; end: number }> = [];
-  for (const [key, raw] of Object.entries(header as Record<string, unknown>)) {
-    if (key === '__metadata__') {
-      if (raw === null) continue; // an absent map, as the reference reader's Option accepts
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(name, '__metadata__ must be an object of strings');
-      for (const [mk, mv] of Object.entries(raw)) {
-        if (typeof mv !== 'string') fail(name, `__metadata__.${mk} must be a string, got ${JSON.stringify(mv)}`);
-      }
-      continue;
-    }
-    const where = `tensor '${key}'`;
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(name, `${where}: entry must be an object`);
-    const info = raw as Record<string, unknown>;
-    const { dtype, shape, data_offsets: offsets } = info;
-    if (typeof dtype !== 'string') fail(name, `${where}: missing or non-string dtype`);
-    if (!(dtype in DTYPE_SIZES)) fail(name, `${where}: unknown dtype '${dtype}' (expected one of ${Object.keys(DTYPE_SIZES).join(', ')})`);
-    if (!Array.isArray(shape) || !shape.every(isCount)) {
-      fail(name, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-      fail(name, `${where}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets)}`);
-    }
-    const [begin, end] = offsets as number[];
-    if (end < begin) fail(name, `${where}: data_offsets [${begin}, ${end}] end before begin`);
-    let elements = 1;
-    for (const d of shape as number[]) {
-      elements *= d;
-      if (!Number.isSafeInteger(elements)) fail(name, `${where}: shape ${JSON.stringify(shape)} overflows`);
-    }
-    const expected = elements * DTYPE_SIZES[dtype];
-    if (expected !== end - begin) {
-      fail(name, `${where}: shape ${JSON.stringify(shape)} of ${dtype} needs ${expected} bytes, data_offsets span ${end - begin}`);
-    }
-    entries.push({ key, dtype, shape: shape as number[], begin, end });
+/** Throws unless `__metadata__` is null or an object of strings. */
+function checkMetadata(raw: unknown, name: string): void {
+  if (raw === null) return; // an absent map, as the reference reader's Option accepts
+  if (typeof raw !== 'object' || Array.isArray(raw)) fail(name, '__metadata__ must be an object of strings');
+  for (const [mk, mv] of Object.entries(raw)) {
+    if (typeof mv !== 'string') fail(name, `__metadata__.${mk} must be a string, got ${JSON.stringify(mv)}`);
   }
+}
 
+/** Validates one tensor's header entry: known dtype, a shape, and data_offsets spanning exactly its bytes. */
+function parseEntry(key: string, raw: unknown, name: string): HeaderEntry {
+  const where = `tensor '${key}'`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(name, `${where}: entry must be an object`);
+  const info = raw as Record<string, unknown>;
+  const { dtype, shape, data_offsets: offsets } = info;
+  if (typeof dtype !== 'string') fail(name, `${where}: missing or non-string dtype`);
+  if (!(dtype in DTYPE_SIZES)) fail(name, `${where}: unknown dtype '${dtype}' (expected one of ${Object.keys(DTYPE_SIZES).join(', ')})`);
+  if (!Array.isArray(shape) || !shape.every(isCount)) {
+    fail(name, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
+    fail(name, `${where}: data_offsets must be [begin, end] non-negative integers, got ${JSON.stringify(offsets)}`);
+  }
+  const [begin, end] = offsets as number[];
+  if (end < begin) fail(name, `${where}: data_offsets [${begin}, ${end}] end before begin`);
+  let elements = 1;
+  for (const d of shape as number[]) {
+    elements *= d;
+    if (!Number.isSafeInteger(elements)) fail(name, `${where}: shape ${JSON.stringify(shape)} overflows`);
+  }
+  const expected = elements * DTYPE_SIZES[dtype];
+  if (expected !== end - begin) {
+    fail(name, `${where}: shape ${JSON.stringify(shape)} of ${dtype} needs ${expected} bytes, data_offsets span ${end - begin}`);
+  }
+  return { key, dtype, shape: shape as number[], begin, end };
+}
+
+/** Sorts entries by offset and throws unless they tile the data exactly: no gap, no overlap, nothing left over. */
+function checkCoverage(entries: HeaderEntry[], dataLength: number, name: string): void {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let cursor = 0;
   for (const e of entries) {
@@ -150,6 +159,20 @@ export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'):
     fail(name, `tensors cover ${cursor} data bytes but the file holds ${dataLength} after the header` +
       (cursor < dataLength ? ' (trailing bytes)' : ' (truncated)'));
   }
+}
+
+/**
+ * Parses and validates a safetensors file. Throws an Error naming `name`, the tensor and the rule
+ * broken for anything the reference implementation rejects.
+ */
+export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'): Map<string, TensorEntry> {
+  const { header, dataStart } = readHeader(bytes, name);
+  const entries: HeaderEntry[] = [];
+  for (const [key, raw] of Object.entries(header)) {
+    if (key === '__metadata__') checkMetadata(raw, name);
+    else entries.push(parseEntry(key, raw, name));
+  }
+  checkCoverage(entries, bytes.length - dataStart, name);
 
   const out = new Map<string, TensorEntry>();
   for (const e of entries) {

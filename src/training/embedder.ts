@@ -123,60 +123,37 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/**
- * Loads the sentence-embedding similarity. `score` = cosine of the two embeddings clamped to [0, 1]
- * (a negative cosine counts as no similarity). Embeddings are cached per text. Throws with the
- * places it looked when no model can be found.
- */
-export async function loadEmbedder(opts: EmbedderOptions = {}): Promise<Similarity & { source: string; runtime: string; dispose(): Promise<void> }> {
-  const modelId = opts.modelId ?? DEFAULT_EMBEDDER_ID;
-  const dtype = opts.dtype ?? 'fp32';
-  const allowRemote = opts.allowRemote ?? !isNode;
-  const batchSize = Math.max(1, opts.batchSize ?? 16);
-  let lib: typeof import('@huggingface/transformers');
+type Transformers = typeof import('@huggingface/transformers');
+
+/** Imports transformers.js, turning a failure (in Node: a missing onnxruntime-node binding) into a clear error. */
+async function importTransformers(): Promise<Transformers> {
   try {
-    lib = await import('@huggingface/transformers');
+    return await import('@huggingface/transformers');
   } catch (err) {
     // In Node this is where a missing or unloadable onnxruntime-node native binding shows up.
     throw new Error(`could not load @huggingface/transformers and its ONNX runtime: ${(err as Error).message}`);
   }
-  const { pipeline, env } = lib;
-  const versions = (env.backends.onnx as { versions?: Record<string, string> }).versions ?? {};
-  const runtime = isNode ? `onnxruntime-node ${versions.node ?? '?'} (cpu)` : `onnxruntime-web ${versions.web ?? '?'} (wasm)`;
+}
 
-  let model: string; // what transformers.js is given: a folder path or a hub id
-  let source: string;
+/** The model to hand transformers.js (a folder or a hub id) and a description of where it comes from. */
+async function locateModel(opts: EmbedderOptions, env: Transformers['env'], modelId: string, dtype: string, allowRemote: boolean): Promise<{ model: string; source: string }> {
   if (opts.localDir !== undefined) {
     if (!isNode) throw new Error(`loadEmbedder: localDir (${opts.localDir}) is only supported in Node`);
-    model = await checkModelDir(opts.localDir, dtype);
-    source = model;
-  } else {
-    const snapshot = isNode ? await findHubSnapshot(modelId) : null;
-    if (snapshot) {
-      model = await checkModelDir(snapshot, dtype);
-      source = `Hugging Face cache ${snapshot}`;
-    } else {
-      model = modelId;
-      source = allowRemote
-        ? `${modelId} (Hub, cached after the first download)`
-        : `${modelId} from ${opts.cacheDir ?? env.cacheDir ?? 'the browser cache'} or ${env.localModelPath}`;
-    }
+    const model = await checkModelDir(opts.localDir, dtype);
+    return { model, source: model };
   }
+  const snapshot = isNode ? await findHubSnapshot(modelId) : null;
+  if (snapshot) return { model: await checkModelDir(snapshot, dtype), source: `Hugging Face cache ${snapshot}` };
+  const source = allowRemote
+    ? `${modelId} (Hub, cached after the first download)`
+    : `${modelId} from ${opts.cacheDir ?? env.cacheDir ?? 'the browser cache'} or ${env.localModelPath}`;
+  return { model: modelId, source };
+}
 
-  let extractor: Extractor;
-  try {
-    extractor = (await pipeline('feature-extraction', model, {
-      dtype,
-      device: isNode ? 'cpu' : 'wasm',
-      local_files_only: !allowRemote,
-      ...(opts.cacheDir ? { cache_dir: opts.cacheDir } : {}),
-    })) as unknown as Extractor;
-  } catch (err) {
-    throw new Error(`could not load the embedding model ${source}${allowRemote ? '' : ' (network not allowed)'}: ${(err as Error).message}`);
-  }
-
+/** Embeds texts in batches of `batchSize`, caching each text's embedding (the cache is trimmed past 20,000 texts). */
+function cachedEmbedBatch(extractor: Extractor, source: string, batchSize: number): (texts: string[]) => Promise<Float32Array[]> {
   const cache = new Map<string, Float32Array>();
-  async function embedBatch(texts: string[]): Promise<Float32Array[]> {
+  return async function embedBatch(texts: string[]): Promise<Float32Array[]> {
     const todo = [...new Set(texts.filter((t) => !cache.has(t)))];
     for (let i = 0; i < todo.length; i += batchSize) {
       const chunk = todo.slice(i, i + batchSize);
@@ -194,8 +171,37 @@ export async function loadEmbedder(opts: EmbedderOptions = {}): Promise<Similari
       for (const [k, v] of keep) cache.set(k, v);
     }
     return texts.map((t) => cache.get(t)!);
+  };
+}
+
+/**
+ * Loads the sentence-embedding similarity. `score` = cosine of the two embeddings clamped to [0, 1]
+ * (a negative cosine counts as no similarity). Embeddings are cached per text. Throws with the
+ * places it looked when no model can be found.
+ */
+export async function loadEmbedder(opts: EmbedderOptions = {}): Promise<Similarity & { source: string; runtime: string; dispose(): Promise<void> }> {
+  const modelId = opts.modelId ?? DEFAULT_EMBEDDER_ID;
+  const dtype = opts.dtype ?? 'fp32';
+  const allowRemote = opts.allowRemote ?? !isNode;
+  const batchSize = Math.max(1, opts.batchSize ?? 16);
+  const { pipeline, env } = await importTransformers();
+  const versions = (env.backends.onnx as { versions?: Record<string, string> }).versions ?? {};
+  const runtime = isNode ? `onnxruntime-node ${versions.node ?? '?'} (cpu)` : `onnxruntime-web ${versions.web ?? '?'} (wasm)`;
+  const { model, source } = await locateModel(opts, env, modelId, dtype, allowRemote);
+
+  let extractor: Extractor;
+  try {
+    extractor = (await pipeline('feature-extraction', model, {
+      dtype,
+      device: isNode ? 'cpu' : 'wasm',
+      local_files_only: !allowRemote,
+      ...(opts.cacheDir ? { cache_dir: opts.cacheDir } : {}),
+    })) as unknown as Extractor;
+  } catch (err) {
+    throw new Error(`could not load the embedding model ${source}${allowRemote ? '' : ' (network not allowed)'}: ${(err as Error).message}`);
   }
 
+  const embedBatch = cachedEmbedBatch(extractor, source, batchSize);
   return {
     name: `embedding:${opts.localDir !== undefined ? `local:${model}` : modelId}`,
     kind: 'embedding',

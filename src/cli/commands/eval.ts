@@ -4,12 +4,12 @@ import { analyzeDataset } from '../../analysis/analyze.ts';
 import { adaptTopics } from '../../analysis/adaptive.ts';
 import { loadDefaultPipelineConfig } from '../../analysis/node-defaults.ts';
 import { textTable } from '../../analysis/text-table.ts';
-import type { Dataset, Distinction, EvalSet } from '../../data/types.ts';
+import type { Dataset, Distinction, EvalSet, Topic } from '../../data/types.ts';
 import type { GpuTensor } from '../../engine/op.ts';
-import { resolveSimilarity } from '../../training/embedder.ts';
+import { resolveSimilarity, type ResolvedSimilarity } from '../../training/embedder.ts';
 import { evaluateTopic, releaseEvalWorkspaces, runExam, type EvalContext, type ExamResult, type TopicEvaluation } from '../../training/evaluate.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
-import { markersName } from '../../analysis/marker-source.ts';
+import { markersName, type MarkerSource } from '../../analysis/marker-source.ts';
 import { loadInputs } from './analyze.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
@@ -95,6 +95,84 @@ function printTables(topics: TopicEvaluation[], exams: ExamResult[], skipped: st
   }
 }
 
+/** The topic ids --topics names, checked against the data; null when --topics is not given (every topic). */
+function parseTopicsArg(text: string | undefined, ds: Dataset): string[] | null {
+  if (text === undefined) return null;
+  const selected = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = new Set(ds.topics.map((t) => t.id));
+  const unknown = selected.filter((t) => !known.has(t));
+  if (selected.length === 0 || unknown.length) {
+    throw new UsageError(`--topics: unknown topic${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; the data has ${[...known].join(', ')}`);
+  }
+  return selected;
+}
+
+type Log = (line: string) => void;
+
+/** Evaluates each topic with a quiz or SFT questions against its adaptive threshold; the others are returned as skipped. */
+async function evaluateTopics(
+  ctx: EvalContext<GpuTensor>, ds: Dataset, topics: Topic[], thresholds: Map<string, number>, log: Log,
+): Promise<{ topicResults: TopicEvaluation[]; skipped: string[] }> {
+  const topicResults: TopicEvaluation[] = [];
+  const skipped: string[] = [];
+  for (const t of topics) {
+    const quiz = ds.evalSets.find((s) => s.level === 'topic' && s.scopeId === t.id) ?? null;
+    const seenQuestions = ds.sft.filter((r) => r.topicId === t.id);
+    if (!quiz && seenQuestions.length === 0) {
+      skipped.push(t.id);
+      continue;
+    }
+    const threshold = thresholds.get(t.id);
+    if (threshold === undefined) throw new Error(`eval: no adaptive config for topic ${t.id} (analysis and dataset disagree)`);
+    const distinctions = ds.distinctions.filter((d) => d.topicId === null || d.topicId === t.id);
+    const r = await evaluateTopic(ctx, { topicId: t.id, quiz, seenQuestions, threshold, distinctions });
+    log(`topic ${t.id}: ${r.questions.length} ${r.source === 'quiz' ? 'quiz' : 'seen'} questions, score ${f3(r.score)} / ${f3(threshold)}: ${r.passed ? 'pass' : 'FAIL'}`);
+    topicResults.push(r);
+  }
+  return { topicResults, skipped };
+}
+
+/** Takes the exams in order (chapter tests, unit exams, final), each judged with its scope's distinctions. */
+async function takeExams(ctx: EvalContext<GpuTensor>, ds: Dataset, selected: string[] | null, log: Log): Promise<ExamResult[]> {
+  const exams: ExamResult[] = [];
+  for (const set of examSets(ds, selected)) {
+    const r = await runExam({ ...ctx, distinctions: distinctionsFor(ds, set.scopeId) }, set);
+    log(`${set.level} ${set.title}: accuracy ${pct(r.summary.accuracy)}: ${r.summary.passed ? 'pass' : 'FAIL'}`);
+    exams.push(r);
+  }
+  return exams;
+}
+
+/** What was evaluated and with what, as the report states it. */
+interface RunInfo {
+  model: string;
+  adapter: string | null;
+  maxNewTokens: number;
+  resolved: ResolvedSimilarity;
+  source: MarkerSource;
+}
+
+/** Prints the results: one JSON object with --json, else the tables, the pass rate and what scored them. */
+function printResults(info: RunInfo, topicResults: TopicEvaluation[], skipped: string[], exams: ExamResult[], json: boolean): void {
+  const { resolved, source } = info;
+  const passed = topicResults.filter((t) => t.passed).length;
+  const passRate = topicResults.length ? passed / topicResults.length : 0;
+  if (json) {
+    console.log(JSON.stringify({
+      model: info.model, adapter: info.adapter, maxNewTokens: info.maxNewTokens,
+      similarity: { name: resolved.similarity.name, reason: resolved.reason },
+      markers: source,
+      topics: topicResults, skippedTopics: skipped, exams, topicsPassed: passed, topicsEvaluated: topicResults.length, passRate,
+    }, null, 2));
+    return;
+  }
+  printTables(topicResults, exams, skipped);
+  console.log('');
+  console.log(`Pass rate: ${passed}/${topicResults.length} topics (${pct(passRate)})`);
+  console.log(`Scored with ${resolved.similarity.name}: ${resolved.reason}`);
+  console.log(`Voice scored with the markers: ${markersName(source)}`);
+}
+
 export const command: Command = {
   summary: 'evaluate a model/adapter on the curriculum: topic quizzes against thresholds, chapter tests, unit exams, final',
   usage,
@@ -116,15 +194,7 @@ export const command: Command = {
 
     const configs = adaptTopics(analyzeDataset(ds, markers, source), await loadDefaultPipelineConfig());
     const thresholds = new Map(configs.map((c) => [c.id, c.passThreshold]));
-    let selected: string[] | null = null;
-    if (values.topics !== undefined) {
-      selected = values.topics.split(',').map((s) => s.trim()).filter(Boolean);
-      const known = new Set(ds.topics.map((t) => t.id));
-      const unknown = selected.filter((t) => !known.has(t));
-      if (selected.length === 0 || unknown.length) {
-        throw new UsageError(`--topics: unknown topic${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; the data has ${[...known].join(', ')}`);
-      }
-    }
+    const selected = parseTopicsArg(values.topics, ds);
     const topics = ds.topics.filter((t) => selected === null || selected.includes(t.id));
 
     const resolved = await resolveSimilarity(values.embedder ? { localDir: values.embedder } : {});
@@ -139,45 +209,11 @@ export const command: Command = {
       const ctx: EvalContext<GpuTensor> = {
         be: e.be, dec: e.decoder, lora: e.lora, tokenizer: bundle.tokenizer, markers, distinctions: [], similarity: resolved.similarity, maxNewTokens,
       };
-      const topicResults: TopicEvaluation[] = [];
-      const skipped: string[] = [];
-      for (const t of topics) {
-        const quiz = ds.evalSets.find((s) => s.level === 'topic' && s.scopeId === t.id) ?? null;
-        const seenQuestions = ds.sft.filter((r) => r.topicId === t.id);
-        if (!quiz && seenQuestions.length === 0) {
-          skipped.push(t.id);
-          continue;
-        }
-        const threshold = thresholds.get(t.id);
-        if (threshold === undefined) throw new Error(`eval: no adaptive config for topic ${t.id} (analysis and dataset disagree)`);
-        const distinctions = ds.distinctions.filter((d) => d.topicId === null || d.topicId === t.id);
-        const r = await evaluateTopic(ctx, { topicId: t.id, quiz, seenQuestions, threshold, distinctions });
-        log(`topic ${t.id}: ${r.questions.length} ${r.source === 'quiz' ? 'quiz' : 'seen'} questions, score ${f3(r.score)} / ${f3(threshold)}: ${r.passed ? 'pass' : 'FAIL'}`);
-        topicResults.push(r);
-      }
-      const exams: ExamResult[] = [];
-      for (const set of examSets(ds, selected)) {
-        const r = await runExam({ ...ctx, distinctions: distinctionsFor(ds, set.scopeId) }, set);
-        log(`${set.level} ${set.title}: accuracy ${pct(r.summary.accuracy)}: ${r.summary.passed ? 'pass' : 'FAIL'}`);
-        exams.push(r);
-      }
+      const { topicResults, skipped } = await evaluateTopics(ctx, ds, topics, thresholds, log);
+      const exams = await takeExams(ctx, ds, selected, log);
       releaseEvalWorkspaces(e.be, e.decoder);
-      const passed = topicResults.filter((t) => t.passed).length;
-      const passRate = topicResults.length ? passed / topicResults.length : 0;
-      if (values.json) {
-        console.log(JSON.stringify({
-          model: bundle.name, adapter: values.adapter ?? null, maxNewTokens,
-          similarity: { name: resolved.similarity.name, reason: resolved.reason },
-          markers: source,
-          topics: topicResults, skippedTopics: skipped, exams, topicsPassed: passed, topicsEvaluated: topicResults.length, passRate,
-        }, null, 2));
-        return 0;
-      }
-      printTables(topicResults, exams, skipped);
-      console.log('');
-      console.log(`Pass rate: ${passed}/${topicResults.length} topics (${pct(passRate)})`);
-      console.log(`Scored with ${resolved.similarity.name}: ${resolved.reason}`);
-      console.log(`Voice scored with the markers: ${markersName(source)}`);
+      const info: RunInfo = { model: bundle.name, adapter: values.adapter ?? null, maxNewTokens, resolved, source };
+      printResults(info, topicResults, skipped, exams, values.json === true);
       return 0;
     } finally {
       e.close();
