@@ -57,119 +57,163 @@ function TopicPicker({ all, chosen, onChange, disabled }: { all: string[]; chose
   );
 }
 
-export function TrainingOptions() {
-  const { o, model, set, setModel, status, hasRun, finished, hasData, configs, start, pause, resume, savedModel } = useStudio(
+/** The base model select: the generated tiny model, or a Hugging Face folder picked through a hidden input. */
+function ModelField({ busy }: { busy: boolean }) {
+  const { model, setModel } = useStudio(useShallow((s) => ({ model: s.trainModel, setModel: s.setTrainModel })));
+  return (
+    <label className="field">
+      <span>Base model</span>
+      <select
+        value={model.kind}
+        disabled={busy}
+        data-testid="train-model"
+        onChange={(e) => {
+          if (e.target.value === 'tiny') setModel({ kind: 'tiny' });
+          else document.getElementById('model-folder-input')?.click();
+        }}
+      >
+        <option value="tiny">tiny (generated, for demos)</option>
+        <option value="files">{model.kind === 'files' ? model.label : 'Hugging Face folder…'}</option>
+      </select>
+      <input
+        id="model-folder-input"
+        type="file"
+        hidden
+        multiple
+        {...({ webkitdirectory: '' } as Record<string, string>)}
+        onChange={(e) => {
+          const files = [...(e.target.files ?? [])];
+          if (!files.length) return;
+          const label = files[0]!.webkitRelativePath.split('/')[0] || 'selected folder';
+          setModel({ kind: 'files', label, files: files.map((f) => ({ name: f.name, file: f })) });
+          e.target.value = '';
+        }}
+      />
+    </label>
+  );
+}
+
+/** The alignment select (PPO or DPO) and the checkboxes of that alignment's phases. */
+function AlignmentFields({ busy }: { busy: boolean }) {
+  const { o, set } = useStudio(useShallow((s) => ({ o: s.trainOptions, set: s.setTrainOptions })));
+  const togglePhase = (p: Phase, on: boolean) => set({ phases: PHASES[o.alignment].filter((x) => (x === p ? on : o.phases.includes(x))) });
+  return (
+    <>
+      <label className="field">
+        <span>Alignment</span>
+        <select value={o.alignment} disabled={busy} data-testid="train-alignment" onChange={(e) => {
+          const a = e.target.value as 'ppo' | 'dpo';
+          set({ alignment: a, phases: PHASES[a] });
+        }}>
+          <option value="ppo">reward model + PPO</option>
+          <option value="dpo">DPO</option>
+        </select>
+      </label>
+      <div className="field">
+        <span>Phases</span>
+        <div className="checks">
+          {PHASES[o.alignment].map((p) => (
+            <label key={p}>
+              <input type="checkbox" disabled={busy} checked={o.phases.includes(p)} onChange={(e) => togglePhase(p, e.target.checked)} data-testid={`phase-${p}`} /> {PHASE_LABEL[p]}
+            </label>
+          ))}
+        </div>
+      </div>
+    </>
+  );
+}
+
+/** The topics to train, picked among the analysed curriculum's topics (none picked: all). */
+function TopicsField({ busy }: { busy: boolean }) {
+  const { chosen, set, configs } = useStudio(
+    useShallow((s) => ({ chosen: s.trainOptions.topics, set: s.setTrainOptions, configs: s.result?.configs ?? null })),
+  );
+  const topics = useMemo(() => (configs ?? []).map((c) => c.id), [configs]);
+  return (
+    <div className="field">
+      <span>Topics</span>
+      <TopicPicker all={topics} chosen={chosen.filter((t) => topics.includes(t))} onChange={(t) => set({ topics: t })} disabled={busy} />
+    </div>
+  );
+}
+
+/** Quick overrides of the adaptive config (steps, sequence length, new tokens, retries, seed) and the similarity. */
+function LimitFields({ busy }: { busy: boolean }) {
+  const { o, set } = useStudio(useShallow((s) => ({ o: s.trainOptions, set: s.setTrainOptions })));
+  const patch = (p: Partial<TrainOptions>) => set(p);
+  return (
+    <>
+      <NumberField label="Max steps" value={o.maxSteps} placeholder="config" title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's" testId="opt-maxSteps" onChange={(v) => patch({ maxSteps: v })} />
+      <NumberField label="Max seq length" value={o.maxSeqLength} placeholder="config" title="Tokens per example; longer answers are cut and counted in the report" testId="opt-maxSeqLength" onChange={(v) => patch({ maxSeqLength: v })} />
+      <NumberField label="Max new tokens" value={o.maxNewTokens} placeholder="config" title="Longest generated answer in evaluation and longest PPO rollout" testId="opt-maxNewTokens" onChange={(v) => patch({ maxNewTokens: v })} />
+      <NumberField label="Retries" value={o.retries ?? null} min={0} placeholder="config" title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's" testId="opt-retries" onChange={(v) => patch({ retries: v })} />
+      <NumberField label="Seed" value={o.seed} placeholder="config" title="Random seed; the same seed gives the same adapters" testId="opt-seed" onChange={(v) => patch({ seed: v })} />
+      <label className="field" title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback">
+        <span>Similarity</span>
+        <select value={o.similarity} disabled={busy} onChange={(e) => patch({ similarity: e.target.value as TrainOptions['similarity'] })} data-testid="opt-similarity">
+          <option value="auto">embeddings (lexical if unavailable)</option>
+          <option value="lexical">lexical</option>
+        </select>
+      </label>
+    </>
+  );
+}
+
+/** Start (a new run, confirming before it replaces a saved one), Pause and Resume. */
+function RunButtons({ busy }: { busy: boolean }) {
+  const { noPhases, modelKind, status, hasRun, finished, hasData, start, pause, resume, savedModel } = useStudio(
     useShallow((s) => ({
-      o: s.trainOptions,
-      model: s.trainModel,
-      set: s.setTrainOptions,
-      setModel: s.setTrainModel,
+      noPhases: !s.trainOptions.phases.length,
+      modelKind: s.trainModel.kind,
       status: s.training.status,
       hasRun: s.training.state !== null,
       finished: s.training.state?.finished ?? false,
       hasData: s.result !== null,
-      configs: s.result?.configs ?? null,
       start: s.startTraining,
       pause: s.pauseTraining,
       resume: s.resumeTraining,
       savedModel: s.training.runOptions?.model ?? null,
     })),
   );
-  const topics = useMemo(() => (configs ?? []).map((c) => c.id), [configs]);
+  const needsFolder = savedModel?.kind === 'files' && modelKind !== 'files';
+  return (
+    <div className="run-buttons">
+      <button
+        className="primary"
+        data-testid="train-start"
+        disabled={busy || !hasData || noPhases}
+        title={hasData ? 'Start a new run with these options' : 'Load a curriculum in the Files tab first'}
+        onClick={() => {
+          if (hasRun && !confirm('Start a new run? The saved run and its adapters in this browser are replaced.')) return;
+          void start();
+        }}
+      >
+        Start
+      </button>
+      <button data-testid="train-pause" disabled={status !== 'running' && status !== 'starting'} onClick={() => void pause()} title="Stop after the current phase; everything so far is saved">
+        Pause
+      </button>
+      <button data-testid="train-resume" disabled={busy || !hasRun || finished || needsFolder} onClick={() => void resume()} title={needsFolder ? `Pick the model folder ${savedModel?.kind === 'files' ? savedModel.label : ''} again to resume` : 'Continue the saved run from its last completed phase'}>
+        Resume
+      </button>
+    </div>
+  );
+}
+
+/** The run form; every field is locked while a run starts, runs or pauses. */
+export function TrainingOptions() {
+  const status = useStudio((s) => s.training.status);
   const busy = status === 'starting' || status === 'running' || status === 'pausing';
-  const patch = (p: Partial<TrainOptions>) => set(p);
-  const togglePhase = (p: Phase, on: boolean) => patch({ phases: PHASES[o.alignment].filter((x) => (x === p ? on : o.phases.includes(x))) });
-  const needsFolder = savedModel?.kind === 'files' && model.kind !== 'files';
   return (
     <div className="card train-options">
       <div className="options-row">
-        <label className="field">
-          <span>Base model</span>
-          <select
-            value={model.kind}
-            disabled={busy}
-            data-testid="train-model"
-            onChange={(e) => {
-              if (e.target.value === 'tiny') setModel({ kind: 'tiny' });
-              else document.getElementById('model-folder-input')?.click();
-            }}
-          >
-            <option value="tiny">tiny (generated, for demos)</option>
-            <option value="files">{model.kind === 'files' ? model.label : 'Hugging Face folder…'}</option>
-          </select>
-          <input
-            id="model-folder-input"
-            type="file"
-            hidden
-            multiple
-            {...({ webkitdirectory: '' } as Record<string, string>)}
-            onChange={(e) => {
-              const files = [...(e.target.files ?? [])];
-              if (!files.length) return;
-              const label = files[0]!.webkitRelativePath.split('/')[0] || 'selected folder';
-              setModel({ kind: 'files', label, files: files.map((f) => ({ name: f.name, file: f })) });
-              e.target.value = '';
-            }}
-          />
-        </label>
-        <label className="field">
-          <span>Alignment</span>
-          <select value={o.alignment} disabled={busy} data-testid="train-alignment" onChange={(e) => {
-            const a = e.target.value as 'ppo' | 'dpo';
-            patch({ alignment: a, phases: PHASES[a] });
-          }}>
-            <option value="ppo">reward model + PPO</option>
-            <option value="dpo">DPO</option>
-          </select>
-        </label>
-        <div className="field">
-          <span>Phases</span>
-          <div className="checks">
-            {PHASES[o.alignment].map((p) => (
-              <label key={p}>
-                <input type="checkbox" disabled={busy} checked={o.phases.includes(p)} onChange={(e) => togglePhase(p, e.target.checked)} data-testid={`phase-${p}`} /> {PHASE_LABEL[p]}
-              </label>
-            ))}
-          </div>
-        </div>
-        <div className="field">
-          <span>Topics</span>
-          <TopicPicker all={topics} chosen={o.topics.filter((t) => topics.includes(t))} onChange={(t) => patch({ topics: t })} disabled={busy} />
-        </div>
+        <ModelField busy={busy} />
+        <AlignmentFields busy={busy} />
+        <TopicsField busy={busy} />
       </div>
       <div className="options-row">
-        <NumberField label="Max steps" value={o.maxSteps} placeholder="config" title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's" testId="opt-maxSteps" onChange={(v) => patch({ maxSteps: v })} />
-        <NumberField label="Max seq length" value={o.maxSeqLength} placeholder="config" title="Tokens per example; longer answers are cut and counted in the report" testId="opt-maxSeqLength" onChange={(v) => patch({ maxSeqLength: v })} />
-        <NumberField label="Max new tokens" value={o.maxNewTokens} placeholder="config" title="Longest generated answer in evaluation and longest PPO rollout" testId="opt-maxNewTokens" onChange={(v) => patch({ maxNewTokens: v })} />
-        <NumberField label="Retries" value={o.retries ?? null} min={0} placeholder="config" title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's" testId="opt-retries" onChange={(v) => patch({ retries: v })} />
-        <NumberField label="Seed" value={o.seed} placeholder="config" title="Random seed; the same seed gives the same adapters" testId="opt-seed" onChange={(v) => patch({ seed: v })} />
-        <label className="field" title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback">
-          <span>Similarity</span>
-          <select value={o.similarity} disabled={busy} onChange={(e) => patch({ similarity: e.target.value as TrainOptions['similarity'] })} data-testid="opt-similarity">
-            <option value="auto">embeddings (lexical if unavailable)</option>
-            <option value="lexical">lexical</option>
-          </select>
-        </label>
-        <div className="run-buttons">
-          <button
-            className="primary"
-            data-testid="train-start"
-            disabled={busy || !hasData || !o.phases.length}
-            title={hasData ? 'Start a new run with these options' : 'Load a curriculum in the Files tab first'}
-            onClick={() => {
-              if (hasRun && !confirm('Start a new run? The saved run and its adapters in this browser are replaced.')) return;
-              void start();
-            }}
-          >
-            Start
-          </button>
-          <button data-testid="train-pause" disabled={status !== 'running' && status !== 'starting'} onClick={() => void pause()} title="Stop after the current phase; everything so far is saved">
-            Pause
-          </button>
-          <button data-testid="train-resume" disabled={busy || !hasRun || finished || needsFolder} onClick={() => void resume()} title={needsFolder ? `Pick the model folder ${savedModel?.kind === 'files' ? savedModel.label : ''} again to resume` : 'Continue the saved run from its last completed phase'}>
-            Resume
-          </button>
-        </div>
+        <LimitFields busy={busy} />
+        <RunButtons busy={busy} />
       </div>
     </div>
   );
