@@ -26,13 +26,14 @@ import * as lora from './ops/lora.ts';
 import * as rope from './ops/rope.ts';
 import * as attention from './ops/attention.ts';
 import * as swiglu from './ops/swiglu.ts';
+import * as geglu from './ops/geglu.ts';
 import * as residual from './ops/residual.ts';
 import * as dropout from './ops/dropout.ts';
 import * as crossEntropy from './ops/cross-entropy.ts';
 import * as adamw from './ops/adamw.ts';
 import * as gradClip from './ops/grad-clip.ts';
 
-const MODULES = [util, embedding, rmsnorm, matmul, bias, lora, rope, attention, swiglu, residual, dropout, crossEntropy, adamw, gradClip];
+const MODULES = [util, embedding, rmsnorm, matmul, bias, lora, rope, attention, swiglu, geglu, residual, dropout, crossEntropy, adamw, gradClip];
 
 type Merge<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 type Kernels = Merge<(typeof MODULES)[number]['kernels']>;

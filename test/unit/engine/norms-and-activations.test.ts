@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ref/rmsnorm.ts';
 import { swigluBackward, swigluForward } from '../../../src/engine/ref/swiglu.ts';
+import { gegluBackward, gegluForward, softcapBackward, softcapForward } from '../../../src/engine/ref/geglu.ts';
 import { biasBackward, biasForward } from '../../../src/engine/ref/bias.ts';
 import { residualBackward, residualForward } from '../../../src/engine/ref/residual.ts';
 import { embeddingBackward, embeddingForward } from '../../../src/engine/ref/embedding.ts';
@@ -88,6 +89,54 @@ describe('swiglu twin', () => {
     expect([...dgate].every(Number.isFinite)).toBe(true);
     expect(dgate[0]).toBeCloseTo(1, 12);
     expect(dgate[2]).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe('geglu and soft-cap twins (Gemma)', () => {
+  for (const [label, scale] of [['normal gates', 2], ['large gates (|g| ~ 30)', 30]] as const) {
+    it(`geglu: dgate and dup match finite differences (${label})`, () => {
+      const n = 40;
+      const gate = randn64(1, n, scale);
+      const up = randn64(2, n, 3);
+      const G = randn64(3, n);
+      const out = new Float64Array(n);
+      const loss = () => {
+        gegluForward(t(out), t(gate), t(up));
+        return dot(out, G);
+      };
+      const dgate = new Float64Array(n);
+      const dup = new Float64Array(n);
+      gegluBackward(t(dgate), t(dup), t(G), t(gate), t(up));
+      expect(fdError(gate, dgate, loss, 1e-6)).toBeLessThan(1e-6);
+      expect(fdError(up, dup, loss)).toBeLessThan(1e-7);
+    });
+  }
+
+  it('geglu is transformers\' gelu_pytorch_tanh times up', () => {
+    const out = new Float64Array(3);
+    gegluForward(t(out), t(Float64Array.from([1, -2, 0])), t(Float64Array.from([2, 1, 5])));
+    expect(out[0]).toBeCloseTo(2 * 0.8411919906082768, 12); // gelu_tanh(1)
+    expect(out[1]).toBeCloseTo(-0.04540230591222177, 12); // gelu_tanh(-2)
+    expect(out[2]).toBe(0);
+  });
+
+  it('soft cap: values stay inside ±cap, the backward matches finite differences (also in place)', () => {
+    const n = 30;
+    const x = randn64(4, n, 40);
+    const G = randn64(5, n);
+    const y = new Float64Array(n);
+    const loss = () => {
+      softcapForward(t(y), t(x), 10);
+      return dot(y, G);
+    };
+    loss();
+    expect(Math.max(...y.map(Math.abs))).toBeLessThan(10);
+    const dx = new Float64Array(n);
+    softcapBackward(t(dx), t(G), t(x), 10);
+    expect(fdError(x, dx, loss, 1e-6)).toBeLessThan(1e-6);
+    const inPlace = Float64Array.from(G);
+    softcapBackward(t(inPlace), t(inPlace), t(x), 10);
+    expect([...inPlace]).toEqual([...dx]);
   });
 });
 

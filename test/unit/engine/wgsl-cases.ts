@@ -10,6 +10,7 @@ import { biasBackward, biasForward } from '../../../src/engine/ops/bias.ts';
 import { ropeForward } from '../../../src/engine/ops/rope.ts';
 import { attentionBackward, attentionDecode, attentionForward } from '../../../src/engine/ops/attention.ts';
 import { swigluBackward, swigluForward } from '../../../src/engine/ops/swiglu.ts';
+import { gegluBackward, gegluForward, softcapBackward, softcapForward } from '../../../src/engine/ops/geglu.ts';
 import { residualBackward, residualForward } from '../../../src/engine/ops/residual.ts';
 import { dropoutBackward, dropoutForward } from '../../../src/engine/ops/dropout.ts';
 import * as ce from '../../../src/engine/ops/cross-entropy.ts';
@@ -49,6 +50,13 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     attentionDecode(rt, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
   },
   (rt) => { swigluForward(rt, t(N, C), t(N, C), t(N, C)); swigluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C)); },
+  (rt) => { gegluForward(rt, t(N, C), t(N, C), t(N, C)); gegluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C)); },
+  (rt) => {
+    const d = t(N, V);
+    softcapForward(rt, t(N, V), t(N, V), 30);
+    softcapBackward(rt, t(N, V), t(N, V), t(N, V), 30);
+    softcapBackward(rt, d, d, t(N, V), 30);
+  },
   (rt) => { residualForward(rt, t(N, C), t(N, C), t(N, C)); residualBackward(rt, t(N, C), t(N, C), t(N, C)); },
   (rt) => {
     const x = t(N, C);

@@ -1,0 +1,22 @@
+// op geglu_forward|wg=256x1x1|
+@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read> gate: array<f32>;
+@group(0) @binding(2) var<storage, read> up: array<f32>;
+struct Uniforms { n: u32, };
+@group(0) @binding(3) var<uniform> u: Uniforms;
+const WG_X: u32 = 256u;
+const WG_Y: u32 = 1u;
+const WG_Z: u32 = 1u;
+// Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
+fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
+fn tanhSafe(x: f32) -> f32 { let e = exp(2.0 * clamp(x, -15.0, 15.0)); return (e - 1.0) / (e + 1.0); }
+const K: f32 = 0.7978845608028654;
+const A: f32 = 0.044715;
+fn geluT(x: f32) -> f32 { return tanhSafe(K * (x + A * x * x * x)); }
+@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = linearWorkgroup(wid, nwg) * WG_X + lid;
+  if (i >= u.n) { return; }
+  let g = gate[i];
+  out[i] = 0.5 * g * (1.0 + geluT(g)) * up[i];
+}
