@@ -46,7 +46,7 @@ export interface ModelConfig {
   ropeLocalTheta: number | null; // theta for sliding layers (Gemma 3 rope_local_base_freq)
   finalLogitSoftcap: number | null; // logits = cap·tanh(logits / cap)
   attnLogitSoftcap: number | null;
-  embedScale: number; // embeddings multiplied by this (Gemma: √C)
+  embedScale: number; // embeddings multiplied by this (Gemma: √C, cast to the embedding's stored dtype when loaded)
   attnScale: number; // scores multiplied by this: 1/√HS, or query_pre_attn_scalar^-½ (Gemma)
 }
 
@@ -227,6 +227,7 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   const { attentionBias, oProjBias } = parseAttentionBias(r, type);
   const { slidingWindow, layerTypes } = parseSliding(obj, r, type, numLayers, where);
   const qpas = gemma ? r.num('query_pre_attn_scalar', headDim) : null;
+  const conditional = Array.isArray(obj.architectures) && obj.architectures.includes('Gemma3ForConditionalGeneration');
   return {
     modelType: type,
     architectures: Array.isArray(obj.architectures) ? (obj.architectures as unknown[]).map(String) : [],
@@ -256,7 +257,8 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     slidingWindow,
     layerTypes,
     ropeLocalTheta: gemma ? r.num('rope_local_base_freq', 10_000) : null,
-    finalLogitSoftcap: r.optNum('final_logit_softcapping'),
+    // transformers' Gemma3ForCausalLM caps the final logits when the config says so; Gemma3ForConditionalGeneration never does.
+    finalLogitSoftcap: conditional ? null : r.optNum('final_logit_softcapping'),
     attnLogitSoftcap: r.optNum('attn_logit_softcapping'),
     embedScale: gemma ? Math.sqrt(hiddenSize) : 1,
     attnScale: 1 / Math.sqrt(qpas ?? headDim),

@@ -1,6 +1,6 @@
 // Loads a Hugging Face model folder (config, single or sharded safetensors, tokenizer files) into f32 weights.
 import { parseModelConfig, type ModelConfig } from './hf-config.ts';
-import { parseSafetensors, readTensorF32 } from './safetensors.ts';
+import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensors, readTensorF32 } from './safetensors.ts';
 
 /** Reads the files of one model folder by name: a Node directory, a browser File map, OPFS, memory. */
 export interface ModelFiles {
@@ -113,6 +113,29 @@ async function planShards(files: ModelFiles, names: Set<string>): Promise<{ shar
   throw new Error(`${files.label}: no model.safetensors or ${INDEX_NAME} (found: ${[...names].sort().join(', ') || 'nothing'})`);
 }
 
+/**
+ * A stored tensor's name in the decoder's (Llama) layout, or null for a tensor the decoder never reads.
+ * Multimodal Gemma 3 keeps its decoder under language_model.model.* (transformers 4) or
+ * model.language_model.* (transformers 5) and adds a vision tower and projector, which are skipped.
+ */
+export function decoderTensorName(name: string): string | null {
+  if (/^(model\.)?(vision_tower|multi_modal_projector)\./.test(name)) return null;
+  if (name.startsWith('language_model.model.')) return `model.${name.slice('language_model.model.'.length)}`;
+  if (name.startsWith('model.language_model.')) return `model.${name.slice('model.language_model.'.length)}`;
+  if (name === 'language_model.lm_head.weight') return 'lm_head.weight';
+  return name;
+}
+
+/** Round √C as transformers does: Gemma's embedding scale is cast to the embedding's stored dtype (bf16: √3840 → 62.0). */
+export function storedEmbedScale(scale: number, dtype: string | undefined): number {
+  if (dtype === 'BF16') {
+    const bits = f32ToBf16(scale);
+    return new Float32Array(new Uint32Array([bits << 16]).buffer)[0];
+  }
+  if (dtype === 'F16') return f16ToF32(f32ToF16(scale));
+  return Math.fround(scale);
+}
+
 /** Reads and validates a model folder; every expected tensor must be present with its expected shape. */
 export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
   const names = new Set(await files.list());
@@ -129,12 +152,17 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
   for (const shard of shards) {
     const where = `${files.label}/${shard}`;
     const tensors = parseSafetensors(await files.read(shard), where);
-    for (const [name, entry] of tensors) {
+    for (const [stored, entry] of tensors) {
+      const name = decoderTensorName(stored);
+      if (name === null) {
+        ignoredTensors.push(stored);
+        continue;
+      }
       const other = seenIn.get(name);
       if (other) throw new Error(`${where}: tensor '${name}' also appears in ${other}`);
       seenIn.set(name, shard);
-      if (index && index.get(name) !== shard) {
-        throw new Error(`${where}: tensor '${name}' is ${index.has(name) ? `mapped to ${index.get(name)}` : 'missing from the weight_map'} in ${INDEX_NAME}`);
+      if (index && index.get(stored) !== shard) {
+        throw new Error(`${where}: tensor '${stored}' is ${index.has(stored) ? `mapped to ${index.get(stored)}` : 'missing from the weight_map'} in ${INDEX_NAME}`);
       }
       const want = expected.get(name);
       if (!want) {
@@ -150,8 +178,9 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
     }
   }
   if (index) {
-    for (const [name, shard] of index) {
-      if (!seenIn.has(name)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${name}' in ${shard}, but that file does not contain it`);
+    for (const [stored, shard] of index) {
+      const name = decoderTensorName(stored);
+      if (name !== null && !seenIn.has(name)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${stored}' in ${shard}, but that file does not contain it`);
     }
   }
   const missing = [...expected.keys()].filter((n) => !weights.has(n));
@@ -162,7 +191,7 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
 
   const optionalJson = async (name: string) => (names.has(name) ? readJson(files, name) : null);
   return {
-    config,
+    config: config.embedScale === 1 ? config : { ...config, embedScale: storedEmbedScale(config.embedScale, sourceDtypes.get('model.embed_tokens.weight')) },
     weights,
     shapes,
     sourceDtypes,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTinyModel, tinyModelFiles, writeTinyModel } from '../../../src/model/tiny-model.ts';
 import { parseSafetensors, readTensorF32, writeSafetensors, type WritableTensor } from '../../../src/model/safetensors.ts';
-import { expectedTensorShapes, lmHeadWeight, loadModelFolder, memoryModelFiles, nodeModelFiles } from '../../../src/model/weights.ts';
+import { decoderTensorName, expectedTensorShapes, lmHeadWeight, loadModelFolder, memoryModelFiles, nodeModelFiles, storedEmbedScale } from '../../../src/model/weights.ts';
 import { parseModelConfig } from '../../../src/model/hf-config.ts';
 
 const tiny = buildTinyModel(7);
@@ -123,5 +123,23 @@ describe('loadModelFolder', () => {
     await expect(loadModelFolder(withFiles({ 'config.json': '{"model_type": "llama",' }))).rejects.toThrow('m/config.json: not valid JSON');
     await expect(loadModelFolder(nodeModelFiles(join(tmp, 'nope')))).rejects.toThrow(/ENOENT/);
     expect(readFileSync(join(tmp, 'config.json'), 'utf8')).toBe(tiny['config.json']);
+  });
+});
+
+describe('Gemma 3 layouts and its embedding scale', () => {
+  it('reads a multimodal checkpoint\'s decoder under the Llama names and skips its vision tower', () => {
+    expect(decoderTensorName('language_model.model.layers.0.self_attn.q_proj.weight')).toBe('model.layers.0.self_attn.q_proj.weight');
+    expect(decoderTensorName('model.language_model.embed_tokens.weight')).toBe('model.embed_tokens.weight');
+    expect(decoderTensorName('language_model.lm_head.weight')).toBe('lm_head.weight');
+    expect(decoderTensorName('vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight')).toBeNull();
+    expect(decoderTensorName('model.multi_modal_projector.mm_input_projection_weight')).toBeNull();
+    expect(decoderTensorName('model.layers.3.mlp.up_proj.weight')).toBe('model.layers.3.mlp.up_proj.weight');
+  });
+
+  it('casts √hidden to the embedding\'s stored dtype, as transformers does (bf16: 62.0 for 3840)', () => {
+    expect(storedEmbedScale(Math.sqrt(3840), 'BF16')).toBe(62);
+    expect(storedEmbedScale(Math.sqrt(3840), 'F16')).toBe(61.96875);
+    expect(storedEmbedScale(Math.sqrt(3840), 'F32')).toBe(Math.fround(Math.sqrt(3840)));
+    expect(storedEmbedScale(Math.sqrt(1152), 'BF16')).toBe(34);
   });
 });
