@@ -129,6 +129,7 @@ export async function generate<T extends Tensor>(
   const pre = new Workspace(be, cfg, 1, P, ranks, false); // no (P, V) logits: only the last row is needed
   const lastHidden = be.zeros([1, C]); // (1, C)
   const lastLogits = be.zeros([1, V]); // (1, V)
+  const lastRaw = cfg.finalLogitSoftcap ? be.zeros([1, V]) : null; // (1, V) before the soft cap
   let one: Workspace<T> | null = null;
   let preLive = true;
   try {
@@ -136,7 +137,7 @@ export async function generate<T extends Tensor>(
     be.beginStep();
     decoder.forward(pre, lora, { kv, start: 0 });
     be.copy(lastHidden, be.view(pre.hf, (P - 1) * C, [1, C]));
-    be.matmulForward(lastLogits, lastHidden, decoder.lmHead);
+    decoder.headForward(lastLogits, lastHidden, lastRaw);
     be.submit();
     let next = sampleToken(await be.read(lastLogits), opts, rng);
     pre.release(); // the prefill buffers are not needed while decoding
@@ -165,6 +166,7 @@ export async function generate<T extends Tensor>(
     one?.release();
     be.release(lastHidden);
     be.release(lastLogits);
+    if (lastRaw) be.release(lastRaw);
     decoder.releaseKvCache(kv);
   }
   return result;

@@ -120,16 +120,31 @@ export function trainByteLevelBpe(text: string, vocabSize: number): { vocab: Map
   return { vocab, merges };
 }
 
-function tokenizerJson(): Record<string, unknown> {
+/** The special tokens at ids 507..511: ChatML's names, or Gemma's (same roles, same ids). */
+const GEMMA_SPECIAL_TOKENS = ['<bos>', '<eos>', '<start_of_turn>', '<end_of_turn>', '<pad>'] as const;
+
+/**
+ * Gemma's turn format (written here): a system message is folded into the first user turn, the
+ * assistant's role is "model", each turn ends with <end_of_turn>.
+ */
+export const TINY_GEMMA_CHAT_TEMPLATE =
+  "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set first = messages[0]['content'] + '\\n\\n' %}{% set turns = messages[1:] %}" +
+  "{% else %}{% set first = '' %}{% set turns = messages %}{% endif %}{% for message in turns %}" +
+  "{{ '<start_of_turn>' + ('model' if message['role'] == 'assistant' else message['role']) + '\\n' + (first if loop.first else '') + message['content'] + '<end_of_turn>\\n' }}" +
+  "{% endfor %}{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}";
+
+const specialsOf = (arch: TinyArch): readonly string[] => (arch.startsWith('gemma3') ? GEMMA_SPECIAL_TOKENS : TINY_SPECIAL_TOKENS);
+
+function tokenizerJson(specials: readonly string[]): Record<string, unknown> {
   const { vocab, merges } = trainByteLevelBpe(CORPUS, FIRST_SPECIAL_ID);
   if (vocab.size !== FIRST_SPECIAL_ID) throw new Error(`tiny tokenizer: corpus gave ${vocab.size} tokens, expected ${FIRST_SPECIAL_ID}`);
   const byteLevel = { add_prefix_space: false, trim_offsets: true, use_regex: true };
-  const bos = TINY_SPECIAL_TOKENS[0];
+  const bos = specials[0];
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: TINY_SPECIAL_TOKENS.map((content, i) => ({
+    added_tokens: specials.map((content, i) => ({
       id: FIRST_SPECIAL_ID + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
     })),
     normalizer: null,
@@ -154,36 +169,68 @@ function tokenizerJson(): Record<string, unknown> {
   };
 }
 
-function tokenizerConfigJson(): Record<string, unknown> {
+function tokenizerConfigJson(arch: TinyArch): Record<string, unknown> {
+  const specials = specialsOf(arch);
   const decoder: Record<string, unknown> = {};
-  TINY_SPECIAL_TOKENS.forEach((content, i) => {
+  specials.forEach((content, i) => {
     decoder[String(FIRST_SPECIAL_ID + i)] = { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true };
   });
   return {
     added_tokens_decoder: decoder,
-    bos_token: '<|begin_of_text|>',
-    chat_template: TINY_CHAT_TEMPLATE,
+    bos_token: specials[0],
+    chat_template: arch.startsWith('gemma3') ? TINY_GEMMA_CHAT_TEMPLATE : TINY_CHAT_TEMPLATE,
     clean_up_tokenization_spaces: false,
-    eos_token: '<|im_end|>',
+    eos_token: specials[3],
     model_max_length: 512,
-    pad_token: '<|pad|>',
+    pad_token: specials[4],
     tokenizer_class: 'PreTrainedTokenizerFast',
   };
 }
 
 /** The architectures the tiny model comes in: each family's options at toy sizes. */
-export const TINY_ARCHS = ['llama', 'qwen3'] as const;
+export const TINY_ARCHS = ['llama', 'qwen3', 'gemma3', 'gemma3-conditional'] as const;
 export type TinyArch = (typeof TINY_ARCHS)[number];
 
 /** What a family changes in the tiny config: Qwen3 has per-head q/k norms and a head size independent of the width. */
+/**
+ * Gemma 3's text decoder at toy size: sliding layers (window 4) alternating with full ones, local and
+ * global RoPE (the global one linearly scaled), a query scale that is not the head size, GeGLU, tied
+ * embeddings, and (the causal-LM layout) soft-capped logits.
+ */
+const GEMMA3_TEXT: Record<string, unknown> = {
+  architectures: ['Gemma3ForCausalLM'], model_type: 'gemma3_text', hidden_act: undefined, hidden_activation: 'gelu_pytorch_tanh',
+  query_pre_attn_scalar: 24, sliding_window: 4, sliding_window_pattern: 2, rope_theta: 1000000.0, rope_local_base_freq: 10000.0,
+  rope_scaling: { rope_type: 'linear', factor: 2.0 }, final_logit_softcapping: 5.0, attn_logit_softcapping: null, tie_word_embeddings: true, rms_norm_eps: 1e-6,
+};
+
 const ARCH_CONFIG: Record<TinyArch, Record<string, unknown>> = {
   llama: {},
   qwen3: { architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', head_dim: 24, rms_norm_eps: 1e-6, rope_theta: 1000000.0 },
+  gemma3: GEMMA3_TEXT,
+  'gemma3-conditional': GEMMA3_TEXT,
 };
 
 function configJson(arch: TinyArch): Record<string, unknown> {
   if (!(TINY_ARCHS as readonly string[]).includes(arch)) throw new Error(`tiny model: unknown architecture '${arch}' (expected ${TINY_ARCHS.join(', ')})`);
-  return { ...baseConfigJson(), ...ARCH_CONFIG[arch] };
+  const text = JSON.parse(JSON.stringify({ ...baseConfigJson(), ...ARCH_CONFIG[arch] })) as Record<string, unknown>;
+  if (arch !== 'gemma3-conditional') return text;
+  // The Hub layout of Gemma 3 (Gemma3ForConditionalGeneration): the decoder's settings under text_config.
+  const { architectures: _a, bos_token_id, eos_token_id, pad_token_id, ...rest } = text;
+  return {
+    architectures: ['Gemma3ForConditionalGeneration'], model_type: 'gemma3', bos_token_id, eos_token_id, pad_token_id,
+    text_config: rest, vision_config: { model_type: 'siglip_vision_model', hidden_size: 8 }, torch_dtype: 'float32',
+  };
+}
+
+/** The stored tensors of a layout: the conditional one keeps its decoder under language_model.model.* and has a (tiny, unread) vision tower. */
+function storedLayout(arch: TinyArch, weights: Record<string, WritableTensor>, rng: Rng): Record<string, WritableTensor> {
+  if (arch !== 'gemma3-conditional') return weights;
+  const out: Record<string, WritableTensor> = {};
+  for (const [name, t] of Object.entries(weights)) out[name.replace(/^model\./, 'language_model.model.')] = t;
+  const vision = (shape: number[]) => ({ dtype: 'F32' as const, shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()) });
+  out['vision_tower.vision_model.embeddings.patch_embedding.weight'] = vision([8, 3, 2, 2]);
+  out['multi_modal_projector.mm_input_projection_weight'] = vision([8, 64]);
+  return out;
 }
 
 function baseConfigJson(): Record<string, unknown> {
@@ -221,18 +268,22 @@ function baseConfigJson(): Record<string, unknown> {
  * Seeded weights: norms 1 + 0.05·N(0,1), projections N(0, 0.08²), embeddings and LM head N(0, 0.1²),
  * large enough that the logits are clearly not flat. Drawn in expectedTensorShapes order.
  */
-function tinyWeights(config: Record<string, unknown>, seed: number): Record<string, WritableTensor> {
+function tinyWeights(config: Record<string, unknown>, seed: number, arch: TinyArch): Record<string, WritableTensor> {
   const rng = new Rng(seed);
   const out: Record<string, WritableTensor> = {};
-  for (const [name, shape] of expectedTensorShapes(parseModelConfig(config))) {
+  const parsed = parseModelConfig(config);
+  const offset = parsed.normWeightOffset;
+  for (const [name, shape] of expectedTensorShapes(parsed)) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     const isNorm = shape.length === 1;
     // A wide LM head lets a rank-8 adapter reach confident next-token predictions (tests drive SFT loss near zero).
     const std = isNorm ? 0.05 : name === 'lm_head.weight' ? 0.5 : name.includes('embed_tokens') ? 0.1 : 0.08;
-    for (let i = 0; i < data.length; i++) data[i] = (isNorm ? 1 : 0) + std * rng.normal();
+    // Gemma's norms multiply by (1 + w): their weights sit around 0, the others' around 1.
+    const mean = isNorm ? 1 - offset : 0;
+    for (let i = 0; i < data.length; i++) data[i] = mean + std * rng.normal();
     out[name] = { dtype: 'F32', shape, data };
   }
-  return out;
+  return storedLayout(arch, out, rng);
 }
 
 const pretty = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -249,9 +300,9 @@ export function buildTinyModel(seed = 0, arch: TinyArch = 'llama'): Record<strin
       pad_token_id: TINY_IDS.pad,
       transformers_version: '4.46.0',
     }),
-    'model.safetensors': writeSafetensors(tinyWeights(config, seed), { format: 'pt' }),
-    'tokenizer.json': pretty(tokenizerJson()),
-    'tokenizer_config.json': pretty(tokenizerConfigJson()),
+    'model.safetensors': writeSafetensors(tinyWeights(config, seed, arch), { format: 'pt' }),
+    'tokenizer.json': pretty(tokenizerJson(specialsOf(arch))),
+    'tokenizer_config.json': pretty(tokenizerConfigJson(arch)),
   };
 }
 

@@ -13,6 +13,8 @@ interface LayerActs<T> {
   x2: T; h2: T; rstd2: T; // (N, C), (N, C), (N)
   gate: T; up: T; act: T; // (N, I) each
   loraH: Map<string, T>; // (N, r) per LoRA module of this layer
+  /** Sandwich norms (Gemma 3): attention and MLP outputs before their post-norms, and its rstd: (N, C), (N), (N, C), (N). */
+  post: { attn: T; rstdA: T; mlp: T; rstdM: T } | null;
 }
 
 /** All buffers of one (B, T) shape: inputs, activations, backward scratch. Allocated once, reused. */
@@ -24,6 +26,7 @@ export class Workspace<T extends Tensor> {
   layers: LayerActs<T>[];
   rstdF: T; hf: T; // (N), (N, C) final norm
   logits: T | null; // (N, V)
+  logitsRaw: T | null; // (N, V) before the final soft cap (Gemma 3 causal LM with final_logit_softcapping)
   losses: T; loss: T; ceLse: T; gradNorm: T; // (N), (2), (N), (1)
   // backward scratch
   dx: T; dtmp: T; dh: T; // (N, C)
@@ -53,11 +56,13 @@ export class Workspace<T extends Tensor> {
         h1: z([N, C]), rstd1: z([N]), q: z([N, QD]), k: z([N, KD]), v: z([N, KD]), att: z([N, QD]), lse: z([B * cfg.numHeads * T]),
         x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, I]), up: z([N, I]), act: z([N, I]), loraH,
         qk: cfg.qkNorm ? { qRaw: z([N, QD]), kRaw: z([N, KD]), rstdQ: z([N * cfg.numHeads]), rstdK: z([N * cfg.numKvHeads]) } : null,
+        post: cfg.sandwichNorm ? { attn: z([N, C]), rstdA: z([N]), mlp: z([N, C]), rstdM: z([N]) } : null,
       };
     });
     this.rstdF = z([N]);
     this.hf = z([N, C]);
     this.logits = withLogits ? z([N, cfg.vocabSize]) : null;
+    this.logitsRaw = withLogits && cfg.finalLogitSoftcap ? z([N, cfg.vocabSize]) : null;
     this.losses = z([N]);
     this.loss = z([2]);
     this.ceLse = z([N]);
@@ -103,9 +108,11 @@ export class Workspace<T extends Tensor> {
       this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values(),
       ...this.loraIn.values(), ...this.dLoraIn.values(), ...(this.dqkRaw ? [this.dqkRaw.dq, this.dqkRaw.dk] : [])];
     if (this.logits) all.push(this.logits);
+    if (this.logitsRaw) all.push(this.logitsRaw);
     for (const a of this.layers) {
       all.push(a.h1, a.rstd1, a.q, a.k, a.v, a.att, a.lse, a.x2, a.h2, a.rstd2, a.gate, a.up, a.act, ...a.loraH.values());
       if (a.qk) all.push(a.qk.qRaw, a.qk.kRaw, a.qk.rstdQ, a.qk.rstdK);
+      if (a.post) all.push(a.post.attn, a.post.rstdA, a.post.mlp, a.post.rstdM);
     }
     for (const t of all) this.be.release(t);
   }

@@ -54,10 +54,11 @@ describe('decoder', () => {
     }
   });
 
-  it('tiny Qwen3 (per-head q/k norms, head size 24): logits and KV-cache decoding match the float64 reference within 1e-4', async () => {
+  it.each(['qwen3', 'gemma3', 'gemma3-conditional'] as const)('tiny %s: logits and KV-cache decoding match the float64 reference within 1e-4', async (arch) => {
+    // Qwen3: per-head q/k norms, head size 24. Gemma 3: sandwich norms, GeGLU, sliding/full layers, local/global RoPE, soft cap.
     const rt = await runtime();
     const be = gpuBackend(rt);
-    const q3 = await loadModelFolder(tinyModelFiles(0, 'qwen3'));
+    const q3 = await loadModelFolder(tinyModelFiles(0, arch));
     const dec = new Decoder(be, q3.config, q3.weights);
     const ids = [507, 12, 99, 300, 45, 7, 510, 256, 3];
     const ws = new Workspace(be, q3.config, 1, ids.length, new Map());

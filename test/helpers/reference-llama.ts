@@ -1,5 +1,6 @@
 // A deliberately plain, f64, one-sequence forward pass of the Hugging Face Llama math (with Qwen2
-// biases, Qwen3 q/k norms and LoRA deltas): the oracle the WebGPU decoder's logits are tested against. Slow on purpose.
+// biases, Qwen3 q/k norms, Gemma 3's sandwich norms, GeGLU, sliding layers, local/global RoPE and soft-capped
+// logits, and LoRA deltas): the oracle the WebGPU decoder's logits are tested against. Slow on purpose.
 import type { ModelConfig } from '../../src/model/hf-config.ts';
 import { loraScale, type LoraAdapter } from '../../src/model/lora-types.ts';
 
@@ -44,11 +45,11 @@ function rmsnorm(x: Float64Array, w: Float32Array, eps: number, offset: number):
   return x.map((v, i) => v * inv * (offset + w[i]));
 }
 
-/** HF rotate-half RoPE on one head vector at position p. */
-function rope(v: Float64Array, off: number, hs: number, p: number, theta: number): void {
+/** HF rotate-half RoPE on one head vector at position p (frequencies divided by a linear scaling factor). */
+function rope(v: Float64Array, off: number, hs: number, p: number, theta: number, factor = 1): void {
   const half = hs / 2;
   for (let i = 0; i < half; i++) {
-    const freq = 1 / Math.pow(theta, (2 * i) / hs);
+    const freq = 1 / Math.pow(theta, (2 * i) / hs) / factor;
     const c = Math.cos(p * freq);
     const s = Math.sin(p * freq);
     const a = v[off + i];
@@ -79,6 +80,13 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
     const qs: Float64Array[] = [];
     const ks: Float64Array[] = [];
     const vs: Float64Array[] = [];
+    // Gemma 3: sliding layers use the local theta unscaled and see the last `window` keys; full layers the
+    // global theta with its linear scaling.
+    const sliding = cfg.layerTypes[l] === 'sliding_attention';
+    const theta = sliding && cfg.ropeLocalTheta !== null ? cfg.ropeLocalTheta : cfg.ropeTheta;
+    const factor = !sliding && cfg.ropeScaling?.type === 'linear' ? cfg.ropeScaling.factor : 1;
+    if (cfg.ropeScaling && cfg.ropeScaling.type !== 'linear') throw new Error('reference: only linear rope scaling');
+    const window = sliding && cfg.slidingWindow ? cfg.slidingWindow : Infinity;
     for (let t = 0; t < T; t++) {
       const h = rmsnorm(xs[t], get(w, `${p}.input_layernorm.weight`), cfg.rmsNormEps, cfg.normWeightOffset);
       const proj = (name: string, out: number) =>
@@ -93,8 +101,8 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
         norm(q, NH, 'q_norm');
         norm(k, NKV, 'k_norm');
       }
-      for (let hd = 0; hd < NH; hd++) rope(q, hd * HS, HS, t, cfg.ropeTheta);
-      for (let hd = 0; hd < NKV; hd++) rope(k, hd * HS, HS, t, cfg.ropeTheta);
+      for (let hd = 0; hd < NH; hd++) rope(q, hd * HS, HS, t, theta, factor);
+      for (let hd = 0; hd < NKV; hd++) rope(k, hd * HS, HS, t, theta, factor);
       qs.push(q);
       ks.push(k);
       vs.push(proj('v_proj', NKV * HS));
@@ -106,6 +114,10 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
         const scores = new Float64Array(t + 1);
         let max = -Infinity;
         for (let s = 0; s <= t; s++) {
+          if (t - s >= window) {
+            scores[s] = -Infinity;
+            continue;
+          }
           let d = 0;
           for (let i = 0; i < HS; i++) d += qs[t][hd * HS + i] * ks[s][kvh * HS + i];
           scores[s] = d * cfg.attnScale;
@@ -119,20 +131,29 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
       }
       attnOut.push(linear(o, get(w, `${p}.self_attn.o_proj.weight`), C, cfg.oProjBias ? w.get(`${p}.self_attn.o_proj.bias`) : undefined, loraOf(`layers.${l}.self_attn.o_proj`)));
     }
-    xs = xs.map((x, t) => x.map((v, i) => v + attnOut[t][i]));
+    const norm = (x: Float64Array, name: string) => rmsnorm(x, get(w, `${p}.${name}.weight`), cfg.rmsNormEps, cfg.normWeightOffset);
+    // Gemma 3's sandwich: the attention and MLP outputs are normed before their residual adds.
+    xs = xs.map((x, t) => {
+      const o = cfg.sandwichNorm ? norm(attnOut[t], 'post_attention_layernorm') : attnOut[t];
+      return x.map((v, i) => v + o[i]);
+    });
     xs = xs.map((x) => {
-      const h = rmsnorm(x, get(w, `${p}.post_attention_layernorm.weight`), cfg.rmsNormEps, cfg.normWeightOffset);
+      const h = norm(x, cfg.sandwichNorm ? 'pre_feedforward_layernorm' : 'post_attention_layernorm');
       const I = cfg.intermediateSize;
       const gate = linear(h, get(w, `${p}.mlp.gate_proj.weight`), I, undefined, loraOf(`layers.${l}.mlp.gate_proj`));
       const up = linear(h, get(w, `${p}.mlp.up_proj.weight`), I, undefined, loraOf(`layers.${l}.mlp.up_proj`));
-      const act = gate.map((g, i) => (g / (1 + Math.exp(-g))) * up[i]);
-      const down = linear(act, get(w, `${p}.mlp.down_proj.weight`), C, undefined, loraOf(`layers.${l}.mlp.down_proj`));
+      const gelu = (g: number) => 0.5 * g * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (g + 0.044715 * g ** 3)));
+      const act = gate.map((g, i) => (cfg.hiddenAct === 'gelu_pytorch_tanh' ? gelu(g) : g / (1 + Math.exp(-g))) * up[i]);
+      let down = linear(act, get(w, `${p}.mlp.down_proj.weight`), C, undefined, loraOf(`layers.${l}.mlp.down_proj`));
+      if (cfg.sandwichNorm) down = norm(down, 'post_feedforward_layernorm');
       return x.map((v, i) => v + down[i]);
     });
   }
   const head = cfg.tieWordEmbeddings ? emb : get(w, 'lm_head.weight');
   return xs.map((x) => {
     const h = rmsnorm(x, get(w, 'model.norm.weight'), cfg.rmsNormEps, cfg.normWeightOffset);
-    return Float32Array.from(linear(h, head, cfg.vocabSize));
+    const logits = linear(h, head, cfg.vocabSize);
+    const cap = cfg.finalLogitSoftcap;
+    return Float32Array.from(cap ? logits.map((z) => cap * Math.tanh(z / cap)) : logits);
   });
 }

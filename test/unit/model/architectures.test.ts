@@ -39,8 +39,19 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
   const V = cfg.vocabSize;
 
   it('is the architecture it says', () => {
-    expect(cfg.modelType).toBe(arch);
+    expect(cfg.modelType).toBe(arch.startsWith('gemma3') ? 'gemma3_text' : arch);
     if (arch === 'qwen3') expect(cfg).toMatchObject({ qkNorm: true, headDim: 24, numHeads: 4 }); // heads × head_dim = 96 ≠ hidden 64
+    if (arch.startsWith('gemma3')) {
+      expect(cfg).toMatchObject({
+        qkNorm: true, sandwichNorm: true, normWeightOffset: 1, hiddenAct: 'gelu_pytorch_tanh', tieWordEmbeddings: true, embedScale: 8,
+        layerTypes: ['sliding_attention', 'full_attention'], slidingWindow: 4, ropeLocalTheta: 10000, attnScale: 1 / Math.sqrt(24),
+        // The causal-LM class caps its logits; the conditional-generation class (the Hub layout) never does.
+        finalLogitSoftcap: arch === 'gemma3' ? 5 : null,
+      });
+    }
+    if (arch === 'gemma3-conditional') {
+      expect(model.ignoredTensors.sort()).toEqual(['multi_modal_projector.mm_input_projection_weight', 'vision_tower.vision_model.embeddings.patch_embedding.weight']);
+    }
   });
 
   it('logits of a padded batch match the float64 reference within 1e-4 relative, with and without LoRA', () => {
@@ -70,7 +81,7 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
 
   it('KV-cache decoding gives the last-position logits of a full forward', () => {
     const dec = new Decoder(be, cfg, model.weights);
-    const ids = [507, 40, 41, 42, 43, 44, 45];
+    const ids = [507, 40, 41, 42, 43, 44, 45, 46, 47]; // longer than the Gemma window (4)
     const kv = dec.newKvCache(16);
     const pre = new Workspace(be, cfg, 1, ids.length - 1, new Map());
     pre.setBatch(Uint32Array.from(ids.slice(0, -1)), Uint32Array.of(ids.length - 1));

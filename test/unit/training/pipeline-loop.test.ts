@@ -22,7 +22,7 @@ const TOPICS = ['unit-01/chapter-01/topic-01', 'unit-01/chapter-01/topic-02'];
 const dataset = await loadDataset([SAMPLE_DATA_DIR]);
 const markers = await loadDefaultMarkers();
 const { model, tokenizer } = await loadModel('tiny');
-const qwen3 = await loadModel('tiny-qwen3');
+const others = { qwen3: await loadModel('tiny-qwen3'), gemma3: await loadModel('tiny-gemma3') };
 
 function config(over: (c: PipelineConfig) => void = () => {}): PipelineConfig {
   const c = structuredClone(DEFAULT_PIPELINE_CONFIG);
@@ -115,9 +115,10 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     for (const at of ['sft@1', 'dpo@1', 'dpo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
 
-  it('runs every phase on a Qwen3 model (q/k norms): SFT, reward, PPO, evaluation; and SFT, DPO', async () => {
+  it.each(['qwen3', 'gemma3'] as const)('runs every phase on a tiny %s model: SFT, reward, PPO, evaluation; and SFT, DPO', async (arch) => {
+    const { model: m, tokenizer: tok } = others[arch];
     for (const [alignment, phases] of [['ppo', ['sft', 'reward', 'ppo', 'eval']], ['dpo', ['sft', 'dpo', 'eval']]] as const) {
-      const inp = await inputs(config(), { model: qwen3.model, tokenizer: qwen3.tokenizer, modelName: 'tiny-qwen3', alignment, phases: [...phases], topicFilter: [TOPICS[0]], maxSteps: 2 });
+      const inp = await inputs(config(), { model: m, tokenizer: tok, modelName: `tiny-${arch}`, alignment, phases: [...phases], topicFilter: [TOPICS[0]], maxSteps: 2 });
       const st = await runCurriculum(inp);
       expect(st.topics[0].phasesRun).toEqual(phases);
       expect(st.topics[0].warnings?.filter((w) => w.includes('did not change'))).toEqual([]);
