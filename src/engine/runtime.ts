@@ -41,6 +41,8 @@ import {
   assembleWgsl, numel, pipelineKey, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription,
 } from './op.ts';
 
+import { buildPipeline, numbered } from './pipeline-build.ts';
+
 export type { FlatLayout, GpuTensor, OpDescription } from './op.ts';
 export { packLayout } from './op.ts';
 export { DeviceLostError } from './device.ts';
@@ -80,6 +82,7 @@ export class GpuRuntime {
   private firstError: Error | undefined;
   private timer: StepTimer | undefined;
   private timedThisStep = false;
+  private readonly scratchBuffers = new Map<string, GpuTensor>();
 
   private constructor(
     readonly device: GPUDevice,
@@ -393,29 +396,22 @@ export class GpuRuntime {
     return id;
   }
 
+  /**
+   * A buffer the runtime owns for an op's scratch, one per name, made on first use and kept until the
+   * runtime goes (contents unspecified: the op writes before it reads).
+   */
+  scratch(name: string, shape: readonly number[], dtype: Dtype = 'f32'): GpuTensor {
+    let t = this.scratchBuffers.get(name);
+    if (!t || t.size !== numel(shape) || t.dtype !== dtype) {
+      if (t) this.release(t);
+      t = this.empty(shape, dtype);
+      this.scratchBuffers.set(name, t);
+    }
+    return t;
+  }
+
   /** Destroys the device (its lost promise then resolves with reason 'destroyed'). */
   destroy(): void {
     this.device.destroy();
   }
-}
-
-/** Explicit bind group layout (storage bindings in order, then the uniform slot) and the compute pipeline. */
-function buildPipeline(device: GPUDevice, op: OpDescription, code: string, key: string): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
-  const entries: GPUBindGroupLayoutEntry[] = op.bindings.map((b, i) => ({
-    binding: i,
-    visibility: GPUShaderStage.COMPUTE,
-    buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
-  }));
-  if (op.uniforms?.length) entries.push({ binding: op.bindings.length, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
-  const layout = device.createBindGroupLayout({ entries, label: key });
-  const pipeline = device.createComputePipeline({
-    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-    compute: { module: device.createShaderModule({ code, label: key }), entryPoint: 'main' },
-    label: key,
-  });
-  return { pipeline, layout };
-}
-
-function numbered(code: string): string {
-  return code.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`).join('\n');
 }

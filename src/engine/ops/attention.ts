@@ -296,7 +296,6 @@ ${ENTRY} {
 
 // ---------------------------------------------------------------------------------------- entry points
 
-const dummyLens = new WeakMap<GpuRuntime, GpuTensor>();
 
 function tileRows(opts: AttentionOptions, heads: number, T: number): number {
   if (opts.tileRows !== undefined && opts.tileRows !== 32 && opts.tileRows !== 64) {
@@ -316,11 +315,7 @@ function maskArgs(rt: GpuRuntime, name: string, B: number, T: number, NH: number
     }
   }
   if (opts.lens && opts.lens.size !== B) throw new Error(`${name}: lens has ${opts.lens.size} elements, expected B = ${B}`);
-  let lens = opts.lens ?? dummyLens.get(rt);
-  if (!lens) {
-    lens = rt.upload(new Uint32Array([0]), [1]);
-    dummyLens.set(rt, lens);
-  }
+  const lens = opts.lens ?? rt.scratch('attention_no_lens', [1], 'u32'); // bound but unread (useLens 0)
   const window = opts.window ?? 0;
   if (!Number.isInteger(window) || window < 0) throw new Error(`${name}: window must be an integer >= 0, got ${window}`);
   return {

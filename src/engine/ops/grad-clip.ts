@@ -44,19 +44,13 @@ const SCALE: OpDescription = {
   wgsl: elementwiseMain('  grads[i] = grads[i] * min(1.0, u.maxNorm / (norm[0] + 1e-6));'),
 };
 
-// Scratch for the partial sums, one per runtime, grown on first use only.
-const scratch = new WeakMap<GpuRuntime, GpuTensor>();
 
 /** grads (P) scaled in place; norm (1) receives the norm before clipping; maxNorm <= 0 only measures. */
 export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxNorm: number): void {
   if (norm.size !== 1) throw new Error(`gradClip: norm must be a 1-element tensor, has ${norm.size}`);
   const n = grads.size;
   const groups = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
-  let partials = scratch.get(rt);
-  if (!partials) {
-    partials = rt.empty([MAX_PARTIALS]);
-    scratch.set(rt, partials);
-  }
+  const partials = rt.scratch('grad_clip_partials', [MAX_PARTIALS]); // the partial sums
   rt.run(PARTIAL, { partials, grads }, { n, groups }, groups);
   rt.run(FINAL, { norm, partials }, { groups }, 1);
   if (maxNorm > 0) rt.run(SCALE, { grads, norm }, { n, maxNorm }, groups1d(n));

@@ -14,6 +14,7 @@ function recordingRuntime(): { rt: GpuRuntime; ops: Map<string, OpDescription> }
     run: (op: OpDescription) => void ops.set(pipelineKey(op), op),
     copy: () => undefined,
     empty: tensor,
+    scratch: (_name: string, shape: readonly number[], dtype: 'f32' | 'u32' = 'f32') => tensor(shape, dtype),
     upload: (data: Float32Array | Uint32Array, shape: readonly number[]) => tensor(shape, data instanceof Uint32Array ? 'u32' : 'f32'),
   };
   return { rt: rt as unknown as GpuRuntime, ops };
