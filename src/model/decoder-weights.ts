@@ -9,7 +9,7 @@ export interface LayerWeights<T> {
   attnOutNorm: T | null; // (C) Gemma 3's post_attention_layernorm, on the attention output before the residual
   mlpOutNorm: T | null; // (C) Gemma 3's post_feedforward_layernorm, on the MLP output before the residual
   q: T; k: T; v: T; o: T; // (NH*HS, C), (NKV*HS, C), (NKV*HS, C), (C, NH*HS)
-  gate: T; up: T; down: T; // (I, C), (I, C), (C, I)
+  gate: T; up: T; down: T; // (H, C), (H, C), (C, H)
   qBias: T | null; kBias: T | null; vBias: T | null; oBias: T | null;
   qNorm: T | null; kNorm: T | null; // (HS) each: per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
 }
@@ -29,7 +29,7 @@ export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, 
 /** Layer l's weights, in the Hugging Face names. */
 export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, weights: Map<string, Float32Array>, l: number): LayerWeights<T> {
   const { up, opt } = uploader(be, weights);
-  const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+  const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
   const p = `model.layers.${l}`;
   const sandwich = cfg.sandwichNorm;
   return {
@@ -41,9 +41,9 @@ export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig,
     k: up(`${p}.self_attn.k_proj.weight`, [KD, C]),
     v: up(`${p}.self_attn.v_proj.weight`, [KD, C]),
     o: up(`${p}.self_attn.o_proj.weight`, [C, QD]),
-    gate: up(`${p}.mlp.gate_proj.weight`, [I, C]),
-    up: up(`${p}.mlp.up_proj.weight`, [I, C]),
-    down: up(`${p}.mlp.down_proj.weight`, [C, I]),
+    gate: up(`${p}.mlp.gate_proj.weight`, [H, C]),
+    up: up(`${p}.mlp.up_proj.weight`, [H, C]),
+    down: up(`${p}.mlp.down_proj.weight`, [C, H]),
     qBias: opt(`${p}.self_attn.q_proj.bias`, [QD]),
     kBias: opt(`${p}.self_attn.k_proj.bias`, [KD]),
     vBias: opt(`${p}.self_attn.v_proj.bias`, [KD]),

@@ -13,13 +13,13 @@ export interface RopeScaling {
   originalMaxPositionEmbeddings?: number;
 }
 
-/** Dimension letters: V vocab, C hidden, L layers, NH query heads, NKV key/value heads, HS head size, I MLP. */
+/** Dimension letters: V vocab, C hidden, L layers, NH query heads, NKV key/value heads, HS head size, H MLP width (the letters of src/engine/op.ts). */
 export interface ModelConfig {
   modelType: ModelType;
   architectures: string[];
   vocabSize: number; // V
   hiddenSize: number; // C
-  intermediateSize: number; // I
+  intermediateSize: number; // H
   numLayers: number; // L
   numHeads: number; // NH
   numKvHeads: number; // NKV (GQA: NH % NKV == 0)

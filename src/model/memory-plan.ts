@@ -55,9 +55,9 @@ const F32 = 4;
 
 /** (in, out) widths of a LoRA target module. */
 function moduleShape(cfg: ModelConfig, target: LoraTarget): [number, number] {
-  const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+  const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
   const shapes: Record<LoraTarget, [number, number]> = {
-    q_proj: [C, QD], k_proj: [C, KD], v_proj: [C, KD], o_proj: [QD, C], gate_proj: [C, I], up_proj: [C, I], down_proj: [I, C],
+    q_proj: [C, QD], k_proj: [C, KD], v_proj: [C, KD], o_proj: [QD, C], gate_proj: [C, H], up_proj: [C, H], down_proj: [H, C],
   };
   return shapes[target];
 }
@@ -87,15 +87,15 @@ function baseTensors(cfg: ModelConfig): { matrices: { name: string; n: number; p
 
 /** f32 values per token the Workspace keeps: all layers' activations plus the backward scratch (see decoder.ts). */
 function activationValuesPerToken(cfg: ModelConfig, req: PlanRequest, recompute: boolean): number {
-  const C = cfg.hiddenSize, I = cfg.intermediateSize, L = cfg.numLayers;
+  const C = cfg.hiddenSize, H = cfg.intermediateSize, L = cfg.numLayers;
   const [, QD] = moduleShape(cfg, 'q_proj');
   const [, KD] = moduleShape(cfg, 'k_proj');
   const loraH = req.targets.length * req.rank;
-  let layer = 3 * C + 2 + 2 * QD + 2 * KD + cfg.numHeads + 3 * I + loraH; // h1 rstd1 q k v att lse x2 h2 rstd2 gate up act loraH
+  let layer = 3 * C + 2 + 2 * QD + 2 * KD + cfg.numHeads + 3 * H + loraH; // h1 rstd1 q k v att lse x2 h2 rstd2 gate up act loraH
   if (cfg.qkNorm) layer += QD + KD + 2 * cfg.numHeads; // normed q, k and their rstd
   if (cfg.sandwichNorm) layer += 2 * C + 2; // post-attention and post-feedforward norms
   const streams = (L + 1) * C + C + 1; // residual streams, final norm
-  const scratch = 3 * C + 2 * QD + 2 * KD + 3 * I + cfg.numHeads + req.rank + 2; // dx dtmp dh dq datt dk dv dact dgate dup delta dLoraH, losses ceLse
+  const scratch = 3 * C + 2 * QD + 2 * KD + 3 * H + cfg.numHeads + req.rank + 2; // dx dtmp dh dq datt dk dv dact dgate dup delta dLoraH, losses ceLse
   return streams + scratch + (recompute ? layer : L * layer);
 }
 

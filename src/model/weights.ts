@@ -37,7 +37,7 @@ export function expectedTensorShapes(cfg: ModelConfig): Map<string, number[]> {
   const C = cfg.hiddenSize;
   const q = cfg.numHeads * cfg.headDim;
   const kv = cfg.numKvHeads * cfg.headDim;
-  const I = cfg.intermediateSize;
+  const H = cfg.intermediateSize;
   const m = new Map<string, number[]>();
   m.set('model.embed_tokens.weight', [cfg.vocabSize, C]);
   for (let i = 0; i < cfg.numLayers; i++) {
@@ -62,12 +62,12 @@ export function expectedTensorShapes(cfg: ModelConfig): Map<string, number[]> {
       m.set(`${p}.pre_feedforward_layernorm.weight`, [C]);
       m.set(`${p}.post_feedforward_layernorm.weight`, [C]);
     }
-    m.set(`${p}.mlp.gate_proj.weight`, [I, C]);
-    m.set(`${p}.mlp.up_proj.weight`, [I, C]);
-    m.set(`${p}.mlp.down_proj.weight`, [C, I]);
+    m.set(`${p}.mlp.gate_proj.weight`, [H, C]);
+    m.set(`${p}.mlp.up_proj.weight`, [H, C]);
+    m.set(`${p}.mlp.down_proj.weight`, [C, H]);
     if (cfg.mlpBias) {
-      m.set(`${p}.mlp.gate_proj.bias`, [I]);
-      m.set(`${p}.mlp.up_proj.bias`, [I]);
+      m.set(`${p}.mlp.gate_proj.bias`, [H]);
+      m.set(`${p}.mlp.up_proj.bias`, [H]);
       m.set(`${p}.mlp.down_proj.bias`, [C]);
     }
   }

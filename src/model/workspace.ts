@@ -11,7 +11,7 @@ interface LayerActs<T> {
   qk: { qRaw: T; kRaw: T; rstdQ: T; rstdK: T } | null;
   att: T; lse: T; // (N, NH*HS), (B, NH, T)
   x2: T; h2: T; rstd2: T; // (N, C), (N, C), (N)
-  gate: T; up: T; act: T; // (N, I) each
+  gate: T; up: T; act: T; // (N, H) each
   loraH: Map<string, T>; // (N, r) per LoRA module of this layer
   /** Sandwich norms (Gemma 3): attention and MLP outputs before their post-norms, and its rstd: (N, C), (N), (N, C), (N). */
   post: { attn: T; rstdA: T; mlp: T; rstdM: T } | null;
@@ -31,7 +31,7 @@ export class Workspace<T extends Tensor> {
   // backward scratch
   dx: T; dtmp: T; dh: T; // (N, C)
   dq: T; datt: T; dk: T; dv: T; // (N, NH*HS) x2, (N, NKV*HS) x2
-  dact: T; dgate: T; dup: T; // (N, I)
+  dact: T; dgate: T; dup: T; // (N, H)
   dqkRaw: { dq: T; dk: T } | null; // (N, NH*HS), (N, NKV*HS): gradients before the q/k norms
   delta: T; // (B, NH, T)
   dLoraH: Map<number, T>; // (N, r) by rank
@@ -41,7 +41,7 @@ export class Workspace<T extends Tensor> {
   constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true,
     withDropout = false) {
     const N = (this.N = B * T);
-    const C = cfg.hiddenSize, I = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+    const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
     const z = (shape: number[]) => be.zeros(shape);
     this.ids = be.upload(new Uint32Array(N), [N]);
     this.pos = be.upload(new Uint32Array(N), [N]);
@@ -54,7 +54,7 @@ export class Workspace<T extends Tensor> {
       for (const [path, r] of loraRanks) if (path.startsWith(`layers.${l}.`)) loraH.set(path, z([N, r]));
       return {
         h1: z([N, C]), rstd1: z([N]), q: z([N, QD]), k: z([N, KD]), v: z([N, KD]), att: z([N, QD]), lse: z([B * cfg.numHeads * T]),
-        x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, I]), up: z([N, I]), act: z([N, I]), loraH,
+        x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, H]), up: z([N, H]), act: z([N, H]), loraH,
         qk: cfg.qkNorm ? { qRaw: z([N, QD]), kRaw: z([N, KD]), rstdQ: z([N * cfg.numHeads]), rstdK: z([N * cfg.numKvHeads]) } : null,
         post: cfg.sandwichNorm ? { attn: z([N, C]), rstdA: z([N]), mlp: z([N, C]), rstdM: z([N]) } : null,
       };
@@ -74,9 +74,9 @@ export class Workspace<T extends Tensor> {
     this.datt = z([N, QD]);
     this.dk = z([N, KD]);
     this.dv = z([N, KD]);
-    this.dact = z([N, I]);
-    this.dgate = z([N, I]);
-    this.dup = z([N, I]);
+    this.dact = z([N, H]);
+    this.dgate = z([N, H]);
+    this.dup = z([N, H]);
     this.dqkRaw = cfg.qkNorm ? { dq: z([N, QD]), dk: z([N, KD]) } : null;
     this.delta = z([B * cfg.numHeads * T]);
     this.dLoraH = new Map();
@@ -118,7 +118,7 @@ export class Workspace<T extends Tensor> {
   }
 }
 
-/** Input width of a LoRA module ('layers.0.self_attn.o_proj' → NH*HS, down_proj → I, else C). */
+/** Input width of a LoRA module ('layers.0.self_attn.o_proj' → NH*HS, down_proj → H, else C). */
 export function loraInputWidth(cfg: ModelConfig, path: string): number {
   if (path.endsWith('.o_proj')) return cfg.numHeads * cfg.headDim;
   if (path.endsWith('.down_proj')) return cfg.intermediateSize;

@@ -59,13 +59,13 @@ const CAP_BACKWARD_IN_PLACE: OpDescription = {
   wgsl: `${TANH}\n${elementwiseMain('  let t = tanhSafe(inp[i] / u.cap);\n  dinp[i] = dinp[i] * (1.0 - t * t);')}`,
 };
 
-/** out, gate, up: (N, I) */
+/** out, gate, up: (N, H) */
 export function gegluForward(rt: GpuRuntime, out: GpuTensor, gate: GpuTensor, up: GpuTensor): void {
   const n = sameSize('gegluForward', out, gate, up);
   rt.run(FORWARD, { out, gate, up }, { n }, groups1d(n));
 }
 
-/** dgate, dup written from dout; all (N, I) */
+/** dgate, dup written from dout; all (N, H) */
 export function gegluBackward(rt: GpuRuntime, dgate: GpuTensor, dup: GpuTensor, dout: GpuTensor, gate: GpuTensor, up: GpuTensor): void {
   const n = sameSize('gegluBackward', dgate, dup, dout, gate, up);
   rt.run(BACKWARD, { dgate, dup, dout, gate, up }, { n }, groups1d(n));

@@ -12,14 +12,14 @@ export function geluTanh(x: number): { y: number; dy: number } {
   return { y: 0.5 * x * (1 + t), dy: 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * K * (1 + 3 * A * x * x) };
 }
 
-/** out, gate, up: (N, I) */
+/** out, gate, up: (N, H) */
 export function gegluForward(out: RefTensor, gate: RefTensor, up: RefTensor): void {
   expectSizes('gegluForward', [['gate', gate, out.size], ['up', up, out.size]]);
   const y = floats('gegluForward out', out), g = floats('gegluForward gate', gate), u = floats('gegluForward up', up);
   for (let i = 0; i < y.length; i++) y[i] = geluTanh(g[i]).y * u[i];
 }
 
-/** dgate, dup written: dgate = dout · up · gelu'(g), dup = dout · gelu(g); all (N, I) */
+/** dgate, dup written: dgate = dout · up · gelu'(g), dup = dout · gelu(g); all (N, H) */
 export function gegluBackward(dgate: RefTensor, dup: RefTensor, dout: RefTensor, gate: RefTensor, up: RefTensor): void {
   const n = dout.size;
   expectSizes('gegluBackward', [['dgate', dgate, n], ['dup', dup, n], ['gate', gate, n], ['up', up, n]]);
