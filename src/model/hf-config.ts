@@ -171,6 +171,32 @@ function unwrapConfig(json: unknown, file: string): { obj: Record<string, unknow
   return { obj, where, type: modelType as ModelType };
 }
 
+/**
+ * RoPE settings: transformers 4's rope_theta / rope_scaling / rope_local_base_freq, or transformers 5's
+ * rope_parameters (one set, or one per layer type: full_attention and sliding_attention, each with its
+ * rope_theta and rope_type).
+ */
+function parseRope(obj: Record<string, unknown>, r: Reader, where: string, gemma: boolean): Pick<ModelConfig, 'ropeTheta' | 'ropeScaling' | 'ropeLocalTheta'> {
+  const params = obj.rope_parameters;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    return {
+      ropeTheta: r.num('rope_theta', gemma ? 1_000_000 : 10_000),
+      ropeScaling: parseRopeScaling(obj.rope_scaling, where),
+      ropeLocalTheta: gemma ? r.num('rope_local_base_freq', 10_000) : null,
+    };
+  }
+  const p = params as Record<string, unknown>;
+  const perType = typeof p.full_attention === 'object' && p.full_attention !== null;
+  const full = (perType ? p.full_attention : p) as Record<string, unknown>;
+  const fw = `${where}: rope_parameters${perType ? '.full_attention' : ''}`;
+  const local = perType && typeof p.sliding_attention === 'object' && p.sliding_attention !== null ? (p.sliding_attention as Record<string, unknown>) : null;
+  return {
+    ropeTheta: new Reader(full, fw).num('rope_theta', gemma ? 1_000_000 : 10_000),
+    ropeScaling: parseRopeScaling(full, fw),
+    ropeLocalTheta: local ? new Reader(local, `${where}: rope_parameters.sliding_attention`).num('rope_theta', 10_000) : gemma ? r.num('rope_local_base_freq', 10_000) : null,
+  };
+}
+
 /** The attention geometry (C, NH, NKV, HS, L), checked for GQA grouping and head-size divisibility. */
 function parseShape(r: Reader, where: string): Pick<ModelConfig, 'hiddenSize' | 'numHeads' | 'numKvHeads' | 'headDim' | 'numLayers'> {
   const hiddenSize = r.int('hidden_size');
@@ -238,8 +264,7 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     numHeads,
     numKvHeads,
     headDim,
-    ropeTheta: r.num('rope_theta', gemma ? 1_000_000 : 10_000),
-    ropeScaling: parseRopeScaling(obj.rope_scaling, where),
+    ...parseRope(obj, r, where, gemma),
     rmsNormEps: r.num('rms_norm_eps', 1e-6),
     maxPositionEmbeddings: r.int('max_position_embeddings', 2048),
     tieWordEmbeddings: r.bool('tie_word_embeddings', gemma),
@@ -256,7 +281,6 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     sandwichNorm: gemma,
     slidingWindow,
     layerTypes,
-    ropeLocalTheta: gemma ? r.num('rope_local_base_freq', 10_000) : null,
     // transformers' Gemma3ForCausalLM caps the final logits when the config says so; Gemma3ForConditionalGeneration never does.
     finalLogitSoftcap: conditional ? null : r.optNum('final_logit_softcapping'),
     attnLogitSoftcap: r.optNum('attn_logit_softcapping'),

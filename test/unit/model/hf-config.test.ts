@@ -91,3 +91,25 @@ describe('ropeInvFreq', () => {
     expect(ropeInvFreq(cfg, 5)[1]).toBeCloseTo(1e6 ** (-2 / 256) / 8, 15);
   });
 });
+
+describe('transformers 5 config layout', () => {
+  it('reads rope_parameters per layer type and layer_types as the transformers 4 fields they replace', () => {
+    const v4 = JSON.parse(readFileSync(new URL('../../fixtures/hf-configs/google--gemma-3-12b-it.json', import.meta.url), 'utf8'));
+    const text = { ...v4.text_config };
+    delete text.rope_theta;
+    delete text.rope_scaling;
+    delete text.rope_local_base_freq;
+    delete text.sliding_window_pattern;
+    const layerTypes = Array.from({ length: 48 }, (_, i) => ((i + 1) % 6 === 0 ? 'full_attention' : 'sliding_attention'));
+    const v5 = {
+      ...v4,
+      text_config: {
+        ...text, layer_types: layerTypes,
+        rope_parameters: { full_attention: { rope_type: 'linear', factor: 8.0, rope_theta: 1000000.0 }, sliding_attention: { rope_type: 'default', rope_theta: 10000.0 } },
+      },
+    };
+    expect(parseModelConfig(v5)).toEqual(parseModelConfig(v4));
+    const flat = parseModelConfig({ model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, rope_parameters: { rope_type: 'default', rope_theta: 500000 } });
+    expect([flat.ropeTheta, flat.ropeScaling]).toEqual([500000, null]);
+  });
+});
