@@ -143,3 +143,17 @@ describe('buildSftExample', () => {
     expect(ex.ids.slice(keptPrompt.length)).toEqual(full.ids.slice(promptLen, promptLen + maxLen / 4));
   });
 });
+
+describe("Gemma's turn format (tiny gemma3)", () => {
+  it('renders a system message into the first user turn, and the completion mask covers exactly the model turn and <end_of_turn>', async () => {
+    const g = await Tokenizer.fromFiles(memoryModelFiles(buildTinyModel(0, 'gemma3'), 'tiny-gemma3'));
+    const text = g.applyChatTemplate([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Why?' }, { role: 'assistant', content: 'Because.' }]);
+    expect(text).toBe('<bos><start_of_turn>user\nBe brief.\n\nWhy?<end_of_turn>\n<start_of_turn>model\nBecause.<end_of_turn>\n');
+    const ex = buildSftExample(g, 'Why does the bread rise?', 'The yeast makes gas.', 128, { system: 'Be brief.' });
+    const answer = ex.ids.filter((_, i) => ex.lossMask[i] === 1);
+    expect(g.decode(answer)).toBe('The yeast makes gas.<end_of_turn>');
+    const prompt = ex.ids.filter((_, i) => ex.lossMask[i] === 0);
+    expect(g.decode(prompt).endsWith('<start_of_turn>model\n')).toBe(true);
+    expect(ex.ids[0]).toBe(TINY_IDS.bos);
+  });
+});
