@@ -14,21 +14,26 @@ export interface LayerWeights<T> {
   qNorm: T | null; kNorm: T | null; // (HS) each: per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
 }
 
-/** Uploads one tensor after checking its size; the error names it. */
-export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, Float32Array>) {
+/**
+ * Uploads tensors after checking their sizes (the error names the tensor), keeping a list of what it
+ * uploaded so that a load that fails half way can release it: nothing half-loaded stays on the GPU.
+ */
+export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, Float32Array>, uploaded: T[] = []) {
   const up = (name: string, shape: number[]): T => {
     const w = weights.get(name);
     if (!w) throw new Error(`decoder: weight ${name} missing`);
     if (w.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`decoder: weight ${name} has ${w.length} elements, expected (${shape.join(', ')})`);
-    return be.upload(w, shape);
+    const t = be.upload(w, shape);
+    uploaded.push(t);
+    return t;
   };
   const opt = (name: string, shape: number[]): T | null => (weights.has(name) ? up(name, shape) : null);
-  return { up, opt };
+  return { up, opt, uploaded };
 }
 
 /** Layer l's weights, in the Hugging Face names. */
-export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, weights: Map<string, Float32Array>, l: number): LayerWeights<T> {
-  const { up, opt } = uploader(be, weights);
+export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, weights: Map<string, Float32Array>, l: number, uploaded: T[] = []): LayerWeights<T> {
+  const { up, opt } = uploader(be, weights, uploaded);
   const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
   const p = `model.layers.${l}`;
   const sandwich = cfg.sandwichNorm;

@@ -44,12 +44,17 @@ export class Decoder<T extends Tensor> {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
-    const { up } = uploader(be, weights);
+    const { up, uploaded } = uploader(be, weights);
     const C = cfg.hiddenSize;
-    this.embed = up('model.embed_tokens.weight', [cfg.vocabSize, C]);
-    for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l));
-    this.norm = up('model.norm.weight', [C]);
-    this.lmHead = cfg.tieWordEmbeddings ? this.embed : up('lm_head.weight', [cfg.vocabSize, C]);
+    try {
+      this.embed = up('model.embed_tokens.weight', [cfg.vocabSize, C]);
+      for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l, uploaded));
+      this.norm = up('model.norm.weight', [C]);
+      this.lmHead = cfg.tieWordEmbeddings ? this.embed : up('lm_head.weight', [cfg.vocabSize, C]);
+    } catch (err) {
+      for (const t of uploaded) be.release(t); // nothing half-loaded stays on the GPU
+      throw err;
+    }
     const byKey = new Map<string, T>();
     this.invFreqs = cfg.layerTypes.map((_, l) => {
       const f = Float32Array.from(ropeInvFreq(cfg, l));

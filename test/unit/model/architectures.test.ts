@@ -156,3 +156,23 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
     dec.release();
   });
 });
+
+describe('a decoder that cannot be built', () => {
+  it('names the missing tensor and leaves nothing uploaded', () => {
+    const model = models.get('gemma3')!;
+    const be = cpuBackend();
+    let live = 0;
+    const counting = Object.create(be, {
+      upload: { value: (d: Float32Array, shape: readonly number[]) => (live++, be.upload(d, shape)) },
+      release: { value: (t: CpuTensor) => (live--, be.release(t)) },
+    }) as typeof be;
+    const weights = new Map(model.weights);
+    weights.delete('model.layers.1.post_feedforward_layernorm.weight');
+    expect(() => new Decoder(counting, model.config, weights)).toThrow('decoder: weight model.layers.1.post_feedforward_layernorm.weight missing');
+    expect(live).toBe(0);
+    const dec = new Decoder(counting, model.config, model.weights);
+    expect(live).toBeGreaterThan(0);
+    dec.release();
+    expect(live).toBe(0);
+  });
+});
