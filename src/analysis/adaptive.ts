@@ -34,6 +34,7 @@ export const RULES = {
 
 const fmt = (x: number) => Number(x.toPrecision(3)).toString();
 
+/** Whether a topic meets every high-quality range (pairs, output length, density, pair quality). */
 function isHighQuality(t: TopicAnalysis): boolean {
   const h = RULES.highQuality;
   const m = t.preference.pairs;
@@ -44,20 +45,17 @@ function isHighQuality(t: TopicAnalysis): boolean {
   );
 }
 
-/** The rules alone, before overrides. The rules that read marker figures name the markers. */
-function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUse): TopicConfig {
-  const by = mk ? ` (markers: ${markersName(mk)})` : '';
-  const n = t.sft.examples;
-  const m = t.preference.pairs;
-  const meanOut = t.sft.outputChars.mean;
-  const rationale: string[] = [];
-
+/** Whether a topic has enough SFT data to train, and if not, why. */
+function trainability(n: number, meanOut: number, rationale: string[]): string[] {
   const reasons: string[] = [];
   if (n < RULES.minSft) reasons.push(`only ${n} SFT example${n === 1 ? '' : 's'} (needs at least ${RULES.minSft})`);
   if (n > 0 && meanOut < RULES.minOutputChars) reasons.push(`mean output ${fmt(meanOut)} chars (needs at least ${RULES.minOutputChars})`);
-  const trainable = reasons.length === 0;
-  rationale.push(trainable ? `Trainable: ${n} SFT examples, mean output ${fmt(meanOut)} chars.` : `Not trainable: ${reasons.join('; ')}.`);
+  rationale.push(reasons.length === 0 ? `Trainable: ${n} SFT examples, mean output ${fmt(meanOut)} chars.` : `Not trainable: ${reasons.join('; ')}.`);
+  return reasons;
+}
 
+/** SFT epochs, batch size and LR multiplier by how many SFT examples the topic has. */
+function sftRule(n: number, cfg: PipelineConfig, rationale: string[]): Pick<TopicConfig, 'sftEpochs' | 'batchSize' | 'lrMultiplier'> {
   let sftEpochs = cfg.sft.epochs;
   let batchSize = cfg.sft.batch_size;
   let lrMultiplier = 1;
@@ -72,12 +70,18 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUs
   } else {
     rationale.push(`SFT: n = ${n} within ${RULES.thinSft}-${RULES.richSft}: base epochs ${sftEpochs}, batch ${batchSize}, LR ×1.`);
   }
+  return { sftEpochs, batchSize, lrMultiplier };
+}
 
+/** Reward-model epochs, LR and batch size by the topic's mean pair quality (when it is judged). */
+function rewardRule(
+  t: TopicAnalysis, cfg: PipelineConfig, mk: MarkersInUse | undefined, by: string, rationale: string[],
+): Pick<TopicConfig, 'rewardEpochs' | 'rewardLearningRate' | 'rewardBatchSize'> {
   let rewardEpochs = cfg.reward.epochs;
   let rewardLearningRate = cfg.reward.learning_rate;
   let rewardBatchSize = cfg.reward.batch_size;
   const q = t.preference.meanQuality;
-  if (m === 0) {
+  if (t.preference.pairs === 0) {
     rationale.push('Reward: no preference pairs, so no quality to adapt to: base reward settings.');
   } else if (mk && !mk.judged) {
     rationale.push(`Reward: pair quality ${fmt(q)} not judged (${notJudgedWhy(mk)}): base reward settings.`);
@@ -89,7 +93,11 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUs
   } else {
     rationale.push(`Reward: mean pair quality ${fmt(q)} ≥ ${RULES.lowPairQuality}${by}: base epochs ${rewardEpochs}, LR, batch ${rewardBatchSize}.`);
   }
+  return { rewardEpochs, rewardLearningRate, rewardBatchSize };
+}
 
+/** PPO steps and LR: more steps at half the LR for a thin topic. */
+function ppoRule(n: number, cfg: PipelineConfig, rationale: string[]): Pick<TopicConfig, 'ppoSteps' | 'ppoLearningRate'> {
   let ppoSteps = cfg.ppo.steps;
   let ppoLearningRate = cfg.ppo.learning_rate;
   if (n < RULES.thinSft) {
@@ -99,42 +107,73 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUs
   } else {
     rationale.push(`PPO: n = ${n} ≥ ${RULES.thinSft}: base steps ${ppoSteps} and LR.`);
   }
+  return { ppoSteps, ppoLearningRate };
+}
 
-  let passThreshold: number;
+/** Why a topic is not high quality: each figure outside its high-quality range. */
+function highQualityMisses(t: TopicAnalysis): string[] {
+  const h = RULES.highQuality;
+  const m = t.preference.pairs;
+  const meanOut = t.sft.outputChars.mean;
+  const d = t.sft.voiceDensity;
+  const q = t.preference.meanQuality;
+  const misses: string[] = [];
+  if (m < h.minPairs || m > h.maxPairs) misses.push(`${m} pairs not in ${h.minPairs}-${h.maxPairs}`);
+  if (meanOut < h.minOutputChars || meanOut > h.maxOutputChars) misses.push(`mean output ${fmt(meanOut)} not in ${h.minOutputChars}-${h.maxOutputChars}`);
+  if (d < h.minDensity) misses.push(`density ${fmt(d)} < ${h.minDensity}`);
+  if (q < h.minQuality) misses.push(`mean quality ${fmt(q)} < ${h.minQuality}`);
+  return misses;
+}
+
+/** The evaluation pass threshold: base for a high-quality topic, lenient for low voice density, else the default. */
+function passThresholdRule(t: TopicAnalysis, cfg: PipelineConfig, mk: MarkersInUse | undefined, by: string, rationale: string[]): number {
   const d = t.sft.voiceDensity;
   if (mk && !mk.judged) {
-    passThreshold = RULES.defaultThreshold;
+    const passThreshold = RULES.defaultThreshold;
     rationale.push(`Pass threshold ${passThreshold}: voice density not judged (${notJudgedWhy(mk)}), so neither the high-quality nor the low-density rule applies.`);
-  } else if (isHighQuality(t)) {
-    passThreshold = cfg.evaluation.pass_threshold;
-    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${m} pairs, mean output ${fmt(meanOut)} chars, density ${fmt(d)}, mean quality ${fmt(q)})${by}.`);
-  } else if (d < RULES.lowDensity) {
-    passThreshold = RULES.lowDensityThreshold;
-    rationale.push(`Pass threshold ${passThreshold}: voice density ${fmt(d)} < ${RULES.lowDensity}${by}.`);
-  } else {
-    passThreshold = RULES.defaultThreshold;
-    const h = RULES.highQuality;
-    const misses: string[] = [];
-    if (m < h.minPairs || m > h.maxPairs) misses.push(`${m} pairs not in ${h.minPairs}-${h.maxPairs}`);
-    if (meanOut < h.minOutputChars || meanOut > h.maxOutputChars) misses.push(`mean output ${fmt(meanOut)} not in ${h.minOutputChars}-${h.maxOutputChars}`);
-    if (d < h.minDensity) misses.push(`density ${fmt(d)} < ${h.minDensity}`);
-    if (q < h.minQuality) misses.push(`mean quality ${fmt(q)} < ${h.minQuality}`);
-    rationale.push(`Pass threshold ${passThreshold}: not high quality (${misses.join('; ')})${by}.`);
+    return passThreshold;
   }
+  if (isHighQuality(t)) {
+    const passThreshold = cfg.evaluation.pass_threshold;
+    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${t.preference.pairs} pairs, mean output ${fmt(t.sft.outputChars.mean)} chars, density ${fmt(d)}, mean quality ${fmt(t.preference.meanQuality)})${by}.`);
+    return passThreshold;
+  }
+  if (d < RULES.lowDensity) {
+    const passThreshold = RULES.lowDensityThreshold;
+    rationale.push(`Pass threshold ${passThreshold}: voice density ${fmt(d)} < ${RULES.lowDensity}${by}.`);
+    return passThreshold;
+  }
+  const passThreshold = RULES.defaultThreshold;
+  rationale.push(`Pass threshold ${passThreshold}: not high quality (${highQualityMisses(t).join('; ')})${by}.`);
+  return passThreshold;
+}
 
+/** The rules alone, before overrides. The rules that read marker figures name the markers. */
+function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUse): TopicConfig {
+  const by = mk ? ` (markers: ${markersName(mk)})` : '';
+  const n = t.sft.examples;
+  const rationale: string[] = [];
+  const reasons = trainability(n, t.sft.outputChars.mean, rationale);
+  const trainable = reasons.length === 0;
+  const sft = sftRule(n, cfg, rationale);
+  const reward = rewardRule(t, cfg, mk, by, rationale);
+  const ppo = ppoRule(n, cfg, rationale);
+  const passThreshold = passThresholdRule(t, cfg, mk, by, rationale);
   return {
     id: t.id,
     trainable,
     ...(trainable ? {} : { untrainableReason: reasons.join('; ') }),
-    sftEpochs, batchSize, lrMultiplier, learningRate: cfg.sft.learning_rate * lrMultiplier,
-    rewardEpochs, rewardLearningRate, rewardBatchSize, ppoSteps, ppoLearningRate, passThreshold,
+    sftEpochs: sft.sftEpochs, batchSize: sft.batchSize, lrMultiplier: sft.lrMultiplier, learningRate: cfg.sft.learning_rate * sft.lrMultiplier,
+    rewardEpochs: reward.rewardEpochs, rewardLearningRate: reward.rewardLearningRate, rewardBatchSize: reward.rewardBatchSize,
+    ppoSteps: ppo.ppoSteps, ppoLearningRate: ppo.ppoLearningRate, passThreshold,
     rationale,
     overridden: [],
     sftExamples: n,
-    pairs: m,
+    pairs: t.preference.pairs,
   };
 }
 
+/** Applies one source's overrides to a topic config, keeping learning rate and multiplier consistent. */
 function applyOverrides(tc: TopicConfig, o: Partial<TopicOverrides>, source: string, baseLr: number): void {
   for (const [key, value] of Object.entries(o) as [keyof TopicOverrides, unknown][]) {
     if (value === undefined) continue;

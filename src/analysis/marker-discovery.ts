@@ -3,6 +3,8 @@
 // ranked by how consistently they separate the pairs, proposed as density markers and category
 // patterns. Pure TypeScript: the CLI (`mindprint markers suggest`) and the analysis worker share it.
 
+import { PhraseIndex, patternOf, splitKey, subPhrases, wordCount } from './phrase-index.ts';
+
 /** One proposed marker, with the counts it was ranked by. */
 export interface MarkerSuggestion {
   /** The phrase as the chosen answers write it most often ("Look,", "Here's the thing"). */
@@ -48,132 +50,16 @@ export interface DiscoveryOptions {
   maxPairs?: number;
 }
 
-/** Punctuation a phrase may end with ("Look,", "Here's the thing:"); any other breaks a phrase. */
-const TRAILING = [',', ':', ';', '!', '?'];
-const TOKEN = /([\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*)|([,:;!?])|([^\s\p{L}\p{N}])/gu;
-/** Token id of anything that only breaks phrases (full stops, dashes, quotes, brackets). */
-const BREAK = -1;
-/** Ids 0..4 are the trailing punctuation; words come after. */
-const FIRST_WORD = TRAILING.length;
-
-/**
- * Interns words and phrases: a phrase is a node of a trie over word ids (its id is the node's
- * index), so counting phrases hashes small integers instead of building strings.
- */
-class PhraseIndex {
-  private readonly vocab = new Map<string, number>(TRAILING.map((p, i) => [p, i]));
-  private readonly tokens: string[] = [...TRAILING];
-  private readonly kids: Map<number, number>[] = [new Map()];
-  private readonly parent: number[] = [-1];
-  private readonly last: number[] = [-1];
-
-  get size(): number {
-    return this.kids.length;
-  }
-
-  /** Lower-cased words (curly apostrophes made straight) and trailing punctuation as ids. */
-  encode(text: string): Int32Array {
-    const out: number[] = [];
-    for (const m of text.toLowerCase().matchAll(TOKEN)) {
-      const tok = m[1] !== undefined ? m[1].replace(/’/g, "'") : m[2];
-      if (tok === undefined) {
-        if (out.length && out[out.length - 1] !== BREAK) out.push(BREAK);
-        continue;
-      }
-      let id = this.vocab.get(tok);
-      if (id === undefined) {
-        id = this.tokens.length;
-        this.vocab.set(tok, id);
-        this.tokens.push(tok);
-      }
-      out.push(id);
-    }
-    return Int32Array.from(out);
-  }
-
-  private child(node: number, tok: number, grow: boolean): number {
-    let c = this.kids[node].get(tok);
-    if (c === undefined && grow) {
-      c = this.kids.length;
-      this.kids[node].set(tok, c);
-      this.kids.push(new Map());
-      this.parent.push(node);
-      this.last.push(tok);
-    }
-    return c ?? -1;
-  }
-
-  /**
-   * Calls visit(phrase) for every run of 1..maxWords consecutive words, and again for the run with
-   * the punctuation that follows it. Without grow, phrases not yet indexed are skipped.
-   */
-  each(ids: Int32Array, maxWords: number, grow: boolean, visit: (phrase: number) => void): void {
-    for (let i = 0; i < ids.length; i++) {
-      let node = 0;
-      for (let k = 0; k < maxWords && i + k < ids.length && ids[i + k] >= FIRST_WORD; k++) {
-        node = this.child(node, ids[i + k], grow);
-        if (node < 0) break;
-        visit(node);
-        const next = i + k + 1 < ids.length ? ids[i + k + 1] : BREAK;
-        if (next >= 0 && next < FIRST_WORD) {
-          const p = this.child(node, next, grow);
-          if (p >= 0) visit(p);
-        }
-      }
-    }
-  }
-
-  /** The phrase as text: words joined by spaces, trailing punctuation attached ("here's the thing:"). */
-  key(node: number): string {
-    const ids: number[] = [];
-    for (let n = node; n > 0; n = this.parent[n]) ids.push(this.last[n]);
-    ids.reverse();
-    const punct = ids[ids.length - 1] < FIRST_WORD ? this.tokens[ids.pop()!] : '';
-    return ids.map((id) => this.tokens[id]).join(' ') + punct;
-  }
-}
-
-/** Words in an encoded text. */
-const wordCount = (ids: Int32Array) => ids.reduce((n, t) => n + (t >= FIRST_WORD ? 1 : 0), 0);
-
-/** A key's words and its trailing punctuation ('' when none). */
-function splitKey(key: string): { words: string[]; punct: string } {
-  const last = key[key.length - 1];
-  return TRAILING.includes(last) ? { words: key.slice(0, -1).split(' '), punct: last } : { words: key.split(' '), punct: '' };
-}
-
-/** The shorter phrases inside a key (each with how often it occurs there), the key itself excluded. */
-function subPhrases(key: string): Map<string, number> {
-  const { words, punct } = splitKey(key);
-  const out = new Map<string, number>();
-  for (let a = 0; a < words.length; a++) {
-    for (let b = a; b < words.length; b++) {
-      const w = words.slice(a, b + 1).join(' ');
-      const keys = b === words.length - 1 && punct ? [w, w + punct] : [w];
-      for (const k of keys) if (k !== key) out.set(k, (out.get(k) ?? 0) + 1);
-    }
-  }
-  return out;
-}
-
 // Cue words for a category guess: the evaluation scores confidence and psychology (and terminology,
 // which is content the rejected answers keep, so it is not discovered from pairs).
 const PSYCHOLOGY = /^(fear|afraid|scar|panic|nerv|calm|worr|anxi|stress|emotion|feel|greed|hope|patien|disciplin|trust|mind|ego|pride|regret|brave|courage|confiden|gut|instinct|relax|breath|comfort|pressure|frustrat|excit|doubt|shame|pain)/;
 const CONFIDENCE = /^(look|listen|here's|reality|truth|honest|fact|always|never|every|rule|simple|simply|clear|certain|sure|guarantee|bottom|seen|know|promise|mark|believe|obvious|absolutely|period|trust)$/;
 
+/** The voice category a phrase's words suggest, psychology before confidence, else null. */
 function categoryOf(words: string[]): MarkerSuggestion['category'] {
   if (words.some((w) => PSYCHOLOGY.test(w))) return 'psychology';
   if (words.some((w) => CONFIDENCE.test(w))) return 'confidence';
   return null;
-}
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The regex for a phrase key: word boundaries, any whitespace between words, either apostrophe. */
-function patternOf(key: string): string {
-  const { words, punct } = splitKey(key);
-  const body = words.map((w) => escapeRe(w).replace(/'/g, "['’]")).join('\\s+');
-  return `\\b${body}${punct ? `\\s*${escapeRe(punct)}` : '\\b'}`;
 }
 
 /** The category pattern for a phrase as the user writes it ("Look,", "Here’s the  thing"). */
@@ -295,27 +181,29 @@ function surfaceForms(keys: string[], chosen: string[]): Map<string, string> {
   return out;
 }
 
-/**
- * Proposes voice markers from preference pairs. A phrase (1–maxWords words, case-insensitive, with or
- * without the comma or colon after it) is ranked by the pairs whose chosen answer has it more often
- * than the rejected one, minus the reverse; occurrences inside a longer proposed phrase count for the
- * longer one only, so a shorter phrase with the same support as a longer one drops out, and an
- * extension of a proposed phrase that separates far fewer pairs drops out too. A phrase the rejected
- * answers use at least half as often as the chosen ones is not proposed. Linear in the text.
- */
-export function discoverMarkers(pairs: readonly { chosen: string; rejected: string }[], opts: DiscoveryOptions = {}): MarkerDiscovery {
-  const maxWords = opts.maxWords ?? 4;
+/** A preference pair's two answers. */
+type Pair = { chosen: string; rejected: string };
+
+/** The pairs whose answers differ, an evenly spaced maxPairs of them, and the least support to propose. */
+function samplePairs(pairs: readonly Pair[], opts: DiscoveryOptions): { allDiffering: Pair[]; differing: Pair[]; minSupport: number } {
   const allDiffering = pairs.filter((p) => p.chosen.trim() !== p.rejected.trim());
   const maxPairs = opts.maxPairs ?? 1000;
   const step = allDiffering.length / maxPairs;
   const differing = step > 1 ? Array.from({ length: maxPairs }, (_, i) => allDiffering[Math.floor(i * step)]) : allDiffering;
   const minSupport = opts.minSupport ?? Math.max(2, Math.ceil(0.05 * differing.length));
-  const result: MarkerDiscovery = { pairs: pairs.length, differingPairs: allDiffering.length, examined: differing.length, minSupport, suggestions: [] };
+  return { allDiffering, differing, minSupport };
+}
 
-  // Pass 1: the phrases that separate at least minSupport pairs for the chosen side.
-  const index = new PhraseIndex();
-  const encoded = differing.map((p) => [index.encode(p.chosen), index.encode(p.rejected)] as const);
-  const words = encoded.map(([c, r]) => [wordCount(c), wordCount(r)] as [number, number]);
+/** The differing pairs encoded into one phrase index, with each pair's word counts (chosen, rejected). */
+interface Encoded {
+  index: PhraseIndex;
+  encoded: (readonly [Int32Array, Int32Array])[];
+  words: [number, number][];
+  maxWords: number;
+}
+
+/** Pass 1: per phrase, the pairs whose chosen answer uses it more per word than the rejected one. */
+function countSupport({ index, encoded, words, maxWords }: Encoded): Int32Array {
   let chosenN: Int32Array = new Int32Array(1024);
   let rejectedN: Int32Array = new Int32Array(1024);
   let support: Int32Array = new Int32Array(1024);
@@ -346,10 +234,15 @@ export function discoverMarkers(pairs: readonly { chosen: string; rejected: stri
     for (const n of seen) chosenN[n] = 0;
     for (const n of touched) rejectedN[n] = 0;
   });
+  return support;
+}
 
-  // Pass 2: their counts in every pair; a phrase that does not separate enough pairs on its own
-  // counts will not once longer phrases take theirs out.
-  const P = differing.length;
+/**
+ * Pass 2: the supported phrases' counts in every pair, keeping those that separate enough pairs on
+ * their own counts (they will not once longer phrases take theirs out), longest first and linked.
+ */
+function collectCandidates({ index, encoded, words, maxWords }: Encoded, support: Int32Array, minSupport: number): Candidate[] {
+  const P = encoded.length;
   const slot = new Map<number, Candidate>();
   for (let n = 1; n < index.size; n++) {
     if (support[n] < minSupport) continue;
@@ -371,10 +264,15 @@ export function discoverMarkers(pairs: readonly { chosen: string; rejected: stri
     .filter((c) => tally(c.chosen, c.rejected, words).score >= minSupport)
     .sort((a, b) => b.length - a.length || (a.key < b.key ? -1 : 1));
   link(cands);
+  return cands;
+}
 
-  // Take out the occurrences inside longer phrases; drop a phrase that extends or straddles one
-  // separating at least twice as many pairs ("i've seen the", "the i've" beside "i've seen"), and
-  // take the occurrences out again, until nothing changes.
+/**
+ * Takes out the occurrences inside longer phrases; drops a phrase that extends or straddles one
+ * separating at least twice as many pairs ("i've seen the", "the i've" beside "i've seen"), and
+ * takes the occurrences out again, until nothing changes. Returns the strong candidates, best first.
+ */
+function rankCandidates(cands: Candidate[], words: readonly [number, number][], minSupport: number): { c: Candidate; t: Tally }[] {
   const excluded = new Uint8Array(cands.length);
   let res = residuals(cands, words, excluded, minSupport);
   for (let round = 0; round < 8; round++) {
@@ -389,30 +287,34 @@ export function discoverMarkers(pairs: readonly { chosen: string; rejected: stri
     if (!changed) break;
     res = residuals(cands, words, excluded, minSupport);
   }
-
-  const ranked = cands
+  return cands
     .map((c, i) => ({ c, t: res[i] }))
     .filter(({ t }, i) => !excluded[i] && t.score >= minSupport)
     .sort((a, b) => b.t.score - a.t.score || b.c.length - a.c.length || (a.c.key < b.c.key ? -1 : 1));
+}
 
-  const totals = (c: Candidate) => {
-    let chosen = 0;
-    let rejected = 0;
-    let pairsWith = 0;
-    for (let p = 0; p < P; p++) {
-      chosen += c.chosen[p];
-      rejected += c.rejected[p];
-      if (c.chosen[p] > 0) pairsWith++;
-    }
-    return { chosen, rejected, pairsWith };
-  };
+/** A candidate's occurrences over all chosen and all rejected answers, and the pairs whose chosen answer has it. */
+function totals(c: Candidate): { chosen: number; rejected: number; pairsWith: number } {
+  let chosen = 0;
+  let rejected = 0;
+  let pairsWith = 0;
+  for (let p = 0; p < c.chosen.length; p++) {
+    chosen += c.chosen[p];
+    rejected += c.rejected[p];
+    if (c.chosen[p] > 0) pairsWith++;
+  }
+  return { chosen, rejected, pairsWith };
+}
+
+/** The top ranked phrases the rejected answers use under half as often as the chosen ones, as suggestions. */
+function suggest(ranked: { c: Candidate; t: Tally }[], differing: Pair[], top: number): MarkerSuggestion[] {
   // Present in chosen, absent from rejected: a phrase the rejected answers use half as often is not proposed.
   const kept = ranked.filter(({ c }) => {
     const t = totals(c);
     return 2 * t.rejected < t.chosen;
-  }).slice(0, opts.top ?? 40);
+  }).slice(0, top);
   const forms = surfaceForms(kept.map(({ c }) => c.key), differing.map((p) => p.chosen));
-  result.suggestions = kept.map(({ c, t: r }) => {
+  return kept.map(({ c, t: r }) => {
     const t = totals(c);
     return {
       phrase: forms.get(c.key)!,
@@ -427,5 +329,25 @@ export function discoverMarkers(pairs: readonly { chosen: string; rejected: stri
       pattern: patternOf(c.key),
     };
   });
+}
+
+/**
+ * Proposes voice markers from preference pairs. A phrase (1–maxWords words, case-insensitive, with or
+ * without the comma or colon after it) is ranked by the pairs whose chosen answer has it more often
+ * than the rejected one, minus the reverse; occurrences inside a longer proposed phrase count for the
+ * longer one only, so a shorter phrase with the same support as a longer one drops out, and an
+ * extension of a proposed phrase that separates far fewer pairs drops out too. A phrase the rejected
+ * answers use at least half as often as the chosen ones is not proposed. Linear in the text.
+ */
+export function discoverMarkers(pairs: readonly { chosen: string; rejected: string }[], opts: DiscoveryOptions = {}): MarkerDiscovery {
+  const maxWords = opts.maxWords ?? 4;
+  const { allDiffering, differing, minSupport } = samplePairs(pairs, opts);
+  const result: MarkerDiscovery = { pairs: pairs.length, differingPairs: allDiffering.length, examined: differing.length, minSupport, suggestions: [] };
+  const index = new PhraseIndex();
+  const encoded = differing.map((p) => [index.encode(p.chosen), index.encode(p.rejected)] as const);
+  const words = encoded.map(([c, r]) => [wordCount(c), wordCount(r)] as [number, number]);
+  const enc: Encoded = { index, encoded, words, maxWords };
+  const cands = collectCandidates(enc, countSupport(enc), minSupport);
+  result.suggestions = suggest(rankCandidates(cands, words, minSupport), differing, opts.top ?? 40);
   return result;
 }

@@ -21,6 +21,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const int = (x: number) => Math.round(x).toString();
 const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
 
+/** A markdown table: the first column left-aligned, the rest right-aligned, cells escaped. */
 function table(head: string[], rows: string[][]): string[] {
   return [
     `| ${head.join(' | ')} |`,
@@ -37,6 +38,7 @@ const FLAG_TITLES: Record<FlagKind, string> = {
   'duplicate-prompt': 'Duplicate prompts',
 };
 
+/** The topics leading by pair quality, by voice density and by amount of data. */
 function topTopics(a: Analysis): string[] {
   const out: string[] = [];
   const withPairs = a.topics.filter((t) => t.preference.pairs > 0);
@@ -75,21 +77,21 @@ function markersSection(mk: MarkersInUse): string[] {
   return [...L, ''];
 }
 
-/** Renders the analysis as a markdown report. */
-export function renderReport(a: Analysis): string {
+/** The title and the one-line summary of what the dataset holds. */
+function summarySection(a: Analysis): string[] {
   const p = a.preference;
-  const L: string[] = [];
-  L.push('# Mindprint data quality report', '');
-  L.push(
+  return [
+    '# Mindprint data quality report', '',
     `${a.topics.length} topics · ${a.sftExamples} SFT examples · ${p.pairs} preference pairs · ` +
       `${a.totalDistinctions} critical distinctions (${a.globalDistinctions} curriculum-wide) · ` +
       `${Object.values(a.evalSets).reduce((s, e) => s + e.questions, 0)} evaluation questions`,
     '',
-  );
-  if (a.markers) L.push(...markersSection(a.markers));
+  ];
+}
 
-  L.push('## SFT by topic', '');
-  L.push(...table(
+/** The SFT table: example counts, length statistics, density and category scores per topic. */
+function sftSection(a: Analysis): string[] {
+  return ['## SFT by topic', '', ...table(
     ['Topic', 'Examples', 'Instr. mean', 'Output mean', 'Median', 'P10', 'P90', 'Min', 'Max', 'Density', ...a.categories],
     a.topics.map((t) => {
       const o = t.sft.outputChars;
@@ -98,10 +100,12 @@ export function renderReport(a: Analysis): string {
         int(o.min), int(o.max), f1(t.sft.voiceDensity), ...a.categories.map((c) => f2(t.sft.categoryScores[c] ?? 0)),
       ];
     }),
-  ), '');
+  ), ''];
+}
 
-  L.push('## Preference pairs by topic', '');
-  L.push(...table(
+/** The preference table: pair counts and quality, distinctions and quiz questions per topic. */
+function preferenceSection(a: Analysis): string[] {
+  return ['## Preference pairs by topic', '', ...table(
     ['Topic', 'Pairs', 'Mean quality', `High (> ${HIGH_QUALITY})`, `Low (< ${LOW_QUALITY})`, 'High share', 'Quality ratio', 'Density gap', 'Distinctions', 'Quiz questions'],
     a.topics.map((t) => {
       const q = t.preference;
@@ -112,9 +116,13 @@ export function renderReport(a: Analysis): string {
         String(t.distinctions), String(quiz),
       ];
     }),
-  ), '');
+  ), ''];
+}
 
-  L.push('## Overall preference figures', '');
+/** The figures over all pairs, with the first unassigned prompts. */
+function overallSection(a: Analysis): string[] {
+  const p = a.preference;
+  const L = ['## Overall preference figures', ''];
   L.push(`- Total pairs: ${p.pairs}`);
   L.push(`- Mean quality: ${f2(p.meanQuality)}`);
   L.push(`- High quality (> ${HIGH_QUALITY}): ${p.highQuality} (${pct(p.highQualityShare)})`);
@@ -124,15 +132,19 @@ export function renderReport(a: Analysis): string {
   for (const prompt of p.unassigned.prompts.slice(0, 20)) L.push(`  - ${cell(prompt.length > 120 ? prompt.slice(0, 117) + '...' : prompt)}`);
   if (p.unassigned.count > 20) L.push(`  - … and ${p.unassigned.count - 20} more`);
   L.push('');
+  return L;
+}
 
-  L.push('## Evaluation sets', '');
-  L.push(...table(['Level', 'Sets', 'Questions'], (['topic', 'chapter', 'unit', 'final'] as const).map((lv) => [
+/** The table of evaluation sets and questions per level. */
+function evalSection(a: Analysis): string[] {
+  return ['## Evaluation sets', '', ...table(['Level', 'Sets', 'Questions'], (['topic', 'chapter', 'unit', 'final'] as const).map((lv) => [
     lv, String(a.evalSets[lv].sets), String(a.evalSets[lv].questions),
-  ])), '');
+  ])), ''];
+}
 
-  L.push('## Top topics', '', ...topTopics(a));
-
-  L.push('## Recommendations', '');
+/** The targets and each topic's recommendations, with how many topics meet every target. */
+function recommendationsSection(a: Analysis): string[] {
+  const L = ['## Recommendations', ''];
   L.push(
     `Targets: ${TARGETS.minPairs}-${TARGETS.maxPairs} pairs, ${TARGETS.minOutputChars}-${TARGETS.maxOutputChars} character outputs, ` +
       `voice density > ${TARGETS.minDensity}, > ${TARGETS.minHighQualityShare * 100}% of pairs above ${HIGH_QUALITY}` +
@@ -146,8 +158,12 @@ export function renderReport(a: Analysis): string {
     for (const r of t.recommendations) L.push(`  - ${r}`);
   }
   L.push(`\n${a.topics.length - needing.length} of ${a.topics.length} topics meet every target.`, '');
+  return L;
+}
 
-  L.push('## Flags', '');
+/** The flag counts by kind and the first flags of each kind with their file and line. */
+function flagsSection(a: Analysis): string[] {
+  const L = ['## Flags', ''];
   const total = Object.values(a.flagCounts).reduce((s, n) => s + n, 0);
   if (total === 0) L.push('No flags.', '');
   else {
@@ -162,9 +178,13 @@ export function renderReport(a: Analysis): string {
     }
     if (Object.values(a.flagCounts).some((n) => n > MAX_FLAGS_PER_KIND)) L.push(`(At most ${MAX_FLAGS_PER_KIND} flags per kind are kept.)`, '');
   }
+  return L;
+}
 
-  L.push('## Definitions', '');
-  L.push(
+/** How each figure in the report is defined. */
+function definitionsSection(a: Analysis): string[] {
+  return [
+    '## Definitions', '',
     `- **Voice markers**: ${a.markers ? markersName(a.markers) : 'as given'}; a curriculum folder's voice_markers.yaml is used when present, then the studio's edits, else provisional markers suggested from the pairs.`,
     '- **Voice density** of a text: occurrences of the density markers (case-insensitive substring counts, summed over markers) per 100 whitespace-separated words. A topic\'s density is the mean over its SFT outputs.',
     '- **Category score**: per voice category, min(1, distinct patterns found / expected); a topic\'s score is the mean over its outputs.',
@@ -175,6 +195,21 @@ export function renderReport(a: Analysis): string {
     '- **Duplicate prompt**: an SFT instruction (or a preference prompt) equal, after whitespace normalisation, to an earlier one.',
     '- **Unassigned pair**: a preference pair with no source whose prompt matches no SFT instruction.',
     '',
-  );
-  return L.join('\n');
+  ];
+}
+
+/** Renders the analysis as a markdown report. */
+export function renderReport(a: Analysis): string {
+  return [
+    ...summarySection(a),
+    ...(a.markers ? markersSection(a.markers) : []),
+    ...sftSection(a),
+    ...preferenceSection(a),
+    ...overallSection(a),
+    ...evalSection(a),
+    '## Top topics', '', ...topTopics(a),
+    ...recommendationsSection(a),
+    ...flagsSection(a),
+    ...definitionsSection(a),
+  ].join('\n');
 }
