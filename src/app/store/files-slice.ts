@@ -2,6 +2,7 @@
 // change a file's kind, remove, restore on start, clear. Persisting runs after each load.
 import type { FileKind } from '../../data/types.ts';
 import type { FileInput, FileSummary, StudioResult } from '../../workers/protocol.ts';
+import type { AnalysisClient } from '../worker-client.ts';
 import { formatBytes } from '../../storage/dataset-store.ts';
 import type { Slice, StudioState } from './types.ts';
 
@@ -30,20 +31,55 @@ async function busy<T>(get: () => StudioState, label: string, run: () => Promise
   }
 }
 
+type SetState = Parameters<Slice<FilesSlice>>[0];
+type GetState = () => StudioState;
+
+/** Reads the sample curriculum's files from the build's sample-data/ folder. */
+async function fetchSampleFiles(base: string): Promise<FileInput[]> {
+  const res = await fetch(`${base}sample-data/index.json`);
+  if (!res.ok) throw new Error(`Could not fetch the sample file list (HTTP ${res.status})`);
+  const names = (await res.json()) as string[];
+  if (names.length === 0) throw new Error('This build has no sample curriculum (sample-data/ was empty when it was built)');
+  return Promise.all(
+    names.map(async (name): Promise<FileInput> => {
+      const r = await fetch(`${base}sample-data/${encodeURIComponent(name)}`);
+      if (!r.ok) throw new Error(`Could not fetch sample file ${name} (HTTP ${r.status})`);
+      return { name, file: await r.blob() };
+    }),
+  );
+}
+
+/** The state a cleared studio starts from: the default markers, no notices, the files tab. */
+function clearedState(defaultMarkersYaml: string): Partial<StudioState> {
+  return {
+    markersYaml: defaultMarkersYaml,
+    lastGoodMarkersYaml: defaultMarkersYaml,
+    markersError: null,
+    rejectedSuggestions: [],
+    acceptedAs: {},
+    storage: null,
+    notice: null,
+    tab: 'files',
+    expandedFiles: {},
+  };
+}
+
+/** Saves the loaded files in the browser and reports how much was stored (or why not). */
+async function persistFiles(set: SetState, get: GetState, client: () => AnalysisClient): Promise<void> {
+  const status = await busy(get, 'Saving in this browser', () => client().persist((p) => get().setProgress(p)));
+  if (!status) return;
+  set({
+    storage: status.ok
+      ? { ok: true, text: `Saved in this browser: ${get().files.length} files (${formatBytes(get().files.reduce((n, f) => n + f.size, 0))})` }
+      : { ok: false, text: status.error ?? 'Could not save the files in this browser' },
+  });
+}
+
+/** The files slice: the loaded files and the actions that send them to the analysis worker. */
 export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) => {
   const install = (r: StudioResult | null) => {
     get().applyResult(r);
     set({ files: r ? r.dataset.files : [], densityBefore: null });
-  };
-
-  const persist = async () => {
-    const status = await busy(get, 'Saving in this browser', () => client().persist((p) => get().setProgress(p)));
-    if (!status) return;
-    set({
-      storage: status.ok
-        ? { ok: true, text: `Saved in this browser: ${get().files.length} files (${formatBytes(get().files.reduce((n, f) => n + f.size, 0))})` }
-        : { ok: false, text: status.error ?? 'Could not save the files in this browser' },
-    });
   };
 
   return {
@@ -69,24 +105,12 @@ export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) =>
       const r = await busy(get, label, () => client().load(files, (p) => get().setProgress(p)));
       if (!r) return;
       install(r);
-      await persist();
+      await persistFiles(set, get, client);
     },
 
     loadSample: async () => {
       const base = import.meta.env.BASE_URL;
-      const inputs = await busy(get, 'Fetching the sample curriculum', async () => {
-        const res = await fetch(`${base}sample-data/index.json`);
-        if (!res.ok) throw new Error(`Could not fetch the sample file list (HTTP ${res.status})`);
-        const names = (await res.json()) as string[];
-        if (names.length === 0) throw new Error('This build has no sample curriculum (sample-data/ was empty when it was built)');
-        return Promise.all(
-          names.map(async (name): Promise<FileInput> => {
-            const r = await fetch(`${base}sample-data/${encodeURIComponent(name)}`);
-            if (!r.ok) throw new Error(`Could not fetch sample file ${name} (HTTP ${r.status})`);
-            return { name, file: await r.blob() };
-          }),
-        );
-      });
+      const inputs = await busy(get, 'Fetching the sample curriculum', () => fetchSampleFiles(base));
       if (inputs) await get().loadFiles(inputs);
     },
 
@@ -104,17 +128,7 @@ export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) =>
       const r = await busy(get, 'Clearing', () => client().clear());
       if (!r) return;
       install(null);
-      set({
-        markersYaml: r.defaultMarkersYaml,
-        lastGoodMarkersYaml: r.defaultMarkersYaml,
-        markersError: null,
-        rejectedSuggestions: [],
-        acceptedAs: {},
-        storage: null,
-        notice: null,
-        tab: 'files',
-        expandedFiles: {},
-      });
+      set(clearedState(r.defaultMarkersYaml));
     },
   };
 };
