@@ -2,9 +2,9 @@
 // curriculum's rules, every decision with a one-line rationale, user overrides applied last.
 import type { Analysis, MarkersInUse, TopicAnalysis } from './analysis-types.ts';
 import { markersName, notJudgedWhy } from './marker-source.ts';
-import type { PipelineConfig, TopicOverrides } from './pipeline-config.ts';
+import type { PipelineConfig, TopicOverrides } from '../config/pipeline-config.ts';
 
-export type { TopicOverrides } from './pipeline-config.ts';
+export type { TopicOverrides } from '../config/pipeline-config.ts';
 
 /** Every overridable value (learningRate = SFT base × lrMultiplier), plus what the rules decided and why. */
 export interface TopicConfig extends TopicOverrides {

@@ -8,7 +8,7 @@ export { renderReport } from './report.ts';
 export {
   parsePipelineConfig, PIPELINE_SCHEMA, TOPIC_OVERRIDE_YAML_KEYS,
   type PipelineConfig, type TopicOverrides,
-} from './pipeline-config.ts';
+} from '../config/pipeline-config.ts';
 export { adaptTopics, RULES, type TopicConfig } from './adaptive.ts';
 export { analysisToJson, configToJson } from './json.ts';
-export { SchemaError } from './schema.ts';
+export { SchemaError } from '../config/schema.ts';

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMarkers, type VoiceMarkers } from './markers.ts';
-import { parsePipelineConfig, type PipelineConfig } from './pipeline-config.ts';
+import { parsePipelineConfig, type PipelineConfig } from '../config/pipeline-config.ts';
 
 /** Absolute path of a file in the package's configs/ folder. */
 export function configPath(name: string): string {

@@ -13,7 +13,7 @@ import { phrasePattern } from './marker-discovery.ts';
 import { acceptSuggestion, coveringMarker, keepSuggestions, removeSuggestion } from './marker-source.ts';
 import { MarkerState } from './marker-state.ts';
 import { qualityHistograms, type QualityHistogram } from './quality-histogram.ts';
-import type { PipelineConfig } from './pipeline-config.ts';
+import type { PipelineConfig } from '../config/pipeline-config.ts';
 import { adaptTopics } from './adaptive.ts';
 import { renderReport } from './report.ts';
 import { isMarkersFile } from './marker-source.ts';

@@ -8,7 +8,7 @@ import { buildSftExample } from '../model/tokenizer.ts';
 import { Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import type { LoraAdapter, LoraConfig, LoraTarget } from '../model/lora-types.ts';
-import type { PipelineConfig } from '../analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../config/pipeline-config.ts';
 import { RUN_FILES, RUN_STATE_VERSION, RunStore } from '../storage/run-store.ts';
 import type { EvalSet } from '../data/types.ts';
 import { runExam, releaseEvalWorkspaces } from './evaluate.ts';

@@ -6,7 +6,7 @@ import type { Tensor, Backend } from '../engine/backend.ts';
 import type { Dataset } from '../data/types.ts';
 import { analyzeDataset } from '../analysis/analyze.ts';
 import { adaptTopics, type TopicConfig, type TopicOverrides } from '../analysis/adaptive.ts';
-import type { PipelineConfig } from '../analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../config/pipeline-config.ts';
 import type { VoiceMarkers } from '../analysis/markers.ts';
 import { withMarkersLine, type MarkerSource } from '../analysis/marker-source.ts';
 import type { ModelBundle } from '../model/load.ts';

@@ -3,7 +3,7 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import type { Dataset } from '../data/types.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
-import type { PipelineConfig } from '../analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../config/pipeline-config.ts';
 import type { VoiceMarkers } from '../analysis/markers.ts';
 import type { LoadedModel } from '../model/weights.ts';
 import type { Tokenizer } from '../model/tokenizer.ts';

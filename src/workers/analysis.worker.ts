@@ -1,7 +1,7 @@
 // The analysis worker: one StudioSession (src/analysis/studio-session.ts) served over the envelope
 // (src/util/rpc.ts), its files and settings kept in IndexedDB (DatasetStore, mindprint-datasets).
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
-import { parsePipelineConfig } from '../analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../config/pipeline-config.ts';
 import { StudioSession } from '../analysis/studio-session.ts';
 import { DatasetStore, isQuotaError } from '../storage/dataset-store.ts';
 import { serve, type Handlers } from '../util/rpc.ts';

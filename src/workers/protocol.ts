@@ -3,7 +3,7 @@
 import type { FileKind, ParsedFile, Topic } from '../data/types.ts';
 import type { CurriculumTree } from '../data/curriculum.ts';
 import type { Analysis } from '../analysis/analysis-types.ts';
-import type { TopicOverrides } from '../analysis/pipeline-config.ts';
+import type { TopicOverrides } from '../config/pipeline-config.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
 import type { MarkerDiscovery, MarkerSuggestion } from '../analysis/marker-discovery.ts';
 import type { QualityHistogram } from '../analysis/quality-histogram.ts';

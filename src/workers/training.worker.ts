@@ -3,7 +3,7 @@
 // curriculum the studio saved (or the files given), with IndexedDB ('mindprint-run') as its store.
 // Pause aborts the run's signal: it stops after the current phase's checkpoint; Resume continues.
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
-import { parsePipelineConfig } from '../analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../config/pipeline-config.ts';
 import { IdbStore } from '../storage/idb-store.ts';
 import { adapterDownload, downloadBuffers } from '../storage/adapter-download.ts';
 import { GpuRuntime, DeviceLostError } from '../engine/runtime.ts';

@@ -18,7 +18,7 @@ import { parseMarkers } from '../../src/analysis/markers.ts';
 import { acceptSuggestion, coveringMarker, markerSource, provisionalMarkers } from '../../src/analysis/marker-source.ts';
 import { discoverMarkers, phrasePattern } from '../../src/analysis/marker-discovery.ts';
 import { adaptTopics } from '../../src/analysis/adaptive.ts';
-import { parsePipelineConfig } from '../../src/analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../../src/config/pipeline-config.ts';
 import { renderReport } from '../../src/analysis/report.ts';
 import { ROOT, collectPageErrors, shot, startStudio, type Studio } from './harness.ts';
 

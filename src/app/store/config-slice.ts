@@ -1,6 +1,6 @@
 // Config state: the user's per-topic overrides of the adaptive config; each change re-adapts in the
 // worker (no re-read, no re-analysis of the data).
-import type { TopicOverrides } from '../../analysis/pipeline-config.ts';
+import type { TopicOverrides } from '../../config/pipeline-config.ts';
 import type { OverrideMap } from '../../workers/protocol.ts';
 import type { Slice } from './types.ts';
 

@@ -4,7 +4,7 @@ import { adaptTopics, type TopicConfig } from '../../analysis/adaptive.ts';
 import { analyzeDataset } from '../../analysis/analyze.ts';
 import { configToJson } from '../../analysis/json.ts';
 import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
-import type { PipelineConfig } from '../../analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../../config/pipeline-config.ts';
 import { textTable } from '../../analysis/text-table.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { markersLines } from '../markers-input.ts';

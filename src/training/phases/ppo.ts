@@ -3,7 +3,7 @@
 // and every PPO option comes from the config through ppoOptions, the one place that maps it.
 import type { Tensor } from '../../engine/backend.ts';
 import type { TopicConfig } from '../../analysis/adaptive.ts';
-import type { PipelineConfig } from '../../analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../../config/pipeline-config.ts';
 import { LoraParams } from '../../model/lora-params.ts';
 import { adapterKey } from '../../storage/adapter-store.ts';
 import { judgePpo, paramsDiffer } from '../outcomes.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adaptTopics, type TopicConfig } from '../../../src/analysis/adaptive.ts';
 import { analyzeDataset, type Analysis, type TopicAnalysis } from '../../../src/analysis/analyze.ts';
 import { parseMarkers } from '../../../src/analysis/markers.ts';
-import { parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../../../src/config/pipeline-config.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { lengthStats } from '../../../src/analysis/stats.ts';
 import { dataset, pair, sft } from './helpers.ts';

@@ -9,7 +9,7 @@ import { cpuBackend } from '../../../src/engine/backend.ts';
 import { loadDataset } from '../../../src/data/node-files.ts';
 import { analyzeDataset } from '../../../src/analysis/analyze.ts';
 import { adaptTopics } from '../../../src/analysis/adaptive.ts';
-import type { PipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import type { PipelineConfig } from '../../../src/config/pipeline-config.ts';
 import { DEFAULT_PIPELINE_CONFIG } from '../../helpers/default-config.ts';
 import { loadDefaultMarkers } from '../../../src/analysis/node-defaults.ts';
 import { loadModel } from '../../../src/model/load.ts';

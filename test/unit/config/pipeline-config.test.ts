@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parsePipelineConfig } from '../../../src/analysis/pipeline-config.ts';
+import { parsePipelineConfig } from '../../../src/config/pipeline-config.ts';
 import { configPath, loadDefaultPipelineConfig } from '../../../src/analysis/node-defaults.ts';
 
 const defaultsText = readFileSync(configPath('training_pipeline.yaml'), 'utf8');
