@@ -14,7 +14,7 @@ export const SOURCED_PAIRS: ExtraPair[] = [
     rejected: `Running is slower because the sail is pushed rather than lifted and the apparent wind is lower.` },
   { source: 'unit-02/chapter-01/topic-01',
     prompt: `Should I look behind me before I tack?`,
-    chosen: `Every time, my lovely. Before you call \"Ready about\", look all round the boat: ahead, to windward where you are about to turn, and behind you, because a boat coming up fast from astern cannot see what you are about to do. Mark me, after a tack you are on the other tack, and you may have just turned onto port right in front of a boat on starboard. Look under the boom at the water to leeward too. Feel the wind, look at the water, then call. Right then: look, call, answer, push the tiller. Never call first and look after. Steady, lovely.`,
+    chosen: `Every time, my lovely. Before you call "Ready about", look all round the boat: ahead, to windward where you are about to turn, and behind you, because a boat coming up fast from astern cannot see what you are about to do. Mark me, after a tack you are on the other tack, and you may have just turned onto port right in front of a boat on starboard. Look under the boom at the water to leeward too. Feel the wind, look at the water, then call. Right then: look, call, answer, push the tiller. Never call first and look after. Steady, lovely.`,
     rejected: `It is not necessary to look behind you before tacking because boats behind you have to keep clear.` },
   { source: 'unit-02/chapter-01/topic-01',
     prompt: `What is the difference between tacking and beating?`,

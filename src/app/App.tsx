@@ -55,14 +55,14 @@ function Tabs() {
   );
   const badge = (id: Tab) => (id === 'files' && fileCount ? fileCount : id === 'dashboard' && topicCount ? topicCount : null);
   return (
-    <nav className="tabs" role="tablist">
+    <div className="tabs" role="tablist">
       {TABS.map((t) => (
         <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)}>
           {t.label}
           {badge(t.id) !== null && <span className="badge">{badge(t.id)}</span>}
         </button>
       ))}
-    </nav>
+    </div>
   );
 }
 

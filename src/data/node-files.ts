@@ -47,7 +47,7 @@ export async function loadDataset(paths: string[], opts: LoadOptions = {}): Prom
   const tried: string[] = [];
   const files: string[] = [];
   for (const p of paths) {
-    let info;
+    let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(p);
     } catch (err) {

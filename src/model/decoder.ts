@@ -6,7 +6,7 @@ import type { AttnOpts, Backend, Tensor } from '../engine/backend.ts';
 import { ropeInvFreq, type ModelConfig } from './hf-config.ts';
 import { loraDelta, type LoraAdapter } from './lora-types.ts';
 import type { LoraModule, LoraParams } from './lora-params.ts';
-import { Workspace } from './workspace.ts';
+import type { Workspace } from './workspace.ts';
 import { layerTensors, layerWeights, uploader, type LayerWeights } from './decoder-weights.ts';
 
 export { Workspace } from './workspace.ts';

@@ -192,7 +192,7 @@ export function scoreChoice(optionLogLikelihoods: readonly number[], correctInde
 
 /** Reads True/False from the start of a reference answer ("**True**", "True.", "false - …"); null if absent. */
 export function readTrueFalse(referenceAnswer: string): boolean | null {
-  const m = /^[\s*_"'`(\[]*(true|false)\b/i.exec(referenceAnswer);
+  const m = /^[\s*_"'`([]*(true|false)\b/i.exec(referenceAnswer);
   return m ? m[1].toLowerCase() === 'true' : null;
 }
 

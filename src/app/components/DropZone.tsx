@@ -72,6 +72,7 @@ export function DropZone({ compact }: { compact: boolean }) {
   };
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; its buttons are the keyboard's way in
     <section
       className={`dropzone${over ? ' over' : ''}${compact ? ' compact' : ''}`}
       data-testid="dropzone"

@@ -109,6 +109,7 @@ function ReportCard() {
     useShallow((s) => ({ report: s.training.report, state: s.training.state, similarity: s.training.similarity, log: s.training.log })),
   );
   const logRef = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the log, so it runs whenever a line is added
   useEffect(() => {
     const el = logRef.current;
     if (el) el.scrollTop = el.scrollHeight; // follow the newest line

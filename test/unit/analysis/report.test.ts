@@ -60,7 +60,7 @@ describe('renderReport', () => {
     expect(s).toContain(`- Mean quality: ${((17.1 - 9.86 + 0.63 + 0.35) / 4).toFixed(2)}`);
     expect(s).toContain('- High quality (> 1.5): 1 (25.0%)');
     expect(s).toContain('- Low quality (< 0.5): 2 (50.0%)');
-    expect(s).toMatch(/Unassigned pairs .*: 1\n  - orphan prompt/);
+    expect(s).toMatch(/Unassigned pairs .*: 1\n {2}- orphan prompt/);
   });
 
   it('top topics, recommendations and flags', () => {

@@ -86,7 +86,7 @@ describe('topic ids that are Object property names', () => {
   it('__proto__ and constructor stay plain keys', () => {
     const c = parseUser('topics:\n  __proto__: {sft_epochs: 9}\n  constructor: {ppo_steps: 7}\n');
     expect(Object.keys(c.topics!).sort()).toEqual(['__proto__', 'constructor']);
-    expect(c.topics!['__proto__']).toEqual({ sftEpochs: 9 });
+    expect(Object.getOwnPropertyDescriptor(c.topics!, '__proto__')?.value).toEqual({ sftEpochs: 9 });
     expect(({} as { sftEpochs?: number }).sftEpochs).toBeUndefined();
   });
 });
