@@ -9,7 +9,9 @@ const SAMPLE_DIR = resolve(import.meta.dirname, 'sample-data');
 /** The sample curriculum's files, sorted: its data (.json/.jsonl) and its own voice_markers.yaml. */
 function sampleFiles(): string[] {
   if (!existsSync(SAMPLE_DIR)) return [];
-  return readdirSync(SAMPLE_DIR).filter((f) => /\.jsonl?$/.test(f) || f === 'voice_markers.yaml').sort();
+  return readdirSync(SAMPLE_DIR)
+    .filter((f) => /\.jsonl?$/.test(f) || f === 'voice_markers.yaml')
+    .sort();
 }
 
 /** Serves sample-data/ at /sample-data/ (dev) and copies it into dist/sample-data/ (build), with an

@@ -11,14 +11,26 @@ import { Rng } from '../src/util/rng.ts';
 
 await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
-interface Shape { B: number; T: number; NH: number; NKV: number; HS: number }
+interface Shape {
+  B: number;
+  T: number;
+  NH: number;
+  NKV: number;
+  HS: number;
+}
 
 async function timeIt(rt: GpuRuntime, run: () => void, budgetMs: number): Promise<{ ms: number; runs: number }> {
-  rt.beginStep(); run(); rt.submit(); await rt.sync(); // warm-up: compiles pipelines, touches buffers
+  rt.beginStep();
+  run();
+  rt.submit();
+  await rt.sync(); // warm-up: compiles pipelines, touches buffers
   let runs = 0;
   const t0 = performance.now();
   do {
-    rt.beginStep(); run(); rt.submit(); await rt.sync();
+    rt.beginStep();
+    run();
+    rt.submit();
+    await rt.sync();
     runs++;
   } while (performance.now() - t0 < budgetMs && runs < 50);
   return { ms: (performance.now() - t0) / runs, runs };
@@ -31,21 +43,33 @@ export async function benchAttention(shape: Shape = { B: 1, T: 256, NH: 14, NKV:
     const info = (rt.device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const rng = new Rng(1);
     const rand = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
-    const nq = B * T * NH * HS, nk = B * T * NKV * HS;
-    const q = rt.upload(rand(nq), [B, T, NH * HS]), k = rt.upload(rand(nk), [B, T, NKV * HS]), v = rt.upload(rand(nk), [B, T, NKV * HS]);
+    const nq = B * T * NH * HS,
+      nk = B * T * NKV * HS;
+    const q = rt.upload(rand(nq), [B, T, NH * HS]),
+      k = rt.upload(rand(nk), [B, T, NKV * HS]),
+      v = rt.upload(rand(nk), [B, T, NKV * HS]);
     const dout = rt.upload(rand(nq), [B, T, NH * HS]);
-    const out = rt.empty([B, T, NH * HS]), lse = rt.empty([B, NH, T]), delta = rt.empty([B, NH, T]);
-    const dq = rt.empty([B, T, NH * HS]), dk = rt.empty([B, T, NKV * HS]), dv = rt.empty([B, T, NKV * HS]);
+    const out = rt.empty([B, T, NH * HS]),
+      lse = rt.empty([B, NH, T]),
+      delta = rt.empty([B, NH, T]);
+    const dq = rt.empty([B, T, NH * HS]),
+      dk = rt.empty([B, T, NKV * HS]),
+      dv = rt.empty([B, T, NKV * HS]);
 
     const fwdFlops = (4 * B * NH * T * T * HS) / 2;
     const bwdFlops = 2.5 * fwdFlops;
     const fwd = await timeIt(rt, () => attentionForward(rt, out, lse, q, k, v, B, T, NH, NKV, HS), budgetMs);
-    const both = await timeIt(rt, () => {
-      attentionForward(rt, out, lse, q, k, v, B, T, NH, NKV, HS);
-      attentionBackward(rt, dq, dk, dv, delta, dout, out, lse, q, k, v, B, T, NH, NKV, HS);
-    }, budgetMs);
+    const both = await timeIt(
+      rt,
+      () => {
+        attentionForward(rt, out, lse, q, k, v, B, T, NH, NKV, HS);
+        attentionBackward(rt, dq, dk, dv, delta, dout, out, lse, q, k, v, B, T, NH, NKV, HS);
+      },
+      budgetMs,
+    );
     // One decode step against a full cache of T keys (the cache is just k / v here).
-    const qd = rt.upload(rand(B * NH * HS), [B, 1, NH * HS]), od = rt.empty([B, 1, NH * HS]);
+    const qd = rt.upload(rand(B * NH * HS), [B, 1, NH * HS]),
+      od = rt.empty([B, 1, NH * HS]);
     const dec = await timeIt(rt, () => attentionDecode(rt, od, qd, k, v, B, 1, NH, NKV, HS, T - 1, T), budgetMs / 2);
     const gf = (flops: number, ms: number): number => Number((flops / (ms * 1e6)).toFixed(3));
     return {

@@ -14,7 +14,8 @@ import { Rng } from '../src/util/rng.ts';
 await selectNodeDriver(); // the system's GPU when there is one, else SwiftShader (src/engine/adapter-choice.ts)
 
 const T = 128; // tokens per step (B * T rows)
-const LAYERS = [ // smallest first: its speed decides which larger shapes fit the time budget
+const LAYERS = [
+  // smallest first: its speed decides which larger shapes fit the time budget
   { name: 'k_proj / v_proj', I: 896, O: 128 },
   { name: 'q_proj / o_proj', I: 896, O: 896 },
   { name: 'gate_proj / up_proj', I: 896, O: 4864 },
@@ -23,7 +24,11 @@ const LAYERS = [ // smallest first: its speed decides which larger shapes fit th
 const LM_HEAD = { name: 'lm_head', I: 896, O: 151936 };
 const LORA_RANK = 16;
 
-interface Timing { ms: number; reps: number; clock: 'gpu-timestamp' | 'wall' }
+interface Timing {
+  ms: number;
+  reps: number;
+  clock: 'gpu-timestamp' | 'wall';
+}
 
 async function timeStep(rt: GpuRuntime, run: () => void, budgetMs: number): Promise<Timing> {
   const once = async (reps: number): Promise<{ wall: number; gpu: number | null }> => {
@@ -82,10 +87,14 @@ export async function benchEngine(budgetMs = 1500, maxRunMs = 5000): Promise<obj
       const dA = empty([LORA_RANK, I]);
       const dB = empty([O, LORA_RANK]);
       const loraFlops = 2 * T * LORA_RANK * (I + O) * 3; // forward 2 GEMMs, backward 4
-      const lora = await timeStep(rt, () => {
-        loraForward(rt, out, h, inp, A, B, 2);
-        loraBackward(rt, dinp, dA, dB, dh, dout, inp, A, B, h, 2);
-      }, budgetMs);
+      const lora = await timeStep(
+        rt,
+        () => {
+          loraForward(rt, out, h, inp, A, B, 2);
+          loraBackward(rt, dinp, dA, dB, dh, dout, inp, A, B, h, 2);
+        },
+        budgetMs,
+      );
       results.push({
         layer: layer.name,
         shape: `(${T}, ${I}) @ (${O}, ${I})^T`,

@@ -88,8 +88,10 @@ async function measure(run: Run): Promise<object> {
     const decoder = new Decoder(be, cfg, run.weights);
     const lora = LoraParams.create(be, initLora(cfg, LORA, new Rng(1)));
     const totalParams = countModelParams(cfg);
-    console.error(`training bench [${label}]: ${(totalParams / 1e6).toFixed(1)}M base parameters, ${lora.count} trainable LoRA parameters ` +
-      `(${((100 * lora.count) / totalParams).toFixed(3)}%), B ${B} × T ${T}, ${warmupSteps} warm-up + ${measuredSteps} measured steps`);
+    console.error(
+      `training bench [${label}]: ${(totalParams / 1e6).toFixed(1)}M base parameters, ${lora.count} trainable LoRA parameters ` +
+        `(${((100 * lora.count) / totalParams).toFixed(3)}%), B ${B} × T ${T}, ${warmupSteps} warm-up + ${measuredSteps} measured steps`,
+    );
     const total = warmupSteps + measuredSteps;
     const ends: number[] = [];
     const losses: number[] = [];
@@ -97,13 +99,20 @@ async function measure(run: Run): Promise<object> {
     let last = performance.now();
     const data = examples(B, T, cfg.vocabSize, 7);
     await trainSft(be, decoder, lora, data, {
-      epochs: total, batchSize: B, learningRate: 1e-4, seed: 3, maxSteps: total, warmupRatio: 0,
+      epochs: total,
+      batchSize: B,
+      learningRate: 1e-4,
+      seed: 3,
+      maxSteps: total,
+      warmupRatio: 0,
       onStep: (m) => {
         const now = performance.now();
         ends.push(now);
         losses.push(m.loss);
         if (m.step > warmupSteps) completionTokens += m.tokens;
-        console.error(`training bench [${label}]: step ${m.step}/${total}${m.step <= warmupSteps ? ' (warm-up)' : ''} ${((now - last) / 1000).toFixed(2)} s, loss ${m.loss.toFixed(4)}`);
+        console.error(
+          `training bench [${label}]: step ${m.step}/${total}${m.step <= warmupSteps ? ' (warm-up)' : ''} ${((now - last) / 1000).toFixed(2)} s, loss ${m.loss.toFixed(4)}`,
+        );
         last = now;
       },
     });
@@ -140,13 +149,27 @@ async function measure(run: Run): Promise<object> {
 export async function benchTraining(opts: { tinySteps?: number; smallSteps?: number } = {}): Promise<object> {
   const tiny = await loadModelFolder(tinyModelFiles(0));
   const tinyResult = await measure({
-    label: 'tiny', cfg: tiny.config, weights: tiny.weights, B: 4, T: 64, warmupSteps: 2, measuredSteps: opts.tinySteps ?? 8,
+    label: 'tiny',
+    cfg: tiny.config,
+    weights: tiny.weights,
+    B: 4,
+    T: 64,
+    warmupSteps: 2,
+    measuredSteps: opts.tinySteps ?? 8,
   });
   const cfg = parseModelConfig(SMALL_LLAMA, 'bench/training.ts SMALL_LLAMA');
   const started = performance.now();
   const weights = randomWeights(cfg, 1);
   console.error(`training bench [0.1B]: random weights in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const smallResult = await measure({ label: '0.1B llama-shaped (random weights)', cfg, weights, B: 1, T: 64, warmupSteps: 1, measuredSteps: opts.smallSteps ?? 2 });
+  const smallResult = await measure({
+    label: '0.1B llama-shaped (random weights)',
+    cfg,
+    weights,
+    B: 1,
+    T: 64,
+    warmupSteps: 1,
+    measuredSteps: opts.smallSteps ?? 2,
+  });
   return { clock: 'wall', tokensCounted: 'prompt + completion (B × T per step)', tiny: tinyResult, small: smallResult };
 }
 

@@ -31,10 +31,14 @@ const NEAR_IDENTICAL = `What is a lift and what is a header?`;
 /** Every ninth pair's prompt gets different whitespace, to exercise normalised matching. */
 function reshape(prompt: string, k: number): string {
   switch (k % 4) {
-    case 0: return prompt.replace(' ', '  ');
-    case 1: return prompt + '\n';
-    case 2: return '  ' + prompt + ' ';
-    default: return prompt.replace(' ', '\t');
+    case 0:
+      return prompt.replace(' ', '  ');
+    case 1:
+      return prompt + '\n';
+    case 2:
+      return '  ' + prompt + ' ';
+    default:
+      return prompt.replace(' ', '\t');
   }
 }
 
@@ -80,11 +84,24 @@ export function buildFiles(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('sft_data.jsonl', jsonl(EXAMPLES.map((e) => ({ instruction: e.q, input: '', output: e.a, source: e.s }))));
   files.set('preference_data.jsonl', jsonl(buildPairs().map(pairRow)));
-  files.set('critical_distinctions.jsonl', jsonl(DISTINCTIONS.map((d) =>
-    d.source === undefined ? { prompt: d.prompt, chosen: d.chosen, rejected: d.rejected }
-      : { prompt: d.prompt, chosen: d.chosen, rejected: d.rejected, source: d.source })));
-  files.set('quiz_data.json', pretty(QUIZZES.map((q) => ({ level: 'topic', unit: q.unit, chapter: q.chapter, topic: q.topic, title: q.title, questions: q.questions }))));
-  files.set('chapter_tests.json', pretty(CHAPTER_TESTS.map((c) => ({ level: 'chapter', unit: c.unit, chapter: c.chapter, title: c.title, questions: c.questions }))));
+  files.set(
+    'critical_distinctions.jsonl',
+    jsonl(
+      DISTINCTIONS.map((d) =>
+        d.source === undefined
+          ? { prompt: d.prompt, chosen: d.chosen, rejected: d.rejected }
+          : { prompt: d.prompt, chosen: d.chosen, rejected: d.rejected, source: d.source },
+      ),
+    ),
+  );
+  files.set(
+    'quiz_data.json',
+    pretty(QUIZZES.map((q) => ({ level: 'topic', unit: q.unit, chapter: q.chapter, topic: q.topic, title: q.title, questions: q.questions }))),
+  );
+  files.set(
+    'chapter_tests.json',
+    pretty(CHAPTER_TESTS.map((c) => ({ level: 'chapter', unit: c.unit, chapter: c.chapter, title: c.title, questions: c.questions }))),
+  );
   files.set('unit_exams.json', pretty(UNIT_EXAMS.map((u) => ({ level: 'unit', unit: u.unit, title: u.title, questions: u.questions }))));
   files.set('final_assessment.json', pretty({ level: 'final', title: FINAL_TITLE, questions: FINAL_QUESTIONS }));
   return files;
@@ -97,8 +114,15 @@ function main(): void {
     const path = join(OUT, name);
     if (check) {
       let current = '';
-      try { current = readFileSync(path, 'utf8'); } catch { /* missing counts as stale */ }
-      if (current !== text) { console.error(`stale: ${path} differs from what scripts/sample-data/build.ts generates`); stale++; }
+      try {
+        current = readFileSync(path, 'utf8');
+      } catch {
+        /* missing counts as stale */
+      }
+      if (current !== text) {
+        console.error(`stale: ${path} differs from what scripts/sample-data/build.ts generates`);
+        stale++;
+      }
     } else {
       writeFileSync(path, text);
       console.log(`wrote ${path} (${text.length} chars)`);

@@ -40,8 +40,12 @@ function isHighQuality(t: TopicAnalysis): boolean {
   const m = t.preference.pairs;
   const out = t.sft.outputChars.mean;
   return (
-    m >= h.minPairs && m <= h.maxPairs && out >= h.minOutputChars && out <= h.maxOutputChars &&
-    t.sft.voiceDensity >= h.minDensity && t.preference.meanQuality >= h.minQuality
+    m >= h.minPairs &&
+    m <= h.maxPairs &&
+    out >= h.minOutputChars &&
+    out <= h.maxOutputChars &&
+    t.sft.voiceDensity >= h.minDensity &&
+    t.preference.meanQuality >= h.minQuality
   );
 }
 
@@ -75,7 +79,11 @@ function sftRule(n: number, cfg: PipelineConfig, rationale: string[]): Pick<Topi
 
 /** Reward-model epochs, LR and batch size by the topic's mean pair quality (when it is judged). */
 function rewardRule(
-  t: TopicAnalysis, cfg: PipelineConfig, mk: MarkersInUse | undefined, by: string, rationale: string[],
+  t: TopicAnalysis,
+  cfg: PipelineConfig,
+  mk: MarkersInUse | undefined,
+  by: string,
+  rationale: string[],
 ): Pick<TopicConfig, 'rewardEpochs' | 'rewardLearningRate' | 'rewardBatchSize'> {
   let rewardEpochs = cfg.reward.epochs;
   let rewardLearningRate = cfg.reward.learning_rate;
@@ -89,7 +97,9 @@ function rewardRule(
     rewardEpochs += 2;
     rewardLearningRate *= 0.5;
     rewardBatchSize = 4;
-    rationale.push(`Reward: mean pair quality ${fmt(q)} < ${RULES.lowPairQuality} (weak signal)${by}: epochs ${cfg.reward.epochs}+2 = ${rewardEpochs}, LR ×0.5, batch 4.`);
+    rationale.push(
+      `Reward: mean pair quality ${fmt(q)} < ${RULES.lowPairQuality} (weak signal)${by}: epochs ${cfg.reward.epochs}+2 = ${rewardEpochs}, LR ×0.5, batch 4.`,
+    );
   } else {
     rationale.push(`Reward: mean pair quality ${fmt(q)} ≥ ${RULES.lowPairQuality}${by}: base epochs ${rewardEpochs}, LR, batch ${rewardBatchSize}.`);
   }
@@ -130,12 +140,16 @@ function passThresholdRule(t: TopicAnalysis, cfg: PipelineConfig, mk: MarkersInU
   const d = t.sft.voiceDensity;
   if (mk && !mk.judged) {
     const passThreshold = RULES.defaultThreshold;
-    rationale.push(`Pass threshold ${passThreshold}: voice density not judged (${notJudgedWhy(mk)}), so neither the high-quality nor the low-density rule applies.`);
+    rationale.push(
+      `Pass threshold ${passThreshold}: voice density not judged (${notJudgedWhy(mk)}), so neither the high-quality nor the low-density rule applies.`,
+    );
     return passThreshold;
   }
   if (isHighQuality(t)) {
     const passThreshold = cfg.evaluation.pass_threshold;
-    rationale.push(`Pass threshold ${passThreshold} (base): high-quality topic (${t.preference.pairs} pairs, mean output ${fmt(t.sft.outputChars.mean)} chars, density ${fmt(d)}, mean quality ${fmt(t.preference.meanQuality)})${by}.`);
+    rationale.push(
+      `Pass threshold ${passThreshold} (base): high-quality topic (${t.preference.pairs} pairs, mean output ${fmt(t.sft.outputChars.mean)} chars, density ${fmt(d)}, mean quality ${fmt(t.preference.meanQuality)})${by}.`,
+    );
     return passThreshold;
   }
   if (d < RULES.lowDensity) {
@@ -163,9 +177,16 @@ function baseTopicConfig(t: TopicAnalysis, cfg: PipelineConfig, mk?: MarkersInUs
     id: t.id,
     trainable,
     ...(trainable ? {} : { untrainableReason: reasons.join('; ') }),
-    sftEpochs: sft.sftEpochs, batchSize: sft.batchSize, lrMultiplier: sft.lrMultiplier, learningRate: cfg.sft.learning_rate * sft.lrMultiplier,
-    rewardEpochs: reward.rewardEpochs, rewardLearningRate: reward.rewardLearningRate, rewardBatchSize: reward.rewardBatchSize,
-    ppoSteps: ppo.ppoSteps, ppoLearningRate: ppo.ppoLearningRate, passThreshold,
+    sftEpochs: sft.sftEpochs,
+    batchSize: sft.batchSize,
+    lrMultiplier: sft.lrMultiplier,
+    learningRate: cfg.sft.learning_rate * sft.lrMultiplier,
+    rewardEpochs: reward.rewardEpochs,
+    rewardLearningRate: reward.rewardLearningRate,
+    rewardBatchSize: reward.rewardBatchSize,
+    ppoSteps: ppo.ppoSteps,
+    ppoLearningRate: ppo.ppoLearningRate,
+    passThreshold,
     rationale,
     overridden: [],
     sftExamples: n,
@@ -198,11 +219,7 @@ function ownEntry<T>(map: Record<string, T> | undefined, id: string): T | undefi
  * Per-topic config for every topic of the analysis (curriculum order): the rules, then the config
  * file's `topics:` overrides, then the caller's (studio) overrides.
  */
-export function adaptTopics(
-  a: Analysis,
-  cfg: PipelineConfig,
-  overrides?: Record<string, Partial<TopicOverrides>>,
-): TopicConfig[] {
+export function adaptTopics(a: Analysis, cfg: PipelineConfig, overrides?: Record<string, Partial<TopicOverrides>>): TopicConfig[] {
   return a.topics.map((t) => {
     const tc = baseTopicConfig(t, cfg, a.markers);
     const fromFile = ownEntry(cfg.topics, t.id);

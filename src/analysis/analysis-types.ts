@@ -26,12 +26,7 @@ export const LOW_QUALITY = 0.5;
 /** Chosen and rejected at least this similar (see textSimilarity) are flagged near-identical. */
 export const NEAR_IDENTICAL = 0.95;
 
-export type FlagKind =
-  | 'identical-pair'
-  | 'near-identical-pair'
-  | 'chosen-less-voice'
-  | 'negative-pattern'
-  | 'duplicate-prompt';
+export type FlagKind = 'identical-pair' | 'near-identical-pair' | 'chosen-less-voice' | 'negative-pattern' | 'duplicate-prompt';
 
 export interface Flag {
   kind: FlagKind;

@@ -3,8 +3,18 @@
 import { compareTopics, topicFromId } from '../data/curriculum.ts';
 import type { Dataset, EvalLevel, PreferencePair, QuestionType, Topic } from '../data/types.ts';
 import {
-  HIGH_QUALITY, LOW_QUALITY, MAX_FLAGS_PER_KIND, MAX_UNASSIGNED_LISTED, NEAR_IDENTICAL, TARGETS,
-  type Analysis, type Flag, type FlagKind, type MarkersInUse, type PreferenceFigures, type TopicAnalysis,
+  HIGH_QUALITY,
+  LOW_QUALITY,
+  MAX_FLAGS_PER_KIND,
+  MAX_UNASSIGNED_LISTED,
+  NEAR_IDENTICAL,
+  TARGETS,
+  type Analysis,
+  type Flag,
+  type FlagKind,
+  type MarkersInUse,
+  type PreferenceFigures,
+  type TopicAnalysis,
 } from './analysis-types.ts';
 import { judgesMarkers, markerSource, type MarkerSource } from './marker-source.ts';
 import { categoryScores, negativeHits, voiceDensity, type VoiceMarkers } from './markers.ts';
@@ -93,7 +103,9 @@ function recommend(t: TopicAnalysis, mk: MarkersInUse): string[] {
     }
   }
   if (mk.judged && p.pairs > 0 && !(p.highQualityShare > TARGETS.minHighQualityShare)) {
-    out.push(`Only ${(p.highQualityShare * 100).toFixed(0)}% of pairs above ${HIGH_QUALITY} (target > ${TARGETS.minHighQualityShare * 100}%): make chosen answers fuller and more voiced than the rejected ones.`);
+    out.push(
+      `Only ${(p.highQualityShare * 100).toFixed(0)}% of pairs above ${HIGH_QUALITY} (target > ${TARGETS.minHighQualityShare * 100}%): make chosen answers fuller and more voiced than the rejected ones.`,
+    );
   }
   return out;
 }
@@ -130,8 +142,14 @@ function newTopicAcc(categories: string[]): TopicAcc {
   const categorySums: Record<string, number> = Object.create(null);
   for (const c of categories) categorySums[c] = 0;
   return {
-    instructionChars: [], outputChars: [], densitySum: 0, categorySums, pref: newPref(), distinctions: 0,
-    evalQuestions: { open: 0, multiple_choice: 0, true_false: 0 }, flagCounts: {},
+    instructionChars: [],
+    outputChars: [],
+    densitySum: 0,
+    categorySums,
+    pref: newPref(),
+    distinctions: 0,
+    evalQuestions: { open: 0, multiple_choice: 0, true_false: 0 },
+    flagCounts: {},
   };
 }
 
@@ -168,7 +186,11 @@ function newTally(ds: Dataset, m: VoiceMarkers, mk: MarkersInUse): Tally {
   };
   const flags: Flag[] = [];
   const flagCounts: Record<FlagKind, number> = {
-    'identical-pair': 0, 'near-identical-pair': 0, 'chosen-less-voice': 0, 'negative-pattern': 0, 'duplicate-prompt': 0,
+    'identical-pair': 0,
+    'near-identical-pair': 0,
+    'chosen-less-voice': 0,
+    'negative-pattern': 0,
+    'duplicate-prompt': 0,
   };
   const flag = (kind: FlagKind, topicId: string | null, file: string, line: number, message: string) => {
     flagCounts[kind]++;
@@ -254,7 +276,8 @@ function tallyPreference(ds: Dataset, t: Tally): PreferenceTotals {
     }
     for (const target of targets) addPair(target, q, p.chosen.length, p.rejected.length, dc - dr);
     flagSamePair(t, p);
-    if (mk.judged && dc < dr) { // a voice-density flag: only against the user's own markers
+    if (mk.judged && dc < dr) {
+      // a voice-density flag: only against the user's own markers
       t.flag('chosen-less-voice', p.topicId, p.file, p.line, `chosen has less voice than rejected (density ${dc.toFixed(1)} < ${dr.toFixed(1)})`);
     }
     const neg = negativeHits(p.chosen, m);
@@ -281,7 +304,10 @@ function tallyDistinctions(ds: Dataset, t: Tally): number {
 /** Counts evaluation sets and questions per level, and topic-level questions per topic and type. */
 function tallyEvalSets(ds: Dataset, t: Tally): Analysis['evalSets'] {
   const evalSets: Record<EvalLevel, { sets: number; questions: number }> = {
-    topic: { sets: 0, questions: 0 }, chapter: { sets: 0, questions: 0 }, unit: { sets: 0, questions: 0 }, final: { sets: 0, questions: 0 },
+    topic: { sets: 0, questions: 0 },
+    chapter: { sets: 0, questions: 0 },
+    unit: { sets: 0, questions: 0 },
+    final: { sets: 0, questions: 0 },
   };
   for (const s of ds.evalSets) {
     evalSets[s.level].sets++;
@@ -299,7 +325,11 @@ function topicResult(topic: Topic, a: TopicAcc, categories: string[], mk: Marker
   const categoryMeans: Record<string, number> = Object.create(null);
   for (const c of categories) categoryMeans[c] = n ? a.categorySums[c] / n : 0;
   const result: TopicAnalysis = {
-    id: topic.id, unit: topic.unit, chapter: topic.chapter, topic: topic.topic, depth: topic.depth,
+    id: topic.id,
+    unit: topic.unit,
+    chapter: topic.chapter,
+    topic: topic.topic,
+    depth: topic.depth,
     sft: {
       examples: n,
       instructionChars: lengthStats(a.instructionChars),

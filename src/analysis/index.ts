@@ -6,8 +6,11 @@ export { parseMarkers, markersToYaml, voiceDensity, categoryScores, negativeHits
 export { lengthStats, pairQuality, textSimilarity, type LengthStats } from './stats.ts';
 export { renderReport } from './report.ts';
 export {
-  parsePipelineConfig, PIPELINE_SCHEMA, TOPIC_OVERRIDE_YAML_KEYS,
-  type PipelineConfig, type TopicOverrides,
+  parsePipelineConfig,
+  PIPELINE_SCHEMA,
+  TOPIC_OVERRIDE_YAML_KEYS,
+  type PipelineConfig,
+  type TopicOverrides,
 } from '../config/pipeline-config.ts';
 export { adaptTopics, RULES, type TopicConfig } from './adaptive.ts';
 export { analysisToJson, configToJson } from './json.ts';

@@ -52,8 +52,10 @@ export interface DiscoveryOptions {
 
 // Cue words for a category guess: the evaluation scores confidence and psychology (and terminology,
 // which is content the rejected answers keep, so it is not discovered from pairs).
-const PSYCHOLOGY = /^(fear|afraid|scar|panic|nerv|calm|worr|anxi|stress|emotion|feel|greed|hope|patien|disciplin|trust|mind|ego|pride|regret|brave|courage|confiden|gut|instinct|relax|breath|comfort|pressure|frustrat|excit|doubt|shame|pain)/;
-const CONFIDENCE = /^(look|listen|here's|reality|truth|honest|fact|always|never|every|rule|simple|simply|clear|certain|sure|guarantee|bottom|seen|know|promise|mark|believe|obvious|absolutely|period|trust)$/;
+const PSYCHOLOGY =
+  /^(fear|afraid|scar|panic|nerv|calm|worr|anxi|stress|emotion|feel|greed|hope|patien|disciplin|trust|mind|ego|pride|regret|brave|courage|confiden|gut|instinct|relax|breath|comfort|pressure|frustrat|excit|doubt|shame|pain)/;
+const CONFIDENCE =
+  /^(look|listen|here's|reality|truth|honest|fact|always|never|every|rule|simple|simply|clear|certain|sure|guarantee|bottom|seen|know|promise|mark|believe|obvious|absolutely|period|trust)$/;
 
 /** The voice category a phrase's words suggest, psychology before confidence, else null. */
 function categoryOf(words: string[]): MarkerSuggestion['category'] {
@@ -64,7 +66,12 @@ function categoryOf(words: string[]): MarkerSuggestion['category'] {
 
 /** The category pattern for a phrase as the user writes it ("Look,", "Here’s the  thing"). */
 export function phrasePattern(phrase: string): string {
-  const key = phrase.trim().toLowerCase().replace(/’/g, "'").replace(/\s+/g, ' ').replace(/\s+([,:;!?])$/, '$1');
+  const key = phrase
+    .trim()
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([,:;!?])$/, '$1');
   return patternOf(key);
 }
 
@@ -309,11 +316,16 @@ function totals(c: Candidate): { chosen: number; rejected: number; pairsWith: nu
 /** The top ranked phrases the rejected answers use under half as often as the chosen ones, as suggestions. */
 function suggest(ranked: { c: Candidate; t: Tally }[], differing: Pair[], top: number): MarkerSuggestion[] {
   // Present in chosen, absent from rejected: a phrase the rejected answers use half as often is not proposed.
-  const kept = ranked.filter(({ c }) => {
-    const t = totals(c);
-    return 2 * t.rejected < t.chosen;
-  }).slice(0, top);
-  const forms = surfaceForms(kept.map(({ c }) => c.key), differing.map((p) => p.chosen));
+  const kept = ranked
+    .filter(({ c }) => {
+      const t = totals(c);
+      return 2 * t.rejected < t.chosen;
+    })
+    .slice(0, top);
+  const forms = surfaceForms(
+    kept.map(({ c }) => c.key),
+    differing.map((p) => p.chosen),
+  );
   return kept.map(({ c, t: r }) => {
     const t = totals(c);
     return {

@@ -96,7 +96,12 @@ export function suggestionsToYaml(d: MarkerDiscovery, suggestions: MarkerSuggest
   }
   const cats = categoriesOf(suggestions);
   if (cats.size) {
-    L.push('', '# The evaluation\'s voice categories these phrases suggest; terminology (the subject\'s own words)', '# stays in both answers of a pair, so discovery cannot find it: add it yourself.', 'categories:');
+    L.push(
+      '',
+      "# The evaluation's voice categories these phrases suggest; terminology (the subject's own words)",
+      '# stays in both answers of a pair, so discovery cannot find it: add it yourself.',
+      'categories:',
+    );
     for (const [name, patterns] of cats) {
       L.push(`  ${name}:`, `    expected: ${Math.min(2, patterns.length)}`, '    patterns:');
       for (const p of patterns) L.push(`      - ${yamlString(p)}`);

@@ -1,8 +1,15 @@
 // The markdown quality report: SFT and preference tables by topic, overall preference figures,
 // top topics, recommendations, flags and the metric definitions.
 import {
-  HIGH_QUALITY, LOW_QUALITY, MAX_FLAGS_PER_KIND, NEAR_IDENTICAL, TARGETS,
-  type Analysis, type FlagKind, type MarkersInUse, type TopicAnalysis,
+  HIGH_QUALITY,
+  LOW_QUALITY,
+  MAX_FLAGS_PER_KIND,
+  NEAR_IDENTICAL,
+  TARGETS,
+  type Analysis,
+  type FlagKind,
+  type MarkersInUse,
+  type TopicAnalysis,
 } from './analysis-types.ts';
 import { markersName, notJudgedWhy } from './marker-source.ts';
 
@@ -23,11 +30,7 @@ const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 
 
 /** A markdown table: the first column left-aligned, the rest right-aligned, cells escaped. */
 function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ];
+  return [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)];
 }
 
 const FLAG_TITLES: Record<FlagKind, string> = {
@@ -46,8 +49,7 @@ function topTopics(a: Analysis): string[] {
   const withSft = a.topics.filter((t) => t.sft.examples > 0);
   const byDensity = [...withSft].sort((x, y) => y.sft.voiceDensity - x.sft.voiceDensity).slice(0, TOP_N);
   const bySize = [...a.topics].sort((x, y) => y.sft.examples + y.preference.pairs - (x.sft.examples + x.preference.pairs)).slice(0, TOP_N);
-  const list = (ts: TopicAnalysis[], show: (t: TopicAnalysis) => string) =>
-    ts.length ? ts.map((t, i) => `${i + 1}. \`${t.id}\`: ${show(t)}`) : ['(none)'];
+  const list = (ts: TopicAnalysis[], show: (t: TopicAnalysis) => string) => (ts.length ? ts.map((t, i) => `${i + 1}. \`${t.id}\`: ${show(t)}`) : ['(none)']);
   out.push('**By mean pair quality**', '', ...list(byQuality, (t) => `${f2(t.preference.meanQuality)} over ${count(t.preference.pairs, 'pair')}`), '');
   out.push('**By voice density**', '', ...list(byDensity, (t) => `${f1(t.sft.voiceDensity)} per 100 words over ${count(t.sft.examples, 'output')}`), '');
   out.push('**By amount of data**', '', ...list(bySize, (t) => `${count(t.sft.examples, 'SFT example')}, ${count(t.preference.pairs, 'pair')}`), '');
@@ -65,12 +67,14 @@ function markersSection(mk: MarkersInUse): string[] {
         'Until then voice density is not measured, pair quality counts length only, and neither is held against its target.',
     );
   } else {
-    L.push(`${count(mk.densityMarkers, 'density marker')}, ${count(mk.categories.length, 'category', 'categories')}${mk.categories.length ? ` (${mk.categories.join(', ')})` : ''}, ${count(mk.negativePatterns, 'negative pattern')}.`);
+    L.push(
+      `${count(mk.densityMarkers, 'density marker')}, ${count(mk.categories.length, 'category', 'categories')}${mk.categories.length ? ` (${mk.categories.join(', ')})` : ''}, ${count(mk.negativePatterns, 'negative pattern')}.`,
+    );
     if (!mk.judged) {
       L.push(
         '',
         'These markers are provisional suggestions from your own pairs, so voice density and pair quality are shown but not held ' +
-          'against their targets (calibrated on a curriculum\'s full list of markers). Review them to make them yours.',
+          "against their targets (calibrated on a curriculum's full list of markers). Review them to make them yours.",
       );
     }
   }
@@ -81,7 +85,8 @@ function markersSection(mk: MarkersInUse): string[] {
 function summarySection(a: Analysis): string[] {
   const p = a.preference;
   return [
-    '# Mindprint data quality report', '',
+    '# Mindprint data quality report',
+    '',
     `${a.topics.length} topics · ${a.sftExamples} SFT examples · ${p.pairs} preference pairs · ` +
       `${a.totalDistinctions} critical distinctions (${a.globalDistinctions} curriculum-wide) · ` +
       `${Object.values(a.evalSets).reduce((s, e) => s + e.questions, 0)} evaluation questions`,
@@ -91,32 +96,69 @@ function summarySection(a: Analysis): string[] {
 
 /** The SFT table: example counts, length statistics, density and category scores per topic. */
 function sftSection(a: Analysis): string[] {
-  return ['## SFT by topic', '', ...table(
-    ['Topic', 'Examples', 'Instr. mean', 'Output mean', 'Median', 'P10', 'P90', 'Min', 'Max', 'Density', ...a.categories],
-    a.topics.map((t) => {
-      const o = t.sft.outputChars;
-      return [
-        t.id, String(t.sft.examples), int(t.sft.instructionChars.mean), int(o.mean), int(o.median), int(o.p10), int(o.p90),
-        int(o.min), int(o.max), f1(t.sft.voiceDensity), ...a.categories.map((c) => f2(t.sft.categoryScores[c] ?? 0)),
-      ];
-    }),
-  ), ''];
+  return [
+    '## SFT by topic',
+    '',
+    ...table(
+      ['Topic', 'Examples', 'Instr. mean', 'Output mean', 'Median', 'P10', 'P90', 'Min', 'Max', 'Density', ...a.categories],
+      a.topics.map((t) => {
+        const o = t.sft.outputChars;
+        return [
+          t.id,
+          String(t.sft.examples),
+          int(t.sft.instructionChars.mean),
+          int(o.mean),
+          int(o.median),
+          int(o.p10),
+          int(o.p90),
+          int(o.min),
+          int(o.max),
+          f1(t.sft.voiceDensity),
+          ...a.categories.map((c) => f2(t.sft.categoryScores[c] ?? 0)),
+        ];
+      }),
+    ),
+    '',
+  ];
 }
 
 /** The preference table: pair counts and quality, distinctions and quiz questions per topic. */
 function preferenceSection(a: Analysis): string[] {
-  return ['## Preference pairs by topic', '', ...table(
-    ['Topic', 'Pairs', 'Mean quality', `High (> ${HIGH_QUALITY})`, `Low (< ${LOW_QUALITY})`, 'High share', 'Quality ratio', 'Density gap', 'Distinctions', 'Quiz questions'],
-    a.topics.map((t) => {
-      const q = t.preference;
-      const quiz = t.evalQuestions.open + t.evalQuestions.multiple_choice + t.evalQuestions.true_false;
-      return [
-        t.id, String(q.pairs), q.pairs ? f2(q.meanQuality) : '-', String(q.highQuality), String(q.lowQuality),
-        q.pairs ? pct(q.highQualityShare) : '-', q.pairs ? f2(q.qualityRatio) : '-', q.pairs ? f1(q.meanDensityGap) : '-',
-        String(t.distinctions), String(quiz),
-      ];
-    }),
-  ), ''];
+  return [
+    '## Preference pairs by topic',
+    '',
+    ...table(
+      [
+        'Topic',
+        'Pairs',
+        'Mean quality',
+        `High (> ${HIGH_QUALITY})`,
+        `Low (< ${LOW_QUALITY})`,
+        'High share',
+        'Quality ratio',
+        'Density gap',
+        'Distinctions',
+        'Quiz questions',
+      ],
+      a.topics.map((t) => {
+        const q = t.preference;
+        const quiz = t.evalQuestions.open + t.evalQuestions.multiple_choice + t.evalQuestions.true_false;
+        return [
+          t.id,
+          String(q.pairs),
+          q.pairs ? f2(q.meanQuality) : '-',
+          String(q.highQuality),
+          String(q.lowQuality),
+          q.pairs ? pct(q.highQualityShare) : '-',
+          q.pairs ? f2(q.qualityRatio) : '-',
+          q.pairs ? f1(q.meanDensityGap) : '-',
+          String(t.distinctions),
+          String(quiz),
+        ];
+      }),
+    ),
+    '',
+  ];
 }
 
 /** The figures over all pairs, with the first unassigned prompts. */
@@ -137,9 +179,15 @@ function overallSection(a: Analysis): string[] {
 
 /** The table of evaluation sets and questions per level. */
 function evalSection(a: Analysis): string[] {
-  return ['## Evaluation sets', '', ...table(['Level', 'Sets', 'Questions'], (['topic', 'chapter', 'unit', 'final'] as const).map((lv) => [
-    lv, String(a.evalSets[lv].sets), String(a.evalSets[lv].questions),
-  ])), ''];
+  return [
+    '## Evaluation sets',
+    '',
+    ...table(
+      ['Level', 'Sets', 'Questions'],
+      (['topic', 'chapter', 'unit', 'final'] as const).map((lv) => [lv, String(a.evalSets[lv].sets), String(a.evalSets[lv].questions)]),
+    ),
+    '',
+  ];
 }
 
 /** The targets and each topic's recommendations, with how many topics meet every target. */
@@ -167,7 +215,13 @@ function flagsSection(a: Analysis): string[] {
   const total = Object.values(a.flagCounts).reduce((s, n) => s + n, 0);
   if (total === 0) L.push('No flags.', '');
   else {
-    L.push(...table(['Flag', 'Count'], (Object.keys(FLAG_TITLES) as FlagKind[]).map((k) => [FLAG_TITLES[k], String(a.flagCounts[k])])), '');
+    L.push(
+      ...table(
+        ['Flag', 'Count'],
+        (Object.keys(FLAG_TITLES) as FlagKind[]).map((k) => [FLAG_TITLES[k], String(a.flagCounts[k])]),
+      ),
+      '',
+    );
     for (const k of Object.keys(FLAG_TITLES) as FlagKind[]) {
       const items = a.flags.filter((f) => f.kind === k);
       if (items.length === 0) continue;
@@ -184,10 +238,11 @@ function flagsSection(a: Analysis): string[] {
 /** How each figure in the report is defined. */
 function definitionsSection(a: Analysis): string[] {
   return [
-    '## Definitions', '',
+    '## Definitions',
+    '',
     `- **Voice markers**: ${a.markers ? markersName(a.markers) : 'as given'}; a curriculum folder's voice_markers.yaml is used when present, then the studio's edits, else provisional markers suggested from the pairs.`,
-    '- **Voice density** of a text: occurrences of the density markers (case-insensitive substring counts, summed over markers) per 100 whitespace-separated words. A topic\'s density is the mean over its SFT outputs.',
-    '- **Category score**: per voice category, min(1, distinct patterns found / expected); a topic\'s score is the mean over its outputs.',
+    "- **Voice density** of a text: occurrences of the density markers (case-insensitive substring counts, summed over markers) per 100 whitespace-separated words. A topic's density is the mean over its SFT outputs.",
+    "- **Category score**: per voice category, min(1, distinct patterns found / expected); a topic's score is the mean over its outputs.",
     `- **Pair quality**: 0.7 × min(len(chosen) / (len(rejected) + 1), 3) + 0.3 × (density(chosen) − density(rejected)), lengths in characters. High quality > ${HIGH_QUALITY}, low quality < ${LOW_QUALITY}.`,
     '- **Quality ratio**: mean chosen length / (mean rejected length + 1).',
     '- **Length statistics**: characters; P10/median/P90 by linear interpolation between closest ranks.',
@@ -207,7 +262,9 @@ export function renderReport(a: Analysis): string {
     ...preferenceSection(a),
     ...overallSection(a),
     ...evalSection(a),
-    '## Top topics', '', ...topTopics(a),
+    '## Top topics',
+    '',
+    ...topTopics(a),
     ...recommendationsSection(a),
     ...flagsSection(a),
     ...definitionsSection(a),

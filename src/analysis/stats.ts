@@ -51,7 +51,11 @@ export function pairQuality(chosenChars: number, rejectedChars: number, chosenDe
 
 /** Lower-case, punctuation and symbols dropped, whitespace collapsed: the text compared for near-duplicates. */
 export function normaliseForComparison(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}\s]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Whitespace collapsed and trimmed: how prompts are compared (as the SFT ↔ preference matching does). */
@@ -154,7 +158,16 @@ export function hashNormalisedWhitespace(text: string): number {
 /** JavaScript's `\s`: what normaliseWhitespace collapses. */
 function isWhitespace(c: number): boolean {
   return (
-    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
   );
 }

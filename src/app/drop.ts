@@ -44,9 +44,7 @@ function collect(files: File[]): Collected {
 
 /** Files of a drop; folders are walked. Entries must be taken synchronously, before any await. */
 export async function filesFromDrop(dt: DataTransfer): Promise<Collected> {
-  const entries = [...dt.items]
-    .filter((it) => it.kind === 'file')
-    .map((it) => it.webkitGetAsEntry?.() ?? null);
+  const entries = [...dt.items].filter((it) => it.kind === 'file').map((it) => it.webkitGetAsEntry?.() ?? null);
   const plain = [...dt.files];
   const files: File[] = [];
   if (entries.length && entries.every((e) => e !== null)) {

@@ -31,7 +31,7 @@ function topHelp(commands: Map<string, Command>): string {
   return [
     'Usage: mindprint <command> [options]',
     '',
-    'Fine-tune an open LLM in one person\'s voice, topic by topic, with WebGPU.',
+    "Fine-tune an open LLM in one person's voice, topic by topic, with WebGPU.",
     '',
     'Commands:',
     ...lines,

@@ -24,19 +24,45 @@ export interface PipelineConfig {
   lora: { r: number; alpha: number; dropout: number; target_modules: string[]; use_rslora: boolean };
   sft: { epochs: number; learning_rate: number; batch_size: number; warmup_ratio: number; max_grad_norm: number; weight_decay: number };
   reward: {
-    epochs: number; learning_rate: number; batch_size: number; validation_split: number; patience: number;
-    min_delta: number; scheduler: 'cosine' | 'linear' | 'constant'; warmup_ratio: number; max_grad_norm: number; log_every: number;
-    head_learning_rate: number; min_steps: number; if_not_learned: 'skip_ppo' | 'warn';
+    epochs: number;
+    learning_rate: number;
+    batch_size: number;
+    validation_split: number;
+    patience: number;
+    min_delta: number;
+    scheduler: 'cosine' | 'linear' | 'constant';
+    warmup_ratio: number;
+    max_grad_norm: number;
+    log_every: number;
+    head_learning_rate: number;
+    min_steps: number;
+    if_not_learned: 'skip_ppo' | 'warn';
   };
   ppo: {
-    steps: number; learning_rate: number; batch_size: number; ppo_epochs: number; kl_coef: number; kl_target: number;
-    clip_range: number; gamma: number; lam: number; vf_coef: number; max_new_tokens: number; temperature: number;
-    adaptive_kl: boolean; kl_horizon: number; top_p: number; kl_stop: number; kl_stop_patience: number; max_grad_norm: number;
+    steps: number;
+    learning_rate: number;
+    batch_size: number;
+    ppo_epochs: number;
+    kl_coef: number;
+    kl_target: number;
+    clip_range: number;
+    gamma: number;
+    lam: number;
+    vf_coef: number;
+    max_new_tokens: number;
+    temperature: number;
+    adaptive_kl: boolean;
+    kl_horizon: number;
+    top_p: number;
+    kl_stop: number;
+    kl_stop_patience: number;
+    max_grad_norm: number;
   };
   dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number; warmup_ratio: number; max_grad_norm: number };
   alignment: 'ppo' | 'dpo';
   evaluation: {
-    pass_threshold: number; max_new_tokens: number;
+    pass_threshold: number;
+    max_new_tokens: number;
     weights: { semantic: number; voice: number; distinctions: number; negative: number };
   };
   merge: { after_unit: boolean; merge_failed: boolean; compress_rank: number | null };
@@ -80,8 +106,11 @@ export const PIPELINE_SCHEMA: Schema = {
     lora: {
       kind: 'object',
       fields: {
-        r: int(1), alpha: positive, dropout: { kind: 'number', min: 0, max: 0.99 },
-        target_modules: { kind: 'array', of: { kind: 'string', nonEmpty: true }, minItems: 1 }, use_rslora: { kind: 'boolean' },
+        r: int(1),
+        alpha: positive,
+        dropout: { kind: 'number', min: 0, max: 0.99 },
+        target_modules: { kind: 'array', of: { kind: 'string', nonEmpty: true }, minItems: 1 },
+        use_rslora: { kind: 'boolean' },
       },
     },
     sft: {
@@ -91,33 +120,62 @@ export const PIPELINE_SCHEMA: Schema = {
     reward: {
       kind: 'object',
       fields: {
-        epochs: int(1), learning_rate: positive, batch_size: int(1),
-        validation_split: { kind: 'number', min: 0, max: 0.9 }, patience: int(1), min_delta: nonNegative,
-        scheduler: { kind: 'enum', values: ['cosine', 'linear', 'constant'] }, warmup_ratio: unit, max_grad_norm: positive, log_every: int(1),
-        head_learning_rate: positive, min_steps: int(0), if_not_learned: { kind: 'enum', values: ['skip_ppo', 'warn'] },
+        epochs: int(1),
+        learning_rate: positive,
+        batch_size: int(1),
+        validation_split: { kind: 'number', min: 0, max: 0.9 },
+        patience: int(1),
+        min_delta: nonNegative,
+        scheduler: { kind: 'enum', values: ['cosine', 'linear', 'constant'] },
+        warmup_ratio: unit,
+        max_grad_norm: positive,
+        log_every: int(1),
+        head_learning_rate: positive,
+        min_steps: int(0),
+        if_not_learned: { kind: 'enum', values: ['skip_ppo', 'warn'] },
       },
     },
     ppo: {
       kind: 'object',
       fields: {
-        steps: int(1), learning_rate: positive, batch_size: int(1), ppo_epochs: int(1), kl_coef: nonNegative, kl_target: positive,
-        clip_range: positive, gamma: unit, lam: unit, vf_coef: nonNegative, max_new_tokens: int(1), temperature: positive,
-        adaptive_kl: { kind: 'boolean' }, kl_horizon: positive, top_p: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
-        kl_stop: nonNegative, kl_stop_patience: int(1), max_grad_norm: positive,
+        steps: int(1),
+        learning_rate: positive,
+        batch_size: int(1),
+        ppo_epochs: int(1),
+        kl_coef: nonNegative,
+        kl_target: positive,
+        clip_range: positive,
+        gamma: unit,
+        lam: unit,
+        vf_coef: nonNegative,
+        max_new_tokens: int(1),
+        temperature: positive,
+        adaptive_kl: { kind: 'boolean' },
+        kl_horizon: positive,
+        top_p: { kind: 'number', min: 0, max: 1, exclusiveMin: true },
+        kl_stop: nonNegative,
+        kl_stop_patience: int(1),
+        max_grad_norm: positive,
       },
     },
     dpo: {
       kind: 'object',
       fields: {
-        beta: positive, epochs: int(1), learning_rate: positive, batch_size: int(1), label_smoothing: { kind: 'number', min: 0, max: 0.5 },
-        warmup_ratio: unit, max_grad_norm: positive,
+        beta: positive,
+        epochs: int(1),
+        learning_rate: positive,
+        batch_size: int(1),
+        label_smoothing: { kind: 'number', min: 0, max: 0.5 },
+        warmup_ratio: unit,
+        max_grad_norm: positive,
       },
     },
     alignment: { kind: 'enum', values: ['ppo', 'dpo'] },
     evaluation: {
       kind: 'object',
       fields: {
-        pass_threshold: unit, max_new_tokens: int(1),
+        pass_threshold: unit,
+        max_new_tokens: int(1),
         weights: { kind: 'object', fields: { semantic: unit, voice: unit, distinctions: unit, negative: unit } },
       },
     },

@@ -11,7 +11,12 @@ export type Schema =
   | { kind: 'map'; of: Schema };
 
 export class SchemaError extends Error {
-  constructor(readonly file: string, readonly field: string, readonly expected: string, readonly got: unknown) {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly expected: string,
+    readonly got: unknown,
+  ) {
     super(`${file}: ${field || '(top level)'}: expected ${expected}, got ${show(got)}`);
   }
 }
@@ -37,12 +42,18 @@ function describe(s: Schema): string {
       if (s.max !== undefined) range.push(`≤ ${s.max}`);
       return `${kind}${range.length ? ' ' + range.join(' and ') : ''}${s.nullable ? ' or null' : ''}`;
     }
-    case 'string': return s.nonEmpty ? 'a non-empty string' : 'a string';
-    case 'boolean': return 'true or false';
-    case 'enum': return `one of ${s.values.join(', ')}`;
-    case 'array': return `a list${s.minItems ? ` of at least ${s.minItems}` : ''}`;
-    case 'object': return `a mapping with keys ${Object.keys(s.fields).join(', ')}`;
-    case 'map': return 'a mapping';
+    case 'string':
+      return s.nonEmpty ? 'a non-empty string' : 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'enum':
+      return `one of ${s.values.join(', ')}`;
+    case 'array':
+      return `a list${s.minItems ? ` of at least ${s.minItems}` : ''}`;
+    case 'object':
+      return `a mapping with keys ${Object.keys(s.fields).join(', ')}`;
+    case 'map':
+      return 'a mapping';
   }
 }
 
@@ -61,7 +72,8 @@ export function validate(schema: Schema, value: unknown, defaults: unknown, file
     case 'number': {
       if (value === null && schema.nullable) return null;
       const ok =
-        typeof value === 'number' && Number.isFinite(value) &&
+        typeof value === 'number' &&
+        Number.isFinite(value) &&
         (!schema.integer || Number.isInteger(value)) &&
         (schema.min === undefined || (schema.exclusiveMin ? value > schema.min : value >= schema.min)) &&
         (schema.max === undefined || value <= schema.max);

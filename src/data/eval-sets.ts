@@ -162,7 +162,8 @@ function parseEvalSet(file: string, entry: unknown, path: string, defaultLevel: 
     return null;
   }
   if (!Array.isArray(qs)) {
-    const why = qs === undefined || qs === null ? `${absent(entry, ['questions'])} (expected a list of questions)` : `questions must be a list (got ${describeType(qs)})`;
+    const why =
+      qs === undefined || qs === null ? `${absent(entry, ['questions'])} (expected a list of questions)` : `questions must be a list (got ${describeType(qs)})`;
     sink.error(field(path, 'questions'), why, subject);
     return null;
   }
@@ -230,7 +231,10 @@ type Report = (key: string, message: string) => void;
 function questionType(q: JsonObject, report: Report): QuestionType | null {
   const typeRaw = optionalString(q, ['type']);
   if (typeRaw === undefined) return own(q, 'options') !== undefined ? 'multiple_choice' : 'open';
-  const key = typeRaw.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = typeRaw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   const t = Object.prototype.hasOwnProperty.call(TYPE_ALIASES, key) ? TYPE_ALIASES[key] : undefined;
   if (t === undefined) {
     report('type', `type must be one of open, multiple_choice, true_false (got ${JSON.stringify(typeRaw)})`);
@@ -309,7 +313,12 @@ function correctLetter(q: JsonObject, letters: string[], referenceAnswer: string
     warn('correct_option', `${state}; took "${fromAnswer}" from the start of reference_answer`);
     return fromAnswer;
   }
-  const letter = given.trim().replace(/^\(/, '').replace(/[).:]$/, '').trim().toUpperCase();
+  const letter = given
+    .trim()
+    .replace(/^\(/, '')
+    .replace(/[).:]$/, '')
+    .trim()
+    .toUpperCase();
   if (!letters.includes(letter)) {
     report('correct_option', `correct_option must be one of ${letters.join(', ')} (got ${JSON.stringify(given)})`);
     return null;

@@ -9,11 +9,7 @@ export class FieldError extends Error {
     readonly field: string,
     readonly reason: string,
   ) {
-    super(
-      reason.startsWith('is missing')
-        ? `missing field "${field}"${reason.slice('is missing'.length)}`
-        : `field "${field}" ${reason}`,
-    );
+    super(reason.startsWith('is missing') ? `missing field "${field}"${reason.slice('is missing'.length)}` : `field "${field}" ${reason}`);
   }
 }
 
@@ -52,7 +48,13 @@ export function has(obj: JsonObject, key: string): boolean {
 }
 
 function missing(keys: readonly string[]): FieldError {
-  const alt = keys.length > 1 ? ` (or ${keys.slice(1).map((k) => `"${k}"`).join(', ')})` : '';
+  const alt =
+    keys.length > 1
+      ? ` (or ${keys
+          .slice(1)
+          .map((k) => `"${k}"`)
+          .join(', ')})`
+      : '';
   return new FieldError(keys[0]!, `is missing${alt}`);
 }
 
@@ -178,7 +180,9 @@ export function joinScope(...parts: (string | undefined)[]): string {
   let segs: string[] = [];
   for (const part of parts) {
     if (part === undefined) continue;
-    const next = cleanPath(part).split('/').filter((s) => s !== '');
+    const next = cleanPath(part)
+      .split('/')
+      .filter((s) => s !== '');
     if (next.length === 0) continue;
     // longest suffix of segs that equals a prefix of next
     let overlap = 0;

@@ -7,7 +7,16 @@ export { detectKind, isJsonDocumentName, kindFromName } from './detect.ts';
 export { NotTextError, notTextReason, textChunks, SNIFF_BYTES } from './sniff.ts';
 export { problemGroups, problemText, problemWhere, recordsText, recordUnit, isWholeFile, type ProblemGroup } from './problems.ts';
 export { classifyRecord, parseSft, parsePreference, parseDistinction, type RecordKind } from './records.ts';
-export { parseEvalDocument, levelFromName, leadingTruth, leadingOptionLetter, optionLetters, shorten, type EvalDocument, type EvalProblems } from './eval-sets.ts';
+export {
+  parseEvalDocument,
+  levelFromName,
+  leadingTruth,
+  leadingOptionLetter,
+  optionLetters,
+  shorten,
+  type EvalDocument,
+  type EvalProblems,
+} from './eval-sets.ts';
 export { normalizeWhitespace, joinScope, FieldError } from './fields.ts';
 export {
   GENERAL_TOPIC,

@@ -2,9 +2,7 @@
 // keeps only the current partial line in memory (never the whole file).
 
 /** One non-blank line: its decoded text, or why it could not be decoded. */
-export type Line =
-  | { line: number; text: string; error?: undefined }
-  | { line: number; text?: undefined; error: string };
+export type Line = { line: number; text: string; error?: undefined } | { line: number; text?: undefined; error: string };
 
 const LF = 10;
 const CR = 13;
@@ -150,11 +148,7 @@ export async function* chunksOf(data: Uint8Array | string, chunkSize = 1 << 20):
 }
 
 /** Passes chunks through, reporting the bytes seen so far about every `every` bytes and at the end. */
-export async function* withProgress(
-  chunks: AsyncIterable<Uint8Array>,
-  onProgress: (bytesRead: number) => void,
-  every = 1 << 20,
-): AsyncGenerator<Uint8Array> {
+export async function* withProgress(chunks: AsyncIterable<Uint8Array>, onProgress: (bytesRead: number) => void, every = 1 << 20): AsyncGenerator<Uint8Array> {
   let bytes = 0;
   let reported = 0;
   for await (const chunk of chunks) {

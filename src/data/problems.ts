@@ -51,7 +51,12 @@ export function problemGroups(f: ParsedFile): ProblemGroup[] {
   }
   if (warnings.length) groups.push({ kind: 'warnings', title: 'Read with a warning', summary: `${warnings.length} read with a warning`, problems: warnings });
   if (f.duplicates.length) {
-    groups.push({ kind: 'duplicates', title: 'Duplicates (kept once)', summary: `${plural(f.duplicates.length, 'duplicate')} (kept once)`, problems: f.duplicates });
+    groups.push({
+      kind: 'duplicates',
+      title: 'Duplicates (kept once)',
+      summary: `${plural(f.duplicates.length, 'duplicate')} (kept once)`,
+      problems: f.duplicates,
+    });
   }
   return groups;
 }

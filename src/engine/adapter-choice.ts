@@ -46,7 +46,10 @@ const SOFTWARE_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic r
 
 /** The reported fields, and `software` from the fallback flag or a known CPU driver's name (older Dawn lacks the flag). */
 export function summarizeAdapterInfo(info: RawAdapterInfo): AdapterSummary {
-  const vendor = info.vendor ?? '', architecture = info.architecture ?? '', device = info.device ?? '', description = info.description ?? '';
+  const vendor = info.vendor ?? '',
+    architecture = info.architecture ?? '',
+    device = info.device ?? '',
+    description = info.description ?? '';
   const software = info.isFallbackAdapter === true || SOFTWARE_NAMES.test([vendor, architecture, device, description].join(' '));
   return { vendor, architecture, device, description, software };
 }

@@ -48,7 +48,9 @@ export class BufferPool {
     const limits = this.device.limits;
     const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     if (rounded > max) {
-      throw new Error(`GPU allocation of ${bytes} bytes for ${what} exceeds this device's largest bindable buffer (${max} bytes: maxBufferSize / maxStorageBufferBindingSize)`);
+      throw new Error(
+        `GPU allocation of ${bytes} bytes for ${what} exceeds this device's largest bindable buffer (${max} bytes: maxBufferSize / maxStorageBufferBindingSize)`,
+      );
     }
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');

@@ -84,9 +84,7 @@ export async function createDevice(opts: DeviceOptions = {}): Promise<EngineDevi
   const gpu = await getGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: opts.powerPreference ?? 'high-performance' });
   if (!adapter) {
-    throw new Error(
-      'WebGPU: no adapter found (in Node, Dawn needs a Vulkan driver: set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)',
-    );
+    throw new Error('WebGPU: no adapter found (in Node, Dawn needs a Vulkan driver: set VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)');
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) {

@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import {
-  adapterLine, chooseDriver, needsProbe, summarizeAdapterInfo, SWIFTSHADER_ICD, type DriverChoice, type ProbeResult, type RawAdapterInfo,
+  adapterLine,
+  chooseDriver,
+  needsProbe,
+  summarizeAdapterInfo,
+  SWIFTSHADER_ICD,
+  type DriverChoice,
+  type ProbeResult,
+  type RawAdapterInfo,
 } from './adapter-choice.ts';
 import { GpuRuntime } from './runtime.ts';
 

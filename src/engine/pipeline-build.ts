@@ -21,5 +21,8 @@ export function buildPipeline(device: GPUDevice, op: OpDescription, code: string
 
 /** WGSL with line numbers, for compile errors. */
 export function numbered(code: string): string {
-  return code.split('\n').map((l, i) => `${String(i + 1).padStart(4)}  ${l}`).join('\n');
+  return code
+    .split('\n')
+    .map((l, i) => `${String(i + 1).padStart(4)}  ${l}`)
+    .join('\n');
 }

@@ -37,9 +37,7 @@ import { BufferPool } from './buffer-pool.ts';
 import { StepTimer } from './step-timer.ts';
 import { SLOT, UniformArena } from './uniforms.ts';
 import { createDevice, DeviceLostError, type DeviceFeatures, type DeviceLostInfo, type DeviceOptions } from './device.ts';
-import {
-  assembleWgsl, numel, pipelineKey, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription,
-} from './op.ts';
+import { assembleWgsl, numel, pipelineKey, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription } from './op.ts';
 
 import { buildPipeline, numbered } from './pipeline-build.ts';
 
@@ -66,7 +64,14 @@ export interface RuntimeStats {
 
 export class GpuRuntime {
   readonly stats: RuntimeStats = {
-    pipelinesCompiled: 0, pipelineCacheHits: 0, buffersCreated: 0, bindGroupsCreated: 0, bytesLive: 0, bytesAllocated: 0, peakBytes: 0, dispatches: 0,
+    pipelinesCompiled: 0,
+    pipelineCacheHits: 0,
+    buffersCreated: 0,
+    bindGroupsCreated: 0,
+    bytesLive: 0,
+    bytesAllocated: 0,
+    peakBytes: 0,
+    dispatches: 0,
   };
   private lostInfo: DeviceLostInfo | undefined;
   private readonly pipelines = new Map<string, Pipeline>();
@@ -338,7 +343,12 @@ export class GpuRuntime {
    * Runs an op: compiles (cached), binds tensors by binding name and uniforms by name, and dispatches
    * `workgroups` (a count, split over x/y past the per-axis limit, or an explicit [x, y, z]).
    */
-  run(op: OpDescription, bindings: Record<string, GpuTensor>, uniforms: Record<string, number>, workgroups: number | readonly [number, number?, number?]): void {
+  run(
+    op: OpDescription,
+    bindings: Record<string, GpuTensor>,
+    uniforms: Record<string, number>,
+    workgroups: number | readonly [number, number?, number?],
+  ): void {
     this.alive();
     const implicit = this.beginImplicit();
     try {
@@ -353,11 +363,15 @@ export class GpuRuntime {
         const want = b.type ?? 'f32';
         if (t.dtype !== want) throw new Error(`op ${op.name}: binding '${b.name}' must be ${want}, got a ${t.dtype} tensor ${shapeStr(t.shape)}`);
         if ((t.offset * 4) % this.limits.minStorageBufferOffsetAlignment !== 0) {
-          throw new Error(`op ${op.name}: binding '${b.name}' is a view at element ${t.offset}; bound views need offsets that are multiples of ${this.limits.minStorageBufferOffsetAlignment / 4}`);
+          throw new Error(
+            `op ${op.name}: binding '${b.name}' is a view at element ${t.offset}; bound views need offsets that are multiples of ${this.limits.minStorageBufferOffsetAlignment / 4}`,
+          );
         }
         const other = seen.get(t.buffer);
         if (other !== undefined && (b.access === 'read_write' || op.bindings.find((d) => d.name === other)?.access === 'read_write')) {
-          throw new Error(`op ${op.name}: bindings '${other}' and '${b.name}' share one GPU buffer and one of them is written; WebGPU forbids that, pass separate tensors`);
+          throw new Error(
+            `op ${op.name}: bindings '${other}' and '${b.name}' share one GPU buffer and one of them is written; WebGPU forbids that, pass separate tensors`,
+          );
         }
         seen.set(t.buffer, b.name);
         const size = Math.max(4, t.size * 4);

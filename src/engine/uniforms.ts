@@ -32,7 +32,8 @@ export class UniformArena {
       const v = values[name];
       if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`op ${op.name}: uniform '${name}' must be a finite number, got ${v}`);
       if (type === 'u32' && (!Number.isInteger(v) || v < 0 || v > 0xffffffff)) throw new Error(`op ${op.name}: uniform '${name}' must be a u32, got ${v}`);
-      if (type === 'i32' && (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff)) throw new Error(`op ${op.name}: uniform '${name}' must be an i32, got ${v}`);
+      if (type === 'i32' && (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff))
+        throw new Error(`op ${op.name}: uniform '${name}' must be an i32, got ${v}`);
       return v;
     });
     const slot = this.slot++;

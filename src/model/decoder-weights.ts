@@ -8,10 +8,19 @@ export interface LayerWeights<T> {
   mlpNorm: T; // (C) the norm before the MLP: post_attention_layernorm (Llama), pre_feedforward_layernorm (Gemma 3)
   attnOutNorm: T | null; // (C) Gemma 3's post_attention_layernorm, on the attention output before the residual
   mlpOutNorm: T | null; // (C) Gemma 3's post_feedforward_layernorm, on the MLP output before the residual
-  q: T; k: T; v: T; o: T; // (NH*HS, C), (NKV*HS, C), (NKV*HS, C), (C, NH*HS)
-  gate: T; up: T; down: T; // (H, C), (H, C), (C, H)
-  qBias: T | null; kBias: T | null; vBias: T | null; oBias: T | null;
-  qNorm: T | null; kNorm: T | null; // (HS) each: per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
+  q: T;
+  k: T;
+  v: T;
+  o: T; // (NH*HS, C), (NKV*HS, C), (NKV*HS, C), (C, NH*HS)
+  gate: T;
+  up: T;
+  down: T; // (H, C), (H, C), (C, H)
+  qBias: T | null;
+  kBias: T | null;
+  vBias: T | null;
+  oBias: T | null;
+  qNorm: T | null;
+  kNorm: T | null; // (HS) each: per-head RMSNorm of q and k before RoPE (Qwen3, Gemma 3)
 }
 
 /**
@@ -32,9 +41,18 @@ export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, 
 }
 
 /** Layer l's weights, in the Hugging Face names. */
-export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, weights: Map<string, Float32Array>, l: number, uploaded: T[] = []): LayerWeights<T> {
+export function layerWeights<T extends Tensor>(
+  be: Backend<T>,
+  cfg: ModelConfig,
+  weights: Map<string, Float32Array>,
+  l: number,
+  uploaded: T[] = [],
+): LayerWeights<T> {
   const { up, opt } = uploader(be, weights, uploaded);
-  const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+  const C = cfg.hiddenSize,
+    H = cfg.intermediateSize,
+    QD = cfg.numHeads * cfg.headDim,
+    KD = cfg.numKvHeads * cfg.headDim;
   const p = `model.layers.${l}`;
   const sandwich = cfg.sandwichNorm;
   return {

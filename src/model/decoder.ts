@@ -28,7 +28,10 @@ export interface KvCache<T> {
   cap: number;
 }
 
-const UNSUPPORTED: [keyof ModelConfig, string][] = [['attnLogitSoftcap', 'attention soft-capping (Gemma 2)'], ['mlpBias', 'MLP biases']];
+const UNSUPPORTED: [keyof ModelConfig, string][] = [
+  ['attnLogitSoftcap', 'attention soft-capping (Gemma 2)'],
+  ['mlpBias', 'MLP biases'],
+];
 
 export class Decoder<T extends Tensor> {
   readonly layers: LayerWeights<T>[] = [];
@@ -40,7 +43,11 @@ export class Decoder<T extends Tensor> {
   /** Attention options per layer: the score scale, and the sliding window of sliding layers. */
   private readonly attn: AttnOpts<T>[];
 
-  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, weights: Map<string, Float32Array>) {
+  constructor(
+    readonly be: Backend<T>,
+    readonly cfg: ModelConfig,
+    weights: Map<string, Float32Array>,
+  ) {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
@@ -101,7 +108,17 @@ export class Decoder<T extends Tensor> {
     this.be.loraForward(out, h, xin ?? inp, mod.A, mod.B, mod.scale);
   }
 
-  private linearBackward(dinp: T, dout: T, inp: T, W: T, mod: LoraModule<T> | undefined, h: T | undefined, ws: Workspace<T>, accumulate: boolean, drop?: LoraDropout): void {
+  private linearBackward(
+    dinp: T,
+    dout: T,
+    inp: T,
+    W: T,
+    mod: LoraModule<T> | undefined,
+    h: T | undefined,
+    ws: Workspace<T>,
+    accumulate: boolean,
+    drop?: LoraDropout,
+  ): void {
     this.be.matmulBackward(dinp, dout, W, accumulate);
     if (!mod || !h) return;
     const dh = ws.dLoraH.get(mod.r)!;
@@ -149,11 +166,22 @@ export class Decoder<T extends Tensor> {
   }
 
   /** x2 = x + [post-norm] o(attention(rope([q/k-norm] q(h1)), rope([q/k-norm] k(h1)), v(h1))), h1 = norm(x). */
-  private attentionForward(ws: Workspace<T>, l: number, lin: (out: T, inp: T, W: T, bias: T | null, name: string) => void, cache?: { kv: KvCache<T>; start: number }): void {
+  private attentionForward(
+    ws: Workspace<T>,
+    l: number,
+    lin: (out: T, inp: T, W: T, bias: T | null, name: string) => void,
+    cache?: { kv: KvCache<T>; start: number },
+  ): void {
     const { be, cfg } = this;
     const { B, T } = ws;
-    const NH = cfg.numHeads, NKV = cfg.numKvHeads, HS = cfg.headDim, eps = cfg.rmsNormEps, off = cfg.normWeightOffset;
-    const w = this.layers[l], a = ws.layers[l], x = ws.xs[l];
+    const NH = cfg.numHeads,
+      NKV = cfg.numKvHeads,
+      HS = cfg.headDim,
+      eps = cfg.rmsNormEps,
+      off = cfg.normWeightOffset;
+    const w = this.layers[l],
+      a = ws.layers[l],
+      x = ws.xs[l];
     be.rmsnormForward(a.h1, a.rstd1, x, w.inNorm, eps, off);
     if (a.qk) {
       // q/k norms: each head's projection RMS-normed over HS (rows of a (N·heads, HS) view), then RoPE.
@@ -188,7 +216,9 @@ export class Decoder<T extends Tensor> {
   /** x_next = x2 + [post-norm] down(act(gate(h2), up(h2))), h2 = norm(x2); act is SwiGLU or GeGLU. */
   private mlpForward(ws: Workspace<T>, l: number, lin: (out: T, inp: T, W: T, bias: T | null, name: string) => void): void {
     const { be, cfg } = this;
-    const w = this.layers[l], a = ws.layers[l], xNext = ws.xs[l + 1];
+    const w = this.layers[l],
+      a = ws.layers[l],
+      xNext = ws.xs[l + 1];
     be.rmsnormForward(a.h2, a.rstd2, a.x2, w.mlpNorm, cfg.rmsNormEps, cfg.normWeightOffset);
     lin(a.gate, a.h2, w.gate, null, 'mlp.gate_proj');
     lin(a.up, a.h2, w.up, null, 'mlp.up_proj');
@@ -225,7 +255,9 @@ export class Decoder<T extends Tensor> {
 
   private mlpBackward(ws: Workspace<T>, l: number, back: (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => void): void {
     const { be, cfg } = this;
-    const w = this.layers[l], a = ws.layers[l], off = cfg.normWeightOffset;
+    const w = this.layers[l],
+      a = ws.layers[l],
+      off = cfg.normWeightOffset;
     let dDown = ws.dx;
     if (a.post) {
       be.rmsnormBackward(ws.dtmp, null, ws.dx, a.post.mlp, w.mlpOutNorm!, a.post.rstdM, off);
@@ -243,8 +275,13 @@ export class Decoder<T extends Tensor> {
   private attentionBackward(ws: Workspace<T>, l: number, back: (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => void): void {
     const { be, cfg } = this;
     const { B, T } = ws;
-    const NH = cfg.numHeads, NKV = cfg.numKvHeads, HS = cfg.headDim, off = cfg.normWeightOffset;
-    const w = this.layers[l], a = ws.layers[l], x = ws.xs[l];
+    const NH = cfg.numHeads,
+      NKV = cfg.numKvHeads,
+      HS = cfg.headDim,
+      off = cfg.normWeightOffset;
+    const w = this.layers[l],
+      a = ws.layers[l],
+      x = ws.xs[l];
     let dO = ws.dx;
     if (a.post) {
       be.rmsnormBackward(ws.dtmp, null, ws.dx, a.post.attn, w.attnOutNorm!, a.post.rstdA, off);
@@ -254,7 +291,8 @@ export class Decoder<T extends Tensor> {
     be.attentionBackward(ws.dq, ws.dk, ws.dv, ws.delta, ws.datt, a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn[l], lens: ws.lens });
     be.ropeBackward(ws.dq, ws.pos, this.invFreqs[l], B, T, NH, HS);
     be.ropeBackward(ws.dk, ws.pos, this.invFreqs[l], B, T, NKV, HS);
-    let dq = ws.dq, dk = ws.dk;
+    let dq = ws.dq,
+      dk = ws.dk;
     if (a.qk && ws.dqkRaw) {
       // Through the frozen q/k norms to the projections' outputs.
       be.rmsnormBackward(this.heads(ws.dqkRaw.dq), null, this.heads(ws.dq), this.heads(a.qk.qRaw), w.qNorm!, a.qk.rstdQ, off);

@@ -102,10 +102,15 @@ export function sampleToken(logits: ArrayLike<number>, opts: SamplingOptions, rn
  * Only the last row of logits is computed at prefill and only one row is read back per step.
  */
 export async function generate<T extends Tensor>(
-  be: Backend<T>, decoder: Decoder<T>, lora: LoraParams<T> | null, promptIds: number[], opts: GenerateOptions,
+  be: Backend<T>,
+  decoder: Decoder<T>,
+  lora: LoraParams<T> | null,
+  promptIds: number[],
+  opts: GenerateOptions,
 ): Promise<GenerateResult> {
   const cfg = decoder.cfg;
-  const V = cfg.vocabSize, C = cfg.hiddenSize;
+  const V = cfg.vocabSize,
+    C = cfg.hiddenSize;
   const P = promptIds.length;
   validateSampling(opts);
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 0) {
@@ -117,7 +122,9 @@ export async function generate<T extends Tensor>(
   });
   const cap = P + opts.maxNewTokens;
   if (cap > cfg.maxPositionEmbeddings) {
-    throw new Error(`generate: prompt (${P} tokens) + maxNewTokens (${opts.maxNewTokens}) = ${cap} exceeds the model's max_position_embeddings (${cfg.maxPositionEmbeddings})`);
+    throw new Error(
+      `generate: prompt (${P} tokens) + maxNewTokens (${opts.maxNewTokens}) = ${cap} exceeds the model's max_position_embeddings (${cfg.maxPositionEmbeddings})`,
+    );
   }
   const result: GenerateResult = { ids: [], stoppedBy: 'length' };
   if (opts.maxNewTokens === 0) return result;
@@ -184,7 +191,11 @@ export interface GenerateTextResult extends GenerateResult {
  * tokenizer's end tokens unless stopIds is given. onText receives the decoded text as it grows.
  */
 export async function generateText<T extends Tensor>(
-  be: Backend<T>, decoder: Decoder<T>, lora: LoraParams<T> | null, tokenizer: Tokenizer, prompt: string,
+  be: Backend<T>,
+  decoder: Decoder<T>,
+  lora: LoraParams<T> | null,
+  tokenizer: Tokenizer,
+  prompt: string,
   opts: Omit<GenerateOptions, 'stopIds'> & { stopIds?: number[]; onText?: (delta: string) => void },
 ): Promise<GenerateTextResult> {
   const promptIds = tokenizer.hasChatTemplate
@@ -192,7 +203,11 @@ export async function generateText<T extends Tensor>(
     : tokenizer.encode(prompt, { addSpecialTokens: true });
   const stopIds = opts.stopIds ?? tokenizer.eosIds;
   const stop = new Set(stopIds);
-  const textOf = (ids: number[]) => tokenizer.decode(ids.filter((id) => !stop.has(id)), { skipSpecialTokens: true });
+  const textOf = (ids: number[]) =>
+    tokenizer.decode(
+      ids.filter((id) => !stop.has(id)),
+      { skipSpecialTokens: true },
+    );
   const sofar: number[] = [];
   let shown = '';
   const onToken = (id: number) => {

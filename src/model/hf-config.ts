@@ -53,7 +53,10 @@ export interface ModelConfig {
 const SUPPORTED = ['llama', 'qwen2', 'qwen3', 'mistral', 'gemma3_text', 'gemma3'];
 
 class Reader {
-  constructor(private readonly obj: Record<string, unknown>, private readonly where: string) {}
+  constructor(
+    private readonly obj: Record<string, unknown>,
+    private readonly where: string,
+  ) {}
 
   private bad(key: string, expected: string): never {
     throw new Error(`${this.where}: ${key}: expected ${expected}, got ${JSON.stringify(this.obj[key])}`);
@@ -130,7 +133,8 @@ function parseLayerTypes(raw: Record<string, unknown>, r: Reader, numLayers: num
   if (Array.isArray(listed)) {
     if (listed.length !== numLayers) throw new Error(`${where}: layer_types has ${listed.length} entries, expected num_hidden_layers = ${numLayers}`);
     return listed.map((t, i) => {
-      if (t !== 'full_attention' && t !== 'sliding_attention') throw new Error(`${where}: layer_types[${i}]: expected 'full_attention' or 'sliding_attention', got ${JSON.stringify(t)}`);
+      if (t !== 'full_attention' && t !== 'sliding_attention')
+        throw new Error(`${where}: layer_types[${i}]: expected 'full_attention' or 'sliding_attention', got ${JSON.stringify(t)}`);
       return t;
     });
   }
@@ -193,7 +197,11 @@ function parseRope(obj: Record<string, unknown>, r: Reader, where: string, gemma
   return {
     ropeTheta: new Reader(full, fw).num('rope_theta', gemma ? 1_000_000 : 10_000),
     ropeScaling: parseRopeScaling(full, fw),
-    ropeLocalTheta: local ? new Reader(local, `${where}: rope_parameters.sliding_attention`).num('rope_theta', 10_000) : gemma ? r.num('rope_local_base_freq', 10_000) : null,
+    ropeLocalTheta: local
+      ? new Reader(local, `${where}: rope_parameters.sliding_attention`).num('rope_theta', 10_000)
+      : gemma
+        ? r.num('rope_local_base_freq', 10_000)
+        : null,
   };
 }
 
@@ -230,7 +238,13 @@ function parseAttentionBias(r: Reader, type: ModelType): Pick<ModelConfig, 'atte
 }
 
 /** The sliding window and each layer's attention kind, checked to agree. */
-function parseSliding(obj: Record<string, unknown>, r: Reader, type: ModelType, numLayers: number, where: string): Pick<ModelConfig, 'slidingWindow' | 'layerTypes'> {
+function parseSliding(
+  obj: Record<string, unknown>,
+  r: Reader,
+  type: ModelType,
+  numLayers: number,
+  where: string,
+): Pick<ModelConfig, 'slidingWindow' | 'layerTypes'> {
   const gemma = type === 'gemma3_text';
   let slidingWindow: number | null = null;
   if (type === 'mistral' || gemma) slidingWindow = r.has('sliding_window') ? r.int('sliding_window') : null;

@@ -63,7 +63,13 @@ export class LoraParams<T extends Tensor> {
       const I = layer.inFeatures;
       const O = layer.outFeatures;
       lp.modules.set(path, {
-        path, r, inFeatures: I, outFeatures: O, scale, offsetA, offsetB,
+        path,
+        r,
+        inFeatures: I,
+        outFeatures: O,
+        scale,
+        offsetA,
+        offsetB,
         A: be.view(lp.params, offsetA, [r, I]),
         B: be.view(lp.params, offsetB, [O, r]),
         dA: be.view(lp.grads, offsetA, [r, I]),

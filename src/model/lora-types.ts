@@ -40,7 +40,10 @@ export function loraScale(cfg: LoraConfig): number {
  */
 export function loraDelta(adapter: LoraAdapter, module: string, sign = 1): Float32Array {
   const l = adapter.layers.get(module);
-  if (!l) throw new Error(`loraDelta: the adapter has no module '${module}' (it has ${[...adapter.layers.keys()].slice(0, 4).join(', ')}${adapter.layers.size > 4 ? ', ...' : ''})`);
+  if (!l)
+    throw new Error(
+      `loraDelta: the adapter has no module '${module}' (it has ${[...adapter.layers.keys()].slice(0, 4).join(', ')}${adapter.layers.size > 4 ? ', ...' : ''})`,
+    );
   const r = adapter.config.r;
   const s = sign * loraScale(adapter.config);
   const { inFeatures: I, outFeatures: O } = l;
@@ -74,13 +77,18 @@ export function targetDims(cfg: ModelConfig, target: LoraTarget): { inFeatures: 
   const q = cfg.numHeads * cfg.headDim;
   const kv = cfg.numKvHeads * cfg.headDim;
   switch (target) {
-    case 'q_proj': return { inFeatures: C, outFeatures: q };
+    case 'q_proj':
+      return { inFeatures: C, outFeatures: q };
     case 'k_proj':
-    case 'v_proj': return { inFeatures: C, outFeatures: kv };
-    case 'o_proj': return { inFeatures: q, outFeatures: C };
+    case 'v_proj':
+      return { inFeatures: C, outFeatures: kv };
+    case 'o_proj':
+      return { inFeatures: q, outFeatures: C };
     case 'gate_proj':
-    case 'up_proj': return { inFeatures: C, outFeatures: cfg.intermediateSize };
-    case 'down_proj': return { inFeatures: cfg.intermediateSize, outFeatures: C };
+    case 'up_proj':
+      return { inFeatures: C, outFeatures: cfg.intermediateSize };
+    case 'down_proj':
+      return { inFeatures: cfg.intermediateSize, outFeatures: C };
   }
 }
 

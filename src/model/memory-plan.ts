@@ -55,9 +55,18 @@ const F32 = 4;
 
 /** (in, out) widths of a LoRA target module. */
 function moduleShape(cfg: ModelConfig, target: LoraTarget): [number, number] {
-  const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+  const C = cfg.hiddenSize,
+    H = cfg.intermediateSize,
+    QD = cfg.numHeads * cfg.headDim,
+    KD = cfg.numKvHeads * cfg.headDim;
   const shapes: Record<LoraTarget, [number, number]> = {
-    q_proj: [C, QD], k_proj: [C, KD], v_proj: [C, KD], o_proj: [QD, C], gate_proj: [C, H], up_proj: [C, H], down_proj: [H, C],
+    q_proj: [C, QD],
+    k_proj: [C, KD],
+    v_proj: [C, KD],
+    o_proj: [QD, C],
+    gate_proj: [C, H],
+    up_proj: [C, H],
+    down_proj: [H, C],
   };
   return shapes[target];
 }
@@ -71,7 +80,8 @@ export function matrixBytes(n: number, precision: WeightPrecision, groupSize = 6
 
 /** The base's matrices (name, values) and its 1-D tensors' total, as the decoder holds them. */
 function baseTensors(cfg: ModelConfig): { matrices: { name: string; n: number; perLayer: boolean }[]; vectors: number } {
-  const C = cfg.hiddenSize, L = cfg.numLayers;
+  const C = cfg.hiddenSize,
+    L = cfg.numLayers;
   const matrices = [{ name: 'embed_tokens', n: cfg.vocabSize * C, perLayer: false }];
   if (!cfg.tieWordEmbeddings) matrices.push({ name: 'lm_head', n: cfg.vocabSize * C, perLayer: false });
   for (const t of LORA_TARGETS) {
@@ -87,7 +97,9 @@ function baseTensors(cfg: ModelConfig): { matrices: { name: string; n: number; p
 
 /** f32 values per token the Workspace keeps: all layers' activations plus the backward scratch (see decoder.ts). */
 function activationValuesPerToken(cfg: ModelConfig, req: PlanRequest, recompute: boolean): number {
-  const C = cfg.hiddenSize, H = cfg.intermediateSize, L = cfg.numLayers;
+  const C = cfg.hiddenSize,
+    H = cfg.intermediateSize,
+    L = cfg.numLayers;
   const [, QD] = moduleShape(cfg, 'q_proj');
   const [, KD] = moduleShape(cfg, 'k_proj');
   const loraH = req.targets.length * req.rank;
@@ -101,7 +113,11 @@ function activationValuesPerToken(cfg: ModelConfig, req: PlanRequest, recompute:
 
 /** Plans a LoRA run of `cfg` under `limits`. */
 export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLimits): MemoryPlan {
-  for (const [k, v] of [['batch', req.batch], ['seq', req.seq], ['rank', req.rank]] as const) {
+  for (const [k, v] of [
+    ['batch', req.batch],
+    ['seq', req.seq],
+    ['rank', req.rank],
+  ] as const) {
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`planMemory: ${k}: expected an integer >= 1, got ${v}`);
   }
   const g = req.groupSize ?? 64;
@@ -135,13 +151,22 @@ export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLi
   return { parameters, loraParameters, bytes, largestTensor, fits, verdict };
 }
 
-function judge(cfg: ModelConfig, req: PlanRequest, limits: AdapterLimits, bytes: MemoryPlan['bytes'], largest: { name: string; bytes: number }, largestBuffer: number): { fits: boolean; verdict: string } {
+function judge(
+  cfg: ModelConfig,
+  req: PlanRequest,
+  limits: AdapterLimits,
+  bytes: MemoryPlan['bytes'],
+  largest: { name: string; bytes: number },
+  largestBuffer: number,
+): { fits: boolean; verdict: string } {
   const problems: string[] = [];
   if (largest.bytes > limits.maxStorageBufferBindingSize) {
     problems.push(`${largest.name} (${formatGiB(largest.bytes)}) is larger than one buffer binding here (${formatGiB(limits.maxStorageBufferBindingSize)})`);
   }
   if (bytes.logits === largestBuffer && bytes.logits > limits.maxStorageBufferBindingSize) {
-    problems.push(`the logits of ${req.batch} × ${req.seq} tokens over a ${cfg.vocabSize.toLocaleString('en-US')}-token vocabulary (${formatGiB(bytes.logits)}) exceed one buffer binding`);
+    problems.push(
+      `the logits of ${req.batch} × ${req.seq} tokens over a ${cfg.vocabSize.toLocaleString('en-US')}-token vocabulary (${formatGiB(bytes.logits)}) exceed one buffer binding`,
+    );
   }
   if (limits.memoryBytes !== null && bytes.total > limits.memoryBytes) {
     problems.push(`${formatGiB(bytes.total)} is more than the ${formatGiB(limits.memoryBytes)} the GPU may use`);
@@ -179,9 +204,7 @@ export function modelTable(models: { id: string; cfg: ModelConfig }[]): string {
     const [f16, q4] = (['f16', 'q4'] as const).map((precision) => planMemory(cfg, { ...TABLE_REQUEST, precision }, unlimited));
     return `| ${id} | ${formatCount(f16.parameters)} | ${formatGiB(f16.bytes.weights)} | ${formatGiB(f16.bytes.total)} | ${formatGiB(q4.bytes.weights)} | ${formatGiB(q4.bytes.total)} | ${formatGiB(f16.largestTensor.bytes)} |`;
   });
-  return [
-    '| Model | Parameters | Weights f16 | Training f16 | Weights q4 | Training q4 | Largest tensor f16 |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
+  return ['| Model | Parameters | Weights f16 | Training f16 | Weights q4 | Training q4 | Largest tensor f16 |', '|---|---|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }

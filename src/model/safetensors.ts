@@ -3,10 +3,21 @@
 
 /** Bytes per element of every dtype this reader accepts. */
 export const DTYPE_SIZES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
 
 /** Largest header the reference implementation accepts (100 MB). */
@@ -156,8 +167,10 @@ function checkCoverage(entries: HeaderEntry[], dataLength: number, name: string)
     cursor = e.end;
   }
   if (cursor !== dataLength) {
-    fail(name, `tensors cover ${cursor} data bytes but the file holds ${dataLength} after the header` +
-      (cursor < dataLength ? ' (trailing bytes)' : ' (truncated)'));
+    fail(
+      name,
+      `tensors cover ${cursor} data bytes but the file holds ${dataLength} after the header` + (cursor < dataLength ? ' (trailing bytes)' : ' (truncated)'),
+    );
   }
 }
 
@@ -224,14 +237,18 @@ export function f32ToF16(x: number): number {
     const half = 1 << (shift - 1);
     let m = mant >>> shift;
     const rest = mant & ((1 << shift) - 1);
-    if (rest > half || (rest === half && (m & 1))) m++;
+    if (rest > half || (rest === half && m & 1)) m++;
     return sign | m;
   }
   let m = mant >>> 13;
   const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
+  if (rest > 0x1000 || (rest === 0x1000 && m & 1)) {
     m++;
-    if (m === 0x400) { m = 0; e++; if (e >= 31) return sign | 0x7c00; }
+    if (m === 0x400) {
+      m = 0;
+      e++;
+      if (e >= 31) return sign | 0x7c00;
+    }
   }
   return sign | (e << 10) | m;
 }

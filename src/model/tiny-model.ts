@@ -8,7 +8,13 @@ import { expectedTensorShapes, memoryModelFiles, type ModelFiles } from './weigh
 export const TINY_VOCAB_SIZE = 512;
 export const TINY_SPECIAL_TOKENS = ['<|begin_of_text|>', '<|end_of_text|>', '<|im_start|>', '<|im_end|>', '<|pad|>'] as const;
 const FIRST_SPECIAL_ID = TINY_VOCAB_SIZE - TINY_SPECIAL_TOKENS.length; // 507
-export const TINY_IDS = { bos: FIRST_SPECIAL_ID, endOfText: FIRST_SPECIAL_ID + 1, imStart: FIRST_SPECIAL_ID + 2, imEnd: FIRST_SPECIAL_ID + 3, pad: FIRST_SPECIAL_ID + 4 };
+export const TINY_IDS = {
+  bos: FIRST_SPECIAL_ID,
+  endOfText: FIRST_SPECIAL_ID + 1,
+  imStart: FIRST_SPECIAL_ID + 2,
+  imEnd: FIRST_SPECIAL_ID + 3,
+  pad: FIRST_SPECIAL_ID + 4,
+};
 
 /** ChatML with a leading BOS; the assistant turn ends with <|im_end|>. */
 export const TINY_CHAT_TEMPLATE =
@@ -145,7 +151,13 @@ function tokenizerJson(specials: readonly string[]): Record<string, unknown> {
     truncation: null,
     padding: null,
     added_tokens: specials.map((content, i) => ({
-      id: FIRST_SPECIAL_ID + i, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true,
+      id: FIRST_SPECIAL_ID + i,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
     })),
     normalizer: null,
     pre_tokenizer: { type: 'ByteLevel', ...byteLevel },
@@ -153,15 +165,23 @@ function tokenizerJson(specials: readonly string[]): Record<string, unknown> {
       type: 'TemplateProcessing',
       single: [{ SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
       pair: [
-        { SpecialToken: { id: bos, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: bos, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } },
+        { SpecialToken: { id: bos, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: bos, type_id: 1 } },
+        { Sequence: { id: 'B', type_id: 1 } },
       ],
       special_tokens: { [bos]: { id: bos, ids: [TINY_IDS.bos], tokens: [bos] } },
     },
     decoder: { type: 'ByteLevel', ...byteLevel },
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: false, byte_fallback: false, ignore_merges: false,
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
       vocab: Object.fromEntries(vocab),
       // "a b" strings: read by every tokenizers version (byte-level symbols never contain a space)
       merges: merges.map(([a, b]) => `${a} ${b}`),
@@ -198,9 +218,20 @@ export type TinyArch = (typeof TINY_ARCHS)[number];
  * embeddings, and (the causal-LM layout) soft-capped logits.
  */
 const GEMMA3_TEXT: Record<string, unknown> = {
-  architectures: ['Gemma3ForCausalLM'], model_type: 'gemma3_text', hidden_act: undefined, hidden_activation: 'gelu_pytorch_tanh',
-  query_pre_attn_scalar: 24, sliding_window: 4, sliding_window_pattern: 2, rope_theta: 1000000.0, rope_local_base_freq: 10000.0,
-  rope_scaling: { rope_type: 'linear', factor: 2.0 }, final_logit_softcapping: 5.0, attn_logit_softcapping: null, tie_word_embeddings: true, rms_norm_eps: 1e-6,
+  architectures: ['Gemma3ForCausalLM'],
+  model_type: 'gemma3_text',
+  hidden_act: undefined,
+  hidden_activation: 'gelu_pytorch_tanh',
+  query_pre_attn_scalar: 24,
+  sliding_window: 4,
+  sliding_window_pattern: 2,
+  rope_theta: 1000000.0,
+  rope_local_base_freq: 10000.0,
+  rope_scaling: { rope_type: 'linear', factor: 2.0 },
+  final_logit_softcapping: 5.0,
+  attn_logit_softcapping: null,
+  tie_word_embeddings: true,
+  rms_norm_eps: 1e-6,
 };
 
 const ARCH_CONFIG: Record<TinyArch, Record<string, unknown>> = {
@@ -217,8 +248,14 @@ function configJson(arch: TinyArch): Record<string, unknown> {
   // The Hub layout of Gemma 3 (Gemma3ForConditionalGeneration): the decoder's settings under text_config.
   const { architectures: _a, bos_token_id, eos_token_id, pad_token_id, ...rest } = text;
   return {
-    architectures: ['Gemma3ForConditionalGeneration'], model_type: 'gemma3', bos_token_id, eos_token_id, pad_token_id,
-    text_config: rest, vision_config: { model_type: 'siglip_vision_model', hidden_size: 8 }, torch_dtype: 'float32',
+    architectures: ['Gemma3ForConditionalGeneration'],
+    model_type: 'gemma3',
+    bos_token_id,
+    eos_token_id,
+    pad_token_id,
+    text_config: rest,
+    vision_config: { model_type: 'siglip_vision_model', hidden_size: 8 },
+    torch_dtype: 'float32',
   };
 }
 
@@ -227,7 +264,11 @@ function storedLayout(arch: TinyArch, weights: Record<string, WritableTensor>, r
   if (arch !== 'gemma3-conditional') return weights;
   const out: Record<string, WritableTensor> = {};
   for (const [name, t] of Object.entries(weights)) out[name.replace(/^model\./, 'language_model.model.')] = t;
-  const vision = (shape: number[]) => ({ dtype: 'F32' as const, shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()) });
+  const vision = (shape: number[]) => ({
+    dtype: 'F32' as const,
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+  });
   out['vision_tower.vision_model.embeddings.patch_embedding.weight'] = vision([8, 3, 2, 2]);
   out['multi_modal_projector.mm_input_projection_weight'] = vision([8, 64]);
   return out;

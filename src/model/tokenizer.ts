@@ -50,7 +50,11 @@ export class Tokenizer {
    * Builds the tokenizer from the parsed tokenizer.json and tokenizer_config.json. `chatTemplate`
    * (e.g. from chat_template.jinja) overrides the config's; `extraEosIds` adds end tokens.
    */
-  static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown, opts: { chatTemplate?: string | null; extraEosIds?: number[]; label?: string } = {}): Tokenizer {
+  static fromJson(
+    tokenizerJson: unknown,
+    tokenizerConfig: unknown,
+    opts: { chatTemplate?: string | null; extraEosIds?: number[]; label?: string } = {},
+  ): Tokenizer {
     const label = opts.label ?? 'tokenizer';
     const tj = asObject(tokenizerJson, `${label}/tokenizer.json`);
     const tc = { ...asObject(tokenizerConfig ?? {}, `${label}/tokenizer_config.json`) };
@@ -79,7 +83,7 @@ export class Tokenizer {
     const extra: number[] = [];
     for (const name of ['config.json', 'generation_config.json']) {
       if (!names.has(name)) continue;
-      const eos = (asObject(await json(name), `${files.label}/${name}`)).eos_token_id;
+      const eos = asObject(await json(name), `${files.label}/${name}`).eos_token_id;
       for (const v of Array.isArray(eos) ? eos : [eos]) if (typeof v === 'number') extra.push(v);
     }
     return Tokenizer.fromJson(await json('tokenizer.json'), names.has('tokenizer_config.json') ? await json('tokenizer_config.json') : {}, {
@@ -135,14 +139,22 @@ export class Tokenizer {
  * end-of-turn token, so a reward head that reads the last token always reads the same kind of token
  * (without it, the score of a cut pair is read at whichever word the window happens to end on).
  */
-export function buildSftExample(tok: Tokenizer, prompt: string, completion: string, maxLen: number, opts: { system?: string; keepEnd?: boolean } = {}): SftExample {
+export function buildSftExample(
+  tok: Tokenizer,
+  prompt: string,
+  completion: string,
+  maxLen: number,
+  opts: { system?: string; keepEnd?: boolean } = {},
+): SftExample {
   if (!Number.isInteger(maxLen) || maxLen < 4) throw new Error(`buildSftExample: maxLen: expected an integer >= 4, got ${maxLen}`);
   const head: ChatMessage[] = opts.system ? [{ role: 'system', content: opts.system }] : [];
   head.push({ role: 'user', content: prompt });
   const promptText = tok.applyChatTemplate(head, { addGenerationPrompt: true });
   const fullText = tok.applyChatTemplate([...head, { role: 'assistant', content: completion }], { addGenerationPrompt: false });
   if (!fullText.startsWith(promptText)) {
-    throw new Error('chat template: the rendered conversation does not start with the rendered prompt + generation prompt, so the completion cannot be separated');
+    throw new Error(
+      'chat template: the rendered conversation does not start with the rendered prompt + generation prompt, so the completion cannot be separated',
+    );
   }
   let promptIds = tok.encode(promptText);
   let completionIds = tok.encode(fullText.slice(promptText.length));

@@ -93,7 +93,8 @@ async function planShards(files: ModelFiles, names: Set<string>): Promise<{ shar
   if (names.has(INDEX_NAME)) {
     const idx = await readJson(files, INDEX_NAME);
     const map = idx.weight_map;
-    if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map: expected an object of tensor name → file`);
+    if (typeof map !== 'object' || map === null || Array.isArray(map))
+      throw new Error(`${files.label}/${INDEX_NAME}: weight_map: expected an object of tensor name → file`);
     const index = new Map<string, string>();
     for (const [tensor, file] of Object.entries(map as Record<string, unknown>)) {
       if (typeof file !== 'string') throw new Error(`${files.label}/${INDEX_NAME}: weight_map.${tensor}: expected a file name, got ${JSON.stringify(file)}`);
@@ -162,7 +163,9 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
       if (other) throw new Error(`${where}: tensor '${name}' also appears in ${other}`);
       seenIn.set(name, shard);
       if (index && index.get(stored) !== shard) {
-        throw new Error(`${where}: tensor '${stored}' is ${index.has(stored) ? `mapped to ${index.get(stored)}` : 'missing from the weight_map'} in ${INDEX_NAME}`);
+        throw new Error(
+          `${where}: tensor '${stored}' is ${index.has(stored) ? `mapped to ${index.get(stored)}` : 'missing from the weight_map'} in ${INDEX_NAME}`,
+        );
       }
       const want = expected.get(name);
       if (!want) {
@@ -180,12 +183,16 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
   if (index) {
     for (const [stored, shard] of index) {
       const name = decoderTensorName(stored);
-      if (name !== null && !seenIn.has(name)) throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${stored}' in ${shard}, but that file does not contain it`);
+      if (name !== null && !seenIn.has(name))
+        throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${stored}' in ${shard}, but that file does not contain it`);
     }
   }
   const missing = [...expected.keys()].filter((n) => !weights.has(n));
   if (missing.length) {
-    const shown = missing.slice(0, 8).map((n) => `${n} [${expected.get(n)!.join(', ')}]`).join(', ');
+    const shown = missing
+      .slice(0, 8)
+      .map((n) => `${n} [${expected.get(n)!.join(', ')}]`)
+      .join(', ');
     throw new Error(`${files.label}: ${missing.length} expected tensor(s) missing: ${shown}${missing.length > 8 ? ', …' : ''}`);
   }
 

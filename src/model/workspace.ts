@@ -5,13 +5,21 @@ import type { ModelConfig } from './hf-config.ts';
 
 /** Per-layer activations kept for backward. N = B*T rows. */
 interface LayerActs<T> {
-  h1: T; rstd1: T; // (N, C), (N)
-  q: T; k: T; v: T; // (N, NH*HS), (N, NKV*HS), (N, NKV*HS) after RoPE
+  h1: T;
+  rstd1: T; // (N, C), (N)
+  q: T;
+  k: T;
+  v: T; // (N, NH*HS), (N, NKV*HS), (N, NKV*HS) after RoPE
   /** q/k norms (Qwen3, Gemma 3): the projections before their per-head norm, and its rstd: (N, NH*HS), (N, NKV*HS), (N*NH), (N*NKV). */
   qk: { qRaw: T; kRaw: T; rstdQ: T; rstdK: T } | null;
-  att: T; lse: T; // (N, NH*HS), (B, NH, T)
-  x2: T; h2: T; rstd2: T; // (N, C), (N, C), (N)
-  gate: T; up: T; act: T; // (N, H) each
+  att: T;
+  lse: T; // (N, NH*HS), (B, NH, T)
+  x2: T;
+  h2: T;
+  rstd2: T; // (N, C), (N, C), (N)
+  gate: T;
+  up: T;
+  act: T; // (N, H) each
   loraH: Map<string, T>; // (N, r) per LoRA module of this layer
   /** Sandwich norms (Gemma 3): attention and MLP outputs before their post-norms, and its rstd: (N, C), (N), (N, C), (N). */
   post: { attn: T; rstdA: T; mlp: T; rstdM: T } | null;
@@ -20,28 +28,52 @@ interface LayerActs<T> {
 /** All buffers of one (B, T) shape: inputs, activations, backward scratch. Allocated once, reused. */
 export class Workspace<T extends Tensor> {
   readonly N: number;
-  ids: T; pos: T; lens: T; targets: T; // (N) u32, (N) u32, (B) u32, (N) u32
+  ids: T;
+  pos: T;
+  lens: T;
+  targets: T; // (N) u32, (N) u32, (B) u32, (N) u32
   mask: T; // (N) f32 loss mask
   xs: T[]; // L + 1 residual streams (N, C)
   layers: LayerActs<T>[];
-  rstdF: T; hf: T; // (N), (N, C) final norm
+  rstdF: T;
+  hf: T; // (N), (N, C) final norm
   logits: T | null; // (N, V)
   logitsRaw: T | null; // (N, V) before the final soft cap (Gemma 3 causal LM with final_logit_softcapping)
-  losses: T; loss: T; ceLse: T; gradNorm: T; // (N), (2), (N), (1)
+  losses: T;
+  loss: T;
+  ceLse: T;
+  gradNorm: T; // (N), (2), (N), (1)
   // backward scratch
-  dx: T; dtmp: T; dh: T; // (N, C)
-  dq: T; datt: T; dk: T; dv: T; // (N, NH*HS) x2, (N, NKV*HS) x2
-  dact: T; dgate: T; dup: T; // (N, H)
+  dx: T;
+  dtmp: T;
+  dh: T; // (N, C)
+  dq: T;
+  datt: T;
+  dk: T;
+  dv: T; // (N, NH*HS) x2, (N, NKV*HS) x2
+  dact: T;
+  dgate: T;
+  dup: T; // (N, H)
   dqkRaw: { dq: T; dk: T } | null; // (N, NH*HS), (N, NKV*HS): gradients before the q/k norms
   delta: T; // (B, NH, T)
   dLoraH: Map<number, T>; // (N, r) by rank
   loraIn: Map<string, T>; // (N, in) the dropped-out input of each LoRA module (training with dropout only)
   dLoraIn: Map<number, T>; // (N, in) scratch by input width
 
-  constructor(readonly be: Backend<T>, readonly cfg: ModelConfig, readonly B: number, readonly T: number, loraRanks: Map<string, number>, withLogits = true,
-    withDropout = false) {
+  constructor(
+    readonly be: Backend<T>,
+    readonly cfg: ModelConfig,
+    readonly B: number,
+    readonly T: number,
+    loraRanks: Map<string, number>,
+    withLogits = true,
+    withDropout = false,
+  ) {
     const N = (this.N = B * T);
-    const C = cfg.hiddenSize, H = cfg.intermediateSize, QD = cfg.numHeads * cfg.headDim, KD = cfg.numKvHeads * cfg.headDim;
+    const C = cfg.hiddenSize,
+      H = cfg.intermediateSize,
+      QD = cfg.numHeads * cfg.headDim,
+      KD = cfg.numKvHeads * cfg.headDim;
     const z = (shape: number[]) => be.zeros(shape);
     this.ids = be.upload(new Uint32Array(N), [N]);
     this.pos = be.upload(new Uint32Array(N), [N]);
@@ -53,8 +85,20 @@ export class Workspace<T extends Tensor> {
       const loraH = new Map<string, T>();
       for (const [path, r] of loraRanks) if (path.startsWith(`layers.${l}.`)) loraH.set(path, z([N, r]));
       return {
-        h1: z([N, C]), rstd1: z([N]), q: z([N, QD]), k: z([N, KD]), v: z([N, KD]), att: z([N, QD]), lse: z([B * cfg.numHeads * T]),
-        x2: z([N, C]), h2: z([N, C]), rstd2: z([N]), gate: z([N, H]), up: z([N, H]), act: z([N, H]), loraH,
+        h1: z([N, C]),
+        rstd1: z([N]),
+        q: z([N, QD]),
+        k: z([N, KD]),
+        v: z([N, KD]),
+        att: z([N, QD]),
+        lse: z([B * cfg.numHeads * T]),
+        x2: z([N, C]),
+        h2: z([N, C]),
+        rstd2: z([N]),
+        gate: z([N, H]),
+        up: z([N, H]),
+        act: z([N, H]),
+        loraH,
         qk: cfg.qkNorm ? { qRaw: z([N, QD]), kRaw: z([N, KD]), rstdQ: z([N * cfg.numHeads]), rstdK: z([N * cfg.numKvHeads]) } : null,
         post: cfg.sandwichNorm ? { attn: z([N, C]), rstdA: z([N]), mlp: z([N, C]), rstdM: z([N]) } : null,
       };
@@ -104,9 +148,35 @@ export class Workspace<T extends Tensor> {
   }
 
   release(): void {
-    const all: T[] = [this.ids, this.pos, this.lens, this.targets, this.mask, ...this.xs, this.rstdF, this.hf, this.losses, this.loss, this.ceLse,
-      this.gradNorm, this.dx, this.dtmp, this.dh, this.dq, this.datt, this.dk, this.dv, this.dact, this.dgate, this.dup, this.delta, ...this.dLoraH.values(),
-      ...this.loraIn.values(), ...this.dLoraIn.values(), ...(this.dqkRaw ? [this.dqkRaw.dq, this.dqkRaw.dk] : [])];
+    const all: T[] = [
+      this.ids,
+      this.pos,
+      this.lens,
+      this.targets,
+      this.mask,
+      ...this.xs,
+      this.rstdF,
+      this.hf,
+      this.losses,
+      this.loss,
+      this.ceLse,
+      this.gradNorm,
+      this.dx,
+      this.dtmp,
+      this.dh,
+      this.dq,
+      this.datt,
+      this.dk,
+      this.dv,
+      this.dact,
+      this.dgate,
+      this.dup,
+      this.delta,
+      ...this.dLoraH.values(),
+      ...this.loraIn.values(),
+      ...this.dLoraIn.values(),
+      ...(this.dqkRaw ? [this.dqkRaw.dq, this.dqkRaw.dk] : []),
+    ];
     if (this.logits) all.push(this.logits);
     if (this.logitsRaw) all.push(this.logitsRaw);
     for (const a of this.layers) {
@@ -124,4 +194,3 @@ export function loraInputWidth(cfg: ModelConfig, path: string): number {
   if (path.endsWith('.down_proj')) return cfg.intermediateSize;
   return cfg.hiddenSize;
 }
-

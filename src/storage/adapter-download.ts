@@ -18,10 +18,18 @@ export async function adapterDownload(store: ArtifactStore, key: string): Promis
   const folder = key.replace(/^(adapters|merged_adapters)\//, '').replace(/\//g, '_');
   const config = new TextEncoder().encode(peft[ADAPTER_CONFIG]);
   const weights = peft[ADAPTER_WEIGHTS];
-  const archive = tar([{ name: `${folder}/${ADAPTER_CONFIG}`, bytes: config }, { name: `${folder}/${ADAPTER_WEIGHTS}`, bytes: weights }]);
+  const archive = tar([
+    { name: `${folder}/${ADAPTER_CONFIG}`, bytes: config },
+    { name: `${folder}/${ADAPTER_WEIGHTS}`, bytes: weights },
+  ]);
   return {
-    key, folder, tar: archive.buffer as ArrayBuffer,
-    files: [{ name: ADAPTER_CONFIG, bytes: config.buffer as ArrayBuffer }, { name: ADAPTER_WEIGHTS, bytes: weights.slice().buffer as ArrayBuffer }],
+    key,
+    folder,
+    tar: archive.buffer as ArrayBuffer,
+    files: [
+      { name: ADAPTER_CONFIG, bytes: config.buffer as ArrayBuffer },
+      { name: ADAPTER_WEIGHTS, bytes: weights.slice().buffer as ArrayBuffer },
+    ],
   };
 }
 

@@ -26,9 +26,7 @@ export interface StoredAdapter {
   head: HeadTensors | null;
 }
 
-export type AdapterEntry =
-  | { key: string; kind: 'topic'; topicId: string; phase: AdapterPhase }
-  | { key: string; kind: 'merged'; unit: string };
+export type AdapterEntry = { key: string; kind: 'topic'; topicId: string; phase: AdapterPhase } | { key: string; kind: 'merged'; unit: string };
 
 const TOPIC_RE = new RegExp(`^${ADAPTERS_ROOT}/(.+)/(${ADAPTER_PHASES.join('|')})_adapter$`);
 const MERGED_RE = new RegExp(`^${MERGED_ROOT}/([^/]+)_merged$`);
@@ -37,7 +35,8 @@ const MERGED_RE = new RegExp(`^${MERGED_ROOT}/([^/]+)_merged$`);
 export function adapterKey(topicId: string, phase: AdapterPhase): string {
   checkKey(topicId, 'adapterKey: topic id');
   if (!(ADAPTER_PHASES as readonly string[]).includes(phase)) throw new Error(`adapterKey: phase '${phase}': expected one of ${ADAPTER_PHASES.join(', ')}`);
-  if (/(^|\/)[a-z]+_adapter$/.test(topicId)) throw new Error(`adapterKey: topic id '${topicId}' ends in an '*_adapter' segment, which would be read back as a phase`);
+  if (/(^|\/)[a-z]+_adapter$/.test(topicId))
+    throw new Error(`adapterKey: topic id '${topicId}' ends in an '*_adapter' segment, which would be read back as a phase`);
   return `${ADAPTERS_ROOT}/${topicId}/${phase}_adapter`;
 }
 
@@ -87,7 +86,12 @@ export async function saveAdapterAt(store: ArtifactStore, key: string, adapter: 
 
 /** Saves a topic's phase adapter under adapterKey(topicId, phase); returns the key. */
 export async function saveAdapter(
-  store: ArtifactStore, topicId: string, phase: AdapterPhase, adapter: LoraAdapter, metrics: JsonObject, head?: HeadTensors,
+  store: ArtifactStore,
+  topicId: string,
+  phase: AdapterPhase,
+  adapter: LoraAdapter,
+  metrics: JsonObject,
+  head?: HeadTensors,
 ): Promise<string> {
   const key = adapterKey(topicId, phase);
   await saveAdapterAt(store, key, adapter, metrics, head);
@@ -108,7 +112,9 @@ export async function loadPeftFiles(store: ArtifactStore, key: string): Promise<
   if (config === null || weights === null) {
     const have = await store.list(key);
     if (have.length === 0) throw new Error(`loadAdapter: no adapter stored at '${key}'`);
-    throw new Error(`loadAdapter: '${key}' is incomplete: ${config === null ? ADAPTER_CONFIG : ADAPTER_WEIGHTS} is missing (found ${have.map((k) => k.slice(key.length + 1)).join(', ')})`);
+    throw new Error(
+      `loadAdapter: '${key}' is incomplete: ${config === null ? ADAPTER_CONFIG : ADAPTER_WEIGHTS} is missing (found ${have.map((k) => k.slice(key.length + 1)).join(', ')})`,
+    );
   }
   return { [ADAPTER_CONFIG]: config, [ADAPTER_WEIGHTS]: weights };
 }
@@ -129,7 +135,8 @@ export async function loadAdapter(store: ArtifactStore, key: string, modelConfig
     } catch (e) {
       throw new Error(`loadAdapter: ${key}/${METRICS_FILE}: not valid JSON: ${(e as Error).message}`);
     }
-    if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) throw new Error(`loadAdapter: ${key}/${METRICS_FILE}: expected a JSON object`);
+    if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics))
+      throw new Error(`loadAdapter: ${key}/${METRICS_FILE}: expected a JSON object`);
   }
   const headBytes = await store.get(`${key}/${HEAD_FILE}`);
   let head: HeadTensors | null = null;
@@ -153,7 +160,10 @@ export async function listAdapters(store: ArtifactStore): Promise<AdapterEntry[]
     if (!file.endsWith(suffix)) continue;
     const key = file.slice(0, -suffix.length);
     const t = TOPIC_RE.exec(key);
-    if (t) { out.push({ key, kind: 'topic', topicId: t[1], phase: t[2] as AdapterPhase }); continue; }
+    if (t) {
+      out.push({ key, kind: 'topic', topicId: t[1], phase: t[2] as AdapterPhase });
+      continue;
+    }
     const m = MERGED_RE.exec(key);
     if (m) out.push({ key, kind: 'merged', unit: m[1] });
   }
@@ -162,6 +172,7 @@ export async function listAdapters(store: ArtifactStore): Promise<AdapterEntry[]
 
 /** Removes a stored adapter folder; returns how many files went. */
 export async function deleteAdapter(store: ArtifactStore, key: string): Promise<number> {
-  if (!TOPIC_RE.test(key) && !MERGED_RE.test(key)) throw new Error(`deleteAdapter: '${key}' is not an adapter key (adapters/{source}/{phase}_adapter or merged_adapters/{unit}_merged)`);
+  if (!TOPIC_RE.test(key) && !MERGED_RE.test(key))
+    throw new Error(`deleteAdapter: '${key}' is not an adapter key (adapters/{source}/{phase}_adapter or merged_adapters/{unit}_merged)`);
   return store.delete(key);
 }

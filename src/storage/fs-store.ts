@@ -3,8 +3,15 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import {
-  checkKey, checkPrefix, decodeText, folderConflict, parentKeys, prepareGroup,
-  type ArtifactStore, type StoreValue, type WriteOptions,
+  checkKey,
+  checkPrefix,
+  decodeText,
+  folderConflict,
+  parentKeys,
+  prepareGroup,
+  type ArtifactStore,
+  type StoreValue,
+  type WriteOptions,
 } from './store.ts';
 
 const TEMP_SUFFIX = '.tmp';
@@ -230,8 +237,10 @@ export class FsStore implements ArtifactStore {
         entries = JSON.parse(await fs.readFile(journal, 'utf8')) as JournalEntry[];
         if (!Array.isArray(entries)) throw new Error('expected an array of {temp, key}');
       } catch (e) {
-        throw new Error(`FsStore.open: ${journal}: unreadable journal of an interrupted write (${(e as Error).message}); ` +
-          'inspect it, then delete it to open the store', { cause: e });
+        throw new Error(
+          `FsStore.open: ${journal}: unreadable journal of an interrupted write (${(e as Error).message}); ` + 'inspect it, then delete it to open the store',
+          { cause: e },
+        );
       }
       for (const { temp, key } of entries) {
         checkKey(key, `FsStore.open: ${journal}`);

@@ -2,8 +2,16 @@
 // plus a manifest record; a write group is one readwrite transaction ('strict' durability on request).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import {
-  checkKey, checkPrefix, decodeText, folderConflict, groupBytes, parentKeys, prepareGroup,
-  type ArtifactStore, type StoreValue, type WriteOptions,
+  checkKey,
+  checkPrefix,
+  decodeText,
+  folderConflict,
+  groupBytes,
+  parentKeys,
+  prepareGroup,
+  type ArtifactStore,
+  type StoreValue,
+  type WriteOptions,
 } from './store.ts';
 
 export const DEFAULT_ARTIFACT_DB = 'mindprint-artifacts';
@@ -32,10 +40,18 @@ interface Schema extends DBSchema {
 /** The browser refused a write for lack of quota; nothing of the write was stored. */
 export class StoreQuotaError extends Error {
   override name = 'StoreQuotaError';
-  constructor(readonly bytes: number, readonly keys: string[], detail: string, cause: unknown) {
-    super(`IndexedDB: the browser's storage quota was hit while writing ${bytes} bytes (${mib(bytes)}) ` +
-      `to ${keys.length === 1 ? `'${keys[0]}'` : `${keys.length} keys ('${keys[0]}', ...)`}${detail}; nothing of this write was saved. ` +
-      'Free space (delete old runs or adapters, or grant the site persistent storage) and retry.', { cause });
+  constructor(
+    readonly bytes: number,
+    readonly keys: string[],
+    detail: string,
+    cause: unknown,
+  ) {
+    super(
+      `IndexedDB: the browser's storage quota was hit while writing ${bytes} bytes (${mib(bytes)}) ` +
+        `to ${keys.length === 1 ? `'${keys[0]}'` : `${keys.length} keys ('${keys[0]}', ...)`}${detail}; nothing of this write was saved. ` +
+        'Free space (delete old runs or adapters, or grant the site persistent storage) and retry.',
+      { cause },
+    );
   }
 }
 
@@ -96,7 +112,11 @@ export interface IdbStoreOptions {
 export class IdbStore implements ArtifactStore {
   private closed = false;
 
-  private constructor(private readonly db: IDBPDatabase<Schema>, readonly name: string, readonly chunkBytes: number) {}
+  private constructor(
+    private readonly db: IDBPDatabase<Schema>,
+    readonly name: string,
+    readonly chunkBytes: number,
+  ) {}
 
   static async open(name = DEFAULT_ARTIFACT_DB, options: IdbStoreOptions = {}): Promise<IdbStore> {
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
@@ -136,7 +156,10 @@ export class IdbStore implements ArtifactStore {
       for (const [key] of group) {
         let parentHit: string | null = null;
         for (const parent of parentKeys(key)) {
-          if ((await manifests.getKey(parent)) !== undefined) { parentHit = parent; break; }
+          if ((await manifests.getKey(parent)) !== undefined) {
+            parentHit = parent;
+            break;
+          }
         }
         const child = parentHit ? undefined : await manifests.getKey(folderRange(key));
         const why = folderConflict(key, parentHit, child ?? null);
@@ -144,7 +167,10 @@ export class IdbStore implements ArtifactStore {
       }
       // Requests are issued without awaiting each; every one is observed, since an abort rejects them all.
       const requests: Promise<unknown>[] = [];
-      const track = (p: Promise<unknown>) => { p.catch(() => undefined); requests.push(p); };
+      const track = (p: Promise<unknown>) => {
+        p.catch(() => undefined);
+        requests.push(p);
+      };
       const savedAt = Date.now();
       for (const [key, value] of group) {
         track(chunks.delete(chunkRange(key)));
@@ -162,7 +188,13 @@ export class IdbStore implements ArtifactStore {
       } catch {
         // already finished or aborted
       }
-      if (isQuota(e)) throw new StoreQuotaError(bytes, group.map(([k]) => k), await quotaDetail(), e);
+      if (isQuota(e))
+        throw new StoreQuotaError(
+          bytes,
+          group.map(([k]) => k),
+          await quotaDetail(),
+          e,
+        );
       throw e;
     }
   }
@@ -171,11 +203,7 @@ export class IdbStore implements ArtifactStore {
     this.check('IdbStore.get');
     checkKey(key, 'IdbStore.get');
     const tx = this.db.transaction(['manifests', 'chunks'], 'readonly');
-    const [manifest, parts] = await Promise.all([
-      tx.objectStore('manifests').get(key),
-      tx.objectStore('chunks').getAll(chunkRange(key)),
-      tx.done,
-    ]);
+    const [manifest, parts] = await Promise.all([tx.objectStore('manifests').get(key), tx.objectStore('chunks').getAll(chunkRange(key)), tx.done]);
     if (!manifest) return null;
     if (parts.length !== manifest.chunks) {
       throw new Error(`IdbStore.get: '${key}' is damaged: its manifest lists ${manifest.chunks} chunks, ${parts.length} are stored`);
@@ -185,7 +213,9 @@ export class IdbStore implements ArtifactStore {
     for (let i = 0; i < parts.length; i++) {
       const b = new Uint8Array(parts[i].bytes);
       if (parts[i].index !== i || pos + b.byteLength > manifest.size) {
-        throw new Error(`IdbStore.get: '${key}' is damaged: chunk ${parts[i].index} (${b.byteLength} bytes) does not fit the manifest's ${manifest.size} bytes`);
+        throw new Error(
+          `IdbStore.get: '${key}' is damaged: chunk ${parts[i].index} (${b.byteLength} bytes) does not fit the manifest's ${manifest.size} bytes`,
+        );
       }
       out.set(b, pos);
       pos += b.byteLength;

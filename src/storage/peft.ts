@@ -1,8 +1,15 @@
 // Hugging Face PEFT LoRA adapters: export as save_pretrained writes them, validated import, and merging into weights.
 import type { ModelConfig } from '../model/hf-config.ts';
 import {
-  LORA_TARGETS, loraDelta, loraModulePath, targetDims, targetParent,
-  type LoraAdapter, type LoraConfig, type LoraLayer, type LoraTarget,
+  LORA_TARGETS,
+  loraDelta,
+  loraModulePath,
+  targetDims,
+  targetParent,
+  type LoraAdapter,
+  type LoraConfig,
+  type LoraLayer,
+  type LoraTarget,
 } from '../model/lora-types.ts';
 import { parseSafetensors, readTensorF32, writeSafetensors, type WritableTensor } from '../model/safetensors.ts';
 
@@ -59,7 +66,11 @@ function adapterConfigObject(cfg: LoraConfig, baseModelName: string, seqCls = fa
     use_dora: false,
     use_rslora: cfg.useRslora,
   };
-  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .map((k) => [k, obj[k]]),
+  );
 }
 
 /**
@@ -115,12 +126,18 @@ function parseAdapterConfig(text: string, where: string): { config: LoraConfig; 
   if (c.use_dora === true) bad('use_dora', 'false (DoRA is not supported)');
   for (const key of ['rank_pattern', 'alpha_pattern']) {
     const v = c[key];
-    if (v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length)) bad(key, 'an empty object (per-module ranks are not supported)');
+    if (v !== undefined && v !== null && (typeof v !== 'object' || Object.keys(v as object).length))
+      bad(key, 'an empty object (per-module ranks are not supported)');
   }
   const mts = c.modules_to_save;
   const headOnly = Array.isArray(mts) && mts.every((m) => HEAD_MODULES.includes(m as string));
   if (mts !== undefined && mts !== null && !(Array.isArray(mts) && mts.length === 0) && !(seqCls && headOnly)) {
-    bad('modules_to_save', seqCls ? `null or a subset of ${JSON.stringify(HEAD_MODULES)} (only the classification head may be trained in full)` : 'null (full-module training is not supported)');
+    bad(
+      'modules_to_save',
+      seqCls
+        ? `null or a subset of ${JSON.stringify(HEAD_MODULES)} (only the classification head may be trained in full)`
+        : 'null (full-module training is not supported)',
+    );
   }
   const rs = c.use_rslora ?? false;
   if (typeof rs !== 'boolean') bad('use_rslora', 'true or false');
@@ -171,21 +188,27 @@ export function importPeft(files: PeftFiles, modelConfig: ModelConfig, expectedB
   for (const [key, entry] of tensors) {
     if (key === SCORE_KEY && seqCls) continue; // the head: readPeftScore
     const m = KEY_RE.exec(key);
-    if (!m) throw new Error(`${wWhere}: tensor '${key}' is not a LoRA key of the form base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_{A|B}.weight`);
+    if (!m)
+      throw new Error(`${wWhere}: tensor '${key}' is not a LoRA key of the form base_model.model.model.layers.{i}.{self_attn|mlp}.{module}.lora_{A|B}.weight`);
     const layer = Number(m[1]);
     const parent = m[2];
     const target = m[3] as LoraTarget;
     const ab = m[4] as 'A' | 'B';
-    if (!(LORA_TARGETS as readonly string[]).includes(target)) throw new Error(`${wWhere}: tensor '${key}': unknown module '${target}' (supported: ${LORA_TARGETS.join(', ')})`);
+    if (!(LORA_TARGETS as readonly string[]).includes(target))
+      throw new Error(`${wWhere}: tensor '${key}': unknown module '${target}' (supported: ${LORA_TARGETS.join(', ')})`);
     if (targetParent(target) !== parent) throw new Error(`${wWhere}: tensor '${key}': ${target} belongs under ${targetParent(target)}, not ${parent}`);
-    if (layer >= modelConfig.numLayers) throw new Error(`${wWhere}: tensor '${key}': layer ${layer} does not exist (the model has ${modelConfig.numLayers} layers)`);
-    if (targets && !targets.has(target)) throw new Error(`${wWhere}: tensor '${key}': module '${target}' is not in target_modules [${[...targets].join(', ')}]`);
+    if (layer >= modelConfig.numLayers)
+      throw new Error(`${wWhere}: tensor '${key}': layer ${layer} does not exist (the model has ${modelConfig.numLayers} layers)`);
+    if (targets && !targets.has(target))
+      throw new Error(`${wWhere}: tensor '${key}': module '${target}' is not in target_modules [${[...targets].join(', ')}]`);
     const { inFeatures, outFeatures } = targetDims(modelConfig, target);
     const want = ab === 'A' ? [config.r, inFeatures] : [outFeatures, config.r];
     if (entry.shape.length !== 2 || entry.shape[0] !== want[0] || entry.shape[1] !== want[1]) {
       const rNote = ab === 'A' ? entry.shape[0] !== config.r : entry.shape[1] !== config.r;
-      throw new Error(`${wWhere}: tensor '${key}' has shape [${entry.shape.join(', ')}], expected [${want.join(', ')}]` +
-        (rNote ? ` (adapter_config.json says r = ${config.r})` : ` (the model's ${target} is ${outFeatures} × ${inFeatures})`));
+      throw new Error(
+        `${wWhere}: tensor '${key}' has shape [${entry.shape.join(', ')}], expected [${want.join(', ')}]` +
+          (rNote ? ` (adapter_config.json says r = ${config.r})` : ` (the model's ${target} is ${outFeatures} × ${inFeatures})`),
+      );
     }
     const path = loraModulePath(layer, target);
     const slot = halves.get(path) ?? { target };
@@ -216,7 +239,9 @@ export function readPeftScore(files: PeftFiles, modelConfig: ModelConfig, label 
   if (!entry) return null;
   const C = modelConfig.hiddenSize;
   if (entry.shape.length !== 2 || entry.shape[0] !== 1 || entry.shape[1] !== C) {
-    throw new Error(`${wWhere}: tensor '${SCORE_KEY}' has shape [${entry.shape.join(', ')}], expected [1, ${C}] (one reward score over the model's hidden size)`);
+    throw new Error(
+      `${wWhere}: tensor '${SCORE_KEY}' has shape [${entry.shape.join(', ')}], expected [1, ${C}] (one reward score over the model's hidden size)`,
+    );
   }
   return readTensorF32(entry, `${wWhere}: tensor '${SCORE_KEY}'`);
 }

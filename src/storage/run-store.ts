@@ -7,8 +7,18 @@ import type { LoraAdapter } from '../model/lora-types.ts';
 import { parseSafetensors, readSafetensorsMetadata, readTensorF32, writeSafetensors } from '../model/safetensors.ts';
 import type { Phase, RunState } from '../training/run-types.ts';
 import {
-  ADAPTERS_ROOT, deleteAdapter, listAdapters, loadAdapter, MERGED_ROOT, saveAdapter, saveMerged,
-  type AdapterEntry, type AdapterPhase, type HeadTensors, type JsonObject, type StoredAdapter,
+  ADAPTERS_ROOT,
+  deleteAdapter,
+  listAdapters,
+  loadAdapter,
+  MERGED_ROOT,
+  saveAdapter,
+  saveMerged,
+  type AdapterEntry,
+  type AdapterPhase,
+  type HeadTensors,
+  type JsonObject,
+  type StoredAdapter,
 } from './adapter-store.ts';
 import { ADAPTER_CONFIG } from './peft.ts';
 import type { ArtifactStore } from './store.ts';
@@ -53,16 +63,31 @@ export function parseRunState(text: string, where: string = RUN_FILES.state): Ru
   }
   if (!isObject(raw)) throw new Error(`${where}: expected a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
   if (raw.version !== 1 && raw.version !== RUN_STATE_VERSION) {
-    throw new Error(`${where}: state version ${JSON.stringify(raw.version)}; this build reads versions 1 and ${RUN_STATE_VERSION} (was it written by a newer Mindprint?)`);
+    throw new Error(
+      `${where}: state version ${JSON.stringify(raw.version)}; this build reads versions 1 and ${RUN_STATE_VERSION} (was it written by a newer Mindprint?)`,
+    );
   }
   const want: [string, 'number' | 'string' | 'array' | 'object' | 'boolean'][] = [
-    ['seed', 'number'], ['modelName', 'string'], ['alignment', 'string'], ['phases', 'array'], ['cursor', 'number'], ['topics', 'array'],
-    ['exams', 'array'], ['folded', 'array'], ['unitParts', 'object'], ['merged', 'array'], ['metrics', 'array'], ['finished', 'boolean'],
+    ['seed', 'number'],
+    ['modelName', 'string'],
+    ['alignment', 'string'],
+    ['phases', 'array'],
+    ['cursor', 'number'],
+    ['topics', 'array'],
+    ['exams', 'array'],
+    ['folded', 'array'],
+    ['unitParts', 'object'],
+    ['merged', 'array'],
+    ['metrics', 'array'],
+    ['finished', 'boolean'],
   ];
   for (const [field, kind] of want) {
     const v = raw[field];
     const ok = kind === 'array' ? Array.isArray(v) : kind === 'object' ? isObject(v) : typeof v === kind;
-    if (!ok) throw new Error(`${where}: ${field}: expected ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, got ${v === undefined ? 'nothing' : JSON.stringify(v).slice(0, 60)}`);
+    if (!ok)
+      throw new Error(
+        `${where}: ${field}: expected ${kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`}, got ${v === undefined ? 'nothing' : JSON.stringify(v).slice(0, 60)}`,
+      );
   }
   if (raw.version === 1) {
     const sft = raw.sftProgress as { topicId: string; attempt: number; step: number } | null | undefined;
@@ -100,7 +125,10 @@ export class RunStore {
    * A state without progress removes the progress file afterwards.
    */
   async writeState(state: RunState, progress?: ProgressTensors): Promise<void> {
-    const entries: [string, string | Uint8Array][] = [[RUN_FILES.state, JSON.stringify(state)], [RUN_FILES.metrics, metricsJsonl(state)]];
+    const entries: [string, string | Uint8Array][] = [
+      [RUN_FILES.state, JSON.stringify(state)],
+      [RUN_FILES.metrics, metricsJsonl(state)],
+    ];
     if (progress) {
       if (!state.progress) throw new Error('RunStore.writeState: progress tensors given, but state.progress is null');
       const tensors = Object.fromEntries(Object.entries(progress).map(([k, data]) => [k, { dtype: 'F32' as const, shape: [data.length], data }]));
@@ -142,7 +170,13 @@ export class RunStore {
 
   /** run.json and report.md, written together. */
   async writeOutputs(summary: unknown, reportMd: string): Promise<void> {
-    await this.store.putMany([[RUN_FILES.summary, JSON.stringify(summary, null, 2) + '\n'], [RUN_FILES.report, reportMd]], { durable: true });
+    await this.store.putMany(
+      [
+        [RUN_FILES.summary, JSON.stringify(summary, null, 2) + '\n'],
+        [RUN_FILES.report, reportMd],
+      ],
+      { durable: true },
+    );
   }
 
   readReport(): Promise<string | null> {

@@ -17,7 +17,8 @@ export function tar(files: { name: string; bytes: Uint8Array }[], mtime = Math.f
       const cut = name.lastIndexOf('/');
       prefix = name.slice(0, cut);
       name = name.slice(cut + 1);
-      if (cut < 0 || enc.encode(prefix).length > 155 || enc.encode(name).length > 100) throw new Error(`tar: the name ${f.name} is too long for a ustar header`);
+      if (cut < 0 || enc.encode(prefix).length > 155 || enc.encode(name).length > 100)
+        throw new Error(`tar: the name ${f.name} is too long for a ustar header`);
     }
     const h = out.subarray(pos, pos + BLOCK);
     field(h, 0, 100, name);

@@ -53,8 +53,16 @@ export interface DpoResult {
 }
 
 /** Sums of answer-token log-probs for the chosen rows [0, k) and rejected rows [b, b + k) of a pair batch. */
-async function pairLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, ws: Workspace<T>, out: T,
-  batch: PackedBatch, b: number, k: number): Promise<{ chosen: number[]; rejected: number[]; lp: Float32Array }> {
+async function pairLogprobs<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T> | null,
+  ws: Workspace<T>,
+  out: T,
+  batch: PackedBatch,
+  b: number,
+  k: number,
+): Promise<{ chosen: number[]; rejected: number[]; lp: Float32Array }> {
   ws.setBatch(batch.ids, batch.lens, batch.targets, batch.mask);
   const lp = await tokenLogprobs(be, dec, lora, ws, out);
   const { sum } = perSequence(lp, batch.mask, batch.B, batch.T);
@@ -65,9 +73,17 @@ async function pairLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, l
  * Reference log-prob sums of every pair (answer tokens only), computed once with the frozen reference
  * adapter (null = the base model). Exported for tests and for reporting the starting margin.
  */
-export async function referenceLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, reference: LoraParams<T> | null,
-  ws: Workspace<T>, out: T, pairs: PairTokens[], b: number): Promise<{ chosen: number[]; rejected: number[] }> {
-  const chosen: number[] = [], rejected: number[] = [];
+export async function referenceLogprobs<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  reference: LoraParams<T> | null,
+  ws: Workspace<T>,
+  out: T,
+  pairs: PairTokens[],
+  b: number,
+): Promise<{ chosen: number[]; rejected: number[] }> {
+  const chosen: number[] = [],
+    rejected: number[] = [];
   for (let i = 0; i < pairs.length; i += b) {
     const chunk = pairs.slice(i, i + b);
     const r = await pairLogprobs(be, dec, reference, ws, out, packPairs(chunk, b, ws.T), b, chunk.length);
@@ -78,7 +94,8 @@ export async function referenceLogprobs<T extends Tensor>(be: Backend<T>, dec: D
 }
 
 function sameLayout<T extends Tensor>(a: LoraParams<T>, b: LoraParams<T>): string | null {
-  const ra = DecoderClass.loraRanks(a), rb = DecoderClass.loraRanks(b);
+  const ra = DecoderClass.loraRanks(a),
+    rb = DecoderClass.loraRanks(b);
   if (ra.size !== rb.size) return `${ra.size} modules vs ${rb.size}`;
   for (const [p, r] of ra) if (rb.get(p) !== r) return `module ${p}: rank ${r} vs ${rb.get(p) ?? 'missing'}`;
   return null;
@@ -99,11 +116,20 @@ export function dpoPairLoss(z: number, eps: number): { loss: number; g: number }
  * (batch rows p and b + p; reference indexed by the pairs' positions idx), and the per-token weights for
  * backwardWeightedLogprobs: +β·g/k on chosen answer tokens, −β·g/k on rejected ones.
  */
-function batchLoss(pol: { chosen: number[]; rejected: number[] }, ref: { chosen: number[]; rejected: number[] }, idx: number[], mask: ArrayLike<number>,
-  o: { beta: number; smoothing: number; b: number; T: number; N: number }) {
+function batchLoss(
+  pol: { chosen: number[]; rejected: number[] },
+  ref: { chosen: number[]; rejected: number[] },
+  idx: number[],
+  mask: ArrayLike<number>,
+  o: { beta: number; smoothing: number; b: number; T: number; N: number },
+) {
   const { beta, b, T } = o;
   const k = idx.length;
-  let loss = 0, margin = 0, correct = 0, cr = 0, rr = 0;
+  let loss = 0,
+    margin = 0,
+    correct = 0,
+    cr = 0,
+    rr = 0;
   const weights = new Float32Array(o.N);
   for (let p = 0; p < k; p++) {
     const dc = pol.chosen[p] - ref.chosen[idx[p]];
@@ -131,7 +157,12 @@ function batchLoss(pol: { chosen: number[]; rejected: number[] }, ref: { chosen:
  * ones (k pairs in the batch, g = −dLoss/dz): −w_t is exactly dLoss/d log p_t.
  */
 export async function trainDpo<T extends Tensor>(
-  be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, reference: LoraParams<T> | null, pairs: PairTokens[], opts: DpoOptions,
+  be: Backend<T>,
+  dec: Decoder<T>,
+  policy: LoraParams<T>,
+  reference: LoraParams<T> | null,
+  pairs: PairTokens[],
+  opts: DpoOptions,
 ): Promise<DpoResult> {
   const T = pairSeqLen(pairs, 'dpo');
   if (!(opts.epochs >= 1) || !Number.isInteger(opts.epochs)) throw new Error(`dpo: epochs: expected an integer >= 1, got ${opts.epochs}`);
@@ -158,19 +189,37 @@ export async function trainDpo<T extends Tensor>(
     const ref = await referenceLogprobs(be, dec, reference, ws, out, pairs, b);
     for (let s = opts.startStep ?? 0; s < end; s++) {
       const idx = schedule[s];
-      const batch = packPairs(idx.map((j) => pairs[j]), b, T);
+      const batch = packPairs(
+        idx.map((j) => pairs[j]),
+        b,
+        T,
+      );
       let stats!: ReturnType<typeof batchLoss>;
-      const lr = lrAt(s), step = s + 1;
-      const { gradNorm, skipped } = await opt.step(async () => {
-        const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, idx.length);
-        stats = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
-        return { loss: stats.loss, backward: () => backwardWeightedLogprobs(be, dec, policy, ws, stats.weights) };
-      }, { t: step, lr }); // bias correction counts every step, as SFT
+      const lr = lrAt(s),
+        step = s + 1;
+      const { gradNorm, skipped } = await opt.step(
+        async () => {
+          const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, idx.length);
+          stats = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
+          return { loss: stats.loss, backward: () => backwardWeightedLogprobs(be, dec, policy, ws, stats.weights) };
+        },
+        { t: step, lr },
+      ); // bias correction counts every step, as SFT
       const { loss, margin, accuracy, chosenReward, rejectedReward } = stats;
       result.skippedSteps = opt.skippedSteps;
       result.steps = step;
       const m: DpoStepMetrics = {
-        step, totalSteps: total, epoch: Math.floor(s / stepsPerEpoch), loss, margin, accuracy, chosenReward, rejectedReward, gradNorm, learningRate: lr, skipped,
+        step,
+        totalSteps: total,
+        epoch: Math.floor(s / stepsPerEpoch),
+        loss,
+        margin,
+        accuracy,
+        chosenReward,
+        rejectedReward,
+        gradNorm,
+        learningRate: lr,
+        skipped,
       };
       result.history.push(m);
       await opts.onStep?.(m);

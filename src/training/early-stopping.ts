@@ -75,7 +75,8 @@ export class EarlyStopping {
       if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new Error(`${where}: ${k}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
       return v;
     };
-    if (r.best !== null && (typeof r.best !== 'number' || !Number.isFinite(r.best))) throw new Error(`${where}: best: expected a finite number or null, got ${JSON.stringify(r.best)}`);
+    if (r.best !== null && (typeof r.best !== 'number' || !Number.isFinite(r.best)))
+      throw new Error(`${where}: best: expected a finite number or null, got ${JSON.stringify(r.best)}`);
     es.state = { ...es.state, best: r.best as number | null, bad: int('bad', 0), updates: int('updates', 0), bestUpdate: int('bestUpdate', -1) };
     return es;
   }

@@ -47,10 +47,9 @@ async function nodeModules() {
 }
 
 /** Minimal view of the feature-extraction pipeline we call (keeps the heavy library types out). */
-type Extractor = ((
-  texts: string[],
-  opts: { pooling: 'mean'; normalize: boolean },
-) => Promise<{ dims: number[]; data: ArrayLike<number> }>) & { dispose?: () => Promise<void> };
+type Extractor = ((texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: ArrayLike<number> }>) & {
+  dispose?: () => Promise<void>;
+};
 
 /** Finds a model folder in the Hugging Face hub cache (`models--{org}--{name}/snapshots/{rev}`). */
 async function findHubSnapshot(modelId: string): Promise<string | null> {
@@ -58,11 +57,9 @@ async function findHubSnapshot(modelId: string): Promise<string | null> {
   const { readdir, stat } = fs;
   const { join } = path;
   const { homedir } = os;
-  const roots = [
-    process.env.HF_HUB_CACHE,
-    process.env.HF_HOME && join(process.env.HF_HOME, 'hub'),
-    join(homedir(), '.cache', 'huggingface', 'hub'),
-  ].filter((r): r is string => !!r);
+  const roots = [process.env.HF_HUB_CACHE, process.env.HF_HOME && join(process.env.HF_HOME, 'hub'), join(homedir(), '.cache', 'huggingface', 'hub')].filter(
+    (r): r is string => !!r,
+  );
   for (const root of roots) {
     const repo = join(root, `models--${modelId.replace(/\//g, '--')}`);
     const snapshots = join(repo, 'snapshots');
@@ -136,7 +133,13 @@ async function importTransformers(): Promise<Transformers> {
 }
 
 /** The model to hand transformers.js (a folder or a hub id) and a description of where it comes from. */
-async function locateModel(opts: EmbedderOptions, env: Transformers['env'], modelId: string, dtype: string, allowRemote: boolean): Promise<{ model: string; source: string }> {
+async function locateModel(
+  opts: EmbedderOptions,
+  env: Transformers['env'],
+  modelId: string,
+  dtype: string,
+  allowRemote: boolean,
+): Promise<{ model: string; source: string }> {
   if (opts.localDir !== undefined) {
     if (!isNode) throw new Error(`loadEmbedder: localDir (${opts.localDir}) is only supported in Node`);
     const model = await checkModelDir(opts.localDir, dtype);
@@ -162,7 +165,11 @@ function cachedEmbedBatch(extractor: Extractor, source: string, batchSize: numbe
       if (n !== chunk.length || out.dims.length !== 2) {
         throw new Error(`embedder ${source}: expected output (${chunk.length}, hidden), got (${out.dims.join(', ')})`);
       }
-      for (let j = 0; j < n; j++) cache.set(chunk[j], Float32Array.from({ length: h }, (_, k) => out.data[j * h + k]));
+      for (let j = 0; j < n; j++)
+        cache.set(
+          chunk[j],
+          Float32Array.from({ length: h }, (_, k) => out.data[j * h + k]),
+        );
     }
     if (cache.size > 20_000) {
       // Bounded memory on long runs: keep only what this call returns.

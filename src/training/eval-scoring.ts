@@ -47,7 +47,7 @@ export function voiceScore(text: string, markers: VoiceMarkers): VoiceScore {
   for (const name of Object.keys(VOICE_WEIGHTS) as VoiceCategory[]) {
     const present = Object.prototype.hasOwnProperty.call(markers.categories, name);
     if (!present) missingCategories.push(name);
-    const s = present ? scores[name] ?? 0 : 0;
+    const s = present ? (scores[name] ?? 0) : 0;
     categories[name] = s;
     score += VOICE_WEIGHTS[name] * s;
   }
@@ -74,11 +74,7 @@ export interface DistinctionVerdict {
  * The margin keeps near-ties (an answer that discusses both sides) from counting; the floor keeps
  * answers about something else (low similarity to both) from counting.
  */
-export async function violatesDistinctions(
-  answer: string,
-  distinctions: readonly Distinction[],
-  sim: Similarity,
-): Promise<DistinctionVerdict> {
+export async function violatesDistinctions(answer: string, distinctions: readonly Distinction[], sim: Similarity): Promise<DistinctionVerdict> {
   const checks: DistinctionCheck[] = [];
   if (sim.embedBatch && distinctions.length > 0) {
     await sim.embedBatch([answer, ...distinctions.flatMap((d) => [d.correct, d.incorrect])]); // one batched pass
@@ -137,11 +133,7 @@ export async function questionScore(input: QuestionScoreInput): Promise<Question
   const negatives = negativeHits(answer, markers);
   const distinctionOk = !verdict.violated;
   const negativeOk = negatives.length === 0;
-  const score =
-    w.semantic * semantic +
-    w.voice * voice.score +
-    w.distinctions * (distinctionOk ? 1 : 0) +
-    w.negative * (negativeOk ? 1 : 0);
+  const score = w.semantic * semantic + w.voice * voice.score + w.distinctions * (distinctionOk ? 1 : 0) + w.negative * (negativeOk ? 1 : 0);
   return {
     score,
     semantic,
@@ -213,14 +205,20 @@ export function choiceOptions(q: EvalQuestion): { texts: string[]; correctIndex:
   if (q.type === 'true_false') {
     const answer = q.correctAnswer ?? readTrueFalse(q.referenceAnswer);
     if (answer === null) {
-      throw new Error(`${where}: true_false needs correctAnswer or a reference_answer starting with True/False, got ${JSON.stringify(q.referenceAnswer.slice(0, 40))}`);
+      throw new Error(
+        `${where}: true_false needs correctAnswer or a reference_answer starting with True/False, got ${JSON.stringify(q.referenceAnswer.slice(0, 40))}`,
+      );
     }
     return { texts: ['True', 'False'], correctIndex: answer ? 0 : 1 };
   }
   if (q.type === 'multiple_choice') {
     const options = q.options ?? [];
     if (options.length < 2) throw new Error(`${where}: multiple_choice needs at least 2 options, got ${options.length}`);
-    const letter = (q.correctOption ?? '').trim().replace(/[).:\]]$/, '').replace(/^\(/, '').toUpperCase();
+    const letter = (q.correctOption ?? '')
+      .trim()
+      .replace(/[).:\]]$/, '')
+      .replace(/^\(/, '')
+      .toUpperCase();
     if (!/^[A-Z]$/.test(letter)) throw new Error(`${where}: correct_option must be one letter, got ${JSON.stringify(q.correctOption)}`);
     let correctIndex = options.findIndex((o) => optionLetter(o) === letter);
     if (correctIndex < 0) correctIndex = letter.charCodeAt(0) - 65;
@@ -246,11 +244,7 @@ export interface TopicScore {
  * accuracy as score). It passes when score ≥ threshold and no critical distinction fails (the
  * policy's log-likelihood check, counted by the caller). A topic with no questions does not pass.
  */
-export function topicScore(
-  questionResults: readonly { score: number }[],
-  threshold: number,
-  distinctionFailures: number,
-): TopicScore {
+export function topicScore(questionResults: readonly { score: number }[], threshold: number, distinctionFailures: number): TopicScore {
   const n = questionResults.length;
   const score = n === 0 ? 0 : questionResults.reduce((a, r) => a + r.score, 0) / n;
   return {

@@ -61,9 +61,7 @@ export interface QuestionEvaluation {
   passed: boolean;
   /** Open: the answer's voice score; choice: null (no text was generated). */
   voice: number | null;
-  details:
-    | { kind: 'open'; reference: string; result: QuestionResult }
-    | { kind: 'choice'; options: string[]; logLikelihoods: number[]; result: ChoiceResult };
+  details: { kind: 'open'; reference: string; result: QuestionResult } | { kind: 'choice'; options: string[]; logLikelihoods: number[]; result: ChoiceResult };
 }
 
 export interface DistinctionResult {
@@ -183,7 +181,9 @@ export function releaseEvalWorkspaces<T extends Tensor>(be: Backend<T>, dec: Dec
 
 /** Prompt ids as generateText renders them (chat template with generation prompt, else plain + specials). */
 function promptIds(tok: Tokenizer, prompt: string): number[] {
-  return tok.hasChatTemplate ? tok.encodeChat([{ role: 'user', content: prompt }], { addGenerationPrompt: true }) : tok.encode(prompt, { addSpecialTokens: true });
+  return tok.hasChatTemplate
+    ? tok.encodeChat([{ role: 'user', content: prompt }], { addGenerationPrompt: true })
+    : tok.encode(prompt, { addSpecialTokens: true });
 }
 
 /** prompt → answer as one scored sequence: loss mask 1 on the answer and its end token. */
@@ -200,7 +200,8 @@ function scoredExample(tok: Tokenizer, prompt: string, answer: string, maxLen: n
 export async function answerQuestion<T extends Tensor>(ctx: EvalContext<T>, question: string): Promise<string> {
   const maxPos = ctx.dec.cfg.maxPositionEmbeddings;
   const P = promptIds(ctx.tokenizer, question).length;
-  if (P >= maxPos) throw new Error(`question ${JSON.stringify(question.slice(0, 60))}: ${P} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`);
+  if (P >= maxPos)
+    throw new Error(`question ${JSON.stringify(question.slice(0, 60))}: ${P} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`);
   const maxNewTokens = Math.min(ctx.maxNewTokens, maxPos - P);
   const res = await generateText(ctx.be, ctx.dec, ctx.lora, ctx.tokenizer, question, { maxNewTokens, temperature: 0, rng: new Rng(ctx.seed ?? 0) });
   return res.text;
@@ -269,14 +270,34 @@ export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContex
   for (const q of questions) {
     if (q.type === 'open') {
       const answer = await src.answer(q.question);
-      const result = await questionScore({ answer, reference: q.referenceAnswer, markers: sc.markers, distinctions: sc.distinctions, similarity: sc.similarity, weights: sc.weights });
-      results.push({ question: q.question, type: q.type, answer, score: result.score, passed: result.passed, voice: result.voice, details: { kind: 'open', reference: q.referenceAnswer, result } });
+      const result = await questionScore({
+        answer,
+        reference: q.referenceAnswer,
+        markers: sc.markers,
+        distinctions: sc.distinctions,
+        similarity: sc.similarity,
+        weights: sc.weights,
+      });
+      results.push({
+        question: q.question,
+        type: q.type,
+        answer,
+        score: result.score,
+        passed: result.passed,
+        voice: result.voice,
+        details: { kind: 'open', reference: q.referenceAnswer, result },
+      });
     } else {
       const { texts, correctIndex } = choiceOptions(q);
       const logLikelihoods = await src.answerLogLikelihoods(texts.map((answer) => ({ prompt: q.question, answer })));
       const result = scoreChoice(logLikelihoods, correctIndex);
       results.push({
-        question: q.question, type: q.type, answer: texts[result.chosenIndex], score: result.accuracy, passed: result.accuracy === 1, voice: null,
+        question: q.question,
+        type: q.type,
+        answer: texts[result.chosenIndex],
+        score: result.accuracy,
+        passed: result.accuracy === 1,
+        voice: null,
         details: { kind: 'choice', options: texts, logLikelihoods, result },
       });
     }
@@ -287,11 +308,24 @@ export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContex
 /** The log-likelihood check of every distinction: correct statement strictly more likely than the misconception. */
 export async function checkDistinctionsWith(src: AnswerSource, distinctions: readonly Distinction[]): Promise<DistinctionCheckResult> {
   const prompts = distinctions.map((d) => (d.prompt.trim() === '' ? NEUTRAL_DISTINCTION_PROMPT : d.prompt));
-  const lls = await src.answerLogLikelihoods(distinctions.flatMap((d, i) => [{ prompt: prompts[i], answer: d.correct }, { prompt: prompts[i], answer: d.incorrect }]));
+  const lls = await src.answerLogLikelihoods(
+    distinctions.flatMap((d, i) => [
+      { prompt: prompts[i], answer: d.correct },
+      { prompt: prompts[i], answer: d.incorrect },
+    ]),
+  );
   const results = distinctions.map((d, i): DistinctionResult => {
     const correctLogLik = lls[2 * i];
     const incorrectLogLik = lls[2 * i + 1];
-    return { prompt: prompts[i], correct: d.correct, incorrect: d.incorrect, correctLogLik, incorrectLogLik, passed: correctLogLik > incorrectLogLik, topicId: d.topicId };
+    return {
+      prompt: prompts[i],
+      correct: d.correct,
+      incorrect: d.incorrect,
+      correctLogLik,
+      incorrectLogLik,
+      passed: correctLogLik > incorrectLogLik,
+      topicId: d.topicId,
+    };
   });
   return { passed: results.every((r) => r.passed), results };
 }
@@ -313,8 +347,15 @@ export async function evaluateTopicWith(src: AnswerSource, sc: ScoringContext, o
   const failures = check.results.filter((r) => !r.passed).length;
   const t = topicScore(evaluated, opts.threshold, failures);
   return {
-    topicId: opts.topicId, source, questions: evaluated, score: t.score, threshold: opts.threshold, passed: t.passed,
-    distinctionFailures: failures, distinctions: check.results, similarityName: sc.similarity.name,
+    topicId: opts.topicId,
+    source,
+    questions: evaluated,
+    score: t.score,
+    threshold: opts.threshold,
+    passed: t.passed,
+    distinctionFailures: failures,
+    distinctions: check.results,
+    similarityName: sc.similarity.name,
   };
 }
 
@@ -331,8 +372,14 @@ export function toExamQuestionResults(results: readonly QuestionEvaluation[]): E
 export async function runExamWith(src: AnswerSource, sc: ScoringContext, set: EvalSet): Promise<ExamResult> {
   const results = await evaluateQuestionsWith(src, sc, set.questions);
   return {
-    level: set.level, title: set.title, scopeId: set.scopeId, file: set.file, path: set.path,
-    summary: summariseExam(set.level, toExamQuestionResults(results)), results, similarityName: sc.similarity.name,
+    level: set.level,
+    title: set.title,
+    scopeId: set.scopeId,
+    file: set.file,
+    path: set.path,
+    summary: summariseExam(set.level, toExamQuestionResults(results)),
+    results,
+    similarityName: sc.similarity.name,
   };
 }
 

@@ -126,10 +126,7 @@ export function renderExamMarkdown(title: string, s: ExamSummary, opts: { simila
 
 /** All exams in one overview table. */
 export function renderExamsOverview(exams: readonly { title: string; summary: ExamSummary }[]): string {
-  const lines = [
-    '| Exam | Level | Questions | Accuracy (bar) | Mean voice (bar) | Result |',
-    '|---|---|---:|---:|---:|---|',
-  ];
+  const lines = ['| Exam | Level | Questions | Accuracy (bar) | Mean voice (bar) | Result |', '|---|---|---:|---:|---:|---|'];
   for (const { title, summary: s } of exams) {
     const voice = s.meanVoice === null ? 'n/a' : `${num(s.meanVoice)} (${num(s.bars.voice)})`;
     lines.push(

@@ -33,7 +33,9 @@ export function mergeAdapters(parts: LoraAdapter[]): LoraAdapter {
     for (const [path, l] of p.layers) {
       const r = p.config.r;
       if (l.A.length !== r * l.inFeatures || l.B.length !== l.outFeatures * r) {
-        throw new Error(`mergeAdapters: part ${i}, ${path}: A has ${l.A.length} values, B ${l.B.length}; expected r·in = ${r * l.inFeatures} and out·r = ${l.outFeatures * r}`);
+        throw new Error(
+          `mergeAdapters: part ${i}, ${path}: A has ${l.A.length} values, B ${l.B.length}; expected r·in = ${r * l.inFeatures} and out·r = ${l.outFeatures * r}`,
+        );
       }
       const d = dims.get(path);
       if (!d) dims.set(path, { inFeatures: l.inFeatures, outFeatures: l.outFeatures, from: i });
@@ -81,14 +83,20 @@ export function householderQr(M: Float64Array, m: number, n: number): { Q: Float
     let norm = 0;
     for (let i = j; i < m; i++) norm += W[i * n + j] ** 2;
     norm = Math.sqrt(norm);
-    if (norm === 0) { vs.push(null); continue; }
+    if (norm === 0) {
+      vs.push(null);
+      continue;
+    }
     const alpha = W[j * n + j] > 0 ? -norm : norm;
     const v = new Float64Array(m - j);
     for (let i = j; i < m; i++) v[i - j] = W[i * n + j];
     v[0] -= alpha;
     let vv = 0;
     for (let i = 0; i < v.length; i++) vv += v[i] * v[i];
-    if (vv === 0) { vs.push(null); continue; }
+    if (vv === 0) {
+      vs.push(null);
+      continue;
+    }
     for (let c = j; c < n; c++) {
       let dot = 0;
       for (let i = j; i < m; i++) dot += v[i - j] * W[i * n + c];
@@ -127,10 +135,23 @@ export function jacobiSvd(M: Float64Array, m: number, n: number): { U: Float64Ar
   }
   // Columns of the working copy and of V, each contiguous.
   const cols = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => M[i * n + j]));
-  const vcols = Array.from({ length: n }, (_, j) => { const c = new Float64Array(n); c[j] = 1; return c; });
-  const dot = (x: Float64Array, y: Float64Array) => { let s = 0; for (let i = 0; i < x.length; i++) s += x[i] * y[i]; return s; };
+  const vcols = Array.from({ length: n }, (_, j) => {
+    const c = new Float64Array(n);
+    c[j] = 1;
+    return c;
+  });
+  const dot = (x: Float64Array, y: Float64Array) => {
+    let s = 0;
+    for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+    return s;
+  };
   const rotate = (x: Float64Array, y: Float64Array, c: number, s: number) => {
-    for (let i = 0; i < x.length; i++) { const a = x[i]; const b = y[i]; x[i] = c * a - s * b; y[i] = s * a + c * b; }
+    for (let i = 0; i < x.length; i++) {
+      const a = x[i];
+      const b = y[i];
+      x[i] = c * a - s * b;
+      y[i] = s * a + c * b;
+    }
   };
   for (let sweep = 0; sweep < 80; sweep++) {
     let rotated = false;

@@ -30,7 +30,8 @@ const PHASES: readonly Phase[] = ['sft', 'reward', 'ppo', 'dpo', 'eval'];
 
 /** A stored record as its phase's type; throws on a record no phase writes (names its phase). */
 export function phaseMetric(r: MetricRecord): PhaseMetric {
-  if (!PHASES.includes(r.phase)) throw new Error(`metric record of topic ${r.topicId}: unknown phase ${JSON.stringify(r.phase)} (expected ${PHASES.join(', ')})`);
+  if (!PHASES.includes(r.phase))
+    throw new Error(`metric record of topic ${r.topicId}: unknown phase ${JSON.stringify(r.phase)} (expected ${PHASES.join(', ')})`);
   return r as unknown as PhaseMetric;
 }
 

@@ -25,7 +25,13 @@ export { closedSequence } from './phases/ppo.ts';
 export const STATE_KEY = RUN_FILES.state;
 
 function loraConfigOf(cfg: PipelineConfig): LoraConfig {
-  return { r: cfg.lora.r, alpha: cfg.lora.alpha, dropout: cfg.lora.dropout, targetModules: cfg.lora.target_modules as LoraTarget[], useRslora: cfg.lora.use_rslora };
+  return {
+    r: cfg.lora.r,
+    alpha: cfg.lora.alpha,
+    dropout: cfg.lora.dropout,
+    targetModules: cfg.lora.target_modules as LoraTarget[],
+    useRslora: cfg.lora.use_rslora,
+  };
 }
 
 /** The saved state of a run to resume (checked against this call), or a new one. */
@@ -33,13 +39,28 @@ async function openState<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStor
   if (inp.resume) {
     const state = await runs.readState();
     if (state && (state.seed !== inp.seed || state.modelName !== inp.modelName || state.alignment !== inp.alignment)) {
-      throw new Error(`resume: the saved run used seed ${state.seed}, model ${state.modelName}, alignment ${state.alignment}; this call asks for seed ${inp.seed}, model ${inp.modelName}, alignment ${inp.alignment}`);
+      throw new Error(
+        `resume: the saved run used seed ${state.seed}, model ${state.modelName}, alignment ${state.alignment}; this call asks for seed ${inp.seed}, model ${inp.modelName}, alignment ${inp.alignment}`,
+      );
     }
     if (state) return state;
   }
   return {
-    version: RUN_STATE_VERSION, seed: inp.seed, modelName: inp.modelName, alignment: inp.alignment, phases: inp.phases, cursor: 0, attemptPhase: null,
-    topics: [], exams: [], folded: [], unitParts: {}, merged: [], metrics: [], progress: null, finished: false,
+    version: RUN_STATE_VERSION,
+    seed: inp.seed,
+    modelName: inp.modelName,
+    alignment: inp.alignment,
+    phases: inp.phases,
+    cursor: 0,
+    attemptPhase: null,
+    topics: [],
+    exams: [],
+    folded: [],
+    unitParts: {},
+    merged: [],
+    metrics: [],
+    progress: null,
+    finished: false,
   };
 }
 
@@ -50,7 +71,12 @@ async function runContext<T extends Tensor>(inp: PipelineInputs<T>, runs: RunSto
   for (const key of st.folded) dec.foldAdapter((await runs.loadAdapter(key, model.config)).adapter);
   const emit = (e: PipelineEvent) => inp.onEvent?.(e);
   return {
-    inp, dec, state: st, runs, emit, loraCfg: loraConfigOf(config),
+    inp,
+    dec,
+    state: st,
+    runs,
+    emit,
+    loraCfg: loraConfigOf(config),
     maxLen: Math.min(config.max_seq_length, model.config.maxPositionEmbeddings),
     endId: buildSftExample(tokenizer, 'q', 'a', 64).ids.at(-1)!,
     metric(record: MetricRecord) {
@@ -62,8 +88,16 @@ async function runContext<T extends Tensor>(inp: PipelineInputs<T>, runs: RunSto
       await inp.afterCheckpoint?.(st);
     },
     evalContext: (lora: LoraParams<T> | null) => ({
-      be, dec, lora, tokenizer, markers: inp.markers, distinctions: inp.dataset.distinctions, similarity: inp.similarity.similarity,
-      maxNewTokens: config.evaluation.max_new_tokens, seed: inp.seed, weights: config.evaluation.weights,
+      be,
+      dec,
+      lora,
+      tokenizer,
+      markers: inp.markers,
+      distinctions: inp.dataset.distinctions,
+      similarity: inp.similarity.similarity,
+      maxNewTokens: config.evaluation.max_new_tokens,
+      seed: inp.seed,
+      weights: config.evaluation.weights,
     }),
     want: (p) => inp.phases.includes(p),
   };
@@ -100,8 +134,14 @@ async function takeExam<T extends Tensor>(ctx: RunContext<T>, set: EvalSet): Pro
   }
   const res = await runExam(ctx.evalContext(null), set);
   const rec: ExamRecord = {
-    level: set.level as ExamRecord['level'], scopeId: set.scopeId, title: set.title, accuracy: res.summary.accuracy,
-    meanVoice: res.summary.meanVoice, passed: res.summary.passed, bars: res.summary.bars, questions: res.summary.questions.length,
+    level: set.level as ExamRecord['level'],
+    scopeId: set.scopeId,
+    title: set.title,
+    accuracy: res.summary.accuracy,
+    meanVoice: res.summary.meanVoice,
+    passed: res.summary.passed,
+    bars: res.summary.bars,
+    questions: res.summary.questions.length,
   };
   ctx.state.exams.push(rec);
   ctx.emit({ type: 'exam', result: rec });

@@ -3,10 +3,7 @@
 import type { Dataset, EvalSet } from '../data/types.ts';
 import type { TopicConfig } from '../analysis/adaptive.ts';
 
-export type PlanStep =
-  | { kind: 'topic'; topicId: string; index: number; total: number }
-  | { kind: 'exam'; set: EvalSet }
-  | { kind: 'merge'; unit: string };
+export type PlanStep = { kind: 'topic'; topicId: string; index: number; total: number } | { kind: 'exam'; set: EvalSet } | { kind: 'merge'; unit: string };
 
 function chapterOf(id: string): string | null {
   const parts = id.split('/');

@@ -46,7 +46,8 @@ export function clippedSurrogate(logpNew: number, logpOld: number, adv: number, 
 /** Clipped value loss for one token: ½·max((v − R)², (v_old + clip(v − v_old, ±ε) − R)²) and its d/dv. */
 export function clippedValueLoss(v: number, vOld: number, ret: number, eps: number): { loss: number; dv: number } {
   const vc = vOld + Math.min(eps, Math.max(-eps, v - vOld));
-  const a = (v - ret) ** 2, b = (vc - ret) ** 2;
+  const a = (v - ret) ** 2,
+    b = (vc - ret) ** 2;
   // Where the clipped term is strictly larger, v lies outside vOld ± ε and vc does not move with v.
   return b > a ? { loss: 0.5 * b, dv: 0 } : { loss: 0.5 * a, dv: v - ret };
 }
@@ -57,7 +58,8 @@ export function meanEntropy(logits: Float32Array, V: number, rows: number[]): nu
   for (const n of rows) {
     let m = -Infinity;
     for (let c = 0; c < V; c++) m = Math.max(m, logits[n * V + c]);
-    let z = 0, s = 0;
+    let z = 0,
+      s = 0;
     for (let c = 0; c < V; c++) {
       const x = logits[n * V + c] - m;
       const e = Math.exp(x);

@@ -107,9 +107,23 @@ export interface PpoResult {
 }
 
 export const PPO_DEFAULTS = {
-  klCoef: 0.2, klTarget: 0.05, adaptiveKl: true, klHorizon: 10000, clipRange: 0.2, clipRangeValue: 0.2, vfCoef: 0.1,
-  gamma: 1.0, lam: 0.95, temperature: 1.0, topP: 1.0, maxGradNorm: 1.0, klStop: 10, klStopPatience: 3, weightDecay: 0,
-  betas: [0.9, 0.999] as [number, number], eps: 1e-8,
+  klCoef: 0.2,
+  klTarget: 0.05,
+  adaptiveKl: true,
+  klHorizon: 10000,
+  clipRange: 0.2,
+  clipRangeValue: 0.2,
+  vfCoef: 0.1,
+  gamma: 1.0,
+  lam: 0.95,
+  temperature: 1.0,
+  topP: 1.0,
+  maxGradNorm: 1.0,
+  klStop: 10,
+  klStopPatience: 3,
+  weightDecay: 0,
+  betas: [0.9, 0.999] as [number, number],
+  eps: 1e-8,
 };
 
 type Resolved = Required<Omit<PpoOptions, 'onStep' | 'resume'>> & Pick<PpoOptions, 'onStep' | 'resume'>;
@@ -118,9 +132,11 @@ type Resolved = Required<Omit<PpoOptions, 'onStep' | 'resume'>> & Pick<PpoOption
 export function resolvePpoOptions(opts: PpoOptions): Resolved {
   const o = { ...PPO_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Resolved;
   const bad = (k: string, want: string) => new Error(`ppo options: ${k}: expected ${want}, got ${String((o as unknown as Record<string, unknown>)[k])}`);
-  for (const k of ['steps', 'batchSize', 'ppoEpochs', 'maxNewTokens', 'klStopPatience'] as const) if (!Number.isInteger(o[k]) || o[k] < 1) throw bad(k, 'an integer >= 1');
+  for (const k of ['steps', 'batchSize', 'ppoEpochs', 'maxNewTokens', 'klStopPatience'] as const)
+    if (!Number.isInteger(o[k]) || o[k] < 1) throw bad(k, 'an integer >= 1');
   if (!Number.isInteger(o.seed)) throw bad('seed', 'an integer');
-  for (const k of ['learningRate', 'klTarget', 'klHorizon', 'temperature'] as const) if (!(Number.isFinite(o[k]) && o[k] > 0)) throw bad(k, 'a finite number > 0');
+  for (const k of ['learningRate', 'klTarget', 'klHorizon', 'temperature'] as const)
+    if (!(Number.isFinite(o[k]) && o[k] > 0)) throw bad(k, 'a finite number > 0');
   for (const k of ['klCoef', 'clipRange', 'clipRangeValue', 'vfCoef', 'maxGradNorm', 'klStop', 'weightDecay', 'eps'] as const) {
     if (!(Number.isFinite(o[k]) && o[k] >= 0)) throw bad(k, 'a finite number >= 0');
   }
@@ -138,7 +154,11 @@ class PromptCycle {
   readonly rng: Rng;
   order: number[];
   cursor: number;
-  constructor(readonly prompts: number[][], seed: number, r0?: PpoState) {
+  constructor(
+    readonly prompts: number[][],
+    seed: number,
+    r0?: PpoState,
+  ) {
     this.rng = new Rng(seed);
     this.order = r0 ? [...r0.order] : [];
     this.cursor = r0?.cursor ?? 0;
@@ -172,7 +192,15 @@ class PpoRun<T extends Tensor> {
   private readonly snap: { live: T; copy: T }[];
   private readonly invTemp: number;
 
-  constructor(readonly be: Backend<T>, readonly dec: Decoder<T>, readonly policy: LoraParams<T>, readonly value: ScalarHead<T>, readonly o: Resolved, readonly B: number, readonly T: number) {
+  constructor(
+    readonly be: Backend<T>,
+    readonly dec: Decoder<T>,
+    readonly policy: LoraParams<T>,
+    readonly value: ScalarHead<T>,
+    readonly o: Resolved,
+    readonly B: number,
+    readonly T: number,
+  ) {
     this.ws = new Workspace(be, dec.cfg, B, T, Decoder.loraRanks(policy));
     this.lp = be.zeros([B * T]);
     this.opt = new Optimizer(be, [policy, value], o);
@@ -204,7 +232,14 @@ class PpoRun<T extends Tensor> {
   /** 2. Log-probs under reference and policy, values, KL-shaped rewards, GAE; fills the log's rollout fields. */
   async score(reference: LoraParams<T>, seqs: Seq[], scores: number[], klCoef: number, log: PpoStepLog): Promise<Rollouts | null> {
     const { ws, B, T, o } = this;
-    writeBatch(ws, pack(seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })), B, T));
+    writeBatch(
+      ws,
+      pack(
+        seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })),
+        B,
+        T,
+      ),
+    );
     const logpRef = await this.forwardLogprobs(reference);
     const logpOld = await this.forwardLogprobs(this.policy); // ws now holds the policy forward: epoch 0 reuses it
     const valuesOld = await this.value.forward(ws);
@@ -217,8 +252,10 @@ class PpoRun<T extends Tensor> {
     const lpOld = pos.map((p) => logpOld[p]);
     [log.meanReward, log.kl, log.responseLength] = [mean(scores), mean(kl), pos.length / B];
     if (!(allFinite(scores) && allFinite(kl) && allFinite(vOld) && allFinite(lpOld))) return null;
-    const advRaw: number[] = [], returns: number[] = [];
-    let start = 0, scoreSum = 0;
+    const advRaw: number[] = [],
+      returns: number[] = [];
+    let start = 0,
+      scoreSum = 0;
     seqs.forEach((s, b) => {
       const R = s.responseIds.length;
       const rewards = kl.slice(start, start + R).map((k) => -klCoef * k);
@@ -247,7 +284,10 @@ class PpoRun<T extends Tensor> {
       const valuesNew = e === 0 ? r.valuesOld : await this.value.forward(ws);
       const weights = new Float32Array(ws.N); // backward of −Σ w·logp: w = −d loss / d logp
       const dscore = new Float32Array(ws.N); // d loss / d value
-      let pg = 0, vf = 0, clipN = 0, akl = 0;
+      let pg = 0,
+        vf = 0,
+        clipN = 0,
+        akl = 0;
       r.pos.forEach((p, j) => {
         const s = clippedSurrogate(logpNew[p], r.lpOld[j], r.adv[j], o.clipRange);
         const v = clippedValueLoss(valuesNew[p], r.vOld[j], r.returns[j], o.clipRangeValue);
@@ -256,10 +296,13 @@ class PpoRun<T extends Tensor> {
         dscore[p] = (o.vfCoef * v.dv) / J;
       });
       const finite = allFinite([pg, vf, akl]) && allFinite(weights) && allFinite(dscore);
-      const res = await this.opt.step(() => ({
-        loss: finite ? (pg + o.vfCoef * vf) / J : NaN,
-        backward: () => backwardJoint(this.be, this.dec, this.policy, ws, { logprobWeights: weights, invTemp: this.invTemp, head: this.value, dscore }),
-      }), { t: optStep + 1, lr: o.learningRate });
+      const res = await this.opt.step(
+        () => ({
+          loss: finite ? (pg + o.vfCoef * vf) / J : NaN,
+          backward: () => backwardJoint(this.be, this.dec, this.policy, ws, { logprobWeights: weights, invTemp: this.invTemp, head: this.value, dscore }),
+        }),
+        { t: optStep + 1, lr: o.learningRate },
+      );
       if (finite) log.gradNorm = res.gradNorm;
       if (res.skipped) {
         this.snapshot(true);
@@ -281,8 +324,16 @@ class PpoRun<T extends Tensor> {
 }
 
 /** 1. Rollouts: batchSize prompts → sampled responses → RewardFn scores. */
-async function rollout<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, prompts: PromptCycle, sampleRng: Rng,
-  reward: RewardFn, stopIds: number[], o: Resolved): Promise<{ seqs: Seq[]; scores: number[] }> {
+async function rollout<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  policy: LoraParams<T>,
+  prompts: PromptCycle,
+  sampleRng: Rng,
+  reward: RewardFn,
+  stopIds: number[],
+  o: Resolved,
+): Promise<{ seqs: Seq[]; scores: number[] }> {
   const seqs: Seq[] = [];
   for (let b = 0; b < o.batchSize; b++) {
     const promptIds = prompts.next();
@@ -306,14 +357,23 @@ function checkInputs<T extends Tensor>(dec: Decoder<T>, policy: LoraParams<T>, r
 }
 
 function runawayReason(step: number, kl: number, runaway: number, o: Resolved): string {
-  return `KL runaway at step ${step}: mean KL ${kl.toPrecision(3)} nats/token exceeded ${o.klStop} × klTarget ` +
+  return (
+    `KL runaway at step ${step}: mean KL ${kl.toPrecision(3)} nats/token exceeded ${o.klStop} × klTarget ` +
     `(${o.klTarget}) = ${(o.klStop * o.klTarget).toPrecision(3)} on ${runaway} consecutive steps; the policy drifted too far from the ` +
-    `SFT reference (lower the learning rate or raise kl_coef)`;
+    `SFT reference (lower the learning rate or raise kl_coef)`
+  );
 }
 
 export async function trainPpo<T extends Tensor>(
-  be: Backend<T>, dec: Decoder<T>, policy: LoraParams<T>, reference: LoraParams<T>, value: ScalarHead<T>,
-  prompts: number[][], reward: RewardFn, stopIds: number[], options: PpoOptions,
+  be: Backend<T>,
+  dec: Decoder<T>,
+  policy: LoraParams<T>,
+  reference: LoraParams<T>,
+  value: ScalarHead<T>,
+  prompts: number[][],
+  reward: RewardFn,
+  stopIds: number[],
+  options: PpoOptions,
 ): Promise<PpoResult> {
   const o = resolvePpoOptions(options);
   checkInputs(dec, policy, reference, value, prompts);
@@ -337,8 +397,20 @@ export async function trainPpo<T extends Tensor>(
     for (let step = (r0?.step ?? 0) + 1; step <= o.steps; step++) {
       const { seqs, scores } = await rollout(be, dec, policy, cycle, sampleRng, reward, stopIds, o);
       const log: PpoStepLog = {
-        step, meanReward: NaN, meanScore: NaN, kl: NaN, klCoef, entropy: NaN, clipFraction: 0, approxKl: 0, valueLoss: 0, policyLoss: 0,
-        learningRate: o.learningRate, gradNorm: NaN, responseLength: 0, skipped: false,
+        step,
+        meanReward: NaN,
+        meanScore: NaN,
+        kl: NaN,
+        klCoef,
+        entropy: NaN,
+        clipFraction: 0,
+        approxKl: 0,
+        valueLoss: 0,
+        policyLoss: 0,
+        learningRate: o.learningRate,
+        gradNorm: NaN,
+        responseLength: 0,
+        skipped: false,
       };
       const batch = await run.score(reference, seqs, scores, klCoef, log);
       const applied = batch ? await run.optimize(batch, log, optStep) : null;
@@ -353,7 +425,15 @@ export async function trainPpo<T extends Tensor>(
       }
       result.history.push(log);
       const state: PpoState = {
-        step, klCoef, optStep, runaway, skippedSteps: result.skippedSteps, promptRng: cycle.rng.state, sampleRng: sampleRng.state, order: [...cycle.order], cursor: cycle.cursor,
+        step,
+        klCoef,
+        optStep,
+        runaway,
+        skippedSteps: result.skippedSteps,
+        promptRng: cycle.rng.state,
+        sampleRng: sampleRng.state,
+        order: [...cycle.order],
+        cursor: cycle.cursor,
       };
       await o.onStep?.(log, state);
       if (runaway >= o.klStopPatience) {

@@ -51,7 +51,8 @@ export function checkRunOptions(o: RunOptions): void {
   positive(o.maxSteps, 'maxSteps');
   positive(o.maxSeqLength, 'maxSeqLength');
   positive(o.maxNewTokens, 'maxNewTokens');
-  if (o.retries !== null && o.retries !== undefined && (!Number.isInteger(o.retries) || o.retries < 0)) throw new Error(`options.retries: expected a whole number ≥ 0 or empty, got ${o.retries}`);
+  if (o.retries !== null && o.retries !== undefined && (!Number.isInteger(o.retries) || o.retries < 0))
+    throw new Error(`options.retries: expected a whole number ≥ 0 or empty, got ${o.retries}`);
   if (o.seed !== null && (!Number.isInteger(o.seed) || o.seed < 0)) throw new Error(`options.seed: expected a whole number ≥ 0 or empty, got ${o.seed}`);
   if (!o.phases.length) throw new Error('options.phases: choose at least one phase');
   if (o.alignment !== 'ppo' && o.alignment !== 'dpo') throw new Error(`options.alignment: expected ppo or dpo, got ${o.alignment}`);
@@ -110,8 +111,16 @@ export async function prepareRun(inp: PrepareInputs): Promise<PreparedRun> {
   const bundle = await inp.loadModel();
   const similarity = await inp.loadSimilarity();
   return {
-    options: o, config, seed: o.seed ?? config.seed, dataset: inp.dataset, topicConfigs, bundle, similarity,
-    similarityUsed: { name: similarity.similarity.name, reason: similarity.reason }, markers: inp.markers, markerSource: inp.markerSource,
+    options: o,
+    config,
+    seed: o.seed ?? config.seed,
+    dataset: inp.dataset,
+    topicConfigs,
+    bundle,
+    similarity,
+    similarityUsed: { name: similarity.similarity.name, reason: similarity.reason },
+    markers: inp.markers,
+    markerSource: inp.markerSource,
   };
 }
 
@@ -149,9 +158,23 @@ export async function runPrepared<T extends Tensor>(p: PreparedRun, s: RunSessio
   const { store, signal } = s;
   const o = p.options;
   const inputs: PipelineInputs<T> = {
-    be: s.be, dataset: p.dataset, topicConfigs: p.topicConfigs, config: p.config, model: p.bundle.model, modelName: p.bundle.name,
-    tokenizer: p.bundle.tokenizer, markers: p.markers, similarity: p.similarity, store, phases: o.phases, alignment: o.alignment,
-    topicFilter: o.topics.length ? o.topics : undefined, maxSteps: o.maxSteps ?? undefined, seed: p.seed, resume: s.resume, onEvent: s.onEvent,
+    be: s.be,
+    dataset: p.dataset,
+    topicConfigs: p.topicConfigs,
+    config: p.config,
+    model: p.bundle.model,
+    modelName: p.bundle.name,
+    tokenizer: p.bundle.tokenizer,
+    markers: p.markers,
+    similarity: p.similarity,
+    store,
+    phases: o.phases,
+    alignment: o.alignment,
+    topicFilter: o.topics.length ? o.topics : undefined,
+    maxSteps: o.maxSteps ?? undefined,
+    seed: p.seed,
+    resume: s.resume,
+    onEvent: s.onEvent,
     afterCheckpoint: (state) => {
       s.afterCheckpoint?.(state);
       // The pipeline stops only by a throw; the checkpoint just written is where a resume continues.

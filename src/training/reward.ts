@@ -131,7 +131,8 @@ export function pairSeqLen(pairs: PairTokens[], where: string): number {
     for (const side of ['chosen', 'rejected'] as const) {
       const e = p[side];
       if (!e.ids.length) throw new Error(`${where}: pairs[${i}].${side} is empty`);
-      if (e.lossMask.length !== e.ids.length) throw new Error(`${where}: pairs[${i}].${side}: lossMask has ${e.lossMask.length} entries for ${e.ids.length} ids`);
+      if (e.lossMask.length !== e.ids.length)
+        throw new Error(`${where}: pairs[${i}].${side}: lossMask has ${e.lossMask.length} entries for ${e.ids.length} ids`);
       T = Math.max(T, e.ids.length);
     }
   });
@@ -144,7 +145,14 @@ export function rewardHeadRows(pairs: PairTokens[], batchSize: number): number {
 }
 
 /** Decoder forward, then the head's score at each row's last token. */
-async function lastScores<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, head: ScalarHead<T>, ws: Workspace<T>, batch: PackedBatch): Promise<number[]> {
+async function lastScores<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T> | null,
+  head: ScalarHead<T>,
+  ws: Workspace<T>,
+  batch: PackedBatch,
+): Promise<number[]> {
   writeBatch(ws, batch);
   be.beginStep();
   dec.forward(ws, lora);
@@ -155,7 +163,8 @@ async function lastScores<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lor
 
 /** Bradley-Terry loss and ranking accuracy of k pairs from their chosen / rejected scores. */
 function btStats(scores: number[], b: number, k: number): { loss: number; correct: number; z: number[] } {
-  let loss = 0, correct = 0;
+  let loss = 0,
+    correct = 0;
   const z: number[] = [];
   for (let i = 0; i < k; i++) {
     const d = scores[i] - scores[b + i];
@@ -167,8 +176,17 @@ function btStats(scores: number[], b: number, k: number): { loss: number; correc
 }
 
 /** Mean Bradley-Terry loss and accuracy over a set of pairs (no gradients). */
-async function evaluatePairs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, head: ScalarHead<T>, ws: Workspace<T>, pairs: PairTokens[], b: number): Promise<{ loss: number; accuracy: number }> {
-  let loss = 0, correct = 0;
+async function evaluatePairs<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T>,
+  head: ScalarHead<T>,
+  ws: Workspace<T>,
+  pairs: PairTokens[],
+  b: number,
+): Promise<{ loss: number; accuracy: number }> {
+  let loss = 0,
+    correct = 0;
   for (let i = 0; i < pairs.length; i += b) {
     const chunk = pairs.slice(i, i + b);
     const s = btStats(await lastScores(be, dec, lora, head, ws, packPairs(chunk, b, ws.T)), b, chunk.length);
@@ -188,7 +206,9 @@ function rewardPlan<T extends Tensor>(dec: Decoder<T>, pairs: PairTokens[], head
   const train = split.train.map((i) => pairs[i]);
   const b = Math.min(opts.batchSize, train.length);
   if (2 * b * T > head.maxRows) {
-    throw new Error(`reward: the scalar head holds ${head.maxRows} rows, a batch needs 2·${b}·${T} = ${2 * b * T} (size it with rewardHeadRows(pairs, batchSize))`);
+    throw new Error(
+      `reward: the scalar head holds ${head.maxRows} rows, a batch needs 2·${b}·${T} = ${2 * b * T} (size it with rewardHeadRows(pairs, batchSize))`,
+    );
   }
   const stepsPerEpoch = Math.ceil(train.length / b);
   const epochs = Math.max(opts.epochs, Math.ceil((opts.minSteps ?? 0) / stepsPerEpoch));
@@ -200,7 +220,16 @@ function rewardPlan<T extends Tensor>(dec: Decoder<T>, pairs: PairTokens[], head
  * The loss closure of one reward step: forward, Bradley–Terry stats, and the backward through the head
  * at each row's last token: d/dr_c of mean −log σ(r_c − r_r) = −σ(−z)/k, d/dr_r = +σ(−z)/k.
  */
-async function rewardPass<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, head: ScalarHead<T>, ws: Workspace<T>, batch: PackedBatch, b: number, k: number) {
+async function rewardPass<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T>,
+  head: ScalarHead<T>,
+  ws: Workspace<T>,
+  batch: PackedBatch,
+  b: number,
+  k: number,
+) {
   const st = btStats(await lastScores(be, dec, lora, head, ws, batch), b, k);
   const backward = () => {
     const dscore = new Float32Array(ws.N);
@@ -224,7 +253,12 @@ async function rewardPass<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lor
  * Early stopping stops training but restores nothing: the last model is kept.
  */
 export async function trainRewardModel<T extends Tensor>(
-  be: Backend<T>, dec: Decoder<T>, pairs: PairTokens[], lora: LoraParams<T>, head: ScalarHead<T>, opts: RewardOptions,
+  be: Backend<T>,
+  dec: Decoder<T>,
+  pairs: PairTokens[],
+  lora: LoraParams<T>,
+  head: ScalarHead<T>,
+  opts: RewardOptions,
 ): Promise<RewardResult> {
   const { T, b, epochs, total, train, val, validatedOnTrain } = rewardPlan(dec, pairs, head, opts);
   const logEvery = opts.logEvery ?? 5;
@@ -237,25 +271,38 @@ export async function trainRewardModel<T extends Tensor>(
   const opt = new Optimizer(be, [lora, head], opts);
   opt.skippedSteps = r0?.skippedSteps ?? 0;
   const result: RewardResult = {
-    epochs: [...(r0?.epochs ?? [])], stoppedEarly: false, bestValLoss: es.best ?? NaN, valAccuracy: r0?.epochs.at(-1)?.valAccuracy ?? NaN, trainSize: train.length,
-    valSize: validatedOnTrain ? 0 : val.length, validatedOnTrain, steps: r0?.step ?? 0, skippedSteps: opt.skippedSteps, epochsPlanned: epochs,
+    epochs: [...(r0?.epochs ?? [])],
+    stoppedEarly: false,
+    bestValLoss: es.best ?? NaN,
+    valAccuracy: r0?.epochs.at(-1)?.valAccuracy ?? NaN,
+    trainSize: train.length,
+    valSize: validatedOnTrain ? 0 : val.length,
+    validatedOnTrain,
+    steps: r0?.step ?? 0,
+    skippedSteps: opt.skippedSteps,
+    epochsPlanned: epochs,
   };
   try {
     let step = r0?.step ?? 0;
     for (let epoch = r0?.epoch ?? 0; epoch < epochs && step < total; epoch++) {
       const order = rng.shuffle(train.map((_, i) => i));
-      let lossSum = 0, correct = 0, seen = 0;
+      let lossSum = 0,
+        correct = 0,
+        seen = 0;
       for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
         const chunk = order.slice(i, i + b).map((j) => train[j]);
         const k = chunk.length;
         const f = lrFactor(step++);
         let st!: ReturnType<typeof btStats>;
         const lrs = [f * opts.learningRate, f * (opts.headLearningRate ?? opts.learningRate)];
-        const { skipped } = await opt.step(async () => {
-          const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
-          st = r.st;
-          return r.pass;
-        }, { t: step, lr: lrs }); // bias correction counts every step, as SFT
+        const { skipped } = await opt.step(
+          async () => {
+            const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
+            st = r.st;
+            return r.pass;
+          },
+          { t: step, lr: lrs },
+        ); // bias correction counts every step, as SFT
         if (!skipped) [lossSum, correct, seen] = [lossSum + st.loss * k, correct + st.correct, seen + k];
         result.steps = step;
         result.skippedSteps = opt.skippedSteps;
@@ -266,13 +313,21 @@ export async function trainRewardModel<T extends Tensor>(
       const v = await evaluatePairs(be, dec, lora, head, ws, val, b);
       const es1 = es.update(v.loss);
       const e: RewardEpoch = {
-        epoch, trainLoss: seen ? lossSum / seen : NaN, trainAccuracy: seen ? correct / seen : NaN,
-        valLoss: v.loss, valAccuracy: v.accuracy, improved: es1.improved, stop: es1.stop,
+        epoch,
+        trainLoss: seen ? lossSum / seen : NaN,
+        trainAccuracy: seen ? correct / seen : NaN,
+        valLoss: v.loss,
+        valAccuracy: v.accuracy,
+        improved: es1.improved,
+        stop: es1.stop,
       };
       result.epochs.push(e);
       [result.valAccuracy, result.bestValLoss] = [v.accuracy, es.best ?? NaN];
       const more = !es1.stop && epoch + 1 < epochs && step < total;
-      await opts.onEpoch?.(e, more ? { epoch: epoch + 1, step, rng: rng.state, earlyStopping: es.toJSON(), skippedSteps: opt.skippedSteps, epochs: [...result.epochs] } : null);
+      await opts.onEpoch?.(
+        e,
+        more ? { epoch: epoch + 1, step, rng: rng.state, earlyStopping: es.toJSON(), skippedSteps: opt.skippedSteps, epochs: [...result.epochs] } : null,
+      );
       if (es1.stop) {
         result.stoppedEarly = epoch + 1 < epochs && step < total;
         break;
@@ -287,7 +342,12 @@ export async function trainRewardModel<T extends Tensor>(
 
 /** The reward (head score at the last token) of each sequence, batchSize sequences per forward. */
 export async function scoreSequences<T extends Tensor>(
-  be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, head: ScalarHead<T>, seqs: TokenizedExample[], batchSize: number,
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T> | null,
+  head: ScalarHead<T>,
+  seqs: TokenizedExample[],
+  batchSize: number,
 ): Promise<number[]> {
   if (!seqs.length) return [];
   seqs.forEach((s, i) => {

@@ -29,8 +29,17 @@ export function runJson(state: RunState, similarity: { name: string; reason: str
       untrainableReason: t.untrainableReason,
       phasesRun: t.phasesRun,
       attempts: t.attempts.map((a) => ({
-        attempt: a.attempt, seed: a.seed, sftEpochs: a.sftEpochs, phases: a.phases, adapters: a.adapters, score: a.score, passed: a.passed, notes: a.notes,
-        warnings: a.warnings ?? [], rewardLearned: a.rewardLearned ?? null, evaluation: a.evaluation,
+        attempt: a.attempt,
+        seed: a.seed,
+        sftEpochs: a.sftEpochs,
+        phases: a.phases,
+        adapters: a.adapters,
+        score: a.score,
+        passed: a.passed,
+        notes: a.notes,
+        warnings: a.warnings ?? [],
+        rewardLearned: a.rewardLearned ?? null,
+        evaluation: a.evaluation,
       })),
       warnings: t.warnings ?? [],
       score: t.score,
@@ -73,17 +82,22 @@ export function renderRunReport(state: RunState, similarity: { name: string; rea
   const lines: string[] = [];
   lines.push('# Mindprint training report', '');
   lines.push(`**Pass rate: ${pr.passed} of ${pr.trained} topics (${pct(pr.rate)})**`, '');
-  lines.push(`Model: ${state.modelName} · alignment: ${state.alignment} · phases: ${state.phases.join(', ')} · seed: ${state.seed}${state.finished ? '' : ' · run not finished'}`);
+  lines.push(
+    `Model: ${state.modelName} · alignment: ${state.alignment} · phases: ${state.phases.join(', ')} · seed: ${state.seed}${state.finished ? '' : ' · run not finished'}`,
+  );
   lines.push(`Semantic similarity scored by: ${similarity.name}${similarity.reason ? ` (${similarity.reason})` : ''}`, '');
   lines.push('## Topics', '', '| Topic | Phases | Attempts | Score | Threshold | Result | Merged |', '|---|---|---:|---:|---:|---|---|');
   for (const t of state.topics) {
     const result = !t.trainable ? 'not trainable' : t.score === null ? 'not evaluated' : t.passed ? 'passed' : 'failed';
-    lines.push(`| ${t.id} | ${t.phasesRun.join(' → ') || '—'} | ${t.attempts.length} | ${num(t.score)} | ${t.threshold} | ${result} | ${t.merged ? 'yes' : 'no'} |`);
+    lines.push(
+      `| ${t.id} | ${t.phasesRun.join(' → ') || '—'} | ${t.attempts.length} | ${num(t.score)} | ${t.threshold} | ${result} | ${t.merged ? 'yes' : 'no'} |`,
+    );
   }
   lines.push('');
   if (state.exams.length) {
     lines.push('## Curriculum exams', '', '| Exam | Level | Questions | Accuracy | Mean voice | Bars met |', '|---|---|---:|---:|---:|---|');
-    for (const e of state.exams) lines.push(`| ${e.title} | ${e.level} | ${e.questions} | ${pct(e.accuracy)} | ${num(e.meanVoice)} | ${e.passed ? 'yes' : 'no'} |`);
+    for (const e of state.exams)
+      lines.push(`| ${e.title} | ${e.level} | ${e.questions} | ${pct(e.accuracy)} | ${num(e.meanVoice)} | ${e.passed ? 'yes' : 'no'} |`);
     lines.push('');
   }
   if (state.merged.length) {
@@ -91,9 +105,20 @@ export function renderRunReport(state: RunState, similarity: { name: string; rea
     for (const m of state.merged) lines.push(`| ${m.unit} | ${m.key} | ${m.rank} | ${m.relativeError === null ? 'exact' : m.relativeError.toExponential(2)} |`);
     const failed = state.topics.filter((t) => t.trainable && t.score !== null && !t.passed);
     const unevaluated = state.topics.filter((t) => t.trainable && t.merged && t.score === null);
-    if (!state.phases.includes('eval')) lines.push('', 'Merge rule: evaluation was not among the phases, so there was no pass/fail to gate on and every trained topic was merged.');
-    else if (unevaluated.length) lines.push('', `Merged without an evaluation score (no quiz answer could be scored): ${unevaluated.map((t) => t.id).join(', ')}`);
-    if (failed.length) lines.push('', `Not merged (failed): ${failed.filter((t) => !t.merged).map((t) => t.id).join(', ') || 'none'}`);
+    if (!state.phases.includes('eval'))
+      lines.push('', 'Merge rule: evaluation was not among the phases, so there was no pass/fail to gate on and every trained topic was merged.');
+    else if (unevaluated.length)
+      lines.push('', `Merged without an evaluation score (no quiz answer could be scored): ${unevaluated.map((t) => t.id).join(', ')}`);
+    if (failed.length)
+      lines.push(
+        '',
+        `Not merged (failed): ${
+          failed
+            .filter((t) => !t.merged)
+            .map((t) => t.id)
+            .join(', ') || 'none'
+        }`,
+      );
     lines.push('');
   }
   const warned = state.topics.filter((t) => t.warnings?.length);
@@ -105,9 +130,10 @@ export function renderRunReport(state: RunState, similarity: { name: string; rea
   }
   const fixes = state.topics.map(fixFor).filter((x): x is string => !!x);
   lines.push('## What to fix', '');
-  const nothing = !state.phases.includes('eval') || pr.trained === 0
-    ? '- Nothing found in the data; no topic was evaluated, so nothing is known about how well they learned.'
-    : '- Nothing: every evaluated topic passed.';
+  const nothing =
+    !state.phases.includes('eval') || pr.trained === 0
+      ? '- Nothing found in the data; no topic was evaluated, so nothing is known about how well they learned.'
+      : '- Nothing: every evaluated topic passed.';
   lines.push(...(fixes.length ? fixes.map((f) => `- ${f}`) : [nothing]));
   lines.push('');
   return lines.join('\n');

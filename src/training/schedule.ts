@@ -52,10 +52,14 @@ export function constantWithWarmup(step: number, totalSteps: number, warmupRatio
 /** The learning rate at `step` for the config's `scheduler` name. */
 export function lrAt(kind: ScheduleKind, step: number, totalSteps: number, warmupRatio: number, baseLr: number, minLr = 0): number {
   switch (kind) {
-    case 'cosine': return cosineWithWarmup(step, totalSteps, warmupRatio, baseLr, minLr);
-    case 'linear': return linearWarmup(step, totalSteps, warmupRatio, baseLr, minLr);
-    case 'constant': return constantWithWarmup(step, totalSteps, warmupRatio, baseLr);
-    default: throw new Error(`lrAt: unknown scheduler '${String(kind)}' (expected cosine, linear or constant)`);
+    case 'cosine':
+      return cosineWithWarmup(step, totalSteps, warmupRatio, baseLr, minLr);
+    case 'linear':
+      return linearWarmup(step, totalSteps, warmupRatio, baseLr, minLr);
+    case 'constant':
+      return constantWithWarmup(step, totalSteps, warmupRatio, baseLr);
+    default:
+      throw new Error(`lrAt: unknown scheduler '${String(kind)}' (expected cosine, linear or constant)`);
   }
 }
 

@@ -22,7 +22,15 @@ export function pack(examples: TokenizedExample[], B: number, T: number): Packed
   if (examples.length > B) throw new Error(`pack: ${examples.length} examples for a batch of ${B}`);
   for (const e of examples) if (e.ids.length > T) throw new Error(`pack: a sequence of ${e.ids.length} tokens does not fit T = ${T}`);
   const p = packBatch(examples, B, T);
-  return { B, T, ids: p.ids, targets: p.targets, mask: p.mask, lens: p.lens, last: examples.map((e) => e.ids.length - 1).concat(Array(B - examples.length).fill(0)) };
+  return {
+    B,
+    T,
+    ids: p.ids,
+    targets: p.targets,
+    mask: p.mask,
+    lens: p.lens,
+    last: examples.map((e) => e.ids.length - 1).concat(Array(B - examples.length).fill(0)),
+  };
 }
 
 export function writeBatch<T extends Tensor>(ws: Workspace<T>, batch: PackedBatch): void {
@@ -34,7 +42,13 @@ export function writeBatch<T extends Tensor>(ws: Workspace<T>, batch: PackedBatc
  * Forward + per-token log-probabilities of the next token, (B*T) read back. ws.logits keep the
  * forward's logits afterwards, so a weighted backward can follow without a second forward.
  */
-export async function tokenLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T> | null, ws: Workspace<T>, out: T): Promise<Float32Array> {
+export async function tokenLogprobs<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T> | null,
+  ws: Workspace<T>,
+  out: T,
+): Promise<Float32Array> {
   if (!ws.logits) throw new Error('tokenLogprobs: the workspace has no logits');
   be.beginStep();
   dec.forward(ws, lora);
@@ -45,9 +59,12 @@ export async function tokenLogprobs<T extends Tensor>(be: Backend<T>, dec: Decod
 
 /** Masked sum, count and mean of token log-probabilities per row. */
 export function perSequence(lp: Float32Array, mask: Float32Array, B: number, T: number): { sum: number[]; count: number[]; mean: number[] } {
-  const sum: number[] = [], count: number[] = [], mean: number[] = [];
+  const sum: number[] = [],
+    count: number[] = [],
+    mean: number[] = [];
   for (let b = 0; b < B; b++) {
-    let s = 0, c = 0;
+    let s = 0,
+      c = 0;
     for (let t = 0; t < T; t++) {
       const m = mask[b * T + t];
       if (m) {
@@ -67,7 +84,13 @@ export function perSequence(lp: Float32Array, mask: Float32Array, B: number, T: 
  * (B*T), using the logits the last forward left in ws. Opens and closes its own step; the caller
  * zeroes gradients beforehand and clips/updates afterwards.
  */
-export function backwardWeightedLogprobs<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, lora: LoraParams<T>, ws: Workspace<T>, weights: Float32Array): void {
+export function backwardWeightedLogprobs<T extends Tensor>(
+  be: Backend<T>,
+  dec: Decoder<T>,
+  lora: LoraParams<T>,
+  ws: Workspace<T>,
+  weights: Float32Array,
+): void {
   backwardJoint(be, dec, lora, ws, { logprobWeights: weights });
 }
 
@@ -92,7 +115,8 @@ export function backwardJoint<T extends Tensor>(be: Backend<T>, dec: Decoder<T>,
   if (!w && !head) throw new Error('backwardJoint: neither log-prob weights nor a scalar head');
   if (w && w.length !== ws.N) throw new Error(`backwardJoint: ${w.length} log-prob weights for ${ws.N} positions`);
   if (head && !terms.dscore) throw new Error('backwardJoint: a scalar head without dscore');
-  const V = dec.cfg.vocabSize, N = ws.N;
+  const V = dec.cfg.vocabSize,
+    N = ws.N;
   let total = 0;
   if (w) {
     for (const x of w) total += x;
@@ -132,7 +156,12 @@ export class ScalarHead<T extends Tensor> {
   private readonly scores: T; // (N_max, 1)
   private readonly dscores: T; // (N_max, 1)
 
-  constructor(readonly be: Backend<T>, readonly C: number, readonly maxRows: number, init?: Float32Array) {
+  constructor(
+    readonly be: Backend<T>,
+    readonly C: number,
+    readonly maxRows: number,
+    init?: Float32Array,
+  ) {
     const bOff = (this.bOffset = Math.ceil(C / 64) * 64); // bound views need 64-element offsets
     const P = bOff + 64;
     const host = new Float32Array(P);

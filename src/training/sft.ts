@@ -83,7 +83,11 @@ export function packBatch(examples: TokenizedExample[], B: number, T: number, pa
 }
 
 export async function trainSft<T extends Tensor>(
-  be: Backend<T>, decoder: Decoder<T>, lora: LoraParams<T>, examples: TokenizedExample[], opts: SftOptions,
+  be: Backend<T>,
+  decoder: Decoder<T>,
+  lora: LoraParams<T>,
+  examples: TokenizedExample[],
+  opts: SftOptions,
 ): Promise<SftResult> {
   if (!examples.length) throw new Error('sft: no examples to train on');
   const V = decoder.cfg.vocabSize;
@@ -95,26 +99,38 @@ export async function trainSft<T extends Tensor>(
   const dropP = lora.config.dropout;
   const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora), true, dropP > 0);
   // Step s runs at the LR of step s + 1 (trainerSchedule's `ahead`): no step at LR 0, the last at the floor.
-  const lrAt = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio, minLrRatio: opts.minLrRatio, ahead: true }, Math.max(1, total), opts.learningRate);
+  const lrAt = trainerSchedule(
+    { kind: opts.scheduler, warmupRatio: opts.warmupRatio, minLrRatio: opts.minLrRatio, ahead: true },
+    Math.max(1, total),
+    opts.learningRate,
+  );
   const opt = new Optimizer(be, [lora], opts);
   const result: SftResult = { steps: 0, losses: [], skippedSteps: 0, truncated: 0 };
   try {
     const end = Math.min(total, opts.untilStep ?? total);
     for (let s = opts.startStep ?? 0; s < end; s++) {
-      const packed = packBatch(schedule[s].map((i) => examples[i]), B, seqLen);
+      const packed = packBatch(
+        schedule[s].map((i) => examples[i]),
+        B,
+        seqLen,
+      );
       ws.setBatch(packed.ids, packed.lens, packed.targets, packed.mask);
       const drop = dropP > 0 ? { p: dropP, seed: opts.seed >>> 0, step: s + 1 } : undefined;
-      const step = s + 1, lr = lrAt(s);
-      const { loss, gradNorm, skipped } = await opt.step(() => {
-        // Forward, loss and backward in one submit; the loss is read after clipping.
-        be.beginStep();
-        decoder.forward(ws, lora, undefined, drop);
-        be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
-        be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V);
-        decoder.backward(ws, lora, drop);
-        be.submit();
-        return { loss: ws.loss };
-      }, { t: step, lr }); // bias correction counts every step, skipped ones included
+      const step = s + 1,
+        lr = lrAt(s);
+      const { loss, gradNorm, skipped } = await opt.step(
+        () => {
+          // Forward, loss and backward in one submit; the loss is read after clipping.
+          be.beginStep();
+          decoder.forward(ws, lora, undefined, drop);
+          be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
+          be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V);
+          decoder.backward(ws, lora, drop);
+          be.submit();
+          return { loss: ws.loss };
+        },
+        { t: step, lr },
+      ); // bias correction counts every step, skipped ones included
       result.steps = step;
       result.skippedSteps = opt.skippedSteps;
       result.losses.push(loss);

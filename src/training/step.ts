@@ -46,7 +46,11 @@ export class Optimizer<T extends Tensor> {
   skippedSteps = 0;
   private readonly norms: T[];
 
-  constructor(readonly be: Backend<T>, readonly groups: ParamGroup<T>[], readonly opts: OptimizerOptions = {}) {
+  constructor(
+    readonly be: Backend<T>,
+    readonly groups: ParamGroup<T>[],
+    readonly opts: OptimizerOptions = {},
+  ) {
     if (!groups.length) throw new Error('Optimizer: no parameter groups');
     this.norms = groups.map(() => be.zeros([1]));
   }

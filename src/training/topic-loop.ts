@@ -26,7 +26,16 @@ export function attemptAction(ar: AttemptRecord | undefined, o: { evaluated: boo
 
 /** A new attempt's record: one more SFT epoch per retry, with the notes the topic's data calls for. */
 export function newAttempt(a: { attempt: number; seed: number; sftEpochs: number; promptsCut: number; identicalPairs: number; maxLen: number }): AttemptRecord {
-  const ar: AttemptRecord = { attempt: a.attempt, seed: a.seed, sftEpochs: a.sftEpochs + a.attempt, phases: [], adapters: {}, score: null, passed: false, notes: [] };
+  const ar: AttemptRecord = {
+    attempt: a.attempt,
+    seed: a.seed,
+    sftEpochs: a.sftEpochs + a.attempt,
+    phases: [],
+    adapters: {},
+    score: null,
+    passed: false,
+    notes: [],
+  };
   if (a.promptsCut) ar.notes.push(`${a.promptsCut} prompt(s) cut from the left to leave their answers room within ${a.maxLen} tokens`);
   if (a.identicalPairs) ar.notes.push(`${a.identicalPairs} pair(s) identical after truncation at ${a.maxLen} tokens: raise max_seq_length`);
   return ar;
@@ -37,7 +46,14 @@ export function newAttempt(a: { attempt: number; seed: number; sftEpochs: number
  * (no pass/fail to retry on), when the retries are used up, or when the attempt scored the same as the
  * one before (one more epoch and a new seed changed nothing, so the same recipe again would not either).
  */
-export function retryDecision(a: { passed: boolean; evaluated: boolean; attempt: number; retries: number; score: number | null; previousScore: number | null }): { finish: boolean; note: string | null } {
+export function retryDecision(a: {
+  passed: boolean;
+  evaluated: boolean;
+  attempt: number;
+  retries: number;
+  score: number | null;
+  previousScore: number | null;
+}): { finish: boolean; note: string | null } {
   if (a.passed || !a.evaluated || a.attempt >= a.retries) return { finish: true, note: null };
   if (a.score !== null && a.previousScore !== null && Math.abs(a.score - a.previousScore) < 1e-6) {
     const left = a.retries - a.attempt;

@@ -20,8 +20,18 @@ function topicRecord<T extends Tensor>(ctx: RunContext<T>, tc: TopicConfig): Top
   let rec = ctx.state.topics.find((t) => t.id === tc.id);
   if (!rec) {
     rec = {
-      id: tc.id, unit: tc.id.split('/')[0], trainable: tc.trainable, untrainableReason: tc.untrainableReason, threshold: tc.passThreshold, attempts: [],
-      phasesRun: [], score: null, passed: false, finalAdapter: null, truncatedExamples: 0, merged: false,
+      id: tc.id,
+      unit: tc.id.split('/')[0],
+      trainable: tc.trainable,
+      untrainableReason: tc.untrainableReason,
+      threshold: tc.passThreshold,
+      attempts: [],
+      phasesRun: [],
+      score: null,
+      passed: false,
+      finalAdapter: null,
+      truncatedExamples: 0,
+      merged: false,
     };
     ctx.state.topics.push(rec);
   }
@@ -64,7 +74,14 @@ export async function runTopic<T extends Tensor>(ctx: RunContext<T>, topicId: st
     rec.passed = passed && evaluated;
     rec.finalAdapter = finalKey;
     st.attemptPhase = null;
-    const next = retryDecision({ passed, evaluated, attempt, retries, score: ar.score, previousScore: rec.attempts.find((a) => a.attempt === attempt - 1)?.score ?? null });
+    const next = retryDecision({
+      passed,
+      evaluated,
+      attempt,
+      retries,
+      score: ar.score,
+      previousScore: rec.attempts.find((a) => a.attempt === attempt - 1)?.score ?? null,
+    });
     if (next.note) ar.notes.push(next.note);
     if (next.finish) {
       await foldTopic(ctx, rec, finalKey);
@@ -76,7 +93,12 @@ export async function runTopic<T extends Tensor>(ctx: RunContext<T>, topicId: st
 }
 
 /** One attempt: every phase module in order, skipping what the saved state says is done; returns the policy's adapter key. */
-async function runAttempt<T extends Tensor>(ctx: RunContext<T>, rec: TopicRecord, ar: AttemptRecord, at: TopicAttempt & { done: Phase[] }): Promise<string | null> {
+async function runAttempt<T extends Tensor>(
+  ctx: RunContext<T>,
+  rec: TopicRecord,
+  ar: AttemptRecord,
+  at: TopicAttempt & { done: Phase[] },
+): Promise<string | null> {
   rec.warnings = ar.warnings ?? [];
   ctx.state.attemptPhase ??= { topicId: at.topicId, attempt: at.attempt, done: [] };
   at.done = ctx.state.attemptPhase.done;

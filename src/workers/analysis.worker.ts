@@ -25,7 +25,11 @@ const handlers: Handlers<Methods, Progress> = {
 
 // Requests run one at a time, in order: each sees the state the previous one left.
 serve(self as unknown as DedicatedWorkerGlobalScope, {
-  version: PROTOCOL_VERSION, label: 'protocol', handlers, order: 'queue', errorFlags: (e) => ({ quota: isQuotaError(e) }),
+  version: PROTOCOL_VERSION,
+  label: 'protocol',
+  handlers,
+  order: 'queue',
+  errorFlags: (e) => ({ quota: isQuotaError(e) }),
   // At most one progress message per 50 ms; the last of a phase always goes.
   progress: (report) => throttled(report, 50, (p) => p.bytes >= p.totalBytes),
 });

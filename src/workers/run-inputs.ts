@@ -34,7 +34,12 @@ export async function readInputs(p: StartParams, status: (message: string) => vo
     }
     const markers = parseMarkers(p.markersYaml ?? (await ds.getSetting<string>('markersYaml')) ?? defaultMarkersYaml, 'voice markers');
     const overrides = p.overrides ?? (await ds.getSetting<OverrideMap>('overrides')) ?? {};
-    return { dataset: builder.build(), markers, markerSource: p.markerSource ?? { ...markerSource('edited', markers), label: 'saved in this browser' }, overrides };
+    return {
+      dataset: builder.build(),
+      markers,
+      markerSource: p.markerSource ?? { ...markerSource('edited', markers), label: 'saved in this browser' },
+      overrides,
+    };
   } finally {
     ds.close();
   }
@@ -51,7 +56,10 @@ export function loadModelChoice(model: ModelChoice, status: (message: string) =>
 
 export async function loadSimilarityChoice(choice: TrainOptions['similarity'], status: (message: string) => void): Promise<ResolvedSimilarity> {
   if (choice === 'lexical') {
-    return { similarity: lexicalSimilarity(), reason: 'lexical similarity (cosine of word unigram+bigram counts, stopwords removed), chosen in the run options' };
+    return {
+      similarity: lexicalSimilarity(),
+      reason: 'lexical similarity (cosine of word unigram+bigram counts, stopwords removed), chosen in the run options',
+    };
   }
   status('Loading the sentence-embedding model (all-MiniLM-L6-v2; downloaded once, then cached)');
   return resolveSimilarity({ allowRemote: true });

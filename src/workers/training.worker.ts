@@ -14,7 +14,16 @@ import { RunStore } from '../storage/run-store.ts';
 import { loadModelChoice, loadSimilarityChoice, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
 import { batched } from '../util/pace.ts';
-import { TRAINING_PROTOCOL_VERSION, type AdapterDownload, type ModelChoice, type RunOutcome, type StartParams, type StoredRunOptions, type TrainingMethods, type TrainingProgress } from './training-protocol.ts';
+import {
+  TRAINING_PROTOCOL_VERSION,
+  type AdapterDownload,
+  type ModelChoice,
+  type RunOutcome,
+  type StartParams,
+  type StoredRunOptions,
+  type TrainingMethods,
+  type TrainingProgress,
+} from './training-protocol.ts';
 
 type Report = (p: TrainingProgress) => void;
 /** Metric batches go out at most this often (ms): ~10 messages per second. */
@@ -33,11 +42,16 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
   // Metrics are batched; any other event flushes the batch first so the page sees them in order.
   const metrics = batched<PhaseMetric>((records) => report({ type: 'metrics', records }), METRIC_FLUSH_MS);
   try {
-    const o = p.options, model = p.model, status = (message: string) => report({ type: 'status', message });
+    const o = p.options,
+      model = p.model,
+      status = (message: string) => report({ type: 'status', message });
     checkRunOptions(o);
     const inputs = await readInputs(p, status);
     const prepared = await prepareRun({
-      ...inputs, options: o, config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'), status,
+      ...inputs,
+      options: o,
+      config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'),
+      status,
       loadModel: () => loadModelChoice(model, status),
       loadSimilarity: () => loadSimilarityChoice(o.similarity, status),
     });
@@ -46,8 +60,12 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     const runs = new RunStore(st);
     if (!resume) await runs.clear();
     const stored: StoredRunOptions = {
-      ...o, seed: prepared.seed, model: model.kind === 'tiny' ? { kind: 'tiny' } : { kind: 'files', label: model.label },
-      modelName: prepared.bundle.name, similarityUsed: prepared.similarityUsed, startedAt: Date.now(),
+      ...o,
+      seed: prepared.seed,
+      model: model.kind === 'tiny' ? { kind: 'tiny' } : { kind: 'files', label: model.label },
+      modelName: prepared.bundle.name,
+      similarityUsed: prepared.similarityUsed,
+      startedAt: Date.now(),
     };
     if (resume) stored.startedAt = (await runs.readOptions<StoredRunOptions>())?.startedAt ?? stored.startedAt;
     await runs.writeOptions(stored);
@@ -55,7 +73,10 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     status('Starting WebGPU');
     rt = await GpuRuntime.create();
     const outcome = await runPrepared(prepared, {
-      be: gpuBackend(rt), store: st, resume, signal,
+      be: gpuBackend(rt),
+      store: st,
+      resume,
+      signal,
       onEvent: (e) => {
         if (e.type === 'metric') return metrics.push(phaseMetric(e.record));
         if (e.type === 'topic') where = `topic ${e.topicId}`;
@@ -73,7 +94,9 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
   } catch (e) {
     metrics.flush();
     if (!(e instanceof DeviceLostError || rt?.isLost)) throw e;
-    const err = new Error(`The WebGPU device was lost during ${where} (${(e as Error).message}). Everything up to the last completed phase is saved in this browser: press Resume to continue.`);
+    const err = new Error(
+      `The WebGPU device was lost during ${where} (${(e as Error).message}). Everything up to the last completed phase is saved in this browser: press Resume to continue.`,
+    );
     err.name = 'DeviceLostError';
     throw err;
   } finally {
@@ -86,7 +109,13 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
 const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   async info() {
     const runs = new RunStore(await runStore());
-    return { state: await runs.readState(), options: await runs.readOptions<StoredRunOptions>(), report: await runs.readReport(), adapters: await runs.listAdapters(), running: !!pause };
+    return {
+      state: await runs.readState(),
+      options: await runs.readOptions<StoredRunOptions>(),
+      report: await runs.readReport(),
+      adapters: await runs.listAdapters(),
+      running: !!pause,
+    };
   },
   start: (p, report) => run(p, false, report),
   async resume(p, report) {
@@ -111,7 +140,10 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
 
 // Requests run concurrently: a pause or an adapter download must not wait for the run to end.
 serve(self as unknown as DedicatedWorkerGlobalScope, {
-  version: TRAINING_PROTOCOL_VERSION, label: 'training protocol', handlers, order: 'concurrent',
+  version: TRAINING_PROTOCOL_VERSION,
+  label: 'training protocol',
+  handlers,
+  order: 'concurrent',
   transfer: (method, res) => (method === 'downloadAdapter' ? downloadBuffers(res as AdapterDownload) : []),
   errorFlags: (e) => ({ deviceLost: (e as Error).name === 'DeviceLostError' }),
 });

@@ -27,7 +27,9 @@ const SAMPLE_DIR = join(ROOT, 'sample-data');
 const USERS_FILES_DIR = join(ROOT, 'test/fixtures/data/as-users-have-them');
 /** Set E2E_SAMPLE_DIR to drive the studio with another curriculum folder (the picker/drop steps). */
 const SAMPLE_DIR_FOR_UPLOAD = process.env.E2E_SAMPLE_DIR ?? SAMPLE_DIR;
-const sampleNames = readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => /\.jsonl?$/.test(f)).sort();
+const sampleNames = readdirSync(SAMPLE_DIR_FOR_UPLOAD)
+  .filter((f) => /\.jsonl?$/.test(f))
+  .sort();
 /** What the picker uploads: the data files and the curriculum's own voice_markers.yaml. */
 const uploadNames = [...sampleNames, ...readdirSync(SAMPLE_DIR_FOR_UPLOAD).filter((f) => f === 'voice_markers.yaml')];
 /** The sample's own markers (Peg's), used because the folder carries them. */
@@ -95,7 +97,10 @@ describe('studio in Chromium', () => {
     await page.getByTestId('dropzone').waitFor();
     await shot(page, '01-empty');
 
-    await page.setInputFiles('[data-testid=file-input]', uploadNames.map((n) => join(SAMPLE_DIR_FOR_UPLOAD, n)));
+    await page.setInputFiles(
+      '[data-testid=file-input]',
+      uploadNames.map((n) => join(SAMPLE_DIR_FOR_UPLOAD, n)),
+    );
     await page.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
     const ds = await buildInNode(sampleFiles());
     const rows = page.getByTestId('file-row');
@@ -159,7 +164,9 @@ describe('studio in Chromium', () => {
     const batch = page.locator(`[data-testid=config-row][data-topic="${first.id}"]`).getByTestId('cfg-batchSize');
     await batch.fill('0');
     await batch.press('Enter');
-    await expect(page.locator(`[data-testid=config-row][data-topic="${first.id}"] td.invalid`).getAttribute('title')).resolves.toMatch(/expected a whole number ≥ 1, got 0/);
+    await expect(page.locator(`[data-testid=config-row][data-topic="${first.id}"] td.invalid`).getAttribute('title')).resolves.toMatch(
+      /expected a whole number ≥ 1, got 0/,
+    );
     await batch.press('Escape');
     await shot(page, '04-config', false);
   });
@@ -217,7 +224,10 @@ describe('studio in Chromium', () => {
     const ds = await buildInNode(sampleFiles());
     const after = analyzeDataset(ds, parseMarkers(EDITED_MARKERS));
     await page.reload();
-    await page.getByTestId('storage-status').filter({ hasText: `Restored ${ds.files.length} files` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('storage-status')
+      .filter({ hasText: `Restored ${ds.files.length} files` })
+      .waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('topic-row').count()).resolves.toBe(after.topics.length);
     const topic = after.topics.find((t) => t.sft.examples > 0)!;
     await expect(densityShown(page, topic.id)).resolves.toBe(fmt1(topic.sft.voiceDensity));
@@ -373,8 +383,13 @@ describe('studio in Chromium', () => {
     await p.goto(studio.url);
     await p.getByTestId('dropzone').waitFor();
     // A quiz with a null correct_option and a null answer, an SFT file with a cut-off line, an empty file, a PNG.
-    const names = readdirSync(USERS_FILES_DIR).filter((f) => /\.jsonl?$/.test(f)).sort();
-    await p.setInputFiles('[data-testid=file-input]', names.map((n) => join(USERS_FILES_DIR, n)));
+    const names = readdirSync(USERS_FILES_DIR)
+      .filter((f) => /\.jsonl?$/.test(f))
+      .sort();
+    await p.setInputFiles(
+      '[data-testid=file-input]',
+      names.map((n) => join(USERS_FILES_DIR, n)),
+    );
     await p.getByTestId('storage-status').filter({ hasText: 'Saved in this browser' }).waitFor({ timeout: 60_000 });
 
     const ds = await buildInNode(names.map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(USERS_FILES_DIR, name))) })));
@@ -397,7 +412,9 @@ describe('studio in Chromium', () => {
     expect(text).toContain('Read with a warning');
     expect(text).toContain('File not read');
     expect(text).toContain('Lines that were not read');
-    expect(text).toContain('quiz_data.json $[0].questions[1].reference_answer question "What is a plan?" (unit-01/chapter-01/topic-01): reference_answer is null');
+    expect(text).toContain(
+      'quiz_data.json $[0].questions[1].reference_answer question "What is a plan?" (unit-01/chapter-01/topic-01): reference_answer is null',
+    );
     expect(text).toContain('correct_option is null; took "C" from the start of reference_answer');
     expect(text.split('$[0].questions[1]')).toHaveLength(2); // the path once
     expect(text).toContain('photo.jsonl: not text: binary content at byte 9');
@@ -478,7 +495,9 @@ describe('studio in Chromium', () => {
     const longest = await p.evaluate(() => (window as unknown as { longest: number }).longest);
     const texts = await p.evaluate(() => (window as unknown as { busyTexts: string[] }).busyTexts);
     expect(texts.filter((t) => /Reading big_sft\.jsonl\s*· [\d.]+ (KB|MB) of 24\.0 MB/.test(t)).length, texts.join('\n')).toBeGreaterThan(2);
-    console.log(`big file: ${lines.length} lines; frame latency while reading max ${Math.max(...latencies)} ms over ${latencies.length} probes; longest main-thread task ${Math.round(longest)} ms`);
+    console.log(
+      `big file: ${lines.length} lines; frame latency while reading max ${Math.max(...latencies)} ms over ${latencies.length} probes; longest main-thread task ${Math.round(longest)} ms`,
+    );
     expect(latencies.length, 'frames were probed while reading').toBeGreaterThan(0); // a loaded machine may finish the read within a probe or two
     expect(Math.max(...latencies)).toBeLessThan(1000);
     expect(longest, 'no main-thread task blocks the page for a second').toBeLessThan(1000);

@@ -40,17 +40,19 @@ async function status(page: Page): Promise<string> {
 }
 
 async function waitStatus(page: Page, want: string[], timeout: number): Promise<string> {
-  await page.waitForFunction(
-    (w) => w.includes(document.querySelector('[data-testid=train-status]')?.getAttribute('data-status') ?? ''),
-    want,
-    { timeout, polling: 500 },
-  );
+  await page.waitForFunction((w) => w.includes(document.querySelector('[data-testid=train-status]')?.getAttribute('data-status') ?? ''), want, {
+    timeout,
+    polling: 500,
+  });
   return status(page);
 }
 
 async function openTraining(page: Page) {
   // After a reload the studio switches to the dashboard once the saved files are restored: wait for that first.
-  await page.getByTestId('storage-status').filter({ hasText: /Restored|Saved in this browser/ }).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('storage-status')
+    .filter({ hasText: /Restored|Saved in this browser/ })
+    .waitFor({ timeout: 60_000 });
   await page.getByRole('tab', { name: /^Training$/ }).click();
   await page.getByTestId('training-panel').waitFor();
 }
@@ -156,7 +158,9 @@ describe('training in Chromium', () => {
     const model = await loadModelFolder(tinyModelFiles(0));
     const adapter = importPeft(
       { [ADAPTER_CONFIG]: new TextDecoder().decode(files.get(`${folder}/${ADAPTER_CONFIG}`)!), [ADAPTER_WEIGHTS]: files.get(`${folder}/${ADAPTER_WEIGHTS}`)! },
-      model.config, 'tiny', folder,
+      model.config,
+      'tiny',
+      folder,
     );
     expect(adapter.layers.size).toBeGreaterThan(0);
     // Trained: B starts at zero, so two SFT steps must have moved it.
@@ -186,7 +190,9 @@ describe('training in Chromium', () => {
     const row = page.locator(`[data-testid=train-topic-row][data-topic="${TOPIC}"]`);
     const warning = row.getByTestId('train-topic-warning');
     await expect(warning.textContent()).resolves.toBe('⚠ reward model did not learn');
-    await expect(warning.getAttribute('title')).resolves.toMatch(/^reward model did not learn: validation accuracy 0\.00, best validation loss 0\.6931 .*likely cause: .*the loss barely moved in 1 step:/);
+    await expect(warning.getAttribute('title')).resolves.toMatch(
+      /^reward model did not learn: validation accuracy 0\.00, best validation loss 0\.6931 .*likely cause: .*the loss barely moved in 1 step:/,
+    );
     await expect(row.getAttribute('data-result')).resolves.toBe('not evaluated');
     const keys = await page.getByTestId('adapter-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
     expect(keys).not.toContain(`adapters/${TOPIC}/ppo_adapter`);

@@ -7,7 +7,9 @@ import * as ref from '../../src/engine/ref/cross-entropy.ts';
 import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 let rt: GpuRuntime;
-beforeAll(async () => { rt = await GpuRuntime.create(); });
+beforeAll(async () => {
+  rt = await GpuRuntime.create();
+});
 afterAll(() => rt?.destroy());
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -16,7 +18,15 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-interface Case { name: string; N: number; V: number; logits: (rng: Rng, i: number) => number; mask: number[]; gradScale?: number; inPlace?: boolean }
+interface Case {
+  name: string;
+  N: number;
+  V: number;
+  logits: (rng: Rng, i: number) => number;
+  mask: number[];
+  gradScale?: number;
+  inPlace?: boolean;
+}
 
 const cases: Case[] = [
   { name: 'N=5 V=7 partial mask, gradScale 0.5', N: 5, V: 7, logits: (r) => 2 * r.normal(), mask: [1, 0, 1, 1, 0], gradScale: 0.5 },
@@ -36,14 +46,22 @@ describe('cross-entropy kernels vs twin', () => {
       for (let n = 0; n < N; n++) targets[n] = c.mask[n] ? (n * 7919 + 5) % V : 0xffffff9c; // -100 as u32 on masked rows
       if (V === 152000) logits[V + targets[1]] = 25; // a confident row
       const mask = Float32Array.from(c.mask);
-      const losses = new Float64Array(N), loss = new Float64Array(2), lse = new Float64Array(N), dlogits = new Float64Array(N * V);
+      const losses = new Float64Array(N),
+        loss = new Float64Array(2),
+        lse = new Float64Array(N),
+        dlogits = new Float64Array(N * V);
       const tRef = host(Float64Array.from(targets, (t, n) => (c.mask[n] ? t : -100)));
       ref.crossEntropyForward(host(losses), host(loss), host(lse), host(logits), tRef, host(mask), N, V);
       ref.crossEntropyBackward(host(dlogits), host(logits), host(Float32Array.from(lse)), tRef, host(mask), host(Float32Array.from(loss)), N, V, c.gradScale);
 
       const g = {
-        logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), mask: rt.upload(mask, [N]),
-        losses: rt.empty([N]), loss: rt.empty([2]), lse: rt.empty([N]), dlogits: c.inPlace ? null : rt.empty([N, V]),
+        logits: rt.upload(logits, [N, V]),
+        targets: rt.upload(targets, [N]),
+        mask: rt.upload(mask, [N]),
+        losses: rt.empty([N]),
+        loss: rt.empty([2]),
+        lse: rt.empty([N]),
+        dlogits: c.inPlace ? null : rt.empty([N, V]),
       };
       rt.beginStep();
       gpu.crossEntropyForward(rt, g.losses, g.loss, g.lse, g.logits, g.targets, g.mask, N, V);
@@ -52,10 +70,16 @@ describe('cross-entropy kernels vs twin', () => {
       const gLoss = await rt.read(g.loss);
       const dl = await rt.read(g.dlogits ?? g.logits);
       const diffs = {
-        losses: maxAbsDiff(await rt.read(g.losses), losses), lse: maxAbsDiff(await rt.read(g.lse), lse),
-        loss: maxAbsDiff(gLoss, loss), dlogits: maxAbsDiff(dl, dlogits),
+        losses: maxAbsDiff(await rt.read(g.losses), losses),
+        lse: maxAbsDiff(await rt.read(g.lse), lse),
+        loss: maxAbsDiff(gLoss, loss),
+        dlogits: maxAbsDiff(dl, dlogits),
       };
-      console.log(`cross-entropy ${c.name}: loss ${gLoss[0].toFixed(5)} (twin ${loss[0].toFixed(5)}), max abs diff ${Object.entries(diffs).map(([n, d]) => `${n} ${d.toExponential(2)}`).join(', ')}`);
+      console.log(
+        `cross-entropy ${c.name}: loss ${gLoss[0].toFixed(5)} (twin ${loss[0].toFixed(5)}), max abs diff ${Object.entries(diffs)
+          .map(([n, d]) => `${n} ${d.toExponential(2)}`)
+          .join(', ')}`,
+      );
       const scaleTol = Math.max(1, ...Array.from(lse, Math.abs)) * 4e-7; // f32 rounding of lse ~ 80
       expect(diffs.lse).toBeLessThan(2e-6 + scaleTol);
       expect(diffs.losses).toBeLessThan(2e-6 + scaleTol);
@@ -71,7 +95,8 @@ describe('cross-entropy kernels vs twin', () => {
   }
 
   it('logprobs of the targets, N=3 V=5000', async () => {
-    const N = 3, V = 5000;
+    const N = 3,
+      V = 5000;
     const rng = new Rng(12);
     const logits = new Float32Array(N * V).map(() => 4 * rng.normal());
     const targets = Uint32Array.from([0, 4999, 1234]);
@@ -86,16 +111,28 @@ describe('cross-entropy kernels vs twin', () => {
   });
 
   it('row chunks on views + crossEntropyMean over all rows equal the one-shot result (N=128 in 2 chunks, V=50)', async () => {
-    const N = 128, V = 50, R = 64; // chunk row offsets R*V and R are multiples of 64 elements (bindable views)
+    const N = 128,
+      V = 50,
+      R = 64; // chunk row offsets R*V and R are multiples of 64 elements (bindable views)
     const rng = new Rng(13);
     const logits = new Float32Array(N * V).map(() => 3 * rng.normal());
     const targets = Uint32Array.from({ length: N }, (_, n) => (n * 31) % V);
     const mask = Float32Array.from({ length: N }, (_, n) => (n % 3 === 0 ? 0 : 1));
-    const loss = new Float64Array(2), lse = new Float64Array(N), dl = new Float64Array(N * V);
+    const loss = new Float64Array(2),
+      lse = new Float64Array(N),
+      dl = new Float64Array(N * V);
     ref.crossEntropyForward(host(new Float64Array(N)), host(loss), host(lse), host(logits), host(targets), host(mask), N, V);
     ref.crossEntropyBackward(host(dl), host(logits), host(lse), host(targets), host(mask), host(loss), N, V);
-    const g = { logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), mask: rt.upload(mask, [N]),
-      losses: rt.empty([N]), lse: rt.empty([N]), loss: rt.empty([2]), chunkLoss: rt.empty([2]), dl: rt.empty([N, V]) };
+    const g = {
+      logits: rt.upload(logits, [N, V]),
+      targets: rt.upload(targets, [N]),
+      mask: rt.upload(mask, [N]),
+      losses: rt.empty([N]),
+      lse: rt.empty([N]),
+      loss: rt.empty([2]),
+      chunkLoss: rt.empty([2]),
+      dl: rt.empty([N, V]),
+    };
     const rows = (t: typeof g.mask, c: number, width = 1) => rt.view(t, c * R * width, [R * width]);
     rt.beginStep();
     for (let c = 0; c < N / R; c++) {
@@ -106,7 +143,8 @@ describe('cross-entropy kernels vs twin', () => {
       gpu.crossEntropyBackward(rt, rows(g.dl, c, V), rows(g.logits, c, V), rows(g.lse, c), rows(g.targets, c), rows(g.mask, c), g.loss, R, V);
     }
     rt.submit();
-    const dLoss = maxAbsDiff(await rt.read(g.loss), loss), dGrad = maxAbsDiff(await rt.read(g.dl), dl);
+    const dLoss = maxAbsDiff(await rt.read(g.loss), loss),
+      dGrad = maxAbsDiff(await rt.read(g.dl), dl);
     console.log(`cross-entropy in row chunks: loss diff ${dLoss.toExponential(2)}, dlogits diff ${dGrad.toExponential(2)}`);
     expect(dLoss).toBeLessThan(2e-6);
     expect(dGrad).toBeLessThan(1e-7);
@@ -115,8 +153,10 @@ describe('cross-entropy kernels vs twin', () => {
 
   it('rejects dlogits overlapping logits at another offset', () => {
     const base = rt.empty([4, 64]);
-    const a = rt.view(base, 0, [2, 64]), b = rt.view(base, 64, [2, 64]);
-    const small = rt.empty([2]), t = rt.upload(new Uint32Array(2), [2]);
+    const a = rt.view(base, 0, [2, 64]),
+      b = rt.view(base, 64, [2, 64]);
+    const small = rt.empty([2]),
+      t = rt.upload(new Uint32Array(2), [2]);
     expect(() => gpu.crossEntropyBackward(rt, a, b, small, t, small, small, 2, 64)).toThrow(/share a buffer at different offsets/);
   });
 });
@@ -134,13 +174,19 @@ describe('weighted cross-entropy backward vs twin', () => {
       const logits = new Float32Array(N * V).map(() => c.logits(rng));
       const targets = Uint32Array.from({ length: N }, (_, n) => (c.weights[n] ? (n * 7919 + 5) % V : 0xffffff9c));
       const weights = Float32Array.from(c.weights);
-      const lse = new Float64Array(N), dlogits = new Float64Array(N * V);
+      const lse = new Float64Array(N),
+        dlogits = new Float64Array(N * V);
       const tRef = host(Float64Array.from(targets, (t, n) => (c.weights[n] ? t : -100)));
       ref.crossEntropyForward(host(new Float64Array(N)), host(new Float64Array(2)), host(lse), host(logits), tRef, host(weights), N, V);
       ref.weightedCrossEntropyBackward(host(dlogits), host(logits), host(Float32Array.from(lse)), tRef, host(weights), N, V);
       const g = {
-        logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]), weights: rt.upload(weights, [N]),
-        losses: rt.empty([N]), loss: rt.empty([2]), lse: rt.empty([N]), dlogits: c.inPlace ? null : rt.empty([N, V]),
+        logits: rt.upload(logits, [N, V]),
+        targets: rt.upload(targets, [N]),
+        weights: rt.upload(weights, [N]),
+        losses: rt.empty([N]),
+        loss: rt.empty([2]),
+        lse: rt.empty([N]),
+        dlogits: c.inPlace ? null : rt.empty([N, V]),
       };
       rt.beginStep();
       gpu.crossEntropyForward(rt, g.losses, g.loss, g.lse, g.logits, g.targets, g.weights, N, V);
@@ -151,7 +197,9 @@ describe('weighted cross-entropy backward vs twin', () => {
       console.log(`weighted cross-entropy backward ${c.name}: max abs diff dlogits ${d.toExponential(2)}`);
       expect(d).toBeLessThan(1e-6 * Math.max(1, ...c.weights.map(Math.abs)));
       expect(dl.every(Number.isFinite)).toBe(true);
-      c.weights.forEach((w, n) => { if (w === 0) expect(dl.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true); });
+      c.weights.forEach((w, n) => {
+        if (w === 0) expect(dl.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true);
+      });
       for (const t of Object.values(g)) if (t) rt.release(t);
     });
   }

@@ -16,14 +16,19 @@ const cfg = model.config;
 
 /** An adapter with non-zero B so the LoRA path contributes to the logits. */
 function randomAdapter(seed: number): LoraAdapter {
-  const a = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(seed));
+  const a = initLora(
+    cfg,
+    { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false },
+    new Rng(seed),
+  );
   const rng = new Rng(seed + 1);
   for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * 0.05;
   return a;
 }
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -109,13 +114,21 @@ describe('decoder', () => {
     const run = async (be: ReturnType<typeof gpuBackend> | ReturnType<typeof cpuBackend>, dropout: number) => {
       const dec = new Decoder(be as never, cfg, model.weights);
       const adapter = initLora(cfg, { r: 4, alpha: 8, dropout, targetModules: ['q_proj', 'v_proj', 'o_proj', 'down_proj'], useRslora: false }, new Rng(2));
-      const res = await trainSft(be as never, dec, LoraParams.create(be as never, adapter), examples, { epochs: 4, batchSize: 2, learningRate: 2e-2, seed: 9, warmupRatio: 0 });
+      const res = await trainSft(be as never, dec, LoraParams.create(be as never, adapter), examples, {
+        epochs: 4,
+        batchSize: 2,
+        learningRate: 2e-2,
+        seed: 9,
+        warmupRatio: 0,
+      });
       return res.losses;
     };
     const gpu = await run(gpuBackend(rt), 0.3);
     const cpu = await run(cpuBackend(), 0.3);
     const plain = await run(gpuBackend(rt), 0);
-    console.log(`sft with dropout 0.3 gpu: ${gpu.map((l) => l.toFixed(4)).join(' ')} | cpu: ${cpu.map((l) => l.toFixed(4)).join(' ')} | no dropout: ${plain.map((l) => l.toFixed(4)).join(' ')}`);
+    console.log(
+      `sft with dropout 0.3 gpu: ${gpu.map((l) => l.toFixed(4)).join(' ')} | cpu: ${cpu.map((l) => l.toFixed(4)).join(' ')} | no dropout: ${plain.map((l) => l.toFixed(4)).join(' ')}`,
+    );
     for (let i = 0; i < cpu.length; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThan(2e-3 * Math.max(1, cpu[i]));
     expect(gpu.slice(1).some((l, i) => Math.abs(l - plain[i + 1]) > 1e-3)).toBe(true);
   });
@@ -132,13 +145,17 @@ describe('decoder', () => {
     const curves: number[][] = [];
     for (const be of [gpuBackend(rt), cpuBackend()] as const) {
       const dec = new Decoder(be as never, cfg, model.weights);
-      const adapter = initLora(cfg, { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(1));
+      const adapter = initLora(
+        cfg,
+        { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false },
+        new Rng(1),
+      );
       const lora = LoraParams.create(be as never, adapter);
       const res = await trainSft(be as never, dec, lora, examples, { ...opts, untilStep: be.kind === 'cpu' ? 12 : undefined });
       curves.push(res.losses);
     }
     const [gpu, cpu] = curves;
-    console.log(`sft gpu: ${gpu.map((l) => l.toFixed(4)).join(" ")}\ncpu twin: ${cpu.map((l) => l.toFixed(4)).join(" ")}`);
+    console.log(`sft gpu: ${gpu.map((l) => l.toFixed(4)).join(' ')}\ncpu twin: ${cpu.map((l) => l.toFixed(4)).join(' ')}`);
     for (let i = 0; i < cpu.length; i++) expect(Math.abs(gpu[i] - cpu[i])).toBeLessThan(2e-3 * Math.max(1, cpu[i]));
     expect(gpu[0]).toBeGreaterThan(4);
     expect(gpu.at(-1)!).toBeLessThan(0.1);

@@ -32,12 +32,28 @@ describe('DPO on the GPU', () => {
     const out = be.zeros([ws.N]);
     const before = await referenceLogprobs(be, dec, policy, ws, out, pairs, 8);
     const steps: DpoStepMetrics[] = [];
-    const res = await trainDpo(be, dec, policy, reference, pairs, { beta: 0.1, epochs: 2, batchSize: 4, learningRate: 1e-2, warmupRatio: 0, seed: 4, onStep: (m) => void steps.push(m) });
-    console.log(steps.map((s) => `step ${s.step}: loss ${s.loss.toFixed(4)} margin ${s.margin.toFixed(3)} acc ${s.accuracy.toFixed(2)} lr ${s.learningRate.toExponential(2)}`).join('\n'));
+    const res = await trainDpo(be, dec, policy, reference, pairs, {
+      beta: 0.1,
+      epochs: 2,
+      batchSize: 4,
+      learningRate: 1e-2,
+      warmupRatio: 0,
+      seed: 4,
+      onStep: (m) => void steps.push(m),
+    });
+    console.log(
+      steps
+        .map(
+          (s) => `step ${s.step}: loss ${s.loss.toFixed(4)} margin ${s.margin.toFixed(3)} acc ${s.accuracy.toFixed(2)} lr ${s.learningRate.toExponential(2)}`,
+        )
+        .join('\n'),
+    );
     const after = await referenceLogprobs(be, dec, policy, ws, out, pairs, 8);
     const marginBefore = mean(pairs.map((_, i) => before.chosen[i] - before.rejected[i]));
     const marginAfter = mean(pairs.map((_, i) => after.chosen[i] - after.rejected[i]));
-    console.log(`margin (πc − πr) before ${marginBefore.toFixed(3)} after ${marginAfter.toFixed(3)}; chosen log-prob before ${mean(before.chosen).toFixed(3)} after ${mean(after.chosen).toFixed(3)}`);
+    console.log(
+      `margin (πc − πr) before ${marginBefore.toFixed(3)} after ${marginAfter.toFixed(3)}; chosen log-prob before ${mean(before.chosen).toFixed(3)} after ${mean(after.chosen).toFixed(3)}`,
+    );
     expect(res.skippedSteps).toBe(0);
     expect(res.steps).toBe(4);
     expect(Math.abs(steps[0].margin)).toBeLessThan(1e-3); // policy = reference at the start
@@ -56,7 +72,15 @@ describe('DPO on the GPU', () => {
       const policy = LoraParams.create(be, adapter(5, 0.05));
       const reference = LoraParams.create(be, adapter(8, 0.05));
       const steps: DpoStepMetrics[] = [];
-      await trainDpo(be, dec, policy, reference, pairs, { beta: 0.5, epochs: 1, batchSize: 4, learningRate: 1e-2, seed: 2, maxSteps: 1, onStep: (m) => void steps.push(m) });
+      await trainDpo(be, dec, policy, reference, pairs, {
+        beta: 0.5,
+        epochs: 1,
+        batchSize: 4,
+        learningRate: 1e-2,
+        seed: 2,
+        maxSteps: 1,
+        onStep: (m) => void steps.push(m),
+      });
       // The trainer leaves the step's clipped gradients in policy.grads.
       got.push({ step: steps[0], grads: await be.read(policy.grads) });
     }

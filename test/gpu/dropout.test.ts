@@ -53,7 +53,9 @@ it('keeps 1 - p of 2^20 elements and preserves the mean on the GPU (p = 0.3)', a
   gpu.dropoutForward(rt, out, ones, p, 77, 5);
   const got = await rt.read(out);
   const scale = ref.dropoutScale(p);
-  let kept = 0, sum = 0, other = 0;
+  let kept = 0,
+    sum = 0,
+    other = 0;
   for (const x of got) {
     if (x === scale) kept++;
     else if (x !== 0) other++;

@@ -17,7 +17,14 @@ import { loadModel } from '../../src/model/load.ts';
 import { buildSftExample } from '../../src/model/tokenizer.ts';
 import { choiceOptions, topicScore } from '../../src/training/eval-scoring.ts';
 import {
-  checkDistinctions, evaluateQuestions, evaluateTopic, evaluateTopicWith, optionLogLikelihoods, releaseEvalWorkspaces, type AnswerSource, type EvalContext,
+  checkDistinctions,
+  evaluateQuestions,
+  evaluateTopic,
+  evaluateTopicWith,
+  optionLogLikelihoods,
+  releaseEvalWorkspaces,
+  type AnswerSource,
+  type EvalContext,
 } from '../../src/training/evaluate.ts';
 import { trainSft } from '../../src/training/sft.ts';
 import { lexicalSimilarity } from '../../src/training/similarity.ts';
@@ -39,11 +46,21 @@ const tok = bundle.tokenizer;
 const rt = await runtime();
 const be = gpuBackend(rt);
 const dec = new Decoder(be, cfg, bundle.model.weights);
-const lora = LoraParams.create(be, initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(3)));
+const lora = LoraParams.create(
+  be,
+  initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(3)),
+);
 const ctx: EvalContext<GpuTensor> = { be, dec, lora, tokenizer: tok, markers: MARKERS, distinctions: [], similarity: lexicalSimilarity(), maxNewTokens: 4 };
 
 const OPTIONS = ['A) luff', 'B) gybe', 'C) reef'];
-const mcQuestion = (correctOption: string): EvalQuestion => ({ question: 'Wind?', referenceAnswer: '', type: 'multiple_choice', keyConcepts: [], options: OPTIONS, correctOption });
+const mcQuestion = (correctOption: string): EvalQuestion => ({
+  question: 'Wind?',
+  referenceAnswer: '',
+  type: 'multiple_choice',
+  keyConcepts: [],
+  options: OPTIONS,
+  correctOption,
+});
 const DIST_PROMPT = 'Burgee?';
 const STATEMENTS = ['It points downwind.', 'It points upwind.'];
 
@@ -60,12 +77,16 @@ describe('evaluation runner on the tiny model', () => {
     const q = mcQuestion(String.fromCharCode(65 + planted));
     const [b0] = await evaluateQuestions(ctx, [q]);
     expect(b0.score).toBe(0);
-    const [llA, llB] = (await checkDistinctions(ctx, [{ prompt: DIST_PROMPT, correct: STATEMENTS[0], incorrect: STATEMENTS[1], topicId: 't', file: 'd.jsonl', line: 1 }])).results.map((r) => [r.correctLogLik, r.incorrectLogLik])[0];
+    const [llA, llB] = (
+      await checkDistinctions(ctx, [{ prompt: DIST_PROMPT, correct: STATEMENTS[0], incorrect: STATEMENTS[1], topicId: 't', file: 'd.jsonl', line: 1 }])
+    ).results.map((r) => [r.correctLogLik, r.incorrectLogLik])[0];
     const [correct, incorrect] = llA < llB ? STATEMENTS : [STATEMENTS[1], STATEMENTS[0]];
     distinction = { prompt: DIST_PROMPT, correct, incorrect, topicId: 't', file: 'd.jsonl', line: 1 };
     const dBefore = await checkDistinctions(ctx, [distinction]);
     expect(dBefore.passed).toBe(false);
-    console.log(`before SFT: options ${before.map((x) => x.toFixed(3)).join(' ')} (planted ${OPTIONS[planted]}); distinction ${dBefore.results[0].correctLogLik.toFixed(3)} vs ${dBefore.results[0].incorrectLogLik.toFixed(3)}`);
+    console.log(
+      `before SFT: options ${before.map((x) => x.toFixed(3)).join(' ')} (planted ${OPTIONS[planted]}); distinction ${dBefore.results[0].correctLogLik.toFixed(3)} vs ${dBefore.results[0].incorrectLogLik.toFixed(3)}`,
+    );
 
     const examples = [buildSftExample(tok, q.question, OPTIONS[planted], 64), buildSftExample(tok, DIST_PROMPT, correct, 64)];
     const res = await trainSft(be, dec, lora, examples, { epochs: 6, batchSize: 2, learningRate: 3e-2, seed: 1, warmupRatio: 0 });
@@ -86,8 +107,15 @@ describe('evaluation runner on the tiny model', () => {
   it('a 2-question topic quiz: the mean question score decides against the threshold', async () => {
     expect(planted).toBeGreaterThanOrEqual(0);
     const quiz: EvalSet = {
-      level: 'topic', title: 'T', scopeId: 't', file: 'quiz.json', path: '$[0]',
-      questions: [mcQuestion(String.fromCharCode(65 + planted)), { question: 'Trim?', referenceAnswer: 'Mark me, stay calm and watch the burgee.', type: 'open', keyConcepts: [] }],
+      level: 'topic',
+      title: 'T',
+      scopeId: 't',
+      file: 'quiz.json',
+      path: '$[0]',
+      questions: [
+        mcQuestion(String.fromCharCode(65 + planted)),
+        { question: 'Trim?', referenceAnswer: 'Mark me, stay calm and watch the burgee.', type: 'open', keyConcepts: [] },
+      ],
     };
     const opts = { topicId: 't', quiz, seenQuestions: [], distinctions: [distinction] };
     const low = await evaluateTopic(ctx, { ...opts, threshold: 0.3 });
@@ -102,13 +130,19 @@ describe('evaluation runner on the tiny model', () => {
     // The same answers (replayed, no second pass on the slow software GPU) against a threshold just above their mean: fails.
     const key = (prompt: string, answer: string) => `${prompt}\u0000${answer}`;
     const lls = new Map<string, number>();
-    for (const q of low.questions) if (q.details.kind === 'choice') q.details.options.forEach((o, i) => lls.set(key(q.question, o), (q.details as { logLikelihoods: number[] }).logLikelihoods[i]));
+    for (const q of low.questions)
+      if (q.details.kind === 'choice')
+        q.details.options.forEach((o, i) => lls.set(key(q.question, o), (q.details as { logLikelihoods: number[] }).logLikelihoods[i]));
     for (const d of low.distinctions) lls.set(key(d.prompt, d.correct), d.correctLogLik).set(key(d.prompt, d.incorrect), d.incorrectLogLik);
     const src: AnswerSource = {
       answer: async (q) => low.questions.find((r) => r.question === q && r.type === 'open')!.answer,
       answerLogLikelihoods: async (items) => items.map((it) => lls.get(key(it.prompt, it.answer))!),
     };
-    const high = await evaluateTopicWith(src, { markers: MARKERS, distinctions: [], similarity: ctx.similarity }, { ...opts, threshold: Math.min(1, low.score + 0.01) });
+    const high = await evaluateTopicWith(
+      src,
+      { markers: MARKERS, distinctions: [], similarity: ctx.similarity },
+      { ...opts, threshold: Math.min(1, low.score + 0.01) },
+    );
     expect(high.questions.map((q) => q.answer)).toEqual(low.questions.map((q) => q.answer));
     expect(high.score).toBeCloseTo(low.score, 12);
     expect(high.passed).toBe(false);
@@ -123,14 +157,26 @@ describe('evaluation runner on the tiny model', () => {
         { instruction: 'Burgee?', input: '', output: 'It points downwind, stay calm.', source: topic },
       ];
       await writeFile(join(dir, 'sft_data.jsonl'), sft.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      await writeFile(join(dir, 'critical_distinctions.jsonl'), JSON.stringify({ prompt: 'Burgee?', chosen: 'It points downwind.', rejected: 'It points upwind.', source: topic }) + '\n');
-      await writeFile(join(dir, 'quiz_data.json'), JSON.stringify([{
-        level: 'topic', unit: 'unit-01', chapter: 'chapter-01', topic: 'topic-01', title: 'Wind',
-        questions: [
-          { question: 'Wind?', reference_answer: 'Mark me, find the wind first.', type: 'open', key_concepts: ['wind'] },
-          { question: 'Gust?', reference_answer: '**True** dark water.', type: 'true_false', key_concepts: [] },
-        ],
-      }]));
+      await writeFile(
+        join(dir, 'critical_distinctions.jsonl'),
+        JSON.stringify({ prompt: 'Burgee?', chosen: 'It points downwind.', rejected: 'It points upwind.', source: topic }) + '\n',
+      );
+      await writeFile(
+        join(dir, 'quiz_data.json'),
+        JSON.stringify([
+          {
+            level: 'topic',
+            unit: 'unit-01',
+            chapter: 'chapter-01',
+            topic: 'topic-01',
+            title: 'Wind',
+            questions: [
+              { question: 'Wind?', reference_answer: 'Mark me, find the wind first.', type: 'open', key_concepts: ['wind'] },
+              { question: 'Gust?', reference_answer: '**True** dark water.', type: 'true_false', key_concepts: [] },
+            ],
+          },
+        ]),
+      );
       await writeTinyEmbedder(join(dir, 'embedder'));
       const { command } = await import('../../src/cli/commands/eval.ts');
       const lines: string[] = [];

@@ -20,7 +20,11 @@ const NEW_TOKENS = 8;
 
 /** An adapter with non-zero B so the LoRA path changes the generated tokens' logits. */
 function randomAdapter(seed: number): LoraAdapter {
-  const a = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(seed));
+  const a = initLora(
+    cfg,
+    { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false },
+    new Rng(seed),
+  );
   const rng = new Rng(seed + 1);
   for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * 0.05;
   return a;
@@ -49,7 +53,8 @@ function referenceGreedy(prompt: number[], n: number, adapter?: LoraAdapter): { 
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -86,7 +91,9 @@ describe('generate (KV cache)', () => {
       const lora = adapter ? LoraParams.create(be, adapter) : null;
       const got = await generate(be, dec, lora, prompt, { maxNewTokens: NEW_TOKENS, stopIds: [] });
       const want = referenceGreedy(prompt, NEW_TOKENS, adapter);
-      console.log(`greedy ${adapter ? 'with' : 'without'} LoRA: gpu ${got.ids.join(' ')} | reference ${want.ids.join(' ')} | min top-2 margin ${Math.min(...want.margins).toFixed(4)}`);
+      console.log(
+        `greedy ${adapter ? 'with' : 'without'} LoRA: gpu ${got.ids.join(' ')} | reference ${want.ids.join(' ')} | min top-2 margin ${Math.min(...want.margins).toFixed(4)}`,
+      );
       expect(got.ids).toEqual(want.ids);
       expect(got.stoppedBy).toBe('length');
       lora?.release();

@@ -18,9 +18,16 @@ it('lora forward/backward match the twin (N=19, I=45, O=33, R=3)', async () => {
   const dA0 = randn(7, R * I, 0.1);
   const dB0 = randn(8, O * R, 0.1);
   const t = {
-    inp: rt.upload(inp, [N, I]), A: rt.upload(A, [R, I]), B: rt.upload(B, [O, R]), out: rt.upload(out0, [N, O]),
-    h: rt.empty([N, R]), dh: rt.empty([N, R]), dout: rt.upload(dout, [N, O]), dinp: rt.upload(dinp0, [N, I]),
-    dA: rt.upload(dA0, [R, I]), dB: rt.upload(dB0, [O, R]),
+    inp: rt.upload(inp, [N, I]),
+    A: rt.upload(A, [R, I]),
+    B: rt.upload(B, [O, R]),
+    out: rt.upload(out0, [N, O]),
+    h: rt.empty([N, R]),
+    dh: rt.empty([N, R]),
+    dout: rt.upload(dout, [N, O]),
+    dinp: rt.upload(dinp0, [N, I]),
+    dA: rt.upload(dA0, [R, I]),
+    dB: rt.upload(dB0, [O, R]),
   };
   rt.beginStep();
   gpu.loraForward(rt, t.out, t.h, t.inp, t.A, t.B, scale);
@@ -33,8 +40,18 @@ it('lora forward/backward match the twin (N=19, I=45, O=33, R=3)', async () => {
   const dA = dA0.slice();
   const dB = dB0.slice();
   ref.loraForward(host(out, [N, O]), host(h, [N, R]), host(inp, [N, I]), host(A, [R, I]), host(B, [O, R]), scale);
-  ref.loraBackward(host(dinp, [N, I]), host(dA, [R, I]), host(dB, [O, R]), host(dh, [N, R]), host(dout, [N, O]), host(inp, [N, I]),
-    host(A, [R, I]), host(B, [O, R]), host(h, [N, R]), scale);
+  ref.loraBackward(
+    host(dinp, [N, I]),
+    host(dA, [R, I]),
+    host(dB, [O, R]),
+    host(dh, [N, R]),
+    host(dout, [N, O]),
+    host(inp, [N, I]),
+    host(A, [R, I]),
+    host(B, [O, R]),
+    host(h, [N, R]),
+    scale,
+  );
   expect(compare('lora out', await rt.read(t.out), out)).toBeLessThan(1e-4);
   expect(compare('lora h', await rt.read(t.h), h)).toBeLessThan(1e-4);
   expect(compare('lora dinp', await rt.read(t.dinp), dinp)).toBeLessThan(1e-4);

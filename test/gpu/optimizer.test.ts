@@ -24,10 +24,17 @@ it('adamw matches the twin over 5 steps with a changing learning rate (P=3001)',
   expect(compare('adamw params', await rt.read(t.params), params)).toBeLessThan(1e-5);
   expect(compare('adamw m', await rt.read(t.m), m)).toBeLessThan(1e-5);
   expect(compare('adamw v', await rt.read(t.v), v)).toBeLessThan(1e-4);
-  expect(() => gpuAdam.adamwUpdate(rt, t.params, t.grads, t.m, t.v, { lr: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, step: 0 })).toThrow(/step must be an integer >= 1/);
+  expect(() => gpuAdam.adamwUpdate(rt, t.params, t.grads, t.m, t.v, { lr: 1, beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0, step: 0 })).toThrow(
+    /step must be an integer >= 1/,
+  );
 });
 
-for (const [P, scale, maxNorm] of [[70_001, 0.1, 1], [513, 1e-3, 1], [1000, 0, 1], [300, 1, 0]] as const) {
+for (const [P, scale, maxNorm] of [
+  [70_001, 0.1, 1],
+  [513, 1e-3, 1],
+  [1000, 0, 1],
+  [300, 1, 0],
+] as const) {
   it(`gradClip matches the twin (P=${P}, grad scale ${scale}, maxNorm ${maxNorm})`, async () => {
     const rt = await runtime();
     const grads = randn(7, P, scale);

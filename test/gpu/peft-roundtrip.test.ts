@@ -42,7 +42,8 @@ async function logitsOf(be: Backend<GpuTensor>, dec: Decoder<GpuTensor>, lora: L
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -66,7 +67,12 @@ describe('PEFT round trip of a GPU-trained adapter', () => {
   it('fine-tunes a few SFT steps, exports, re-imports bit-identical tensors', async () => {
     const be = gpuBackend(await runtime());
     const dec = new Decoder(be, cfg, model.weights);
-    const init = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(2), name);
+    const init = initLora(
+      cfg,
+      { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false },
+      new Rng(2),
+      name,
+    );
     const lora = LoraParams.create(be, init);
     const examples = PAIRS.map(([p, c]) => buildSftExample(tokenizer, p, c, 48));
     const res = await trainSft(be, dec, lora, examples, { epochs: 3, batchSize: 2, learningRate: 2e-2, seed: 1, maxSteps: 3, warmupRatio: 0 });
@@ -97,7 +103,7 @@ describe('PEFT round trip of a GPU-trained adapter', () => {
     dec.release();
   });
 
-  it('base + re-imported adapter merged by PEFT\'s rule gives the live adapter\'s logits (alpha/r and rsLoRA alpha/√r)', async () => {
+  it("base + re-imported adapter merged by PEFT's rule gives the live adapter's logits (alpha/r and rsLoRA alpha/√r)", async () => {
     const be = gpuBackend(await runtime());
     for (const useRslora of [false, true]) {
       const variant: LoraAdapter = { ...trained, config: { ...trained.config, useRslora } };
@@ -122,7 +128,7 @@ describe('PEFT round trip of a GPU-trained adapter', () => {
     }
   });
 
-  it('`mindprint logits --adapter DIR` gives the live adapter\'s logits', async () => {
+  it("`mindprint logits --adapter DIR` gives the live adapter's logits", async () => {
     const chunks: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void chunks.push(args.join(' ')));
     vi.spyOn(console, 'error').mockImplementation(() => {});

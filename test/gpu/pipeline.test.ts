@@ -52,7 +52,9 @@ describe('curriculum pipeline', () => {
     // and the run must say so.
     const configFile = path.join(out, '..', `${path.basename(out)}-config.yaml`);
     await fs.writeFile(configFile, 'merge:\n  merge_failed: true\nreward:\n  if_not_learned: warn\n');
-    const code = await quiet(() => train.run(['--out', out, '--config', configFile, '--max-steps', '1', '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2', '--seed', '7']));
+    const code = await quiet(() =>
+      train.run(['--out', out, '--config', configFile, '--max-steps', '1', '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2', '--seed', '7']),
+    );
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
     const report = await fs.readFile(path.join(out, 'report.md'), 'utf8');
@@ -86,7 +88,8 @@ describe('curriculum pipeline', () => {
         const got = loraDelta(merged, mod);
         const want = new Float32Array(got.length);
         for (const p of parts) if (p.layers.has(mod)) loraDelta(p, mod).forEach((v, i) => (want[i] += v));
-        let diff = 0, scale = 0;
+        let diff = 0,
+          scale = 0;
         got.forEach((v, i) => {
           diff = Math.max(diff, Math.abs(v - want[i]));
           scale = Math.max(scale, Math.abs(want[i]));
@@ -94,7 +97,10 @@ describe('curriculum pipeline', () => {
         expect(diff).toBeLessThanOrEqual(1e-5 * Math.max(scale, 1e-12));
       }
     }
-    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const phase of ['sft', 'reward', 'ppo', 'eval']) expect(metrics.some((m) => m.phase === phase)).toBe(true);
     // Nothing finished silently: a reward model that did not learn is named on its topic and in the report.
     const warned = run.topics.filter((t: { warnings: string[] }) => t.warnings.some((w) => w.startsWith('reward model did not learn')));
@@ -104,8 +110,24 @@ describe('curriculum pipeline', () => {
 
   it('DPO replaces reward model + PPO with --alignment dpo', async () => {
     const out = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-dpo-'));
-    const code = await quiet(() => train.run(['--out', out, '--alignment', 'dpo', '--topics', 'unit-01/chapter-01/topic-03', '--max-steps', '2',
-      '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2']));
+    const code = await quiet(() =>
+      train.run([
+        '--out',
+        out,
+        '--alignment',
+        'dpo',
+        '--topics',
+        'unit-01/chapter-01/topic-03',
+        '--max-steps',
+        '2',
+        '--retries',
+        '0',
+        '--max-seq-length',
+        '64',
+        '--max-new-tokens',
+        '2',
+      ]),
+    );
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));
     expect(run.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
@@ -115,7 +137,10 @@ describe('curriculum pipeline', () => {
     // DPO moved the policy away from its SFT start.
     const mod = [...dpo.layers.keys()][0];
     expect(dpo.layers.get(mod)!.B).not.toEqual(sft.layers.get(mod)!.B);
-    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const metrics = (await fs.readFile(path.join(out, 'metrics.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.phase === 'dpo')).toHaveLength(2);
   });
 
@@ -131,10 +156,23 @@ describe('curriculum pipeline', () => {
     const { model, tokenizer } = await loadModel('tiny');
     const rt = await GpuRuntime.create();
     const base = async (dir: string): Promise<PipelineInputs<GpuTensor>> => ({
-      be: gpuBackend(rt), dataset, topicConfigs, config, model, modelName: 'tiny', tokenizer, markers,
-      similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(dir),
-      phases: ['sft', 'reward', 'ppo', 'eval'], alignment: 'ppo', topicFilter: ['unit-01/chapter-01/topic-03', 'unit-01/chapter-01'],
-      maxSteps: 3, seed: 3, resume: false, checkpointEvery: 1,
+      be: gpuBackend(rt),
+      dataset,
+      topicConfigs,
+      config,
+      model,
+      modelName: 'tiny',
+      tokenizer,
+      markers,
+      similarity: { similarity: lexicalSimilarity(), reason: 'test' },
+      store: await FsStore.open(dir),
+      phases: ['sft', 'reward', 'ppo', 'eval'],
+      alignment: 'ppo',
+      topicFilter: ['unit-01/chapter-01/topic-03', 'unit-01/chapter-01'],
+      maxSteps: 3,
+      seed: 3,
+      resume: false,
+      checkpointEvery: 1,
     });
     const a = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-a-'));
     const b = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-b-'));
@@ -142,9 +180,13 @@ describe('curriculum pipeline', () => {
     // Kill the second run inside SFT (its second mid-phase save), inside the reward model (an epoch's
     // save) and inside PPO (its first step's save), resuming after each, then run it to the end.
     const killAt = async (phase: string, step: number | null, resume: boolean) => {
-      const run = runCurriculum({ ...(await base(b)), resume, afterCheckpoint: (s) => {
-        if (s.progress?.phase === phase && (step === null || s.progress.step === step)) throw new Error(`killed in ${phase} after step ${s.progress.step}`);
-      } });
+      const run = runCurriculum({
+        ...(await base(b)),
+        resume,
+        afterCheckpoint: (s) => {
+          if (s.progress?.phase === phase && (step === null || s.progress.step === step)) throw new Error(`killed in ${phase} after step ${s.progress.step}`);
+        },
+      });
       await expect(run).rejects.toThrow(`killed in ${phase}`);
     };
     await killAt('sft', 2, false);

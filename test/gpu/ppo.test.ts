@@ -14,11 +14,16 @@ import { Rng } from '../../src/util/rng.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
-const C = cfg.hiddenSize, V = cfg.vocabSize;
+const C = cfg.hiddenSize,
+  V = cfg.vocabSize;
 
 /** The "SFT adapter": small non-zero B so the reference already differs from the base. */
 function sftAdapter(seed: number): LoraAdapter {
-  const a = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(seed));
+  const a = initLora(
+    cfg,
+    { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj', 'up_proj', 'down_proj'], useRslora: false },
+    new Rng(seed),
+  );
   const rng = new Rng(seed + 1);
   for (const layer of a.layers.values()) for (let i = 0; i < layer.B.length; i++) layer.B[i] = rng.normal() * 0.02;
   return a;
@@ -69,13 +74,17 @@ async function probe<T extends Tensor>(be: Backend<T>, dec: Decoder<T>, policy: 
       return e.map((x) => x / z);
     });
   };
-  const p = await lastRows(policy), q = await lastRows(reference);
+  const p = await lastRows(policy),
+    q = await lastRows(reference);
   ws.release();
-  let reward = 0, kl = 0;
-  p.forEach((row, b) => row.forEach((pi, i) => {
-    if (target.has(i)) reward += pi;
-    kl += pi * Math.log(pi / q[b][i]);
-  }));
+  let reward = 0,
+    kl = 0;
+  p.forEach((row, b) =>
+    row.forEach((pi, i) => {
+      if (target.has(i)) reward += pi;
+      kl += pi * Math.log(pi / q[b][i]);
+    }),
+  );
   return { expectedReward: reward / p.length, kl: kl / p.length };
 }
 
@@ -96,9 +105,12 @@ async function setup<T extends Tensor>(be: Backend<T>, seed: number) {
 const gpu = async (seed: number) => setup(gpuBackend(await runtime()), seed);
 
 const base: Omit<PpoOptions, 'steps' | 'learningRate'> = { batchSize: 4, ppoEpochs: 2, maxNewTokens: 1, seed: 3, temperature: 1 };
-const show = (tag: string) => (m: PpoStepLog) => console.log(`${tag} step ${m.step}: reward ${m.meanReward.toFixed(3)} score ${m.meanScore.toFixed(3)} ` +
-  `kl ${m.kl.toFixed(4)} β ${m.klCoef.toFixed(5)} H ${m.entropy.toFixed(3)} clip ${m.clipFraction.toFixed(2)} akl ${m.approxKl.toExponential(2)} ` +
-  `vf ${m.valueLoss.toFixed(4)} pg ${m.policyLoss.toFixed(4)} |g| ${m.gradNorm.toFixed(3)} skipped ${m.skipped}`);
+const show = (tag: string) => (m: PpoStepLog) =>
+  console.log(
+    `${tag} step ${m.step}: reward ${m.meanReward.toFixed(3)} score ${m.meanScore.toFixed(3)} ` +
+      `kl ${m.kl.toFixed(4)} β ${m.klCoef.toFixed(5)} H ${m.entropy.toFixed(3)} clip ${m.clipFraction.toFixed(2)} akl ${m.approxKl.toExponential(2)} ` +
+      `vf ${m.valueLoss.toFixed(4)} pg ${m.policyLoss.toFixed(4)} |g| ${m.gradNorm.toFixed(3)} skipped ${m.skipped}`,
+  );
 
 describe('ppo', () => {
   it('raises the expected reward on a toy reward while KL(policy ‖ reference) stays below 1 nat, matching the CPU twin', async () => {
@@ -109,7 +121,9 @@ describe('ppo', () => {
     const res = await trainPpo(g.be, g.dec, g.policy, g.reference, g.value, prompts, firstTokenReward, [TINY_IDS.endOfText], { ...opts, onStep: show('gpu') });
     console.log(`ppo: ${opts.steps} steps in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const after = await probe(g.be, g.dec, g.policy, g.reference);
-    console.log(`ppo: expected reward ${before.expectedReward.toFixed(3)} → ${after.expectedReward.toFixed(3)}, exact KL ${before.kl.toFixed(4)} → ${after.kl.toFixed(4)} nats`);
+    console.log(
+      `ppo: expected reward ${before.expectedReward.toFixed(3)} → ${after.expectedReward.toFixed(3)}, exact KL ${before.kl.toFixed(4)} → ${after.kl.toFixed(4)} nats`,
+    );
     expect(res.skippedSteps).toBe(0);
     expect(res.stoppedReason).toBeNull();
     expect(res.history).toHaveLength(8);
@@ -120,7 +134,8 @@ describe('ppo', () => {
     expect((h[5].meanReward + h[6].meanReward + h[7].meanReward) / 3).toBeGreaterThan((h[0].meanReward + h[1].meanReward + h[2].meanReward) / 3);
     for (const m of h) {
       expect(Math.abs(m.kl)).toBeLessThan(1.5);
-      for (const k of ['entropy', 'clipFraction', 'approxKl', 'valueLoss', 'policyLoss', 'meanScore', 'gradNorm'] as const) expect(Number.isFinite(m[k])).toBe(true);
+      for (const k of ['entropy', 'clipFraction', 'approxKl', 'valueLoss', 'policyLoss', 'meanScore', 'gradNorm'] as const)
+        expect(Number.isFinite(m[k])).toBe(true);
     }
     // β follows the adaptive controller from 0.2 (target 0.05, 4 rollouts per step, horizon 10000).
     expect(h[0].klCoef).toBe(0.2);
@@ -148,7 +163,10 @@ describe('ppo', () => {
     const params: Float32Array[] = [await be.read(policy.params)];
     const heads: Float32Array[] = [await be.read(value.params)];
     const res = await trainPpo(be, dec, policy, reference, value, prompts, nanOnSecond, [TINY_IDS.endOfText], {
-      ...base, ppoEpochs: 1, steps: 3, learningRate: 1e-3,
+      ...base,
+      ppoEpochs: 1,
+      steps: 3,
+      learningRate: 1e-3,
       onStep: async (m) => {
         show('nan')(m);
         params.push(await be.read(policy.params));
@@ -169,7 +187,15 @@ describe('ppo', () => {
   it('stops the phase on a KL runaway (a huge learning rate, no KL penalty)', async () => {
     const { be, dec, reference, policy, value, release } = await gpu(3);
     const res = await trainPpo(be, dec, policy, reference, value, prompts, firstTokenReward, [TINY_IDS.endOfText], {
-      ...base, steps: 10, learningRate: 0.02, klCoef: 0, adaptiveKl: false, klTarget: 0.02, klStop: 10, klStopPatience: 3, onStep: show('runaway'),
+      ...base,
+      steps: 10,
+      learningRate: 0.02,
+      klCoef: 0,
+      adaptiveKl: false,
+      klTarget: 0.02,
+      klStop: 10,
+      klStopPatience: 3,
+      onStep: show('runaway'),
     });
     console.log(`runaway: ${res.stoppedReason}`);
     expect(res.stoppedReason).toMatch(/KL runaway at step \d+: mean KL .* exceeded 10 × klTarget \(0\.02\)/);

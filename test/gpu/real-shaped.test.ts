@@ -16,6 +16,17 @@ const tok = await Tokenizer.fromFiles(files);
 
 describe('learning on real-shaped pairs (WebGPU)', () => {
   it('reward model, PPO and DPO all learn', { timeout: 1_200_000 }, async () => {
-    await realShapedRun(gpuBackend(await runtime()), model, tok, { pairs: 24, sentences: 6, maxLen: 128, rewardEpochs: 3, ppoSteps: 3, ppoBatch: 8, maxNewTokens: 6, dpoEpochs: 1, dpoPairs: 16, rewardRise: false });
+    await realShapedRun(gpuBackend(await runtime()), model, tok, {
+      pairs: 24,
+      sentences: 6,
+      maxLen: 128,
+      rewardEpochs: 3,
+      ppoSteps: 3,
+      ppoBatch: 8,
+      maxNewTokens: 6,
+      dpoEpochs: 1,
+      dpoPairs: 16,
+      rewardRise: false,
+    });
   });
 });

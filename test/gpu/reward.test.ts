@@ -29,7 +29,11 @@ describe('reward model on the GPU', () => {
     const head = new ScalarHead(be, cfg.hiddenSize, rewardHeadRows(pairs, 4));
     const logs: RewardBatchLog[] = [];
     const res = await trainRewardModel(be, dec, pairs, lora, head, { epochs: 2, batchSize: 4, learningRate: 2e-2, seed: 3, onBatch: (l) => void logs.push(l) });
-    console.log(res.epochs.map((e) => `epoch ${e.epoch}: train ${e.trainLoss.toFixed(3)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(3)}/${e.valAccuracy.toFixed(2)}`).join('\n'));
+    console.log(
+      res.epochs
+        .map((e) => `epoch ${e.epoch}: train ${e.trainLoss.toFixed(3)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(3)}/${e.valAccuracy.toFixed(2)}`)
+        .join('\n'),
+    );
     expect(res.valSize).toBe(4);
     expect(res.skippedSteps).toBe(0);
     expect(res.steps).toBe(8);
@@ -37,8 +41,22 @@ describe('reward model on the GPU', () => {
     expect(res.epochs[0].trainAccuracy).toBeLessThan(0.8); // started near chance
     expect(res.valAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(res.epochs.at(-1)!.valLoss).toBeLessThan(0.3);
-    const chosen = await scoreSequences(be, dec, lora, head, pairs.map((p) => p.chosen), 20);
-    const rejected = await scoreSequences(be, dec, lora, head, pairs.map((p) => p.rejected), 20);
+    const chosen = await scoreSequences(
+      be,
+      dec,
+      lora,
+      head,
+      pairs.map((p) => p.chosen),
+      20,
+    );
+    const rejected = await scoreSequences(
+      be,
+      dec,
+      lora,
+      head,
+      pairs.map((p) => p.rejected),
+      20,
+    );
     expect(chosen.filter((c, i) => c > rejected[i]).length).toBeGreaterThanOrEqual(18);
     dec.release();
   });
@@ -51,7 +69,13 @@ describe('reward model on the GPU', () => {
     const base = toyPairs(5, 11);
     const pairs = base.flatMap((p) => [p, { chosen: p.rejected, rejected: p.chosen }]);
     const head = new ScalarHead(be, cfg.hiddenSize, rewardHeadRows(pairs, 4));
-    const res = await trainRewardModel(be, dec, pairs, LoraParams.create(be, adapter(2, 0)), head, { epochs: 8, batchSize: 4, learningRate: 2e-2, seed: 5, patience: 1 });
+    const res = await trainRewardModel(be, dec, pairs, LoraParams.create(be, adapter(2, 0)), head, {
+      epochs: 8,
+      batchSize: 4,
+      learningRate: 2e-2,
+      seed: 5,
+      patience: 1,
+    });
     console.log(res.epochs.map((e) => `epoch ${e.epoch}: train ${e.trainLoss.toFixed(3)} val ${e.valLoss.toFixed(3)} improved ${e.improved}`).join('\n'));
     expect(res.stoppedEarly).toBe(true);
     expect(res.epochs.length).toBeLessThan(8);
@@ -72,7 +96,15 @@ describe('reward model on the GPU', () => {
       const lora = LoraParams.create(be, adapter(5, 0.05));
       const head = new ScalarHead(be, cfg.hiddenSize, rewardHeadRows(pairs, 4), init);
       const logs: RewardBatchLog[] = [];
-      await trainRewardModel(be, dec, pairs, lora, head, { epochs: 1, batchSize: 4, learningRate: 1e-2, seed: 9, maxSteps: 1, logEvery: 1, onBatch: (l) => void logs.push(l) });
+      await trainRewardModel(be, dec, pairs, lora, head, {
+        epochs: 1,
+        batchSize: 4,
+        learningRate: 1e-2,
+        seed: 9,
+        maxSteps: 1,
+        logEvery: 1,
+        onBatch: (l) => void logs.push(l),
+      });
       // The trainer leaves the step's clipped gradients in the grads buffers.
       got.push({ loss: logs[0].loss, lora: await be.read(lora.grads), head: await be.read(head.grads) });
     }

@@ -5,7 +5,11 @@ import * as ref from '../../src/engine/ref/rmsnorm.ts';
 import { compare, compareRel, randn, runtime } from './helpers.ts';
 import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
-for (const [N, C, offset] of [[7, 37, 0], [3, 1000, 0], [5, 300, 1]] as const) {
+for (const [N, C, offset] of [
+  [7, 37, 0],
+  [3, 1000, 0],
+  [5, 300, 1],
+] as const) {
   it(`rmsnorm matches the twin (N=${N}, C=${C}, weightOffset=${offset})`, async () => {
     const rt = await runtime();
     const eps = 1e-6;
@@ -15,8 +19,13 @@ for (const [N, C, offset] of [[7, 37, 0], [3, 1000, 0], [5, 300, 1]] as const) {
     const dout = randn(3, N * C);
     const dweight0 = randn(4, C, 0.1);
     const t = {
-      inp: rt.upload(inp, [N, C]), weight: rt.upload(weight, [C]), out: rt.empty([N, C]), rstd: rt.empty([N]),
-      dout: rt.upload(dout, [N, C]), dinp: rt.empty([N, C]), dweight: rt.upload(dweight0, [C]),
+      inp: rt.upload(inp, [N, C]),
+      weight: rt.upload(weight, [C]),
+      out: rt.empty([N, C]),
+      rstd: rt.empty([N]),
+      dout: rt.upload(dout, [N, C]),
+      dinp: rt.empty([N, C]),
+      dweight: rt.upload(dweight0, [C]),
     };
     rt.beginStep();
     gpu.rmsnormForward(rt, t.out, t.rstd, t.inp, t.weight, eps, offset);

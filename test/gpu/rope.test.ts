@@ -7,7 +7,9 @@ import * as ref from '../../src/engine/ref/rope.ts';
 import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 let rt: GpuRuntime;
-beforeAll(async () => { rt = await GpuRuntime.create(); });
+beforeAll(async () => {
+  rt = await GpuRuntime.create();
+});
 afterAll(() => rt?.destroy());
 
 function randn(n: number, rng: Rng): Float32Array {

@@ -88,7 +88,9 @@ describe('GpuRuntime', () => {
     const rt = await runtime();
     const x = rt.empty([4]);
     const op = (body: string): OpDescription => ({
-      name: 'test-same-key', workgroupSize: [1], bindings: [{ name: 'x', access: 'read_write' }],
+      name: 'test-same-key',
+      workgroupSize: [1],
+      bindings: [{ name: 'x', access: 'read_write' }],
       wgsl: `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>) { x[wid.x] = ${body}; }`,
     });
     rt.run(op('1.0'), { x }, {}, 4);
@@ -100,7 +102,10 @@ describe('GpuRuntime', () => {
     const n = 70_001;
     const x = rt.empty([n]);
     const op: OpDescription = {
-      name: 'test-index', workgroupSize: [1], bindings: [{ name: 'x', access: 'read_write' }], uniforms: [['n', 'u32']],
+      name: 'test-index',
+      workgroupSize: [1],
+      bindings: [{ name: 'x', access: 'read_write' }],
+      uniforms: [['n', 'u32']],
       wgsl: `@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = linearWorkgroup(wid, nwg);
   if (i >= u.n) { return; }
@@ -110,19 +115,25 @@ describe('GpuRuntime', () => {
     rt.run(op, { x }, { n }, n);
     const out = await rt.read(x);
     let bad = -1;
-    for (let i = 0; i < n; i++) if (out[i] !== i) { bad = i; break; }
+    for (let i = 0; i < n; i++)
+      if (out[i] !== i) {
+        bad = i;
+        break;
+      }
     expect(bad).toBe(-1);
   });
 
   it('names the byte size when a buffer is too large, and reports WGSL compile errors with the op name', async () => {
     const rt = await runtime();
     const huge = rt.limits.maxBufferSize / 4 + 1024;
-    expect(() => rt.empty([huge])).toThrow(new RegExp(`allocation of ${(huge * 4)} bytes`));
+    expect(() => rt.empty([huge])).toThrow(new RegExp(`allocation of ${huge * 4} bytes`));
     await expect(rt.allocate([huge])).rejects.toThrow(/exceeds this device's largest bindable buffer/);
     const ok = await rt.allocate([1000]);
     expect(ok.size).toBe(1000);
     const broken: OpDescription = {
-      name: 'test-broken', workgroupSize: [1], bindings: [{ name: 'x', access: 'read_write' }],
+      name: 'test-broken',
+      workgroupSize: [1],
+      bindings: [{ name: 'x', access: 'read_write' }],
       wgsl: `@compute @workgroup_size(WG_X) fn main() { x[0] = undefined_name; }`,
     };
     await expect(rt.prepare(broken)).rejects.toThrow(/op test-broken .* failed to compile/);

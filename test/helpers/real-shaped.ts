@@ -35,7 +35,13 @@ export interface RealShapedSizes {
 const LORA = { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj'] as ('q_proj' | 'v_proj' | 'o_proj')[], useRslora: false };
 
 /** Tokenized as the pipeline does for the reward model: cut answers keep their end-of-turn token. */
-export function tokenizePairs(tok: Tokenizer, n: number, maxLen: number, seed = 1, sentences?: number): { pairs: PairTokens[]; identical: number; firstDiffs: number[] } {
+export function tokenizePairs(
+  tok: Tokenizer,
+  n: number,
+  maxLen: number,
+  seed = 1,
+  sentences?: number,
+): { pairs: PairTokens[]; identical: number; firstDiffs: number[] } {
   const pairs: PairTokens[] = [];
   const firstDiffs: number[] = [];
   let identical = 0;
@@ -58,15 +64,30 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
   const dec = new Decoder(be, cfg, model.weights);
   const { pairs, identical, firstDiffs } = tokenizePairs(tok, z.pairs, z.maxLen, 1, z.sentences);
   firstDiffs.sort((a, b) => a - b);
-  console.log(`${pairs.length} pairs (${identical} identical within ${z.maxLen} tokens), answer tokens before the first difference: median ${firstDiffs[firstDiffs.length >> 1]}`);
+  console.log(
+    `${pairs.length} pairs (${identical} identical within ${z.maxLen} tokens), answer tokens before the first difference: median ${firstDiffs[firstDiffs.length >> 1]}`,
+  );
   expect(firstDiffs[firstDiffs.length >> 1]).toBeGreaterThan(30); // they differ late, as users' pairs do
   expect(pairs.every((p) => p.chosen.ids.at(-1) === p.rejected.ids.at(-1))).toBe(true); // the head reads the same token
 
   // 1. Reward model: validation accuracy well above chance.
   const rmLora = LoraParams.create(be, initLora(cfg, LORA, new Rng(11)));
   const head = new ScalarHead(be, cfg.hiddenSize, Math.max(rewardHeadRows(pairs, 4), 4 * (64 + z.maxNewTokens + 1)));
-  const rm = await trainRewardModel(be, dec, pairs, rmLora, head, { epochs: z.rewardEpochs, batchSize: 4, learningRate: 1e-3, headLearningRate: 1e-2, seed: 5, patience: 100 });
-  console.log(rm.epochs.map((e) => `reward epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(4)}/${e.valAccuracy.toFixed(2)}`).join('\n'));
+  const rm = await trainRewardModel(be, dec, pairs, rmLora, head, {
+    epochs: z.rewardEpochs,
+    batchSize: 4,
+    learningRate: 1e-3,
+    headLearningRate: 1e-2,
+    seed: 5,
+    patience: 100,
+  });
+  console.log(
+    rm.epochs
+      .map(
+        (e) => `reward epoch ${e.epoch}: train ${e.trainLoss.toFixed(4)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(4)}/${e.valAccuracy.toFixed(2)}`,
+      )
+      .join('\n'),
+  );
   expect(rm.valSize).toBeGreaterThanOrEqual(4);
   expect(rm.valAccuracy).toBeGreaterThanOrEqual(0.75);
   expect(rm.bestValLoss).toBeLessThan(Math.LN2 - 0.05);
@@ -77,11 +98,21 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
   const eos = tok.eosIds;
   const endId = pairs[0].chosen.ids.at(-1)!;
   const prompts = voicePairs(8, 3).map((p) => tok.encodeChat([{ role: 'user', content: p.prompt }], { addGenerationPrompt: true }));
-  const reward = (seqs: { promptIds: number[]; responseIds: number[] }[]) => scoreSequences(be, dec, rmLora, head, seqs.map((s) => closedSequence(s.promptIds, s.responseIds, eos, endId)), 4);
+  const reward = (seqs: { promptIds: number[]; responseIds: number[] }[]) =>
+    scoreSequences(
+      be,
+      dec,
+      rmLora,
+      head,
+      seqs.map((s) => closedSequence(s.promptIds, s.responseIds, eos, endId)),
+      4,
+    );
   const meanReward = async (lora: LoraParams<T>) => {
     const rng = new Rng(99);
     const seqs: { promptIds: number[]; responseIds: number[] }[] = [];
-    for (const p of prompts) for (let k = 0; k < 4; k++) seqs.push({ promptIds: p, responseIds: (await generate(be, dec, lora, p, { maxNewTokens: z.maxNewTokens, temperature: 1, rng, stopIds: eos })).ids });
+    for (const p of prompts)
+      for (let k = 0; k < 4; k++)
+        seqs.push({ promptIds: p, responseIds: (await generate(be, dec, lora, p, { maxNewTokens: z.maxNewTokens, temperature: 1, rng, stopIds: eos })).ids });
     const s = await reward(seqs);
     return s.reduce((a, b) => a + b, 0) / s.length;
   };
@@ -91,7 +122,14 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
   const value = new ScalarHead(be, cfg.hiddenSize, z.ppoBatch * (Math.max(...prompts.map((p) => p.length)) + z.maxNewTokens));
   const before = z.rewardRise ? await meanReward(policy) : NaN;
   const ppo = await trainPpo(be, dec, policy, reference, value, prompts, reward, eos, {
-    steps: z.ppoSteps, batchSize: z.ppoBatch, ppoEpochs: 4, learningRate: 3e-3, maxNewTokens: z.maxNewTokens, seed: 8, klCoef: 0.05, klStop: 0,
+    steps: z.ppoSteps,
+    batchSize: z.ppoBatch,
+    ppoEpochs: 4,
+    learningRate: 3e-3,
+    maxNewTokens: z.maxNewTokens,
+    seed: 8,
+    klCoef: 0.05,
+    klStop: 0,
   });
   const after = z.rewardRise ? await meanReward(policy) : NaN;
   const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
@@ -105,8 +143,15 @@ export async function realShapedRun<T extends Tensor>(be: Backend<T>, model: Loa
 
   // 3. DPO on the same pairs: the policy comes to prefer the chosen answers.
   const dpoPolicy = LoraParams.create(be, start);
-  const dpo = await trainDpo(be, dec, dpoPolicy, reference, pairs.slice(0, z.dpoPairs ?? pairs.length), { epochs: z.dpoEpochs, batchSize: 4, learningRate: 3e-3, beta: 0.1, seed: 4 });
-  const firstHalf = dpo.history.slice(0, dpo.history.length >> 1), secondHalf = dpo.history.slice(dpo.history.length >> 1);
+  const dpo = await trainDpo(be, dec, dpoPolicy, reference, pairs.slice(0, z.dpoPairs ?? pairs.length), {
+    epochs: z.dpoEpochs,
+    batchSize: 4,
+    learningRate: 3e-3,
+    beta: 0.1,
+    seed: 4,
+  });
+  const firstHalf = dpo.history.slice(0, dpo.history.length >> 1),
+    secondHalf = dpo.history.slice(dpo.history.length >> 1);
   const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(`dpo: margin ${dpo.history.map((h) => h.margin.toFixed(3)).join(' ')}`);
   expect(dpo.skippedSteps).toBe(0);

@@ -13,7 +13,13 @@ function get(w: Weights, name: string): Float32Array {
 }
 
 /** y = x W^T (+ b) (+ scale · (x A^T) B^T); W: (out, in), x: (in). */
-function linear(x: Float64Array, w: Float32Array, outF: number, bias?: Float32Array, lora?: { A: Float32Array; B: Float32Array; r: number; scale: number }): Float64Array {
+function linear(
+  x: Float64Array,
+  w: Float32Array,
+  outF: number,
+  bias?: Float32Array,
+  lora?: { A: Float32Array; B: Float32Array; r: number; scale: number },
+): Float64Array {
   const inF = x.length;
   const y = new Float64Array(outF);
   for (let o = 0; o < outF; o++) {
@@ -90,13 +96,20 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
     for (let t = 0; t < T; t++) {
       const h = rmsnorm(xs[t], get(w, `${p}.input_layernorm.weight`), cfg.rmsNormEps, cfg.normWeightOffset);
       const proj = (name: string, out: number) =>
-        linear(h, get(w, `${p}.self_attn.${name}.weight`), out, cfg.attentionBias ? w.get(`${p}.self_attn.${name}.bias`) : undefined, loraOf(`layers.${l}.self_attn.${name}`));
+        linear(
+          h,
+          get(w, `${p}.self_attn.${name}.weight`),
+          out,
+          cfg.attentionBias ? w.get(`${p}.self_attn.${name}.bias`) : undefined,
+          loraOf(`layers.${l}.self_attn.${name}`),
+        );
       const q = proj('q_proj', NH * HS);
       const k = proj('k_proj', NKV * HS);
       if (cfg.qkNorm) {
         // Qwen3 / Gemma 3: each head's q and k RMS-normed over the head dimension, before RoPE.
         const norm = (v: Float64Array, heads: number, name: string) => {
-          for (let hd = 0; hd < heads; hd++) v.set(rmsnorm(v.subarray(hd * HS, (hd + 1) * HS), get(w, `${p}.self_attn.${name}.weight`), cfg.rmsNormEps, cfg.normWeightOffset), hd * HS);
+          for (let hd = 0; hd < heads; hd++)
+            v.set(rmsnorm(v.subarray(hd * HS, (hd + 1) * HS), get(w, `${p}.self_attn.${name}.weight`), cfg.rmsNormEps, cfg.normWeightOffset), hd * HS);
         };
         norm(q, NH, 'q_norm');
         norm(k, NKV, 'k_norm');
@@ -129,7 +142,15 @@ export function referenceLogits(cfg: ModelConfig, w: Weights, ids: number[], ada
           for (let i = 0; i < HS; i++) o[hd * HS + i] += (scores[s] / sum) * vs[s][kvh * HS + i];
         }
       }
-      attnOut.push(linear(o, get(w, `${p}.self_attn.o_proj.weight`), C, cfg.oProjBias ? w.get(`${p}.self_attn.o_proj.bias`) : undefined, loraOf(`layers.${l}.self_attn.o_proj`)));
+      attnOut.push(
+        linear(
+          o,
+          get(w, `${p}.self_attn.o_proj.weight`),
+          C,
+          cfg.oProjBias ? w.get(`${p}.self_attn.o_proj.bias`) : undefined,
+          loraOf(`layers.${l}.self_attn.o_proj`),
+        ),
+      );
     }
     const norm = (x: Float64Array, name: string) => rmsnorm(x, get(w, `${p}.${name}.weight`), cfg.rmsNormEps, cfg.normWeightOffset);
     // Gemma 3's sandwich: the attention and MLP outputs are normed before their residual adds.

@@ -56,7 +56,8 @@ function Cell({ c, col }: { c: TopicConfig; col: Column }) {
   };
   const overridden = c.overridden.includes(col.key);
   const adapted = !overridden && baseValue !== undefined && c[col.key] !== baseValue;
-  const title = error ?? (overridden ? `${col.title}: your override` : adapted ? `${col.title}: adapted (base ${col.show({ ...c, [col.key]: baseValue })})` : col.title);
+  const title =
+    error ?? (overridden ? `${col.title}: your override` : adapted ? `${col.title}: adapted (base ${col.show({ ...c, [col.key]: baseValue })})` : col.title);
   return (
     <td className={`num edit${overridden ? ' overridden' : ''}${adapted ? ' adapted' : ''}${error ? ' invalid' : ''}`} title={title}>
       <input

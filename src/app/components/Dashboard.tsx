@@ -40,9 +40,18 @@ function Summary({ a }: { a: Analysis }) {
         sub={j || !p.pairs ? undefined : a.markers?.origin === 'none' ? 'length only' : 'provisional markers'}
         tone={!j ? undefined : p.meanQuality >= HIGH_QUALITY ? 'good' : p.meanQuality < 1 ? 'bad' : undefined}
       />
-      <Stat label={`Pairs above ${HIGH_QUALITY}`} value={pct(p.highQualityShare)} sub={`${fmtInt(p.highQuality)} high · ${fmtInt(p.lowQuality)} low`} tone={!j ? undefined : p.highQualityShare > TARGETS.minHighQualityShare ? 'good' : 'bad'} />
+      <Stat
+        label={`Pairs above ${HIGH_QUALITY}`}
+        value={pct(p.highQualityShare)}
+        sub={`${fmtInt(p.highQuality)} high · ${fmtInt(p.lowQuality)} low`}
+        tone={!j ? undefined : p.highQualityShare > TARGETS.minHighQualityShare ? 'good' : 'bad'}
+      />
       <Stat label="Distinctions" value={fmtInt(a.totalDistinctions)} sub={`${fmtInt(a.globalDistinctions)} curriculum-wide`} />
-      <Stat label="Evaluation questions" value={fmtInt(evalQ)} sub={`${a.evalSets.topic.sets} quizzes · ${a.evalSets.chapter.sets + a.evalSets.unit.sets + a.evalSets.final.sets} tests`} />
+      <Stat
+        label="Evaluation questions"
+        value={fmtInt(evalQ)}
+        sub={`${a.evalSets.topic.sets} quizzes · ${a.evalSets.chapter.sets + a.evalSets.unit.sets + a.evalSets.final.sets} tests`}
+      />
       <Stat label="Flags" value={fmtInt(flags)} tone={flags ? 'bad' : 'good'} />
     </div>
   );
@@ -55,14 +64,33 @@ function TopicTable({ topics, judged: j, measured }: { topics: TopicAnalysis[]; 
       <thead>
         <tr>
           <th>Topic</th>
-          <th className="num" title="SFT examples">SFT</th>
-          <th className="num" title="Mean output length in characters (target 600–1200)">Output chars</th>
-          <th className="num" title={j ? 'Voice marker occurrences per 100 words (target > 20)' : 'Voice marker occurrences per 100 words (not judged: the markers are not yet yours)'}>Density</th>
+          <th className="num" title="SFT examples">
+            SFT
+          </th>
+          <th className="num" title="Mean output length in characters (target 600–1200)">
+            Output chars
+          </th>
+          <th
+            className="num"
+            title={
+              j ? 'Voice marker occurrences per 100 words (target > 20)' : 'Voice marker occurrences per 100 words (not judged: the markers are not yet yours)'
+            }
+          >
+            Density
+          </th>
           <th className="num">Pairs</th>
-          <th className="num" title="Mean pair quality (high > 1.5)">Quality</th>
-          <th className="num" title="Share of pairs above 1.5 (target > 80%)">High</th>
-          <th className="num" title="Critical distinctions naming this topic">Dist.</th>
-          <th className="num" title="Quiz questions">Quiz</th>
+          <th className="num" title="Mean pair quality (high > 1.5)">
+            Quality
+          </th>
+          <th className="num" title="Share of pairs above 1.5 (target > 80%)">
+            High
+          </th>
+          <th className="num" title="Critical distinctions naming this topic">
+            Dist.
+          </th>
+          <th className="num" title="Quiz questions">
+            Quiz
+          </th>
           <th className="num">Flags</th>
         </tr>
       </thead>
@@ -72,15 +100,25 @@ function TopicTable({ topics, judged: j, measured }: { topics: TopicAnalysis[]; 
           const quiz = t.evalQuestions.open + t.evalQuestions.multiple_choice + t.evalQuestions.true_false;
           const out = t.sft.outputChars.mean;
           return (
-            <tr key={t.id} className={`clickable${selected === t.id ? ' selected' : ''}`} onClick={() => select(selected === t.id ? null : t.id)} data-testid="topic-row" data-topic={t.id}>
+            <tr
+              key={t.id}
+              className={`clickable${selected === t.id ? ' selected' : ''}`}
+              onClick={() => select(selected === t.id ? null : t.id)}
+              data-testid="topic-row"
+              data-topic={t.id}
+            >
               <td className="topic-id">{t.id}</td>
               <td className="num">{t.sft.examples}</td>
-              <td className={`num ${t.sft.examples && (out < TARGETS.minOutputChars || out > TARGETS.maxOutputChars) ? 'warn' : ''}`}>{t.sft.examples ? fmtInt(Math.round(out)) : '—'}</td>
+              <td className={`num ${t.sft.examples && (out < TARGETS.minOutputChars || out > TARGETS.maxOutputChars) ? 'warn' : ''}`}>
+                {t.sft.examples ? fmtInt(Math.round(out)) : '—'}
+              </td>
               <td className={`num ${t.sft.examples && j ? (t.sft.voiceDensity > TARGETS.minDensity ? 'good' : 'bad') : ''}`} data-testid="topic-density">
                 {t.sft.examples && measured ? fmt1(t.sft.voiceDensity) : '—'}
               </td>
               <td className="num">{t.preference.pairs}</td>
-              <td className={`num ${t.preference.pairs && j ? (t.preference.meanQuality > HIGH_QUALITY ? 'good' : t.preference.meanQuality < 1 ? 'bad' : '') : ''}`}>
+              <td
+                className={`num ${t.preference.pairs && j ? (t.preference.meanQuality > HIGH_QUALITY ? 'good' : t.preference.meanQuality < 1 ? 'bad' : '') : ''}`}
+              >
                 {t.preference.pairs ? fmt2(t.preference.meanQuality) : '—'}
               </td>
               <td className="num">{t.preference.pairs ? pct(t.preference.highQualityShare) : '—'}</td>
@@ -124,7 +162,8 @@ function Detail({ a }: { a: Analysis }) {
             <dl className="facts">
               <dt>Output length</dt>
               <dd>
-                median {fmtInt(Math.round(t.sft.outputChars.median))}, p10–p90 {fmtInt(Math.round(t.sft.outputChars.p10))}–{fmtInt(Math.round(t.sft.outputChars.p90))} chars
+                median {fmtInt(Math.round(t.sft.outputChars.median))}, p10–p90 {fmtInt(Math.round(t.sft.outputChars.p10))}–
+                {fmtInt(Math.round(t.sft.outputChars.p90))} chars
               </dd>
               <dt>Categories</dt>
               <dd>

@@ -9,7 +9,10 @@ function useTakeFiles(): (c: Collected) => Promise<void> {
   const { loadFiles, notify } = useStudio(useShallow((s) => ({ loadFiles: s.loadFiles, notify: s.notify })));
   return async (c: Collected) => {
     if (c.files.length === 0) {
-      notify({ kind: 'error', text: `No .json, .jsonl or voice_markers.yaml files in what was dropped${c.skipped.length ? ` (skipped ${c.skipped.join(', ')})` : ''}` });
+      notify({
+        kind: 'error',
+        text: `No .json, .jsonl or voice_markers.yaml files in what was dropped${c.skipped.length ? ` (skipped ${c.skipped.join(', ')})` : ''}`,
+      });
       return;
     }
     await loadFiles(c.files);
@@ -18,8 +21,14 @@ function useTakeFiles(): (c: Collected) => Promise<void> {
 }
 
 /** A hidden file input that hands what was picked to `take`, then clears itself so the same pick fires again. */
-function PickerInput({ inputRef, attrs, take }: {
-  inputRef: RefObject<HTMLInputElement | null>; attrs: Record<string, string | boolean>; take: (c: Collected) => Promise<void>;
+function PickerInput({
+  inputRef,
+  attrs,
+  take,
+}: {
+  inputRef: RefObject<HTMLInputElement | null>;
+  attrs: Record<string, string | boolean>;
+  take: (c: Collected) => Promise<void>;
 }) {
   return (
     <input
@@ -43,9 +52,8 @@ function DropZoneText({ compact }: { compact: boolean }) {
       <strong>Drop curriculum files or a whole folder here</strong>
       {!compact && (
         <p className="muted">
-          sft_data.jsonl, preference_data.jsonl, critical_distinctions.jsonl, quiz_data.json, chapter_tests.json,
-          unit_exams.json, final_assessment.json — or TRL's shapes — and the curriculum's own voice_markers.yaml
-          when it has one. Files stay in this browser.
+          sft_data.jsonl, preference_data.jsonl, critical_distinctions.jsonl, quiz_data.json, chapter_tests.json, unit_exams.json, final_assessment.json — or
+          TRL's shapes — and the curriculum's own voice_markers.yaml when it has one. Files stay in this browser.
         </p>
       )}
     </div>
@@ -57,9 +65,7 @@ const FOLDER_ATTRS = { webkitdirectory: '', directory: '' };
 
 /** The curriculum drop target with its file and folder pickers (and, while empty, the sample loader). */
 export function DropZone({ compact }: { compact: boolean }) {
-  const { loadSample, notify, busy } = useStudio(
-    useShallow((s) => ({ loadSample: s.loadSample, notify: s.notify, busy: s.busy !== null })),
-  );
+  const { loadSample, notify, busy } = useStudio(useShallow((s) => ({ loadSample: s.loadSample, notify: s.notify, busy: s.busy !== null })));
   const [over, setOver] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const dirInput = useRef<HTMLInputElement>(null);

@@ -83,7 +83,12 @@ function FileRow({ f }: { f: FileSummary }) {
         </td>
         <td className={`num${!problems && f.empty ? ' warn' : ''}`}>
           {problems ? (
-            <button className={`link ${f.errors.length ? 'bad' : 'warn'}`} onClick={() => toggle(f.path)} aria-expanded={expanded} data-testid="file-errors-toggle">
+            <button
+              className={`link ${f.errors.length ? 'bad' : 'warn'}`}
+              onClick={() => toggle(f.path)}
+              aria-expanded={expanded}
+              data-testid="file-errors-toggle"
+            >
               {[counted(f.errors.length, 'error'), counted(warnings, 'warning'), counted(f.duplicates.length, 'duplicate')].filter(Boolean).join(', ')}
               {expanded ? ' ▾' : ' ▸'}
             </button>
@@ -124,8 +129,8 @@ export function FilesPanel() {
             <h2>Loaded files</h2>
             {counts && (
               <span className="muted">
-                {fmtInt(counts.sft)} SFT examples · {fmtInt(counts.preference)} pairs · {fmtInt(counts.distinctions)} distinctions ·{' '}
-                {fmtInt(counts.evalSets)} evaluation sets ({fmtInt(counts.evalQuestions)} questions)
+                {fmtInt(counts.sft)} SFT examples · {fmtInt(counts.preference)} pairs · {fmtInt(counts.distinctions)} distinctions · {fmtInt(counts.evalSets)}{' '}
+                evaluation sets ({fmtInt(counts.evalQuestions)} questions)
               </span>
             )}
           </div>

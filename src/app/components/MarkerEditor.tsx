@@ -23,7 +23,9 @@ function DensityList() {
         <tr>
           <th>Topic</th>
           <th className="num">Density</th>
-          <th className="num" title="Change from the last marker edit">Change</th>
+          <th className="num" title="Change from the last marker edit">
+            Change
+          </th>
           <th className="bar-col">
             <span className="muted">{judged ? <>target &gt; {TARGETS.minDensity} per 100 words</> : 'per 100 words · not judged'}</span>
           </th>
@@ -69,7 +71,7 @@ export function MarkerEditor() {
       categories: s.result?.analysis.categories.length ?? null,
     })),
   );
-  const resetLabel = origin ? 'Reset to the curriculum\'s' : 'Reset';
+  const resetLabel = origin ? "Reset to the curriculum's" : 'Reset';
   return (
     <div className="stack">
       <MarkersBanner where="editor" />
@@ -79,14 +81,32 @@ export function MarkerEditor() {
             <h2>Voice markers</h2>
             <span className="head-actions">
               {origin === 'suggested' && (
-                <button className="small" onClick={keep} disabled={pending || !!error} data-testid="markers-keep" title="Use these markers as yours, as they are">
+                <button
+                  className="small"
+                  onClick={keep}
+                  disabled={pending || !!error}
+                  data-testid="markers-keep"
+                  title="Use these markers as yours, as they are"
+                >
                   Keep as my markers
                 </button>
               )}
-              <button className="quiet small" onClick={reset} disabled={isBase} data-testid="markers-reset" title="Back to the curriculum folder's voice_markers.yaml, else the suggestions from its pairs">
+              <button
+                className="quiet small"
+                onClick={reset}
+                disabled={isBase}
+                data-testid="markers-reset"
+                title="Back to the curriculum folder's voice_markers.yaml, else the suggestions from its pairs"
+              >
                 {resetLabel}
               </button>
-              <button className="quiet small" onClick={() => downloadText(yaml, 'voice_markers.yaml', 'text/yaml')} disabled={!!error} data-testid="markers-download" title="Save as voice_markers.yaml in the curriculum folder">
+              <button
+                className="quiet small"
+                onClick={() => downloadText(yaml, 'voice_markers.yaml', 'text/yaml')}
+                disabled={!!error}
+                data-testid="markers-download"
+                title="Save as voice_markers.yaml in the curriculum folder"
+              >
                 Download
               </button>
             </span>

@@ -27,7 +27,9 @@ function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number;
     <li className={`suggestion${s.coveredBy || editedAs ? ' in-use' : ''}`} data-testid="suggestion" data-phrase={s.phrase}>
       <div className="suggestion-top">
         {s.coveredBy || editedAs ? (
-          <span className="suggestion-phrase" title="already counted by the markers">{s.phrase}</span>
+          <span className="suggestion-phrase" title="already counted by the markers">
+            {s.phrase}
+          </span>
         ) : (
           <input
             className="suggestion-phrase"
@@ -64,7 +66,12 @@ function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number;
                   </option>
                 ))}
               </select>
-              <button className="small primary" disabled={busy || !phrase.trim()} onClick={() => accept(s.phrase, phrase, category || null)} data-testid="suggestion-accept">
+              <button
+                className="small primary"
+                disabled={busy || !phrase.trim()}
+                onClick={() => accept(s.phrase, phrase, category || null)}
+                data-testid="suggestion-accept"
+              >
                 Accept
               </button>
               <button className="small quiet" onClick={() => reject(s.phrase)} data-testid="suggestion-reject">
@@ -79,8 +86,7 @@ function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number;
           <span className="fill good" style={{ width: `${(100 * s.support) / Math.max(1, pairs)}%` }} />
         </span>
         <span className="suggestion-counts" data-testid="suggestion-counts">
-          separates {s.support} of {pairs} pairs{s.against ? ` (${s.against} the other way)` : ''} · {s.chosenCount}× in chosen, {s.rejectedCount}× in
-          rejected
+          separates {s.support} of {pairs} pairs{s.against ? ` (${s.against} the other way)` : ''} · {s.chosenCount}× in chosen, {s.rejectedCount}× in rejected
         </span>
       </div>
     </li>
@@ -106,15 +112,17 @@ export function MarkerSuggestions() {
         <h2>Suggested from your pairs</h2>
         {list && (
           <span className="muted small-text">
-            {list.differingPairs} of {list.pairs} pairs differ{list.examined < list.differingPairs ? ` (${list.examined} examined)` : ''} · a phrase
-            separates at least {list.minSupport}
+            {list.differingPairs} of {list.pairs} pairs differ{list.examined < list.differingPairs ? ` (${list.examined} examined)` : ''} · a phrase separates
+            at least {list.minSupport}
           </span>
         )}
       </div>
       {!hasData ? (
         <p className="muted">Load a curriculum: its preference pairs are where suggestions come from.</p>
       ) : !list ? (
-        <p className="muted" data-testid="suggestions-empty">No preference pairs: nothing to discover markers from. Write the phrases of the voice in the editor.</p>
+        <p className="muted" data-testid="suggestions-empty">
+          No preference pairs: nothing to discover markers from. Write the phrases of the voice in the editor.
+        </p>
       ) : list.suggestions.length === 0 ? (
         <p className="muted" data-testid="suggestions-empty">
           No phrase separates the pairs: their rejected answers are not the chosen ones with the voice taken out.
@@ -122,8 +130,8 @@ export function MarkerSuggestions() {
       ) : (
         <>
           <p className="muted small-text">
-            Phrases the chosen answers use and the rejected ones lack, best first: ranked by the pairs they separate. Edit a phrase before
-            accepting it; choose a category to score it in the evaluation too.
+            Phrases the chosen answers use and the rejected ones lack, best first: ranked by the pairs they separate. Edit a phrase before accepting it; choose
+            a category to score it in the evaluation too.
           </p>
           <ol className="suggestions" data-testid="suggestion-list">
             {shown.map((s) => (

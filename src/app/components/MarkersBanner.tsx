@@ -41,13 +41,14 @@ export function MarkersBanner({ where }: { where: 'dashboard' | 'editor' }) {
   return (
     <div className={`markers-banner ${mk.judged ? 'own' : 'provisional'}`} data-testid="markers-banner" data-origin={mk.origin}>
       <div>
-        <span className="muted">Voice markers:</span> <strong data-testid="markers-name">{mk.origin === 'suggested' ? 'provisional, suggested from your pairs' : (mk.name ?? mk.label)}</strong>
+        <span className="muted">Voice markers:</span>{' '}
+        <strong data-testid="markers-name">{mk.origin === 'suggested' ? 'provisional, suggested from your pairs' : (mk.name ?? mk.label)}</strong>
         {mk.name && <span className="muted"> · {mk.label}</span>}
         <span className="muted"> · {what}</span>
         {!mk.judged && (
           <div className="small-text">
-            Not reviewed yet, so voice density and pair quality are shown but not held against their targets. Accept, edit or reject
-            each suggestion{where === 'dashboard' ? ' in the Voice markers tab' : ' below'} to make them yours.
+            Not reviewed yet, so voice density and pair quality are shown but not held against their targets. Accept, edit or reject each suggestion
+            {where === 'dashboard' ? ' in the Voice markers tab' : ' below'} to make them yours.
           </div>
         )}
       </div>

@@ -4,9 +4,7 @@ import { useStudio } from '../store/store.ts';
 import { formatBytes } from '../format.ts';
 
 export function StatusBar() {
-  const { busy, notice, storage, notify } = useStudio(
-    useShallow((s) => ({ busy: s.busy, notice: s.notice, storage: s.storage, notify: s.notify })),
-  );
+  const { busy, notice, storage, notify } = useStudio(useShallow((s) => ({ busy: s.busy, notice: s.notice, storage: s.storage, notify: s.notify })));
   const p = busy?.progress;
   const share = p && p.totalBytes > 0 && p.phase !== 'analyse' ? p.bytes / p.totalBytes : null;
   return (

@@ -45,8 +45,27 @@ function Chart({ title, sub, data, series, testId, empty }: ChartProps) {
             <LineChart data={data} margin={{ top: 6, right: right ? 2 : 10, bottom: 0, left: 0 }}>
               <CartesianGrid vertical={false} stroke="#e6e8eb" />
               <XAxis dataKey="x" tick={tick} tickLine={false} axisLine={{ stroke: '#cfd4da' }} allowDecimals={false} />
-              <YAxis yAxisId="left" tick={tick} tickLine={false} axisLine={false} width={56} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />
-              {right && <YAxis yAxisId="right" orientation="right" tick={tick} tickLine={false} axisLine={false} width={52} tickFormatter={(v: number) => fmtTick(v)} domain={['auto', 'auto']} />}
+              <YAxis
+                yAxisId="left"
+                tick={tick}
+                tickLine={false}
+                axisLine={false}
+                width={56}
+                tickFormatter={(v: number) => fmtTick(v)}
+                domain={['auto', 'auto']}
+              />
+              {right && (
+                <YAxis
+                  yAxisId="right"
+                  orientation="right"
+                  tick={tick}
+                  tickLine={false}
+                  axisLine={false}
+                  width={52}
+                  tickFormatter={(v: number) => fmtTick(v)}
+                  domain={['auto', 'auto']}
+                />
+              )}
               <Tooltip
                 formatter={(v, name) => [typeof v === 'number' ? v.toFixed(4) : String(v), name]}
                 labelFormatter={(_l, payload) => {
@@ -56,7 +75,18 @@ function Chart({ title, sub, data, series, testId, empty }: ChartProps) {
               />
               <Legend wrapperStyle={{ fontSize: 12 }} iconType="plainline" />
               {series.map((s) => (
-                <Line key={s.key} yAxisId={s.axis ?? 'left'} type="linear" dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={1.8} dot={data.length <= 40 ? { r: 2.5 } : false} isAnimationActive={false} connectNulls />
+                <Line
+                  key={s.key}
+                  yAxisId={s.axis ?? 'left'}
+                  type="linear"
+                  dataKey={s.key}
+                  name={s.label}
+                  stroke={s.color}
+                  strokeWidth={1.8}
+                  dot={data.length <= 40 ? { r: 2.5 } : false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>
@@ -84,22 +114,44 @@ const retrySuffix = (m: PhaseMetric) => (m.attempt ? ` · retry ${m.attempt}` : 
 /** The points of each chart (SFT, reward model, PPO, DPO) from the metrics shown. */
 function useChartPoints(shown: PhaseMetric[]): { sft: Point[]; reward: Point[]; ppo: Point[]; dpo: Point[] } {
   const sft = useMemo(
-    () => points(shown.filter((m) => m.phase === 'sft'), (m) => `step ${m.step}/${m.totalSteps}${retrySuffix(m)}`, (m) => ({ loss: num(m.loss) })),
+    () =>
+      points(
+        shown.filter((m) => m.phase === 'sft'),
+        (m) => `step ${m.step}/${m.totalSteps}${retrySuffix(m)}`,
+        (m) => ({ loss: num(m.loss) }),
+      ),
     [shown],
   );
   const reward = useMemo(
     () =>
-      points(shown.filter((m) => m.phase === 'reward' && m.kind === 'epoch'), (m) => `epoch ${m.epoch + 1}${retrySuffix(m)}`, (m) => ({
-        trainLoss: num(m.trainLoss), valLoss: num(m.valLoss), trainAccuracy: num(m.trainAccuracy), valAccuracy: num(m.valAccuracy),
-      })),
+      points(
+        shown.filter((m) => m.phase === 'reward' && m.kind === 'epoch'),
+        (m) => `epoch ${m.epoch + 1}${retrySuffix(m)}`,
+        (m) => ({
+          trainLoss: num(m.trainLoss),
+          valLoss: num(m.valLoss),
+          trainAccuracy: num(m.trainAccuracy),
+          valAccuracy: num(m.valAccuracy),
+        }),
+      ),
     [shown],
   );
   const ppo = useMemo(
-    () => points(shown.filter((m) => m.phase === 'ppo'), (m) => `step ${m.step}${retrySuffix(m)}`, (m) => ({ reward: num(m.meanReward), kl: num(m.kl) })),
+    () =>
+      points(
+        shown.filter((m) => m.phase === 'ppo'),
+        (m) => `step ${m.step}${retrySuffix(m)}`,
+        (m) => ({ reward: num(m.meanReward), kl: num(m.kl) }),
+      ),
     [shown],
   );
   const dpo = useMemo(
-    () => points(shown.filter((m) => m.phase === 'dpo'), (m) => `step ${m.step}/${m.totalSteps}${retrySuffix(m)}`, (m) => ({ margin: num(m.margin), accuracy: num(m.accuracy) })),
+    () =>
+      points(
+        shown.filter((m) => m.phase === 'dpo'),
+        (m) => `step ${m.step}/${m.totalSteps}${retrySuffix(m)}`,
+        (m) => ({ margin: num(m.margin), accuracy: num(m.accuracy) }),
+      ),
     [shown],
   );
   return { sft, reward, ppo, dpo };
@@ -129,7 +181,13 @@ type ChartSpec = Omit<ChartProps, 'data'>;
 
 /** The four charts: SFT loss, the reward model, and the alignment phase (DPO or PPO). */
 const CHARTS: Record<'sft' | 'reward' | 'dpo' | 'ppo', ChartSpec> = {
-  sft: { title: 'SFT loss', sub: 'completion tokens, per optimizer step', series: [{ key: 'loss', label: 'loss', color: '#2f5d8a' }], testId: 'sft-chart', empty: 'No SFT steps yet' },
+  sft: {
+    title: 'SFT loss',
+    sub: 'completion tokens, per optimizer step',
+    series: [{ key: 'loss', label: 'loss', color: '#2f5d8a' }],
+    testId: 'sft-chart',
+    empty: 'No SFT steps yet',
+  },
   reward: {
     title: 'Reward model',
     sub: 'Bradley–Terry loss and pairs ranked right, per epoch',
@@ -143,12 +201,24 @@ const CHARTS: Record<'sft' | 'reward' | 'dpo' | 'ppo', ChartSpec> = {
     empty: 'No reward-model epochs yet',
   },
   dpo: {
-    title: 'DPO', sub: 'chosen-over-rejected margin (log-prob) and accuracy', testId: 'dpo-chart', empty: 'No DPO steps yet',
-    series: [{ key: 'margin', label: 'margin', color: '#3f8f5f' }, { key: 'accuracy', label: 'accuracy', color: '#d9a441', axis: 'right' }],
+    title: 'DPO',
+    sub: 'chosen-over-rejected margin (log-prob) and accuracy',
+    testId: 'dpo-chart',
+    empty: 'No DPO steps yet',
+    series: [
+      { key: 'margin', label: 'margin', color: '#3f8f5f' },
+      { key: 'accuracy', label: 'accuracy', color: '#d9a441', axis: 'right' },
+    ],
   },
   ppo: {
-    title: 'PPO', sub: 'mean reward-model score and KL to the SFT policy', testId: 'ppo-chart', empty: 'No PPO steps yet',
-    series: [{ key: 'reward', label: 'reward', color: '#3f8f5f' }, { key: 'kl', label: 'KL (nats/token)', color: '#d9a441', axis: 'right' }],
+    title: 'PPO',
+    sub: 'mean reward-model score and KL to the SFT policy',
+    testId: 'ppo-chart',
+    empty: 'No PPO steps yet',
+    series: [
+      { key: 'reward', label: 'reward', color: '#3f8f5f' },
+      { key: 'kl', label: 'KL (nats/token)', color: '#d9a441', axis: 'right' },
+    ],
   },
 };
 

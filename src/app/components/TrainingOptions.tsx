@@ -8,8 +8,22 @@ import type { Phase, TrainOptions } from '../../workers/training-protocol.ts';
 const PHASES: Record<'ppo' | 'dpo', Phase[]> = { ppo: ['sft', 'reward', 'ppo', 'eval'], dpo: ['sft', 'dpo', 'eval'] };
 const PHASE_LABEL: Record<Phase, string> = { sft: 'SFT', reward: 'reward model', ppo: 'PPO', dpo: 'DPO', eval: 'evaluation' };
 
-function NumberField({ label, value, placeholder, title, testId, onChange, min = 1 }: {
-  label: string; value: number | null; placeholder: string; title: string; testId: string; onChange: (v: number | null) => void; min?: number;
+function NumberField({
+  label,
+  value,
+  placeholder,
+  title,
+  testId,
+  onChange,
+  min = 1,
+}: {
+  label: string;
+  value: number | null;
+  placeholder: string;
+  title: string;
+  testId: string;
+  onChange: (v: number | null) => void;
+  min?: number;
 }) {
   return (
     <label className="field" title={title}>
@@ -101,10 +115,15 @@ function AlignmentFields({ busy }: { busy: boolean }) {
     <>
       <label className="field">
         <span>Alignment</span>
-        <select value={o.alignment} disabled={busy} data-testid="train-alignment" onChange={(e) => {
-          const a = e.target.value as 'ppo' | 'dpo';
-          set({ alignment: a, phases: PHASES[a] });
-        }}>
+        <select
+          value={o.alignment}
+          disabled={busy}
+          data-testid="train-alignment"
+          onChange={(e) => {
+            const a = e.target.value as 'ppo' | 'dpo';
+            set({ alignment: a, phases: PHASES[a] });
+          }}
+        >
           <option value="ppo">reward model + PPO</option>
           <option value="dpo">DPO</option>
         </select>
@@ -114,7 +133,14 @@ function AlignmentFields({ busy }: { busy: boolean }) {
         <div className="checks">
           {PHASES[o.alignment].map((p) => (
             <label key={p}>
-              <input type="checkbox" disabled={busy} checked={o.phases.includes(p)} onChange={(e) => togglePhase(p, e.target.checked)} data-testid={`phase-${p}`} /> {PHASE_LABEL[p]}
+              <input
+                type="checkbox"
+                disabled={busy}
+                checked={o.phases.includes(p)}
+                onChange={(e) => togglePhase(p, e.target.checked)}
+                data-testid={`phase-${p}`}
+              />{' '}
+              {PHASE_LABEL[p]}
             </label>
           ))}
         </div>
@@ -143,14 +169,58 @@ function LimitFields({ busy }: { busy: boolean }) {
   const patch = (p: Partial<TrainOptions>) => set(p);
   return (
     <>
-      <NumberField label="Max steps" value={o.maxSteps} placeholder="config" title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's" testId="opt-maxSteps" onChange={(v) => patch({ maxSteps: v })} />
-      <NumberField label="Max seq length" value={o.maxSeqLength} placeholder="config" title="Tokens per example; longer answers are cut and counted in the report" testId="opt-maxSeqLength" onChange={(v) => patch({ maxSeqLength: v })} />
-      <NumberField label="Max new tokens" value={o.maxNewTokens} placeholder="config" title="Longest generated answer in evaluation and longest PPO rollout" testId="opt-maxNewTokens" onChange={(v) => patch({ maxNewTokens: v })} />
-      <NumberField label="Retries" value={o.retries ?? null} min={0} placeholder="config" title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's" testId="opt-retries" onChange={(v) => patch({ retries: v })} />
-      <NumberField label="Seed" value={o.seed} placeholder="config" title="Random seed; the same seed gives the same adapters" testId="opt-seed" onChange={(v) => patch({ seed: v })} />
-      <label className="field" title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback">
+      <NumberField
+        label="Max steps"
+        value={o.maxSteps}
+        placeholder="config"
+        title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's"
+        testId="opt-maxSteps"
+        onChange={(v) => patch({ maxSteps: v })}
+      />
+      <NumberField
+        label="Max seq length"
+        value={o.maxSeqLength}
+        placeholder="config"
+        title="Tokens per example; longer answers are cut and counted in the report"
+        testId="opt-maxSeqLength"
+        onChange={(v) => patch({ maxSeqLength: v })}
+      />
+      <NumberField
+        label="Max new tokens"
+        value={o.maxNewTokens}
+        placeholder="config"
+        title="Longest generated answer in evaluation and longest PPO rollout"
+        testId="opt-maxNewTokens"
+        onChange={(v) => patch({ maxNewTokens: v })}
+      />
+      <NumberField
+        label="Retries"
+        value={o.retries ?? null}
+        min={0}
+        placeholder="config"
+        title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's"
+        testId="opt-retries"
+        onChange={(v) => patch({ retries: v })}
+      />
+      <NumberField
+        label="Seed"
+        value={o.seed}
+        placeholder="config"
+        title="Random seed; the same seed gives the same adapters"
+        testId="opt-seed"
+        onChange={(v) => patch({ seed: v })}
+      />
+      <label
+        className="field"
+        title="Semantic similarity in evaluation: sentence embeddings (all-MiniLM-L6-v2, downloaded once and cached) or the lexical fallback"
+      >
         <span>Similarity</span>
-        <select value={o.similarity} disabled={busy} onChange={(e) => patch({ similarity: e.target.value as TrainOptions['similarity'] })} data-testid="opt-similarity">
+        <select
+          value={o.similarity}
+          disabled={busy}
+          onChange={(e) => patch({ similarity: e.target.value as TrainOptions['similarity'] })}
+          data-testid="opt-similarity"
+        >
           <option value="auto">embeddings (lexical if unavailable)</option>
           <option value="lexical">lexical</option>
         </select>
@@ -190,10 +260,24 @@ function RunButtons({ busy }: { busy: boolean }) {
       >
         Start
       </button>
-      <button data-testid="train-pause" disabled={status !== 'running' && status !== 'starting'} onClick={() => void pause()} title="Stop after the current phase; everything so far is saved">
+      <button
+        data-testid="train-pause"
+        disabled={status !== 'running' && status !== 'starting'}
+        onClick={() => void pause()}
+        title="Stop after the current phase; everything so far is saved"
+      >
         Pause
       </button>
-      <button data-testid="train-resume" disabled={busy || !hasRun || finished || needsFolder} onClick={() => void resume()} title={needsFolder ? `Pick the model folder ${savedModel?.kind === 'files' ? savedModel.label : ''} again to resume` : 'Continue the saved run from its last completed phase'}>
+      <button
+        data-testid="train-resume"
+        disabled={busy || !hasRun || finished || needsFolder}
+        onClick={() => void resume()}
+        title={
+          needsFolder
+            ? `Pick the model folder ${savedModel?.kind === 'files' ? savedModel.label : ''} again to resume`
+            : 'Continue the saved run from its last completed phase'
+        }
+      >
         Resume
       </button>
     </div>

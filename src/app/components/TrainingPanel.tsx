@@ -30,15 +30,21 @@ const phasesDone = (s: RunSnapshot) => s.topics.reduce((n, t) => n + t.attempts.
 function Headline() {
   const { state, status, current, message, similarity, runOptions, metrics } = useStudio(
     useShallow((s) => ({
-      state: s.training.state, status: s.training.status, current: s.training.current, message: s.training.message,
-      similarity: s.training.similarity, runOptions: s.training.runOptions, metrics: s.training.metrics,
+      state: s.training.state,
+      status: s.training.status,
+      current: s.training.current,
+      message: s.training.message,
+      similarity: s.training.similarity,
+      runOptions: s.training.runOptions,
+      metrics: s.training.metrics,
     })),
   );
   const pr = state ? passRate({ ...state, metrics: [] }) : null;
   const last = [...metrics].reverse().find(isStepMetric);
-  const stepText = last && current && last.topicId === current.topicId && last.phase === current.phase
-    ? ` · step ${last.step}${'totalSteps' in last ? `/${last.totalSteps}` : ''}`
-    : '';
+  const stepText =
+    last && current && last.topicId === current.topicId && last.phase === current.phase
+      ? ` · step ${last.step}${'totalSteps' in last ? `/${last.totalSteps}` : ''}`
+      : '';
   const running = status === 'starting' || status === 'running' || status === 'pausing';
   return (
     <div className="train-head">
@@ -52,11 +58,15 @@ function Headline() {
       <div className="card run-status">
         <div className="status-line">
           {running && <span className="spinner" aria-hidden />}
-          <strong data-testid="train-status" data-status={status}>{STATUS_TEXT[status]}</strong>
+          <strong data-testid="train-status" data-status={status}>
+            {STATUS_TEXT[status]}
+          </strong>
           {running && current && (
             <span className="muted">
-              {' '}· topic {current.index + 1} of {current.total}: <span className="topic-id">{current.topicId}</span>
-              {current.phase ? ` · ${current.phase}` : ''}{stepText}
+              {' '}
+              · topic {current.index + 1} of {current.total}: <span className="topic-id">{current.topicId}</span>
+              {current.phase ? ` · ${current.phase}` : ''}
+              {stepText}
             </span>
           )}
         </div>
@@ -66,7 +76,8 @@ function Headline() {
             <>
               <dt>Run</dt>
               <dd>
-                {runOptions.modelName} · {runOptions.alignment.toUpperCase()} · phases {runOptions.phases.join(', ')} · max steps {runOptions.maxSteps ?? 'config'} · seed {runOptions.seed}
+                {runOptions.modelName} · {runOptions.alignment.toUpperCase()} · phases {runOptions.phases.join(', ')} · max steps{' '}
+                {runOptions.maxSteps ?? 'config'} · seed {runOptions.seed}
                 {runOptions.topics.length ? ` · ${runOptions.topics.length} topic${runOptions.topics.length > 1 ? 's' : ''}` : ''}
               </dd>
             </>
@@ -75,7 +86,8 @@ function Headline() {
             <>
               <dt>Scored by</dt>
               <dd data-testid="similarity-used" title={similarity.reason}>
-                {similarity.name.startsWith('lexical') ? 'lexical similarity (fallback)' : 'sentence embeddings'} <span className="muted">— {similarity.name}</span>
+                {similarity.name.startsWith('lexical') ? 'lexical similarity (fallback)' : 'sentence embeddings'}{' '}
+                <span className="muted">— {similarity.name}</span>
               </dd>
             </>
           )}
@@ -83,7 +95,10 @@ function Headline() {
             <>
               <dt>Saved</dt>
               <dd>
-                {state.finished ? 'the complete run' : `${phasesDone(state)} completed phase${phasesDone(state) === 1 ? '' : 's'} (a reload or a lost device costs at most the last 50 steps of the phase in progress)`}, in this browser
+                {state.finished
+                  ? 'the complete run'
+                  : `${phasesDone(state)} completed phase${phasesDone(state) === 1 ? '' : 's'} (a reload or a lost device costs at most the last 50 steps of the phase in progress)`}
+                , in this browser
               </dd>
             </>
           )}
@@ -124,7 +139,11 @@ function ReportCard() {
         </button>
       </div>
       <div className="train-log" data-testid="train-log" ref={logRef}>
-        {log.length ? log.map((l, i) => <div key={i}>{l}</div>) : <span className="muted">Events of a run show here while it runs; the report keeps the results.</span>}
+        {log.length ? (
+          log.map((l, i) => <div key={i}>{l}</div>)
+        ) : (
+          <span className="muted">Events of a run show here while it runs; the report keeps the results.</span>
+        )}
       </div>
     </div>
   );

@@ -43,35 +43,46 @@ export function TopicStatusTable() {
           const phase = live
             ? `${current!.phase ?? 'starting'}${current!.attempt ? ` (retry ${current!.attempt} of ${current!.retries})` : ''}`
             : t
-              ? !t.trainable ? 'not trainable' : t.phasesRun.join(' → ') || '—'
+              ? !t.trainable
+                ? 'not trainable'
+                : t.phasesRun.join(' → ') || '—'
               : 'waiting';
           const result = !t ? '' : !t.trainable ? 'skipped' : t.score === null ? (live ? 'training' : 'not evaluated') : t.passed ? 'passed' : 'failed';
           const tone = result === 'passed' ? 'good' : result === 'failed' ? 'bad' : '';
           const score = t?.score ?? null;
           return (
             <tr key={id} className={live ? 'live' : ''} data-testid="train-topic-row" data-topic={id} data-result={result}>
-              <td className="topic-id" title={t?.untrainableReason}>{id}</td>
+              <td className="topic-id" title={t?.untrainableReason}>
+                {id}
+              </td>
               <td className={live ? 'live-phase' : 'muted'}>
                 {live && <span className="spinner inline" aria-hidden />}
                 {phase}
                 {!!t?.warnings?.length && (
                   <span className="topic-warning" data-testid="train-topic-warning" title={t.warnings.join('\n')}>
-                    ⚠ {headline(t.warnings[0])}{t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ''}
+                    ⚠ {headline(t.warnings[0])}
+                    {t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ''}
                   </span>
                 )}
               </td>
-              <td className="num" data-testid="train-topic-attempts">{t ? t.attempts.length : ''}</td>
+              <td className="num" data-testid="train-topic-attempts">
+                {t ? t.attempts.length : ''}
+              </td>
               <td className={`num ${tone}`}>{num3(score)}</td>
               <td className="score-col">
                 {t && (
                   <span className="bar" title={`score ${num3(score)}, threshold ${t.threshold}`}>
-                    {score !== null && <span className={`fill ${t.passed ? 'good' : 'bad'}`} style={{ width: `${Math.min(100, Math.max(0, score * 100))}%` }} />}
+                    {score !== null && (
+                      <span className={`fill ${t.passed ? 'good' : 'bad'}`} style={{ width: `${Math.min(100, Math.max(0, score * 100))}%` }} />
+                    )}
                     <span className="target" style={{ left: `${t.threshold * 100}%` }} />
                   </span>
                 )}
               </td>
               <td className="num">{t ? t.threshold.toFixed(2) : ''}</td>
-              <td className={tone} data-testid="train-topic-result">{result}</td>
+              <td className={tone} data-testid="train-topic-result">
+                {result}
+              </td>
             </tr>
           );
         })}
@@ -82,7 +93,8 @@ export function TopicStatusTable() {
 
 export function ExamTable() {
   const exams = useStudio((s) => s.training.state?.exams ?? null);
-  if (!exams?.length) return <p className="muted small-text">Chapter tests, unit exams and the final assessment are taken after their part of the curriculum.</p>;
+  if (!exams?.length)
+    return <p className="muted small-text">Chapter tests, unit exams and the final assessment are taken after their part of the curriculum.</p>;
   return (
     <table className="grid compact" data-testid="exam-table">
       <thead>
@@ -122,7 +134,12 @@ export function AdapterList() {
             <td className="topic-id">{a.kind === 'topic' ? a.topicId : a.unit}</td>
             <td className="muted">{a.kind === 'topic' ? a.phase : 'merged unit'}</td>
             <td className="num">
-              <button className="small" onClick={() => void download(a.key)} data-testid="adapter-download" title={`${a.key} as a .tar holding adapter_config.json + adapter_model.safetensors`}>
+              <button
+                className="small"
+                onClick={() => void download(a.key)}
+                data-testid="adapter-download"
+                title={`${a.key} as a .tar holding adapter_config.json + adapter_model.safetensors`}
+              >
                 PEFT .tar
               </button>
             </td>

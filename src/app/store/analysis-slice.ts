@@ -23,7 +23,9 @@ export const createAnalysisSlice: Slice<AnalysisSlice> = (set) => ({
       // text the user is still typing is kept.
       ...(r && !s.markersPending
         ? { markersYaml: r.markersYaml, lastGoodMarkersYaml: r.markersYaml, defaultMarkersYaml: r.baseMarkersYaml, markersError: null }
-        : r ? { defaultMarkersYaml: r.baseMarkersYaml } : {}),
+        : r
+          ? { defaultMarkersYaml: r.baseMarkersYaml }
+          : {}),
     })),
   selectTopic: (id) => set({ selectedTopic: id }),
 });

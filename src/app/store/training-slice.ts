@@ -66,8 +66,19 @@ export interface TrainingSlice {
 const LOG_LINES = 200;
 
 const initialView: TrainingView = {
-  loaded: false, status: 'idle', message: null, error: null, deviceLost: false, state: null, metrics: [], current: null,
-  runOptions: null, similarity: null, adapters: [], report: null, log: [],
+  loaded: false,
+  status: 'idle',
+  message: null,
+  error: null,
+  deviceLost: false,
+  state: null,
+  metrics: [],
+  current: null,
+  runOptions: null,
+  similarity: null,
+  adapters: [],
+  report: null,
+  log: [],
 };
 
 type Set = Parameters<StateCreator<StudioState>>[0];
@@ -108,7 +119,9 @@ function applyProgress({ get, patch, addLog, refreshAdapters }: TrainingCtx, p: 
       patch({ metrics: [...t.metrics, ...p.records], status: t.status === 'starting' ? 'running' : t.status });
       for (const r of p.records) {
         if (r.phase === 'eval' && typeof r.score === 'number') {
-          addLog(`${r.topicId}: evaluation score ${r.score.toFixed(3)} / threshold ${r.threshold} → ${r.passed ? 'passed' : 'failed'}${r.source ? ` (${r.source})` : ''}`);
+          addLog(
+            `${r.topicId}: evaluation score ${r.score.toFixed(3)} / threshold ${r.threshold} → ${r.passed ? 'passed' : 'failed'}${r.source ? ` (${r.source})` : ''}`,
+          );
         }
       }
       break;
@@ -126,11 +139,19 @@ function applyProgress({ get, patch, addLog, refreshAdapters }: TrainingCtx, p: 
       addLog(`Semantic similarity: ${p.reason}`);
       break;
     case 'topic':
-      patch({ current: { topicId: p.topicId, index: p.index, total: p.total, attempt: p.attempt, retries: p.retries, phase: null }, message: null, status: t.status === 'starting' ? 'running' : t.status });
+      patch({
+        current: { topicId: p.topicId, index: p.index, total: p.total, attempt: p.attempt, retries: p.retries, phase: null },
+        message: null,
+        status: t.status === 'starting' ? 'running' : t.status,
+      });
       addLog(`[${p.index + 1}/${p.total}] ${p.topicId}${p.attempt ? ` (retry ${p.attempt} of ${p.retries})` : ''}`);
       break;
     case 'phase':
-      if (p.status === 'start') patch({ current: t.current ? { ...t.current, phase: p.phase } : { topicId: p.topicId, index: 0, total: 0, attempt: 0, retries: 0, phase: p.phase }, message: null });
+      if (p.status === 'start')
+        patch({
+          current: t.current ? { ...t.current, phase: p.phase } : { topicId: p.topicId, index: 0, total: 0, attempt: 0, retries: 0, phase: p.phase },
+          message: null,
+        });
       else {
         addLog(`${p.topicId}: ${p.phase} ${p.status}${p.message ? ` — ${p.message}` : ''}`);
         if (p.status === 'done' && p.phase !== 'eval') void refreshAdapters();
@@ -157,7 +178,14 @@ async function drive({ get, client, patch, addLog, refreshAdapters }: TrainingCt
   try {
     const out = await call();
     const { metrics, ...snapshot } = out.state;
-    patch({ status: out.status, state: snapshot, metrics: metrics.map(phaseMetric), report: out.report, current: out.status === 'finished' ? null : get().training.current, message: null });
+    patch({
+      status: out.status,
+      state: snapshot,
+      metrics: metrics.map(phaseMetric),
+      report: out.report,
+      current: out.status === 'finished' ? null : get().training.current,
+      message: null,
+    });
     addLog(out.status === 'finished' ? 'Run finished' : 'Paused after the last completed phase; Resume continues from there');
   } catch (e) {
     const err = e as Error;
@@ -182,8 +210,15 @@ async function loadTraining({ set, client, patch }: TrainingCtx): Promise<void> 
     const { metrics = [], ...snapshot } = st ?? ({} as Partial<NonNullable<typeof st>>);
     set((s) => ({
       training: {
-        ...s.training, loaded: true, status, state: st ? (snapshot as RunSnapshot) : null, metrics: metrics.map(phaseMetric), runOptions: info.options,
-        similarity: info.options?.similarityUsed ?? null, adapters: info.adapters, report: info.report,
+        ...s.training,
+        loaded: true,
+        status,
+        state: st ? (snapshot as RunSnapshot) : null,
+        metrics: metrics.map(phaseMetric),
+        runOptions: info.options,
+        similarity: info.options?.similarityUsed ?? null,
+        adapters: info.adapters,
+        report: info.report,
       },
       // The form starts from the stored run's options, so Start repeats it unless changed.
       trainOptions: info.options ? pickOptions(info.options) : s.trainOptions,
@@ -196,13 +231,34 @@ async function loadTraining({ set, client, patch }: TrainingCtx): Promise<void> 
 /** Clears the view and starts a new run with the form's options and the studio's markers and overrides. */
 async function startTraining(ctx: TrainingCtx, onProgress: (p: TrainingProgress) => void): Promise<void> {
   const s = ctx.get();
-  ctx.patch({ status: 'starting', error: null, deviceLost: false, state: null, metrics: [], current: null, report: null, adapters: [], similarity: null, runOptions: null, log: [], message: 'Preparing the run' });
+  ctx.patch({
+    status: 'starting',
+    error: null,
+    deviceLost: false,
+    state: null,
+    metrics: [],
+    current: null,
+    report: null,
+    adapters: [],
+    similarity: null,
+    runOptions: null,
+    log: [],
+    message: 'Preparing the run',
+  });
   await drive(ctx, () =>
     // Markers and overrides as the studio shows them now ('' before the analysis worker restored them: the worker reads the saved ones).
-    ctx.client().start(
-      { model: s.trainModel, options: s.trainOptions, markersYaml: s.lastGoodMarkersYaml || undefined, markerSource: s.result?.analysis.markers, overrides: s.overrides },
-      onProgress,
-    ),
+    ctx
+      .client()
+      .start(
+        {
+          model: s.trainModel,
+          options: s.trainOptions,
+          markersYaml: s.lastGoodMarkersYaml || undefined,
+          markerSource: s.result?.analysis.markers,
+          overrides: s.overrides,
+        },
+        onProgress,
+      ),
   );
 }
 
@@ -255,7 +311,14 @@ export function createTrainingSlice(set: Set, get: Get, client: () => TrainingCl
 /** The form's options out of a stored run's options. */
 function pickOptions(o: StoredRunOptions): TrainOptions {
   return {
-    phases: o.phases, alignment: o.alignment, topics: o.topics, maxSteps: o.maxSteps, maxSeqLength: o.maxSeqLength,
-    maxNewTokens: o.maxNewTokens, seed: o.seed, retries: o.retries ?? null, similarity: o.similarity,
+    phases: o.phases,
+    alignment: o.alignment,
+    topics: o.topics,
+    maxSteps: o.maxSteps,
+    maxSeqLength: o.maxSeqLength,
+    maxNewTokens: o.maxNewTokens,
+    seed: o.seed,
+    retries: o.retries ?? null,
+    similarity: o.similarity,
   };
 }

@@ -11,6 +11,4 @@ import type { TrainingSlice } from './training-slice.ts';
 export type StudioState = FilesSlice & AnalysisSlice & MarkersSlice & ConfigSlice & UiSlice & TrainingSlice;
 
 /** A slice gets the combined store's set/get plus the worker client (injected, so tests can fake it). */
-export type Slice<T> = (
-  ...args: [...Parameters<StateCreator<StudioState, [], [], T>>, () => AnalysisClient]
-) => T;
+export type Slice<T> = (...args: [...Parameters<StateCreator<StudioState, [], [], T>>, () => AnalysisClient]) => T;

@@ -23,10 +23,7 @@ const ERRORS_SHOWN = 5;
  * Loads the dataset (sample data when no paths) and the markers (--markers FILE, else the folder's
  * voice_markers.yaml, else provisional ones from its pairs, else none); nothing readable → UsageError.
  */
-export async function loadInputs(
-  paths: string[],
-  markersFile: string | undefined,
-): Promise<{ ds: Dataset; markers: VoiceMarkers; source: MarkerSource }> {
+export async function loadInputs(paths: string[], markersFile: string | undefined): Promise<{ ds: Dataset; markers: VoiceMarkers; source: MarkerSource }> {
   const inputs = paths.length ? paths : [SAMPLE_DATA_DIR];
   const given = await loadGivenMarkers(markersFile);
   let ds: Dataset;
@@ -104,7 +101,9 @@ function overallSummary(a: Analysis): string {
   const p = a.preference;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const flagTotal = Object.values(a.flagCounts).reduce((s, n) => s + n, 0);
-  const flagParts = Object.entries(a.flagCounts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const flagParts = Object.entries(a.flagCounts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`);
   const evalParts = Object.entries(a.evalSets).map(([lv, e]) => `${lv} ${e.sets} sets/${e.questions} q`);
   return [
     `Preference: ${p.pairs} pairs, mean quality ${p.meanQuality.toFixed(2)}, high ${p.highQuality} (${pct(p.highQualityShare)}), ` +
@@ -125,7 +124,7 @@ export const command: Command = {
     'With no paths, analyses the bundled sample-data/ folder.',
     '',
     'Options:',
-    '  --markers FILE  voice markers YAML (default: the folder\'s own voice_markers.yaml, else provisional',
+    "  --markers FILE  voice markers YAML (default: the folder's own voice_markers.yaml, else provisional",
     '                  markers discovered in its preference pairs; see `mindprint markers suggest`)',
     '  --json          print one JSON object (markers, files, topics, preference, evalSets, flags)',
     '  --report FILE   also write the markdown report to FILE',

@@ -48,7 +48,7 @@ export const command: Command = {
     'Options:',
     '  --config FILE   pipeline config YAML (only the values that differ from configs/training_pipeline.yaml;',
     '                  a `topics:` map overrides values per topic)',
-    '  --markers FILE  voice markers YAML (default: the folder\'s own voice_markers.yaml, else provisional',
+    "  --markers FILE  voice markers YAML (default: the folder's own voice_markers.yaml, else provisional",
     '                  markers discovered in its preference pairs)',
     '  --json          print {markers, topics: [{id, trainable, sftEpochs, batchSize, lrMultiplier, learningRate,',
     '                  rewardEpochs, ppoSteps, passThreshold, rationale}]}',

@@ -56,7 +56,7 @@ function table(d: MarkerDiscovery, covering: (phrase: string) => string | null):
 }
 
 export const command: Command = {
-  summary: 'Suggest voice markers from the curriculum\'s own preference pairs (marker discovery)',
+  summary: "Suggest voice markers from the curriculum's own preference pairs (marker discovery)",
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
@@ -86,15 +86,25 @@ export const command: Command = {
     const folder = await loadFolderMarkers([dir]).catch(() => null); // only to mark phrases already in use
 
     if (values.out) {
-      if (!values.force && (await access(values.out).then(() => true, () => false))) {
+      if (
+        !values.force &&
+        (await access(values.out).then(
+          () => true,
+          () => false,
+        ))
+      ) {
         throw new UsageError(`--out ${values.out}: the file exists; use --force to replace it`);
       }
       if (d.suggestions.length) {
-        await writeFile(values.out, suggestionsToYaml(d, d.suggestions, [
-          `Voice markers suggested by \`mindprint markers suggest\` from ${d.pairs} preference pairs in ${dir}.`,
-          'Each phrase is used in the chosen answers and absent from the rejected ones; keep the ones that',
-          'are the teacher\'s voice, delete the rest, and add terminology and negative_patterns yourself.',
-        ]), 'utf8');
+        await writeFile(
+          values.out,
+          suggestionsToYaml(d, d.suggestions, [
+            `Voice markers suggested by \`mindprint markers suggest\` from ${d.pairs} preference pairs in ${dir}.`,
+            'Each phrase is used in the chosen answers and absent from the rejected ones; keep the ones that',
+            "are the teacher's voice, delete the rest, and add terminology and negative_patterns yourself.",
+          ]),
+          'utf8',
+        );
       }
     }
     if (values.json) {
@@ -115,7 +125,10 @@ export const command: Command = {
     console.log(table(d, (p) => (folder ? coveringMarker(folder.markers, p) : null)));
     console.log('');
     if (values.out) console.log(d.suggestions.length ? `Written to ${values.out}: review it, then keep it as ${dir}/voice_markers.yaml.` : '');
-    else console.log(`Write them for review: mindprint markers suggest ${dir} --out ${dir}/voice_markers.yaml (or accept them one by one in the studio's Voice markers tab).`);
+    else
+      console.log(
+        `Write them for review: mindprint markers suggest ${dir} --out ${dir}/voice_markers.yaml (or accept them one by one in the studio's Voice markers tab).`,
+      );
     return 0;
   },
 };

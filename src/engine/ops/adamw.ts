@@ -11,10 +11,21 @@ const UPDATE: OpDescription = {
   name: 'adamw_update',
   workgroupSize: [WG_1D],
   bindings: [
-    { name: 'params', access: 'read_write' }, { name: 'grads', access: 'read' },
-    { name: 'm', access: 'read_write' }, { name: 'v', access: 'read_write' },
+    { name: 'params', access: 'read_write' },
+    { name: 'grads', access: 'read' },
+    { name: 'm', access: 'read_write' },
+    { name: 'v', access: 'read_write' },
   ],
-  uniforms: [['n', 'u32'], ['lr', 'f32'], ['beta1', 'f32'], ['beta2', 'f32'], ['eps', 'f32'], ['weightDecay', 'f32'], ['bc1', 'f32'], ['bc2', 'f32']],
+  uniforms: [
+    ['n', 'u32'],
+    ['lr', 'f32'],
+    ['beta1', 'f32'],
+    ['beta2', 'f32'],
+    ['eps', 'f32'],
+    ['weightDecay', 'f32'],
+    ['bc1', 'f32'],
+    ['bc2', 'f32'],
+  ],
   wgsl: elementwiseMain(`  let g = grads[i];
   let mi = u.beta1 * m[i] + (1.0 - u.beta1) * g;
   let vi = u.beta2 * v[i] + (1.0 - u.beta2) * g * g;
@@ -28,7 +39,11 @@ const UPDATE: OpDescription = {
 export function adamwUpdate(rt: GpuRuntime, params: GpuTensor, grads: GpuTensor, m: GpuTensor, v: GpuTensor, hp: AdamWParams): void {
   checkAdamW(hp);
   const n = params.size;
-  for (const [name, t] of [['grads', grads], ['m', m], ['v', v]] as const) {
+  for (const [name, t] of [
+    ['grads', grads],
+    ['m', m],
+    ['v', v],
+  ] as const) {
     if (t.size !== n) throw new Error(`adamwUpdate: ${name} has ${t.size} elements, params has ${n}`);
   }
   // Bias corrections in f64 on the host: beta2^step underflows gracefully there.

@@ -28,8 +28,15 @@ export interface AttentionOptions extends RefOptions<GpuTensor> {
 const DEC = 64; // invocations per decode workgroup (keys per chunk)
 const SHARED_FLOATS = 4000; // 16 000 bytes of workgroup memory
 
-const MASK_UNIFORMS = [['B', 'u32'], ['T', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['window', 'u32'],
-  ['useLens', 'u32'], ['scale', 'f32']] as const;
+const MASK_UNIFORMS = [
+  ['B', 'u32'],
+  ['T', 'u32'],
+  ['NH', 'u32'],
+  ['NKV', 'u32'],
+  ['window', 'u32'],
+  ['useLens', 'u32'],
+  ['scale', 'f32'],
+] as const;
 
 /** Shared prologue: which (b, h, tile) this workgroup is, the valid length and the kv head. */
 function prologue(heads: 'NH' | 'NKV', rows: number): string {
@@ -87,8 +94,14 @@ const forwardOp = variants((HS: number, BR: number): OpDescription => {
     name: 'attention_forward',
     workgroupSize: [BR],
     facts: { HS, BC },
-    bindings: [{ name: 'out', access: 'read_write' }, { name: 'lse', access: 'read_write' }, { name: 'q', access: 'read' },
-      { name: 'k', access: 'read' }, { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    bindings: [
+      { name: 'out', access: 'read_write' },
+      { name: 'lse', access: 'read_write' },
+      { name: 'q', access: 'read' },
+      { name: 'k', access: 'read' },
+      { name: 'v', access: 'read' },
+      { name: 'lens', access: 'read', type: 'u32' },
+    ],
     uniforms: MASK_UNIFORMS,
     wgsl: `${consts(HS, BR, BC)}
 ${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
@@ -137,9 +150,17 @@ const backwardDqOp = variants((HS: number, BR: number): OpDescription => {
     name: 'attention_backward_dq',
     workgroupSize: [BR],
     facts: { HS, BC },
-    bindings: [{ name: 'dq', access: 'read_write' }, { name: 'delta', access: 'read_write' }, { name: 'dout', access: 'read' },
-      { name: 'out', access: 'read' }, { name: 'lse', access: 'read' }, { name: 'q', access: 'read' }, { name: 'k', access: 'read' },
-      { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    bindings: [
+      { name: 'dq', access: 'read_write' },
+      { name: 'delta', access: 'read_write' },
+      { name: 'dout', access: 'read' },
+      { name: 'out', access: 'read' },
+      { name: 'lse', access: 'read' },
+      { name: 'q', access: 'read' },
+      { name: 'k', access: 'read' },
+      { name: 'v', access: 'read' },
+      { name: 'lens', access: 'read', type: 'u32' },
+    ],
     uniforms: MASK_UNIFORMS,
     wgsl: `${consts(HS, BR, BC)}
 ${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
@@ -174,9 +195,17 @@ const backwardDkvOp = variants((HS: number, BK: number): OpDescription => {
     name: 'attention_backward_dkv',
     workgroupSize: [BK],
     facts: { HS, BQ },
-    bindings: [{ name: 'dk', access: 'read_write' }, { name: 'dv', access: 'read_write' }, { name: 'dout', access: 'read' },
-      { name: 'lse', access: 'read' }, { name: 'delta', access: 'read' }, { name: 'q', access: 'read' }, { name: 'k', access: 'read' },
-      { name: 'v', access: 'read' }, { name: 'lens', access: 'read', type: 'u32' }],
+    bindings: [
+      { name: 'dk', access: 'read_write' },
+      { name: 'dv', access: 'read_write' },
+      { name: 'dout', access: 'read' },
+      { name: 'lse', access: 'read' },
+      { name: 'delta', access: 'read' },
+      { name: 'q', access: 'read' },
+      { name: 'k', access: 'read' },
+      { name: 'v', access: 'read' },
+      { name: 'lens', access: 'read', type: 'u32' },
+    ],
     uniforms: MASK_UNIFORMS,
     wgsl: `const HS: u32 = ${HS}u;\nconst BK: u32 = ${BK}u;\nconst BQ: u32 = ${BQ}u;
 var<workgroup> qs: array<f32, ${BQ * HS}>;\nvar<workgroup> dos: array<f32, ${BQ * HS}>;
@@ -237,10 +266,22 @@ const decodeOp = variants((HS: number): OpDescription => {
     name: 'attention_decode',
     workgroupSize: [DEC],
     facts: { HS },
-    bindings: [{ name: 'out', access: 'read_write' }, { name: 'q', access: 'read' }, { name: 'kCache', access: 'read' },
-      { name: 'vCache', access: 'read' }],
-    uniforms: [['B', 'u32'], ['Tq', 'u32'], ['NH', 'u32'], ['NKV', 'u32'], ['start', 'u32'], ['cap', 'u32'],
-      ['window', 'u32'], ['scale', 'f32']],
+    bindings: [
+      { name: 'out', access: 'read_write' },
+      { name: 'q', access: 'read' },
+      { name: 'kCache', access: 'read' },
+      { name: 'vCache', access: 'read' },
+    ],
+    uniforms: [
+      ['B', 'u32'],
+      ['Tq', 'u32'],
+      ['NH', 'u32'],
+      ['NKV', 'u32'],
+      ['start', 'u32'],
+      ['cap', 'u32'],
+      ['window', 'u32'],
+      ['scale', 'f32'],
+    ],
     wgsl: `const HS: u32 = ${HS}u;\nconst DPT: u32 = ${DPT}u;\nconst NEG: f32 = -1.0e30;
 var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\n${reductions('max', 'sum')}${ATTENTION_MASK_WGSL}
 ${ENTRY} {
@@ -296,7 +337,6 @@ ${ENTRY} {
 
 // ---------------------------------------------------------------------------------------- entry points
 
-
 function tileRows(opts: AttentionOptions, heads: number, T: number): number {
   if (opts.tileRows !== undefined && opts.tileRows !== 32 && opts.tileRows !== 64) {
     throw new Error(`attention: tileRows must be 32 or 64, got ${opts.tileRows}`);
@@ -304,8 +344,17 @@ function tileRows(opts: AttentionOptions, heads: number, T: number): number {
   return opts.tileRows ?? (heads * Math.ceil(T / 64) >= 256 ? 64 : 32);
 }
 
-function maskArgs(rt: GpuRuntime, name: string, B: number, T: number, NH: number, NKV: number, HS: number,
-  opts: AttentionOptions, tensors: [string, GpuTensor, number][]): { lens: GpuTensor; uniforms: Record<string, number> } {
+function maskArgs(
+  rt: GpuRuntime,
+  name: string,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: AttentionOptions,
+  tensors: [string, GpuTensor, number][],
+): { lens: GpuTensor; uniforms: Record<string, number> } {
   if (!Number.isInteger(T) || T <= 0 || B <= 0) throw new Error(`${name}: B (${B}) and T (${T}) must be positive integers`);
   if (NKV <= 0 || NH % NKV !== 0) throw new Error(`${name}: NH (${NH}) must be a positive multiple of NKV (${NKV})`);
   if (!Number.isInteger(HS) || HS <= 0 || HS > 512) throw new Error(`${name}: head size HS must be an integer in [1, 512], got ${HS}`);
@@ -325,11 +374,29 @@ function maskArgs(rt: GpuRuntime, name: string, B: number, T: number, NH: number
 }
 
 /** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */
-export function attentionForward(rt: GpuRuntime, out: GpuTensor, lse: GpuTensor, q: GpuTensor, k: GpuTensor, v: GpuTensor,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
-  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
-  const { lens, uniforms } = maskArgs(rt, 'attentionForward', B, T, NH, NKV, HS, opts,
-    [['out', out, nq], ['lse', lse, B * NH * T], ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+export function attentionForward(
+  rt: GpuRuntime,
+  out: GpuTensor,
+  lse: GpuTensor,
+  q: GpuTensor,
+  k: GpuTensor,
+  v: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: AttentionOptions = {},
+): void {
+  const nq = B * T * NH * HS,
+    nk = B * T * NKV * HS;
+  const { lens, uniforms } = maskArgs(rt, 'attentionForward', B, T, NH, NKV, HS, opts, [
+    ['out', out, nq],
+    ['lse', lse, B * NH * T],
+    ['q', q, nq],
+    ['k', k, nk],
+    ['v', v, nk],
+  ]);
   const BR = tileRows(opts, B * NH, T);
   rt.run(forwardOp(HS, BR), { out, lse, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
 }
@@ -338,14 +405,41 @@ export function attentionForward(rt: GpuRuntime, out: GpuTensor, lse: GpuTensor,
  * Overwrites dq (B, T, NH, HS), dk and dv (B, T, NKV, HS; summed over each group's query heads) and
  * the scratch delta (B, NH, T) = rowsum(dout * out), from dout, the forward's out and lse, and q, k, v.
  */
-export function attentionBackward(rt: GpuRuntime, dq: GpuTensor, dk: GpuTensor, dv: GpuTensor, delta: GpuTensor,
-  dout: GpuTensor, out: GpuTensor, lse: GpuTensor, q: GpuTensor, k: GpuTensor, v: GpuTensor,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
-  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
-  const { lens, uniforms } = maskArgs(rt, 'attentionBackward', B, T, NH, NKV, HS, opts,
-    [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk], ['delta', delta, B * NH * T], ['dout', dout, nq], ['out', out, nq],
-      ['lse', lse, B * NH * T], ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
-  const BR = tileRows(opts, B * NH, T), BK = tileRows(opts, B * NKV, T);
+export function attentionBackward(
+  rt: GpuRuntime,
+  dq: GpuTensor,
+  dk: GpuTensor,
+  dv: GpuTensor,
+  delta: GpuTensor,
+  dout: GpuTensor,
+  out: GpuTensor,
+  lse: GpuTensor,
+  q: GpuTensor,
+  k: GpuTensor,
+  v: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: AttentionOptions = {},
+): void {
+  const nq = B * T * NH * HS,
+    nk = B * T * NKV * HS;
+  const { lens, uniforms } = maskArgs(rt, 'attentionBackward', B, T, NH, NKV, HS, opts, [
+    ['dq', dq, nq],
+    ['dk', dk, nk],
+    ['dv', dv, nk],
+    ['delta', delta, B * NH * T],
+    ['dout', dout, nq],
+    ['out', out, nq],
+    ['lse', lse, B * NH * T],
+    ['q', q, nq],
+    ['k', k, nk],
+    ['v', v, nk],
+  ]);
+  const BR = tileRows(opts, B * NH, T),
+    BK = tileRows(opts, B * NKV, T);
   rt.run(backwardDqOp(HS, BR), { dq, delta, dout, out, lse, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
   rt.run(backwardDkvOp(HS, BK), { dk, dv, dout, lse, delta, q, k, v, lens }, uniforms, B * NKV * Math.ceil(T / BK));
 }
@@ -354,17 +448,34 @@ export function attentionBackward(rt: GpuRuntime, dq: GpuTensor, dk: GpuTensor, 
  * Decode-time attention against a KV cache (forward only). out, q: (B, Tq, NH, HS); kCache, vCache:
  * (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1; query t sits at position start + t.
  */
-export function attentionDecode(rt: GpuRuntime, out: GpuTensor, q: GpuTensor, kCache: GpuTensor, vCache: GpuTensor,
-  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number,
-  opts: Omit<AttentionOptions, 'lens'> = {}): void {
-  const nq = B * Tq * NH * HS, nc = B * cap * NKV * HS;
-  maskArgs(rt, 'attentionDecode', B, Tq, NH, NKV, HS, {}, [['out', out, nq], ['q', q, nq], ['kCache', kCache, nc], ['vCache', vCache, nc]]);
+export function attentionDecode(
+  rt: GpuRuntime,
+  out: GpuTensor,
+  q: GpuTensor,
+  kCache: GpuTensor,
+  vCache: GpuTensor,
+  B: number,
+  Tq: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  start: number,
+  cap: number,
+  opts: Omit<AttentionOptions, 'lens'> = {},
+): void {
+  const nq = B * Tq * NH * HS,
+    nc = B * cap * NKV * HS;
+  maskArgs(rt, 'attentionDecode', B, Tq, NH, NKV, HS, {}, [
+    ['out', out, nq],
+    ['q', q, nq],
+    ['kCache', kCache, nc],
+    ['vCache', vCache, nc],
+  ]);
   if (!Number.isInteger(start) || start < 0 || start + Tq > cap) {
     throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
   }
   const window = opts.window ?? 0;
-  rt.run(decodeOp(HS), { out, q, kCache, vCache },
-    { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS) }, B * NH * Tq);
+  rt.run(decodeOp(HS), { out, q, kCache, vCache }, { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS) }, B * NH * Tq);
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */

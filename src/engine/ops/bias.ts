@@ -6,8 +6,14 @@ import { elementwiseMain, groups1d, rows2d, WG_1D } from './common.ts';
 const FORWARD: OpDescription = {
   name: 'bias_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'bias', access: 'read' }],
-  uniforms: [['n', 'u32'], ['O', 'u32']],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'bias', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['O', 'u32'],
+  ],
   wgsl: elementwiseMain('  out[i] = out[i] + bias[i % u.O];'),
 };
 
@@ -15,8 +21,14 @@ const FORWARD: OpDescription = {
 const BACKWARD: OpDescription = {
   name: 'bias_backward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dbias', access: 'read_write' }, { name: 'dout', access: 'read' }],
-  uniforms: [['n', 'u32'], ['N', 'u32']],
+  bindings: [
+    { name: 'dbias', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['N', 'u32'],
+  ],
   wgsl: elementwiseMain(`  var s = 0.0;
   for (var r = 0u; r < u.N; r = r + 1u) { s = s + dout[r * u.n + i]; }
   dbias[i] = dbias[i] + s;`),

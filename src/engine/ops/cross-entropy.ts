@@ -42,9 +42,17 @@ const ROW_MAIN = `${ENTRY} {
 const FORWARD: OpDescription = {
   name: 'cross_entropy_forward',
   workgroupSize: [WG],
-  bindings: [{ name: 'losses', access: 'read_write' }, { name: 'lse', access: 'read_write' }, { name: 'logits', access: 'read' },
-    { name: 'targets', access: 'read', type: 'u32' }, { name: 'mask', access: 'read' }],
-  uniforms: [['N', 'u32'], ['V', 'u32']],
+  bindings: [
+    { name: 'losses', access: 'read_write' },
+    { name: 'lse', access: 'read_write' },
+    { name: 'logits', access: 'read' },
+    { name: 'targets', access: 'read', type: 'u32' },
+    { name: 'mask', access: 'read' },
+  ],
+  uniforms: [
+    ['N', 'u32'],
+    ['V', 'u32'],
+  ],
   wgsl: `${ROW_LSE}
 ${ROW_MAIN}
   lse[row] = L;
@@ -58,8 +66,15 @@ ${ROW_MAIN}
 const LOGPROBS: OpDescription = {
   name: 'cross_entropy_logprobs',
   workgroupSize: [WG],
-  bindings: [{ name: 'logprobs', access: 'read_write' }, { name: 'logits', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' }],
-  uniforms: [['N', 'u32'], ['V', 'u32']],
+  bindings: [
+    { name: 'logprobs', access: 'read_write' },
+    { name: 'logits', access: 'read' },
+    { name: 'targets', access: 'read', type: 'u32' },
+  ],
+  uniforms: [
+    ['N', 'u32'],
+    ['V', 'u32'],
+  ],
   wgsl: `${ROW_LSE}
 ${ROW_MAIN}
   logprobs[row] = logits[base + min(targets[row], u.V - 1u)] - L;
@@ -70,7 +85,11 @@ ${ROW_MAIN}
 const MEAN: OpDescription = {
   name: 'cross_entropy_mean',
   workgroupSize: [WG],
-  bindings: [{ name: 'loss', access: 'read_write' }, { name: 'losses', access: 'read' }, { name: 'mask', access: 'read' }],
+  bindings: [
+    { name: 'loss', access: 'read_write' },
+    { name: 'losses', access: 'read' },
+    { name: 'mask', access: 'read' },
+  ],
   uniforms: [['N', 'u32']],
   wgsl: `${reductions('sum')}
 ${ENTRY} {
@@ -90,10 +109,28 @@ const backwardOp = variants((inPlace: boolean, weighted: boolean): OpDescription
     name: weighted ? 'weighted_cross_entropy_backward' : 'cross_entropy_backward',
     workgroupSize: [WG],
     facts: { inPlace, CHUNK },
-    bindings: [{ name: 'dlogits', access: 'read_write' }, ...(inPlace ? [] : [{ name: 'logits', access: 'read' as const }]),
-      { name: 'lse', access: 'read' }, { name: 'targets', access: 'read', type: 'u32' },
-      ...(weighted ? [{ name: 'weights', access: 'read' as const }] : [{ name: 'mask', access: 'read' as const }, { name: 'loss', access: 'read' as const }])],
-    uniforms: weighted ? [['N', 'u32'], ['V', 'u32']] : [['N', 'u32'], ['V', 'u32'], ['gradScale', 'f32']],
+    bindings: [
+      { name: 'dlogits', access: 'read_write' },
+      ...(inPlace ? [] : [{ name: 'logits', access: 'read' as const }]),
+      { name: 'lse', access: 'read' },
+      { name: 'targets', access: 'read', type: 'u32' },
+      ...(weighted
+        ? [{ name: 'weights', access: 'read' as const }]
+        : [
+            { name: 'mask', access: 'read' as const },
+            { name: 'loss', access: 'read' as const },
+          ]),
+    ],
+    uniforms: weighted
+      ? [
+          ['N', 'u32'],
+          ['V', 'u32'],
+        ]
+      : [
+          ['N', 'u32'],
+          ['V', 'u32'],
+          ['gradScale', 'f32'],
+        ],
     wgsl: `const CHUNK: u32 = ${CHUNK}u;
 ${ENTRY} {
   let chunks = (u.V + CHUNK - 1u) / CHUNK;
@@ -126,25 +163,60 @@ function check(name: string, N: number, V: number, tensors: [string, GpuTensor, 
 }
 
 /** losses, lse: (N); loss: (2) [mean over masked rows, sum(mask)]; logits: (N, V); targets: (N) u32; mask: (N). */
-export function crossEntropyForward(rt: GpuRuntime, losses: GpuTensor, loss: GpuTensor, lse: GpuTensor, logits: GpuTensor,
-  targets: GpuTensor, mask: GpuTensor, N: number, V: number): void {
-  check('crossEntropyForward', N, V, [['losses', losses, N], ['loss', loss, 2], ['lse', lse, N], ['logits', logits, N * V],
-    ['targets', targets, N], ['mask', mask, N]]);
+export function crossEntropyForward(
+  rt: GpuRuntime,
+  losses: GpuTensor,
+  loss: GpuTensor,
+  lse: GpuTensor,
+  logits: GpuTensor,
+  targets: GpuTensor,
+  mask: GpuTensor,
+  N: number,
+  V: number,
+): void {
+  check('crossEntropyForward', N, V, [
+    ['losses', losses, N],
+    ['loss', loss, 2],
+    ['lse', lse, N],
+    ['logits', logits, N * V],
+    ['targets', targets, N],
+    ['mask', mask, N],
+  ]);
   rt.run(FORWARD, { losses, lse, logits, targets, mask }, { N, V }, N);
   crossEntropyMean(rt, loss, losses, mask, N);
 }
 
 /** loss: (2) = [sum(losses) / max(1, sum(mask)), sum(mask)]; losses, mask: (N). Part of the forward. */
 export function crossEntropyMean(rt: GpuRuntime, loss: GpuTensor, losses: GpuTensor, mask: GpuTensor, N: number): void {
-  check('crossEntropyMean', N, 1, [['loss', loss, 2], ['losses', losses, N], ['mask', mask, N]]);
+  check('crossEntropyMean', N, 1, [
+    ['loss', loss, 2],
+    ['losses', losses, N],
+    ['mask', mask, N],
+  ]);
   rt.run(MEAN, { loss, losses, mask }, { N }, 1);
 }
 
 /** dlogits: (N, V), may be `logits` itself (in place); lse: (N) and loss: (2) from the forward. */
-export function crossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits: GpuTensor, lse: GpuTensor,
-  targets: GpuTensor, mask: GpuTensor, loss: GpuTensor, N: number, V: number, gradScale = 1): void {
-  check('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
-    ['targets', targets, N], ['mask', mask, N], ['loss', loss, 2]]);
+export function crossEntropyBackward(
+  rt: GpuRuntime,
+  dlogits: GpuTensor,
+  logits: GpuTensor,
+  lse: GpuTensor,
+  targets: GpuTensor,
+  mask: GpuTensor,
+  loss: GpuTensor,
+  N: number,
+  V: number,
+  gradScale = 1,
+): void {
+  check('crossEntropyBackward', N, V, [
+    ['dlogits', dlogits, N * V],
+    ['logits', logits, N * V],
+    ['lse', lse, N],
+    ['targets', targets, N],
+    ['mask', mask, N],
+    ['loss', loss, 2],
+  ]);
   runBackward(rt, 'crossEntropyBackward', false, { dlogits, logits, lse, targets, mask, loss }, { N, V, gradScale });
 }
 
@@ -153,21 +225,41 @@ export function crossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits:
  * weights (any sign) instead of the 0/1 mask and its count; rows of weight 0 get zeros. May run in place over
  * the logits. lse: (N) from crossEntropyForward; targets: (N) u32; weights: (N).
  */
-export function weightedCrossEntropyBackward(rt: GpuRuntime, dlogits: GpuTensor, logits: GpuTensor, lse: GpuTensor,
-  targets: GpuTensor, weights: GpuTensor, N: number, V: number): void {
-  check('weightedCrossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
-    ['targets', targets, N], ['weights', weights, N]]);
+export function weightedCrossEntropyBackward(
+  rt: GpuRuntime,
+  dlogits: GpuTensor,
+  logits: GpuTensor,
+  lse: GpuTensor,
+  targets: GpuTensor,
+  weights: GpuTensor,
+  N: number,
+  V: number,
+): void {
+  check('weightedCrossEntropyBackward', N, V, [
+    ['dlogits', dlogits, N * V],
+    ['logits', logits, N * V],
+    ['lse', lse, N],
+    ['targets', targets, N],
+    ['weights', weights, N],
+  ]);
   runBackward(rt, 'weightedCrossEntropyBackward', true, { dlogits, logits, lse, targets, weights }, { N, V });
 }
 
 /** One workgroup per (row, CHUNK logits); in place when dlogits is logits (then `logits` is not bound). */
-function runBackward(rt: GpuRuntime, name: string, weighted: boolean,
-  bindings: Record<string, GpuTensor> & { dlogits: GpuTensor; logits: GpuTensor }, uniforms: Record<string, number>): void {
+function runBackward(
+  rt: GpuRuntime,
+  name: string,
+  weighted: boolean,
+  bindings: Record<string, GpuTensor> & { dlogits: GpuTensor; logits: GpuTensor },
+  uniforms: Record<string, number>,
+): void {
   const { dlogits, logits, ...rest } = bindings;
   const groups = uniforms.N * Math.ceil(uniforms.V / CHUNK);
   if (dlogits.buffer === logits.buffer) {
     if (dlogits.offset !== logits.offset) {
-      throw new Error(`${name}: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`);
+      throw new Error(
+        `${name}: dlogits and logits share a buffer at different offsets (${dlogits.offset}, ${logits.offset}); pass the same tensor for in place or separate buffers`,
+      );
     }
     rt.run(backwardOp(true, weighted), { dlogits, ...rest }, uniforms, groups);
   } else {
@@ -176,9 +268,12 @@ function runBackward(rt: GpuRuntime, name: string, weighted: boolean,
 }
 
 /** logprobs: (N) = log softmax(logits)[n, targets[n]]; logits: (N, V); targets: (N) u32. Forward only. */
-export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits: GpuTensor, targets: GpuTensor,
-  N: number, V: number): void {
-  check('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
+export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits: GpuTensor, targets: GpuTensor, N: number, V: number): void {
+  check('crossEntropyLogprobs', N, V, [
+    ['logprobs', logprobs, N],
+    ['logits', logits, N * V],
+    ['targets', targets, N],
+  ]);
   rt.run(LOGPROBS, { logprobs, logits, targets }, { N, V }, N);
 }
 

@@ -12,14 +12,23 @@ const HASH = `fn pcgHash(v: u32) -> u32 {
   return (word >> 22u) ^ word;
 }`;
 
-const UNIFORMS = [['n', 'u32'], ['seed', 'u32'], ['step', 'u32'], ['threshold', 'u32'], ['scale', 'f32']] as const;
+const UNIFORMS = [
+  ['n', 'u32'],
+  ['seed', 'u32'],
+  ['step', 'u32'],
+  ['threshold', 'u32'],
+  ['scale', 'f32'],
+] as const;
 
 /** One pass dst[i] = src[i] * keep(i) * scale; forward and backward differ only in names. */
 function maskOp(name: string, dst: string, src: string): OpDescription {
   return {
     name,
     workgroupSize: [WG_1D],
-    bindings: [{ name: dst, access: 'read_write' }, { name: src, access: 'read' }],
+    bindings: [
+      { name: dst, access: 'read_write' },
+      { name: src, access: 'read' },
+    ],
     uniforms: UNIFORMS,
     wgsl: `${HASH}\n${elementwiseMain(`  let key = pcgHash(u.seed ^ pcgHash(u.step));
   let keep = pcgHash(key ^ pcgHash(i)) >= u.threshold;
@@ -43,7 +52,8 @@ const BACKWARD = maskOp('dropout_backward', 'dinp', 'dout');
 
 function run(rt: GpuRuntime, op: OpDescription, where: string, dst: GpuTensor, src: GpuTensor, p: number, seed: number, step: number): void {
   checkDropoutArgs(where, p, seed, step);
-  if (dst.size !== src.size) throw new Error(`${where}: the output ${shapeStr(dst.shape)} has ${dst.size} elements, the input ${shapeStr(src.shape)} ${src.size}`);
+  if (dst.size !== src.size)
+    throw new Error(`${where}: the output ${shapeStr(dst.shape)} has ${dst.size} elements, the input ${shapeStr(src.shape)} ${src.size}`);
   const n = dst.size;
   const inPlace = dst.buffer === src.buffer && dst.offset === src.offset;
   if (p === 0) {
@@ -51,7 +61,9 @@ function run(rt: GpuRuntime, op: OpDescription, where: string, dst: GpuTensor, s
     return;
   }
   if (!inPlace && dst.buffer === src.buffer && dst.offset < src.offset + n && src.offset < dst.offset + n) {
-    throw new Error(`${where}: the output (elements ${dst.offset}..${dst.offset + n}) partly overlaps the input (${src.offset}..${src.offset + n}) in one buffer; pass the same tensor (in place) or separate ones`);
+    throw new Error(
+      `${where}: the output (elements ${dst.offset}..${dst.offset + n}) partly overlaps the input (${src.offset}..${src.offset + n}) in one buffer; pass the same tensor (in place) or separate ones`,
+    );
   }
   const uniforms = { n, seed, step, threshold: dropoutThreshold(p), scale: dropoutScale(p) };
   if (inPlace) rt.run(IN_PLACE, { x: dst }, uniforms, groups1d(n));

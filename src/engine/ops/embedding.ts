@@ -7,8 +7,16 @@ import { elementwiseMain, groups1d, WG_1D } from './common.ts';
 const FORWARD: OpDescription = {
   name: 'embedding_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'ids', access: 'read', type: 'u32' }, { name: 'wte', access: 'read' }],
-  uniforms: [['n', 'u32'], ['C', 'u32'], ['V', 'u32']],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'ids', access: 'read', type: 'u32' },
+    { name: 'wte', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['C', 'u32'],
+    ['V', 'u32'],
+  ],
   wgsl: elementwiseMain(`  let row = i / u.C;
   let id = ids[row];
   out[i] = select(0.0, wte[id * u.C + (i - row * u.C)], id < u.V);`),
@@ -18,8 +26,16 @@ const FORWARD: OpDescription = {
 const BACKWARD: OpDescription = {
   name: 'embedding_backward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dwte', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'ids', access: 'read', type: 'u32' }],
-  uniforms: [['n', 'u32'], ['N', 'u32'], ['V', 'u32']],
+  bindings: [
+    { name: 'dwte', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'ids', access: 'read', type: 'u32' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['N', 'u32'],
+    ['V', 'u32'],
+  ],
   wgsl: elementwiseMain(`  let C = u.n;
   for (var r = 0u; r < u.N; r = r + 1u) {
     let id = ids[r];

@@ -14,7 +14,11 @@ fn geluT(x: f32) -> f32 { return tanhSafe(K * (x + A * x * x * x)); }`;
 const FORWARD: OpDescription = {
   name: 'geglu_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'gate', access: 'read' }, { name: 'up', access: 'read' }],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'gate', access: 'read' },
+    { name: 'up', access: 'read' },
+  ],
   uniforms: [['n', 'u32']],
   wgsl: `${GELU}\n${elementwiseMain('  let g = gate[i];\n  out[i] = 0.5 * g * (1.0 + geluT(g)) * up[i];')}`,
 };
@@ -23,8 +27,11 @@ const BACKWARD: OpDescription = {
   name: 'geglu_backward',
   workgroupSize: [WG_1D],
   bindings: [
-    { name: 'dgate', access: 'read_write' }, { name: 'dup', access: 'read_write' },
-    { name: 'dout', access: 'read' }, { name: 'gate', access: 'read' }, { name: 'up', access: 'read' },
+    { name: 'dgate', access: 'read_write' },
+    { name: 'dup', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'gate', access: 'read' },
+    { name: 'up', access: 'read' },
   ],
   uniforms: [['n', 'u32']],
   wgsl: `${GELU}\n${elementwiseMain(`  let g = gate[i];
@@ -37,16 +44,29 @@ const BACKWARD: OpDescription = {
 const CAP_FORWARD: OpDescription = {
   name: 'softcap_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'inp', access: 'read' }],
-  uniforms: [['n', 'u32'], ['cap', 'f32']],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'inp', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['cap', 'f32'],
+  ],
   wgsl: `${TANH}\n${elementwiseMain('  out[i] = u.cap * tanhSafe(inp[i] / u.cap);')}`,
 };
 
 const CAP_BACKWARD: OpDescription = {
   name: 'softcap_backward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dinp', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'inp', access: 'read' }],
-  uniforms: [['n', 'u32'], ['cap', 'f32']],
+  bindings: [
+    { name: 'dinp', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'inp', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['cap', 'f32'],
+  ],
   wgsl: `${TANH}\n${elementwiseMain('  let t = tanhSafe(inp[i] / u.cap);\n  dinp[i] = dout[i] * (1.0 - t * t);')}`,
 };
 
@@ -55,7 +75,10 @@ const CAP_BACKWARD: OpDescription = {
 const CAP_BACKWARD_IN_PLACE: OpDescription = {
   ...CAP_BACKWARD,
   name: 'softcap_backward_in_place',
-  bindings: [{ name: 'dinp', access: 'read_write' }, { name: 'inp', access: 'read' }],
+  bindings: [
+    { name: 'dinp', access: 'read_write' },
+    { name: 'inp', access: 'read' },
+  ],
   wgsl: `${TANH}\n${elementwiseMain('  let t = tanhSafe(inp[i] / u.cap);\n  dinp[i] = dinp[i] * (1.0 - t * t);')}`,
 };
 

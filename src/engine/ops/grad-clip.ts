@@ -11,8 +11,14 @@ const MAX_PARTIALS = 1024; // workgroups of the first pass; each thread strides 
 const PARTIAL: OpDescription = {
   name: 'grad_clip_partial',
   workgroupSize: [WG],
-  bindings: [{ name: 'partials', access: 'read_write' }, { name: 'grads', access: 'read' }],
-  uniforms: [['n', 'u32'], ['groups', 'u32']],
+  bindings: [
+    { name: 'partials', access: 'read_write' },
+    { name: 'grads', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['groups', 'u32'],
+  ],
   wgsl: `${reductions('sum')}
 ${ENTRY} {
   var ss = 0.0;
@@ -25,7 +31,10 @@ ${ENTRY} {
 const FINAL: OpDescription = {
   name: 'grad_clip_final',
   workgroupSize: [WG],
-  bindings: [{ name: 'norm', access: 'read_write' }, { name: 'partials', access: 'read' }],
+  bindings: [
+    { name: 'norm', access: 'read_write' },
+    { name: 'partials', access: 'read' },
+  ],
   uniforms: [['groups', 'u32']],
   wgsl: `${reductions('sum')}
 ${ENTRY} {
@@ -39,11 +48,16 @@ ${ENTRY} {
 const SCALE: OpDescription = {
   name: 'grad_clip_scale',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'grads', access: 'read_write' }, { name: 'norm', access: 'read' }],
-  uniforms: [['n', 'u32'], ['maxNorm', 'f32']],
+  bindings: [
+    { name: 'grads', access: 'read_write' },
+    { name: 'norm', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['maxNorm', 'f32'],
+  ],
   wgsl: elementwiseMain('  grads[i] = grads[i] * min(1.0, u.maxNorm / (norm[0] + 1e-6));'),
 };
-
 
 /** grads (P) scaled in place; norm (1) receives the norm before clipping; maxNorm <= 0 only measures. */
 export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxNorm: number): void {

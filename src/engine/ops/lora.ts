@@ -27,8 +27,17 @@ export function loraForward(rt: GpuRuntime, out: GpuTensor, h: GpuTensor, inp: G
  * dh (N, R) is caller-owned scratch (written: scale * dout @ B).
  */
 export function loraBackward(
-  rt: GpuRuntime, dinp: GpuTensor | null, dA: GpuTensor, dB: GpuTensor, dh: GpuTensor, dout: GpuTensor, inp: GpuTensor,
-  A: GpuTensor, B: GpuTensor, h: GpuTensor, scale: number,
+  rt: GpuRuntime,
+  dinp: GpuTensor | null,
+  dA: GpuTensor,
+  dB: GpuTensor,
+  dh: GpuTensor,
+  dout: GpuTensor,
+  inp: GpuTensor,
+  A: GpuTensor,
+  B: GpuTensor,
+  h: GpuTensor,
+  scale: number,
 ): void {
   const { N, I, O, R } = dims('loraBackward', inp, A, B);
   expectShape('loraBackward dout', dout, [N, O]);

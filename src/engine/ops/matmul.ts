@@ -81,8 +81,17 @@ var<workgroup> Bs: array<f32, ${TILE * BK}>;
     name: 'matmul_gemm',
     workgroupSize: [side, side],
     facts: { transA, transB, accumulate, tile: TILE, bk: BK },
-    bindings: [{ name: 'c', access: 'read_write' }, { name: 'a', access: 'read' }, { name: 'b', access: 'read' }],
-    uniforms: [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['alpha', 'f32']],
+    bindings: [
+      { name: 'c', access: 'read_write' },
+      { name: 'a', access: 'read' },
+      { name: 'b', access: 'read' },
+    ],
+    uniforms: [
+      ['M', 'u32'],
+      ['N', 'u32'],
+      ['K', 'u32'],
+      ['alpha', 'f32'],
+    ],
     wgsl,
   };
 });
@@ -95,7 +104,9 @@ export function gemm(rt: GpuRuntime, c: GpuTensor, a: GpuTensor, b: GpuTensor, o
   const aM = opts.transA ? ac : ar;
   if (aM !== M) throw new Error(`gemm: a ${shapeStr(a.shape)}${opts.transA ? ' (transposed)' : ''} has ${aM} rows, c ${shapeStr(c.shape)} has ${M}`);
   if (b.size !== K * N) {
-    throw new Error(`gemm: b ${shapeStr(b.shape)} must hold ${opts.transB ? `(${N}, ${K})` : `(${K}, ${N})`} = ${K * N} elements for c ${shapeStr(c.shape)} and K = ${K}`);
+    throw new Error(
+      `gemm: b ${shapeStr(b.shape)} must hold ${opts.transB ? `(${N}, ${K})` : `(${K}, ${N})`} = ${K * N} elements for c ${shapeStr(c.shape)} and K = ${K}`,
+    );
   }
   // Thin products (LoRA's rank-R side) waste most of a 64-wide tile: use 32-wide tiles there.
   const side: GemmSide = Math.min(M, N) <= 32 ? 8 : 16;

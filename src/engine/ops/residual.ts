@@ -6,7 +6,11 @@ import { elementwiseMain, groups1d, sameSize, WG_1D } from './common.ts';
 const FORWARD: OpDescription = {
   name: 'residual_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'inp1', access: 'read' }, { name: 'inp2', access: 'read' }],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'inp1', access: 'read' },
+    { name: 'inp2', access: 'read' },
+  ],
   uniforms: [['n', 'u32']],
   wgsl: elementwiseMain('  out[i] = inp1[i] + inp2[i];'),
 };
@@ -14,7 +18,11 @@ const FORWARD: OpDescription = {
 const BACKWARD: OpDescription = {
   name: 'residual_backward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dinp1', access: 'read_write' }, { name: 'dinp2', access: 'read_write' }, { name: 'dout', access: 'read' }],
+  bindings: [
+    { name: 'dinp1', access: 'read_write' },
+    { name: 'dinp2', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+  ],
   uniforms: [['n', 'u32']],
   wgsl: elementwiseMain('  let g = dout[i];\n  dinp1[i] = dinp1[i] + g;\n  dinp2[i] = dinp2[i] + g;'),
 };

@@ -14,10 +14,17 @@ const FORWARD: OpDescription = {
   name: 'rmsnorm_forward',
   workgroupSize: [WG],
   bindings: [
-    { name: 'out', access: 'read_write' }, { name: 'rstd', access: 'read_write' },
-    { name: 'inp', access: 'read' }, { name: 'weight', access: 'read' },
+    { name: 'out', access: 'read_write' },
+    { name: 'rstd', access: 'read_write' },
+    { name: 'inp', access: 'read' },
+    { name: 'weight', access: 'read' },
   ],
-  uniforms: [['N', 'u32'], ['C', 'u32'], ['eps', 'f32'], ['weightOffset', 'f32']],
+  uniforms: [
+    ['N', 'u32'],
+    ['C', 'u32'],
+    ['eps', 'f32'],
+    ['weightOffset', 'f32'],
+  ],
   wgsl: `${reductions('sum')}
 ${ROW_MAIN}
   var ss = 0.0;
@@ -32,10 +39,17 @@ const BACKWARD: OpDescription = {
   name: 'rmsnorm_backward',
   workgroupSize: [WG],
   bindings: [
-    { name: 'dinp', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'inp', access: 'read' },
-    { name: 'weight', access: 'read' }, { name: 'rstd', access: 'read' },
+    { name: 'dinp', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'inp', access: 'read' },
+    { name: 'weight', access: 'read' },
+    { name: 'rstd', access: 'read' },
   ],
-  uniforms: [['N', 'u32'], ['C', 'u32'], ['weightOffset', 'f32']],
+  uniforms: [
+    ['N', 'u32'],
+    ['C', 'u32'],
+    ['weightOffset', 'f32'],
+  ],
   wgsl: `${reductions('sum')}
 ${ROW_MAIN}
   let r = rstd[row];
@@ -52,17 +66,23 @@ ${ROW_MAIN}
 const DWEIGHT: OpDescription = {
   name: 'rmsnorm_backward_dweight',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dweight', access: 'read_write' }, { name: 'dout', access: 'read' }, { name: 'inp', access: 'read' }, { name: 'rstd', access: 'read' }],
-  uniforms: [['n', 'u32'], ['N', 'u32']],
+  bindings: [
+    { name: 'dweight', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'inp', access: 'read' },
+    { name: 'rstd', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['N', 'u32'],
+  ],
   wgsl: elementwiseMain(`  var s = 0.0;
   for (var r = 0u; r < u.N; r = r + 1u) { s = s + dout[r * u.n + i] * inp[r * u.n + i] * rstd[r]; }
   dweight[i] = dweight[i] + s;`),
 };
 
 /** out (N, C), rstd (N) written for backward, inp (N, C), weight (C) */
-export function rmsnormForward(
-  rt: GpuRuntime, out: GpuTensor, rstd: GpuTensor, inp: GpuTensor, weight: GpuTensor, eps: number, weightOffset = 0,
-): void {
+export function rmsnormForward(rt: GpuRuntime, out: GpuTensor, rstd: GpuTensor, inp: GpuTensor, weight: GpuTensor, eps: number, weightOffset = 0): void {
   const [N, C] = rows2d(inp);
   expectShape('rmsnormForward weight', weight, [C]);
   expectShape('rmsnormForward out', out, inp.shape);
@@ -72,7 +92,13 @@ export function rmsnormForward(
 
 /** dinp (N, C) written; dweight (C) accumulated, or null when the norm weight is frozen. */
 export function rmsnormBackward(
-  rt: GpuRuntime, dinp: GpuTensor, dweight: GpuTensor | null, dout: GpuTensor, inp: GpuTensor, weight: GpuTensor, rstd: GpuTensor,
+  rt: GpuRuntime,
+  dinp: GpuTensor,
+  dweight: GpuTensor | null,
+  dout: GpuTensor,
+  inp: GpuTensor,
+  weight: GpuTensor,
+  rstd: GpuTensor,
   weightOffset = 0,
 ): void {
   const [N, C] = rows2d(inp);

@@ -24,7 +24,12 @@ const ROPE: OpDescription = {
     { name: 'pos', access: 'read', type: 'u32' },
     { name: 'invFreq', access: 'read' },
   ],
-  uniforms: [['n', 'u32'], ['nh', 'u32'], ['half', 'u32'], ['sign', 'f32']],
+  uniforms: [
+    ['n', 'u32'],
+    ['nh', 'u32'],
+    ['half', 'u32'],
+    ['sign', 'f32'],
+  ],
   wgsl: /* wgsl */ `
 // 2*pi = C1 + C2 + C3; C1 and C2 have 8 significant bits, so k * C1 and k * C2 are exact for k < 2^16.
 const C1: f32 = 6.28125;
@@ -69,8 +74,18 @@ ${ENTRY} {
 }`,
 };
 
-function runRope(rt: GpuRuntime, name: string, x: GpuTensor, pos: GpuTensor, invFreq: GpuTensor,
-  B: number, T: number, NH: number, HS: number, sign: number): void {
+function runRope(
+  rt: GpuRuntime,
+  name: string,
+  x: GpuTensor,
+  pos: GpuTensor,
+  invFreq: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  HS: number,
+  sign: number,
+): void {
   if (HS % 2 !== 0) throw new Error(`${name}: head size HS must be even, got ${HS}`);
   if (x.size !== B * T * NH * HS) {
     throw new Error(`${name}: x ${'(' + x.shape.join(', ') + ')'} has ${x.size} elements, expected B*T*NH*HS = ${B}*${T}*${NH}*${HS}`);
@@ -82,14 +97,12 @@ function runRope(rt: GpuRuntime, name: string, x: GpuTensor, pos: GpuTensor, inv
 }
 
 /** Rotates x in place. x: (B, T, NH, HS); pos: (B, T) u32; invFreq: (HS/2). */
-export function ropeForward(rt: GpuRuntime, x: GpuTensor, pos: GpuTensor, invFreq: GpuTensor,
-  B: number, T: number, NH: number, HS: number): void {
+export function ropeForward(rt: GpuRuntime, x: GpuTensor, pos: GpuTensor, invFreq: GpuTensor, B: number, T: number, NH: number, HS: number): void {
   runRope(rt, 'ropeForward', x, pos, invFreq, B, T, NH, HS, 1);
 }
 
 /** Turns dout into dinp in place (inverse rotation). dx: (B, T, NH, HS); pos: (B, T) u32; invFreq: (HS/2). */
-export function ropeBackward(rt: GpuRuntime, dx: GpuTensor, pos: GpuTensor, invFreq: GpuTensor,
-  B: number, T: number, NH: number, HS: number): void {
+export function ropeBackward(rt: GpuRuntime, dx: GpuTensor, pos: GpuTensor, invFreq: GpuTensor, B: number, T: number, NH: number, HS: number): void {
   runRope(rt, 'ropeBackward', dx, pos, invFreq, B, T, NH, HS, -1);
 }
 

@@ -9,7 +9,11 @@ const SIGMOID = 'fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-clamp(x, -
 const FORWARD: OpDescription = {
   name: 'swiglu_forward',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'gate', access: 'read' }, { name: 'up', access: 'read' }],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'gate', access: 'read' },
+    { name: 'up', access: 'read' },
+  ],
   uniforms: [['n', 'u32']],
   wgsl: `${SIGMOID}\n${elementwiseMain('  let g = gate[i];\n  out[i] = g * sigmoid(g) * up[i];')}`,
 };
@@ -18,8 +22,11 @@ const BACKWARD: OpDescription = {
   name: 'swiglu_backward',
   workgroupSize: [WG_1D],
   bindings: [
-    { name: 'dgate', access: 'read_write' }, { name: 'dup', access: 'read_write' },
-    { name: 'dout', access: 'read' }, { name: 'gate', access: 'read' }, { name: 'up', access: 'read' },
+    { name: 'dgate', access: 'read_write' },
+    { name: 'dup', access: 'read_write' },
+    { name: 'dout', access: 'read' },
+    { name: 'gate', access: 'read' },
+    { name: 'up', access: 'read' },
   ],
   uniforms: [['n', 'u32']],
   wgsl: `${SIGMOID}\n${elementwiseMain(`  let g = gate[i];

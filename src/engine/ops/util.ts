@@ -7,7 +7,10 @@ const FILL: OpDescription = {
   name: 'util_fill',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'x', access: 'read_write' }],
-  uniforms: [['n', 'u32'], ['value', 'f32']],
+  uniforms: [
+    ['n', 'u32'],
+    ['value', 'f32'],
+  ],
   wgsl: elementwiseMain('  x[i] = u.value;'),
 };
 
@@ -15,15 +18,24 @@ const SCALE: OpDescription = {
   name: 'util_scale',
   workgroupSize: [WG_1D],
   bindings: [{ name: 'x', access: 'read_write' }],
-  uniforms: [['n', 'u32'], ['alpha', 'f32']],
+  uniforms: [
+    ['n', 'u32'],
+    ['alpha', 'f32'],
+  ],
   wgsl: elementwiseMain('  x[i] = x[i] * u.alpha;'),
 };
 
 const ADD: OpDescription = {
   name: 'util_add',
   workgroupSize: [WG_1D],
-  bindings: [{ name: 'dst', access: 'read_write' }, { name: 'src', access: 'read' }],
-  uniforms: [['n', 'u32'], ['alpha', 'f32']],
+  bindings: [
+    { name: 'dst', access: 'read_write' },
+    { name: 'src', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['alpha', 'f32'],
+  ],
   wgsl: elementwiseMain('  dst[i] = dst[i] + u.alpha * src[i];'),
 };
 

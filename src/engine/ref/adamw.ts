@@ -21,9 +21,15 @@ export function checkAdamW(hp: AdamWParams): void {
 /** params, grads, m, v: (P) flat buffers; m and v start at zero; hp.step is 1-based. */
 export function adamwUpdate(params: RefTensor, grads: RefTensor, m: RefTensor, v: RefTensor, hp: AdamWParams): void {
   checkAdamW(hp);
-  expectSizes('adamwUpdate', [['grads', grads, params.size], ['m', m, params.size], ['v', v, params.size]]);
-  const P = floats('adamwUpdate params', params), G = floats('adamwUpdate grads', grads);
-  const M = floats('adamwUpdate m', m), V = floats('adamwUpdate v', v);
+  expectSizes('adamwUpdate', [
+    ['grads', grads, params.size],
+    ['m', m, params.size],
+    ['v', v, params.size],
+  ]);
+  const P = floats('adamwUpdate params', params),
+    G = floats('adamwUpdate grads', grads);
+  const M = floats('adamwUpdate m', m),
+    V = floats('adamwUpdate v', v);
   const bc1 = 1 - Math.pow(hp.beta1, hp.step);
   const bc2 = 1 - Math.pow(hp.beta2, hp.step);
   for (let i = 0; i < P.length; i++) {

@@ -22,8 +22,7 @@ export { attentionVisible };
 type ArrayOptions = AttentionOptions<ArrayLike<number>>;
 
 /** Checks the head counts and the sizes, and returns the tensors' float arrays in order. */
-function arrays(name: string, B: number, T: number, NH: number, NKV: number, HS: number,
-  tensors: [string, RefTensor, number][]): FloatArray[] {
+function arrays(name: string, B: number, T: number, NH: number, NKV: number, HS: number, tensors: [string, RefTensor, number][]): FloatArray[] {
   if (NKV <= 0 || NH % NKV !== 0) {
     throw new Error(`${name}: NH (${NH}) must be a positive multiple of NKV (${NKV})`);
   }
@@ -35,12 +34,28 @@ function arrayOptions(opts: AttentionOptions): ArrayOptions {
   return { scale: opts.scale, window: opts.window, lens: opts.lens?.data ?? null };
 }
 
-function scores(q: FloatArray, k: FloatArray, b: number, h: number, i: number, T: number, NH: number,
-  NKV: number, HS: number, scale: number, len: number, window: number, s: Float64Array): void {
+function scores(
+  q: FloatArray,
+  k: FloatArray,
+  b: number,
+  h: number,
+  i: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  scale: number,
+  len: number,
+  window: number,
+  s: Float64Array,
+): void {
   const kh = Math.floor(h / (NH / NKV));
   const qo = ((b * T + i) * NH + h) * HS;
   for (let j = 0; j < T; j++) {
-    if (!attentionVisible(i, j, len, window)) { s[j] = -Infinity; continue; }
+    if (!attentionVisible(i, j, len, window)) {
+      s[j] = -Infinity;
+      continue;
+    }
     const ko = ((b * T + j) * NKV + kh) * HS;
     let acc = 0;
     for (let d = 0; d < HS; d++) acc += q[qo + d] * k[ko + d];
@@ -49,15 +64,42 @@ function scores(q: FloatArray, k: FloatArray, b: number, h: number, i: number, T
 }
 
 /** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */
-export function attentionForward(out: RefTensor, lse: RefTensor, q: RefTensor, k: RefTensor, v: RefTensor,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
-  const a = arrays('attentionForward', B, T, NH, NKV, HS, [['out', out, B * T * NH * HS], ['lse', lse, B * NH * T],
-    ['q', q, B * T * NH * HS], ['k', k, B * T * NKV * HS], ['v', v, B * T * NKV * HS]]);
+export function attentionForward(
+  out: RefTensor,
+  lse: RefTensor,
+  q: RefTensor,
+  k: RefTensor,
+  v: RefTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: AttentionOptions = {},
+): void {
+  const a = arrays('attentionForward', B, T, NH, NKV, HS, [
+    ['out', out, B * T * NH * HS],
+    ['lse', lse, B * NH * T],
+    ['q', q, B * T * NH * HS],
+    ['k', k, B * T * NKV * HS],
+    ['v', v, B * T * NKV * HS],
+  ]);
   forward(a[0], a[1], a[2], a[3], a[4], B, T, NH, NKV, HS, arrayOptions(opts));
 }
 
-function forward(out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: ArrayOptions): void {
+function forward(
+  out: FloatArray,
+  lse: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: ArrayOptions,
+): void {
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
   const s = new Float64Array(T);
@@ -95,23 +137,66 @@ function forward(out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray,
  * Overwrites dq (B, T, NH, HS), dk and dv (B, T, NKV, HS; summed over the query heads of a group)
  * and delta (B, NH, T) = rowsum(dout * out), from dout, out, lse of the forward pass and q, k, v.
  */
-export function attentionBackward(dq: RefTensor, dk: RefTensor, dv: RefTensor, delta: RefTensor,
-  dout: RefTensor, out: RefTensor, lse: RefTensor, q: RefTensor, k: RefTensor, v: RefTensor,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: AttentionOptions = {}): void {
-  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
-  const a = arrays('attentionBackward', B, T, NH, NKV, HS, [['dq', dq, nq], ['dk', dk, nk], ['dv', dv, nk],
-    ['delta', delta, B * NH * T], ['dout', dout, nq], ['out', out, nq], ['lse', lse, B * NH * T],
-    ['q', q, nq], ['k', k, nk], ['v', v, nk]]);
+export function attentionBackward(
+  dq: RefTensor,
+  dk: RefTensor,
+  dv: RefTensor,
+  delta: RefTensor,
+  dout: RefTensor,
+  out: RefTensor,
+  lse: RefTensor,
+  q: RefTensor,
+  k: RefTensor,
+  v: RefTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: AttentionOptions = {},
+): void {
+  const nq = B * T * NH * HS,
+    nk = B * T * NKV * HS;
+  const a = arrays('attentionBackward', B, T, NH, NKV, HS, [
+    ['dq', dq, nq],
+    ['dk', dk, nk],
+    ['dv', dv, nk],
+    ['delta', delta, B * NH * T],
+    ['dout', dout, nq],
+    ['out', out, nq],
+    ['lse', lse, B * NH * T],
+    ['q', q, nq],
+    ['k', k, nk],
+    ['v', v, nk],
+  ]);
   backward(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], B, T, NH, NKV, HS, arrayOptions(opts));
 }
 
-function backward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatArray,
-  dout: FloatArray, out: FloatArray, lse: FloatArray, q: FloatArray, k: FloatArray, v: FloatArray,
-  B: number, T: number, NH: number, NKV: number, HS: number, opts: ArrayOptions): void {
-  const nq = B * T * NH * HS, nk = B * T * NKV * HS;
+function backward(
+  dq: FloatArray,
+  dk: FloatArray,
+  dv: FloatArray,
+  delta: FloatArray,
+  dout: FloatArray,
+  out: FloatArray,
+  lse: FloatArray,
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  opts: ArrayOptions,
+): void {
+  const nq = B * T * NH * HS,
+    nk = B * T * NKV * HS;
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
-  const dqAcc = new Float64Array(nq), dkAcc = new Float64Array(nk), dvAcc = new Float64Array(nk);
+  const dqAcc = new Float64Array(nq),
+    dkAcc = new Float64Array(nk),
+    dvAcc = new Float64Array(nk);
   const s = new Float64Array(T);
   for (let b = 0; b < B; b++) {
     const len = opts.lens ? opts.lens[b] : T;
@@ -140,7 +225,9 @@ function backward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatAr
       }
     }
   }
-  dq.set(dqAcc); dk.set(dkAcc); dv.set(dvAcc);
+  dq.set(dqAcc);
+  dk.set(dkAcc);
+  dv.set(dvAcc);
 }
 
 /**
@@ -148,17 +235,44 @@ function backward(dq: FloatArray, dk: FloatArray, dv: FloatArray, delta: FloatAr
  * out, q: (B, Tq, NH, HS); kCache, vCache: (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1.
  * Query t sits at absolute position start + t and sees cached keys j <= start + t (and the window).
  */
-export function attentionDecode(out: RefTensor, q: RefTensor, kCache: RefTensor, vCache: RefTensor,
-  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number,
-  opts: Omit<AttentionOptions, 'lens'> = {}): void {
-  const a = arrays('attentionDecode', B, Tq, NH, NKV, HS, [['out', out, B * Tq * NH * HS], ['q', q, B * Tq * NH * HS],
-    ['kCache', kCache, B * cap * NKV * HS], ['vCache', vCache, B * cap * NKV * HS]]);
+export function attentionDecode(
+  out: RefTensor,
+  q: RefTensor,
+  kCache: RefTensor,
+  vCache: RefTensor,
+  B: number,
+  Tq: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  start: number,
+  cap: number,
+  opts: Omit<AttentionOptions, 'lens'> = {},
+): void {
+  const a = arrays('attentionDecode', B, Tq, NH, NKV, HS, [
+    ['out', out, B * Tq * NH * HS],
+    ['q', q, B * Tq * NH * HS],
+    ['kCache', kCache, B * cap * NKV * HS],
+    ['vCache', vCache, B * cap * NKV * HS],
+  ]);
   if (start + Tq > cap) throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
   decode(a[0], a[1], a[2], a[3], B, Tq, NH, NKV, HS, start, cap, opts);
 }
 
-function decode(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: FloatArray,
-  B: number, Tq: number, NH: number, NKV: number, HS: number, start: number, cap: number, opts: Omit<ArrayOptions, 'lens'>): void {
+function decode(
+  out: FloatArray,
+  q: FloatArray,
+  kCache: FloatArray,
+  vCache: FloatArray,
+  B: number,
+  Tq: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  start: number,
+  cap: number,
+  opts: Omit<ArrayOptions, 'lens'>,
+): void {
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
   const s = new Float64Array(start + Tq);
@@ -170,7 +284,10 @@ function decode(out: FloatArray, q: FloatArray, kCache: FloatArray, vCache: Floa
         const qo = ((b * Tq + t) * NH + h) * HS;
         let m = -Infinity;
         for (let j = 0; j <= i; j++) {
-          if (!attentionVisible(i, j, cap, window)) { s[j] = -Infinity; continue; }
+          if (!attentionVisible(i, j, cap, window)) {
+            s[j] = -Infinity;
+            continue;
+          }
           const ko = ((b * cap + j) * NKV + kh) * HS;
           let acc = 0;
           for (let d = 0; d < HS; d++) acc += q[qo + d] * kCache[ko + d];

@@ -5,7 +5,8 @@ import { expectSizes, floats, rows, type RefTensor } from './tensor.ts';
 export function biasForward(out: RefTensor, bias: RefTensor): void {
   const [N, O] = rows(out);
   expectSizes('biasForward', [['bias', bias, O]]);
-  const y = floats('biasForward out', out), b = floats('biasForward bias', bias);
+  const y = floats('biasForward out', out),
+    b = floats('biasForward bias', bias);
   for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) y[n * O + o] += b[o];
 }
 
@@ -13,7 +14,8 @@ export function biasForward(out: RefTensor, bias: RefTensor): void {
 export function biasBackward(dbias: RefTensor, dout: RefTensor): void {
   const [N, O] = rows(dout);
   expectSizes('biasBackward', [['dbias', dbias, O]]);
-  const db = floats('biasBackward dbias', dbias), g = floats('biasBackward dout', dout);
+  const db = floats('biasBackward dbias', dbias),
+    g = floats('biasBackward dout', dout);
   for (let o = 0; o < O; o++) {
     let s = 0;
     for (let n = 0; n < N; n++) s += g[n * O + o];

@@ -33,12 +33,28 @@ function target(name: string, targets: ArrayLike<number>, n: number, V: number):
 }
 
 /** losses, lse: (N); loss: (2) [mean over masked rows, sum(mask)]; logits: (N, V); targets, mask: (N). */
-export function crossEntropyForward(losses: RefTensor, loss: RefTensor, lse: RefTensor, logits: RefTensor,
-  targets: RefTensor, mask: RefTensor, N: number, V: number): void {
-  check('crossEntropyForward', N, V, [['losses', losses, N], ['loss', loss, 2], ['lse', lse, N],
-    ['logits', logits, N * V], ['targets', targets, N], ['mask', mask, N]]);
-  const x = floats('crossEntropyForward logits', logits), l = floats('crossEntropyForward losses', losses);
-  const L = floats('crossEntropyForward lse', lse), w = mask.data;
+export function crossEntropyForward(
+  losses: RefTensor,
+  loss: RefTensor,
+  lse: RefTensor,
+  logits: RefTensor,
+  targets: RefTensor,
+  mask: RefTensor,
+  N: number,
+  V: number,
+): void {
+  check('crossEntropyForward', N, V, [
+    ['losses', losses, N],
+    ['loss', loss, 2],
+    ['lse', lse, N],
+    ['logits', logits, N * V],
+    ['targets', targets, N],
+    ['mask', mask, N],
+  ]);
+  const x = floats('crossEntropyForward logits', logits),
+    l = floats('crossEntropyForward losses', losses);
+  const L = floats('crossEntropyForward lse', lse),
+    w = mask.data;
   for (let n = 0; n < N; n++) {
     L[n] = rowLse(x, n, V);
     l[n] = w[n] === 0 ? 0 : w[n] * (L[n] - x[n * V + target('crossEntropyForward', targets.data, n, V)]);
@@ -48,8 +64,13 @@ export function crossEntropyForward(losses: RefTensor, loss: RefTensor, lse: Ref
 
 /** loss: (2) = [sum(losses) / max(1, sum(mask)), sum(mask)]; losses, mask: (N). Part of the forward. */
 export function crossEntropyMean(loss: RefTensor, losses: RefTensor, mask: RefTensor, N: number): void {
-  check('crossEntropyMean', N, 1, [['loss', loss, 2], ['losses', losses, N], ['mask', mask, N]]);
-  let total = 0, count = 0;
+  check('crossEntropyMean', N, 1, [
+    ['loss', loss, 2],
+    ['losses', losses, N],
+    ['mask', mask, N],
+  ]);
+  let total = 0,
+    count = 0;
   for (let n = 0; n < N; n++) {
     total += losses.data[n];
     count += mask.data[n];
@@ -60,10 +81,25 @@ export function crossEntropyMean(loss: RefTensor, losses: RefTensor, mask: RefTe
 }
 
 /** dlogits: (N, V), may be `logits` itself (in place); lse: (N) from the forward; loss: (2) from the forward. */
-export function crossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor, mask: RefTensor,
-  loss: RefTensor, N: number, V: number, gradScale = 1): void {
-  check('crossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V],
-    ['lse', lse, N], ['targets', targets, N], ['mask', mask, N], ['loss', loss, 2]]);
+export function crossEntropyBackward(
+  dlogits: RefTensor,
+  logits: RefTensor,
+  lse: RefTensor,
+  targets: RefTensor,
+  mask: RefTensor,
+  loss: RefTensor,
+  N: number,
+  V: number,
+  gradScale = 1,
+): void {
+  check('crossEntropyBackward', N, V, [
+    ['dlogits', dlogits, N * V],
+    ['logits', logits, N * V],
+    ['lse', lse, N],
+    ['targets', targets, N],
+    ['mask', mask, N],
+    ['loss', loss, 2],
+  ]);
   const norm = gradScale / Math.max(1, loss.data[1]);
   softmaxGrad('crossEntropyBackward', dlogits, logits, lse, targets, (n) => mask.data[n] * norm, N, V);
 }
@@ -73,20 +109,45 @@ export function crossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse:
  * weights (any sign) instead of the 0/1 mask and its count; rows of weight 0 get zeros. May run in place.
  * It is the gradient of sum_n weights[n] * (lse[n] - logits[n, targets[n]]).
  */
-export function weightedCrossEntropyBackward(dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor,
-  weights: RefTensor, N: number, V: number): void {
-  check('weightedCrossEntropyBackward', N, V, [['dlogits', dlogits, N * V], ['logits', logits, N * V], ['lse', lse, N],
-    ['targets', targets, N], ['weights', weights, N]]);
+export function weightedCrossEntropyBackward(
+  dlogits: RefTensor,
+  logits: RefTensor,
+  lse: RefTensor,
+  targets: RefTensor,
+  weights: RefTensor,
+  N: number,
+  V: number,
+): void {
+  check('weightedCrossEntropyBackward', N, V, [
+    ['dlogits', dlogits, N * V],
+    ['logits', logits, N * V],
+    ['lse', lse, N],
+    ['targets', targets, N],
+    ['weights', weights, N],
+  ]);
   softmaxGrad('weightedCrossEntropyBackward', dlogits, logits, lse, targets, (n) => weights.data[n], N, V);
 }
 
 /** dlogits[n] = (softmax(logits[n]) - onehot(targets[n])) * weight(n); rows of weight 0 are zeroed. */
-function softmaxGrad(name: string, dlogits: RefTensor, logits: RefTensor, lse: RefTensor, targets: RefTensor,
-  weight: (n: number) => number, N: number, V: number): void {
-  const d = floats(`${name} dlogits`, dlogits), x = floats(`${name} logits`, logits), L = lse.data;
+function softmaxGrad(
+  name: string,
+  dlogits: RefTensor,
+  logits: RefTensor,
+  lse: RefTensor,
+  targets: RefTensor,
+  weight: (n: number) => number,
+  N: number,
+  V: number,
+): void {
+  const d = floats(`${name} dlogits`, dlogits),
+    x = floats(`${name} logits`, logits),
+    L = lse.data;
   for (let n = 0; n < N; n++) {
     const w = weight(n);
-    if (w === 0) { d.fill(0, n * V, (n + 1) * V); continue; }
+    if (w === 0) {
+      d.fill(0, n * V, (n + 1) * V);
+      continue;
+    }
     const t = target(name, targets.data, n, V);
     for (let c = 0; c < V; c++) {
       const p = Math.exp(x[n * V + c] - L[n]);
@@ -97,8 +158,13 @@ function softmaxGrad(name: string, dlogits: RefTensor, logits: RefTensor, lse: R
 
 /** logprobs: (N) = log softmax(logits)[n, targets[n]]; logits: (N, V); targets: (N). Forward only. */
 export function crossEntropyLogprobs(logprobs: RefTensor, logits: RefTensor, targets: RefTensor, N: number, V: number): void {
-  check('crossEntropyLogprobs', N, V, [['logprobs', logprobs, N], ['logits', logits, N * V], ['targets', targets, N]]);
-  const lp = floats('crossEntropyLogprobs logprobs', logprobs), x = floats('crossEntropyLogprobs logits', logits);
+  check('crossEntropyLogprobs', N, V, [
+    ['logprobs', logprobs, N],
+    ['logits', logits, N * V],
+    ['targets', targets, N],
+  ]);
+  const lp = floats('crossEntropyLogprobs logprobs', logprobs),
+    x = floats('crossEntropyLogprobs logits', logits);
   for (let n = 0; n < N; n++) {
     const t = target('crossEntropyLogprobs', targets.data, n, V);
     lp[n] = x[n * V + t] - rowLse(x, n, V);

@@ -22,7 +22,10 @@ export function dropoutHash(seed: number, step: number, i: number): number {
 /** Checks p, seed and step; `where` names the caller in the error. */
 export function checkDropoutArgs(where: string, p: number, seed: number, step: number): void {
   if (!(p >= 0 && p < 1)) throw new Error(`${where}: dropout probability p must be in [0, 1), got ${p}`);
-  for (const [name, v] of [['seed', seed], ['step', step]] as const) {
+  for (const [name, v] of [
+    ['seed', seed],
+    ['step', step],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`${where}: ${name} must be an integer in [0, 2^32), got ${v}`);
   }
 }
@@ -48,7 +51,8 @@ function applyMask(where: string, dst: RefTensor, src: RefTensor, p: number, see
   if (dst.size !== src.size) {
     throw new Error(`${where}: the output (${dst.shape.join(', ')}) has ${dst.size} elements, the input (${src.shape.join(', ')}) ${src.size}`);
   }
-  const d = floats(`${where} output`, dst), x = floats(`${where} input`, src);
+  const d = floats(`${where} output`, dst),
+    x = floats(`${where} input`, src);
   const threshold = dropoutThreshold(p);
   const scale = dropoutScale(p);
   const key = pcgHash((seed ^ pcgHash(step >>> 0)) >>> 0);

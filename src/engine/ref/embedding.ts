@@ -10,7 +10,8 @@ export function embeddingForward(out: RefTensor, ids: RefTensor, wte: RefTensor)
   const [V, C] = [wte.shape[0], wte.shape[1]];
   const N = ids.size;
   expectSizes('embeddingForward', [['out', out, N * C]]);
-  const o = floats('embeddingForward out', out), w = floats('embeddingForward wte', wte);
+  const o = floats('embeddingForward out', out),
+    w = floats('embeddingForward wte', wte);
   for (let n = 0; n < N; n++) {
     const id = ids.data[n];
     checkId(id, n, V);
@@ -23,7 +24,8 @@ export function embeddingBackward(dwte: RefTensor, dout: RefTensor, ids: RefTens
   const [V, C] = [dwte.shape[0], dwte.shape[1]];
   const N = ids.size;
   expectSizes('embeddingBackward', [['dout', dout, N * C]]);
-  const dw = floats('embeddingBackward dwte', dwte), g = floats('embeddingBackward dout', dout);
+  const dw = floats('embeddingBackward dwte', dwte),
+    g = floats('embeddingBackward dout', dout);
   for (let n = 0; n < N; n++) {
     const id = ids.data[n];
     checkId(id, n, V);

@@ -49,7 +49,9 @@ function checkLinear(where: string, x: RefTensor, W: RefTensor, y: RefTensor): v
   const [N, I] = rows(x);
   const [Ny, O] = rows(y);
   if (W.shape.length !== 2 || W.shape[0] !== O || W.shape[1] !== I || N !== Ny) {
-    throw new Error(`${where}: W must be (O, I) = (${O}, ${I}) for input (${x.shape.join(', ')}) and output (${y.shape.join(', ')}), got W (${W.shape.join(', ')})`);
+    throw new Error(
+      `${where}: W must be (O, I) = (${O}, ${I}) for input (${x.shape.join(', ')}) and output (${y.shape.join(', ')}), got W (${W.shape.join(', ')})`,
+    );
   }
 }
 

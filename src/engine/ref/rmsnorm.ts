@@ -5,9 +5,19 @@ import { expectSizes, floats, rows, type RefTensor } from './tensor.ts';
 /** out (N, C), rstd (N) saved for backward, inp (N, C), weight (C) */
 export function rmsnormForward(out: RefTensor, rstd: RefTensor, inp: RefTensor, weight: RefTensor, eps: number, weightOffset = 0): void {
   const [N, C] = rows(inp);
-  expectSizes('rmsnormForward', [['out', out, N * C], ['rstd', rstd, N], ['weight', weight, C]], `N=${N} C=${C}`);
-  const y = floats('rmsnormForward out', out), r = floats('rmsnormForward rstd', rstd);
-  const x = floats('rmsnormForward inp', inp), w = floats('rmsnormForward weight', weight);
+  expectSizes(
+    'rmsnormForward',
+    [
+      ['out', out, N * C],
+      ['rstd', rstd, N],
+      ['weight', weight, C],
+    ],
+    `N=${N} C=${C}`,
+  );
+  const y = floats('rmsnormForward out', out),
+    r = floats('rmsnormForward rstd', rstd);
+  const x = floats('rmsnormForward inp', inp),
+    w = floats('rmsnormForward weight', weight);
   for (let n = 0; n < N; n++) {
     let ss = 0;
     for (let c = 0; c < C; c++) ss += x[n * C + c] * x[n * C + c];
@@ -21,14 +31,33 @@ export function rmsnormForward(out: RefTensor, rstd: RefTensor, inp: RefTensor, 
  * dinp (N, C) written; dweight (C) accumulated, or null when the norm weight is frozen.
  * dx_i = r*w_i*g_i - r^3 * x_i * sum_j(w_j g_j x_j) / C,  dw_i += sum_n g_i x_i r
  */
-export function rmsnormBackward(dinp: RefTensor, dweight: RefTensor | null, dout: RefTensor, inp: RefTensor, weight: RefTensor,
-  rstd: RefTensor, weightOffset = 0): void {
+export function rmsnormBackward(
+  dinp: RefTensor,
+  dweight: RefTensor | null,
+  dout: RefTensor,
+  inp: RefTensor,
+  weight: RefTensor,
+  rstd: RefTensor,
+  weightOffset = 0,
+): void {
   const [N, C] = rows(inp);
-  expectSizes('rmsnormBackward', [['dinp', dinp, N * C], ['dweight', dweight, C], ['dout', dout, N * C], ['weight', weight, C],
-    ['rstd', rstd, N]], `N=${N} C=${C}`);
-  const dx = floats('rmsnormBackward dinp', dinp), dw = dweight && floats('rmsnormBackward dweight', dweight);
-  const g = floats('rmsnormBackward dout', dout), x = floats('rmsnormBackward inp', inp);
-  const w = floats('rmsnormBackward weight', weight), r = floats('rmsnormBackward rstd', rstd);
+  expectSizes(
+    'rmsnormBackward',
+    [
+      ['dinp', dinp, N * C],
+      ['dweight', dweight, C],
+      ['dout', dout, N * C],
+      ['weight', weight, C],
+      ['rstd', rstd, N],
+    ],
+    `N=${N} C=${C}`,
+  );
+  const dx = floats('rmsnormBackward dinp', dinp),
+    dw = dweight && floats('rmsnormBackward dweight', dweight);
+  const g = floats('rmsnormBackward dout', dout),
+    x = floats('rmsnormBackward inp', inp);
+  const w = floats('rmsnormBackward weight', weight),
+    r = floats('rmsnormBackward rstd', rstd);
   for (let n = 0; n < N; n++) {
     const rn = r[n];
     let dot = 0;

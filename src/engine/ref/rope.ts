@@ -26,11 +26,18 @@ export function ropeInvFreq(HS: number, theta: number): Float32Array {
 
 function check(name: string, x: RefTensor, pos: RefTensor, invFreq: RefTensor, B: number, T: number, NH: number, HS: number): void {
   if (HS % 2 !== 0) throw new Error(`${name}: head size HS must be even, got ${HS}`);
-  expectSizes(name, [['x', x, B * T * NH * HS], ['pos', pos, B * T], ['invFreq', invFreq, HS / 2]], `B=${B} T=${T} NH=${NH} HS=${HS}`);
+  expectSizes(
+    name,
+    [
+      ['x', x, B * T * NH * HS],
+      ['pos', pos, B * T],
+      ['invFreq', invFreq, HS / 2],
+    ],
+    `B=${B} T=${T} NH=${NH} HS=${HS}`,
+  );
 }
 
-function rotate(x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>,
-  B: number, T: number, NH: number, HS: number, sign: number): void {
+function rotate(x: FloatArray, pos: ArrayLike<number>, invFreq: ArrayLike<number>, B: number, T: number, NH: number, HS: number, sign: number): void {
   const half = HS / 2;
   for (let bt = 0; bt < B * T; bt++) {
     const p = pos[bt];

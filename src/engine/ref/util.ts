@@ -15,7 +15,8 @@ export function scale(x: RefTensor, alpha: number): void {
 /** dst[i] += alpha * src[i] */
 export function add(dst: RefTensor, src: RefTensor, alpha = 1): void {
   expectSizes('add', [['src', src, dst.size]]);
-  const d = floats('add dst', dst), s = floats('add src', src);
+  const d = floats('add dst', dst),
+    s = floats('add src', src);
   for (let i = 0; i < d.length; i++) d[i] += alpha * s[i];
 }
 

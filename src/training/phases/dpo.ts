@@ -13,7 +13,12 @@ export const dpoPhase: PhaseModule = {
     if (!at.policyKey || ctx.inp.alignment !== 'dpo' || !ctx.want('dpo')) return PASS;
     const { pairs, identicalPairs } = at.data;
     if (pairs.length < 1) {
-      return { run: false, note: identicalPairs ? `DPO skipped: all ${identicalPairs} pair(s) are identical within ${ctx.maxLen} tokens (raise max_seq_length)` : 'DPO skipped: no preference pairs' };
+      return {
+        run: false,
+        note: identicalPairs
+          ? `DPO skipped: all ${identicalPairs} pair(s) are identical within ${ctx.maxLen} tokens (raise max_seq_length)`
+          : 'DPO skipped: no preference pairs',
+      };
     }
     return at.done.includes('dpo') ? PASS : RUN;
   },
@@ -27,9 +32,16 @@ export const dpoPhase: PhaseModule = {
       const from = await resumePoint(ctx, at, 'dpo');
       if (from) restoreLora('policy', policy, from.tensors);
       await trainDpo(be, ctx.dec, policy, reference, at.data.pairs, {
-        beta: config.dpo.beta, labelSmoothing: config.dpo.label_smoothing, epochs: config.dpo.epochs, batchSize: config.dpo.batch_size,
-        learningRate: config.dpo.learning_rate, warmupRatio: config.dpo.warmup_ratio, maxGradNorm: config.dpo.max_grad_norm,
-        seed: seedFor(at.seed, 'dpo'), maxSteps: ctx.inp.maxSteps, startStep: from?.progress.step ?? 0,
+        beta: config.dpo.beta,
+        labelSmoothing: config.dpo.label_smoothing,
+        epochs: config.dpo.epochs,
+        batchSize: config.dpo.batch_size,
+        learningRate: config.dpo.learning_rate,
+        warmupRatio: config.dpo.warmup_ratio,
+        maxGradNorm: config.dpo.max_grad_norm,
+        seed: seedFor(at.seed, 'dpo'),
+        maxSteps: ctx.inp.maxSteps,
+        startStep: from?.progress.step ?? 0,
         onStep: async (m) => {
           ctx.metric({ topicId, attempt, phase: 'dpo', ...m });
           if (dueForSave(ctx, m.step, m.totalSteps)) await saveProgress(ctx, at, 'dpo', m.step, await loraTensors('policy', policy));
@@ -40,7 +52,11 @@ export const dpoPhase: PhaseModule = {
       const changed = paramsDiffer((await policy.readState()).params, (await reference.readState()).params);
       const metrics = { phase: 'dpo', steps: history.length, skippedSteps };
       const out = outcome(adapterKey(topicId, 'dpo'), metrics);
-      out.warnings = judgeTrainer('DPO', { steps: history.length, skippedSteps, firstLoss: history[0]?.loss ?? null, lastLoss: history.at(-1)?.loss ?? null }, changed);
+      out.warnings = judgeTrainer(
+        'DPO',
+        { steps: history.length, skippedSteps, firstLoss: history[0]?.loss ?? null, lastLoss: history.at(-1)?.loss ?? null },
+        changed,
+      );
       await ctx.runs.saveAdapter(topicId, 'dpo', await policy.toAdapter(), metrics);
       return out;
     } finally {

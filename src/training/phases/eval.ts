@@ -14,8 +14,22 @@ export const evalPhase: PhaseModule = {
     const { topicId, attempt, data } = at;
     const lora = LoraParams.create(be, (await ctx.runs.loadAdapter(at.policyKey!, model.config)).adapter);
     try {
-      const ev = await evaluateTopic(ctx.evalContext(lora), { topicId, quiz: data.quiz, seenQuestions: data.sftRecords, threshold: at.tc.passThreshold, distinctions: data.distinctions });
-      const summary = { source: ev.source, score: ev.score, threshold: ev.threshold, passed: ev.passed, distinctionFailures: ev.distinctionFailures, similarity: ev.similarityName, questions: ev.questions.length };
+      const ev = await evaluateTopic(ctx.evalContext(lora), {
+        topicId,
+        quiz: data.quiz,
+        seenQuestions: data.sftRecords,
+        threshold: at.tc.passThreshold,
+        distinctions: data.distinctions,
+      });
+      const summary = {
+        source: ev.source,
+        score: ev.score,
+        threshold: ev.threshold,
+        passed: ev.passed,
+        distinctionFailures: ev.distinctionFailures,
+        similarity: ev.similarityName,
+        questions: ev.questions.length,
+      };
       ctx.metric({ topicId, attempt, phase: 'eval', score: ev.score, threshold: ev.threshold, passed: ev.passed, source: ev.source });
       const out = outcome(null, summary);
       out.evaluation = { score: ev.score, passed: ev.passed, summary };

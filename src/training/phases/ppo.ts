@@ -15,17 +15,33 @@ import { capSteps, outcome, PASS, RUN, seedFor, type PhaseModule, type RunContex
 import { dueForSave, headTensors, loraTensors, phaseRecords, restoreHead, restoreLora, resumePoint, saveProgress } from './progress.ts';
 import { rewardDataProblem } from './reward.ts';
 
-export const PPO_BLOCKED_NOTE = 'PPO skipped: the reward model did not learn, so its scores are noise (reward.if_not_learned: skip_ppo; set it to warn to run PPO anyway)';
+export const PPO_BLOCKED_NOTE =
+  'PPO skipped: the reward model did not learn, so its scores are noise (reward.if_not_learned: skip_ppo; set it to warn to run PPO anyway)';
 
 /** PPO's options for a topic, every one from the config (or the topic's adapted values). */
 export function ppoOptions(config: PipelineConfig, tc: TopicConfig, o: { seed: number; maxSteps?: number }): Omit<PpoOptions, 'onStep' | 'resume'> {
   const p = config.ppo;
   return {
-    steps: capSteps(tc.ppoSteps, o.maxSteps), batchSize: p.batch_size, ppoEpochs: p.ppo_epochs, learningRate: tc.ppoLearningRate,
-    klCoef: p.kl_coef, klTarget: p.kl_target, adaptiveKl: p.adaptive_kl, klHorizon: p.kl_horizon, clipRange: p.clip_range,
-    clipRangeValue: p.clip_range, vfCoef: p.vf_coef, gamma: p.gamma, lam: p.lam,
-    maxNewTokens: p.max_new_tokens, temperature: p.temperature, topP: p.top_p, maxGradNorm: p.max_grad_norm,
-    seed: o.seed, klStop: p.kl_stop, klStopPatience: p.kl_stop_patience,
+    steps: capSteps(tc.ppoSteps, o.maxSteps),
+    batchSize: p.batch_size,
+    ppoEpochs: p.ppo_epochs,
+    learningRate: tc.ppoLearningRate,
+    klCoef: p.kl_coef,
+    klTarget: p.kl_target,
+    adaptiveKl: p.adaptive_kl,
+    klHorizon: p.kl_horizon,
+    clipRange: p.clip_range,
+    clipRangeValue: p.clip_range,
+    vfCoef: p.vf_coef,
+    gamma: p.gamma,
+    lam: p.lam,
+    maxNewTokens: p.max_new_tokens,
+    temperature: p.temperature,
+    topP: p.top_p,
+    maxGradNorm: p.max_grad_norm,
+    seed: o.seed,
+    klStop: p.kl_stop,
+    klStopPatience: p.kl_stop_patience,
   };
 }
 
@@ -74,17 +90,34 @@ export const ppoPhase: PhaseModule = {
         restoreLora('policy', policy, from.tensors);
         restoreHead(be, 'value', value, from.tensors);
       }
-      const res = await trainPpo(be, ctx.dec, policy, reference, value, at.data.prompts,
-        async (seqs) => scoreSequences(be, ctx.dec, rm, rmHead, seqs.map((s) => closedSequence(s.promptIds, s.responseIds, tokenizer.eosIds, ctx.endId)), config.ppo.batch_size),
-        tokenizer.eosIds, {
-          ...opts, resume: from?.progress.position as PpoState | undefined,
+      const res = await trainPpo(
+        be,
+        ctx.dec,
+        policy,
+        reference,
+        value,
+        at.data.prompts,
+        async (seqs) =>
+          scoreSequences(
+            be,
+            ctx.dec,
+            rm,
+            rmHead,
+            seqs.map((s) => closedSequence(s.promptIds, s.responseIds, tokenizer.eosIds, ctx.endId)),
+            config.ppo.batch_size,
+          ),
+        tokenizer.eosIds,
+        {
+          ...opts,
+          resume: from?.progress.position as PpoState | undefined,
           onStep: async (m, state) => {
             ctx.metric({ topicId, attempt, phase: 'ppo', totalSteps: opts.steps, ...m });
             if (dueForSave(ctx, m.step, opts.steps)) {
               await saveProgress(ctx, at, 'ppo', m.step, { ...(await loraTensors('policy', policy)), ...(await headTensors(be, 'value', value)) }, state);
             }
           },
-        });
+        },
+      );
       const history = phaseRecords(ctx, at, 'ppo') as unknown as PpoStepLog[]; // the whole phase, resumed or not
       const metrics = { phase: 'ppo', steps: history.length, skippedSteps: res.skippedSteps, stoppedReason: res.stoppedReason };
       const out = outcome(adapterKey(topicId, 'ppo'), metrics);

@@ -10,7 +10,11 @@ import type { ScalarHead } from '../seq.ts';
 import type { RunContext, TopicAttempt } from './phase.ts';
 
 /** The saved progress of this phase of this attempt, with its tensors, or null when it starts afresh. */
-export async function resumePoint<T extends Tensor>(ctx: RunContext<T>, at: TopicAttempt, phase: Phase): Promise<{ progress: PhaseProgress; tensors: ProgressTensors } | null> {
+export async function resumePoint<T extends Tensor>(
+  ctx: RunContext<T>,
+  at: TopicAttempt,
+  phase: Phase,
+): Promise<{ progress: PhaseProgress; tensors: ProgressTensors } | null> {
   const p = ctx.state.progress;
   if (!p || p.phase !== phase || p.topicId !== at.topicId || p.attempt !== at.attempt) return null;
   return { progress: p, tensors: await ctx.runs.readProgress(p) };
@@ -24,7 +28,12 @@ export function dueForSave<T extends Tensor>(ctx: RunContext<T>, step: number, t
 
 /** Saves the phase's position and tensors with the run state (durable, one group). */
 export async function saveProgress<T extends Tensor>(
-  ctx: RunContext<T>, at: TopicAttempt, phase: Phase, step: number, tensors: ProgressTensors, position?: unknown,
+  ctx: RunContext<T>,
+  at: TopicAttempt,
+  phase: Phase,
+  step: number,
+  tensors: ProgressTensors,
+  position?: unknown,
 ): Promise<void> {
   ctx.state.progress = { phase, topicId: at.topicId, attempt: at.attempt, step, ...(position === undefined ? {} : { position }) };
   await ctx.checkpoint(tensors);

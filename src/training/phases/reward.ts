@@ -47,10 +47,20 @@ export const rewardPhase: PhaseModule = {
       let savedAt = from?.progress.step ?? 0;
       const every = inp.checkpointEvery ?? 50;
       const res = await trainRewardModel(inp.be, ctx.dec, pairs, rm, head, {
-        epochs: tc.rewardEpochs, batchSize: tc.rewardBatchSize, learningRate: tc.rewardLearningRate, headLearningRate: cfg.head_learning_rate,
-        minSteps: cfg.min_steps, scheduler: cfg.scheduler, validationSplit: cfg.validation_split,
-        patience: cfg.patience, minDelta: cfg.min_delta, warmupRatio: cfg.warmup_ratio,
-        maxGradNorm: cfg.max_grad_norm, logEvery: cfg.log_every, seed, maxSteps: inp.maxSteps,
+        epochs: tc.rewardEpochs,
+        batchSize: tc.rewardBatchSize,
+        learningRate: tc.rewardLearningRate,
+        headLearningRate: cfg.head_learning_rate,
+        minSteps: cfg.min_steps,
+        scheduler: cfg.scheduler,
+        validationSplit: cfg.validation_split,
+        patience: cfg.patience,
+        minDelta: cfg.min_delta,
+        warmupRatio: cfg.warmup_ratio,
+        maxGradNorm: cfg.max_grad_norm,
+        logEvery: cfg.log_every,
+        seed,
+        maxSteps: inp.maxSteps,
         onBatch: (m) => ctx.metric({ topicId, attempt, phase: 'reward', kind: 'batch', ...m }),
         resume: from?.progress.position as RewardPosition | undefined,
         onEpoch: async (m, pos) => {
@@ -63,13 +73,19 @@ export const rewardPhase: PhaseModule = {
       });
       const w = await head.read();
       const metrics = { phase: 'reward', ...res, epochs: undefined, history: res.epochs };
-      await ctx.runs.saveAdapter(topicId, 'reward', await rm.toAdapter(), metrics,
-        { 'score.weight': { shape: [1, C], data: w.slice(0, C) } }); // the bias is frozen at 0 (see trainRewardModel)
-      const verdict = judgeReward(res, { pairs: pairs.length, identicalPairs: at.data.identicalPairs, maxLen: ctx.maxLen, learningRate: tc.rewardLearningRate, headLearningRate: cfg.head_learning_rate });
+      await ctx.runs.saveAdapter(topicId, 'reward', await rm.toAdapter(), metrics, { 'score.weight': { shape: [1, C], data: w.slice(0, C) } }); // the bias is frozen at 0 (see trainRewardModel)
+      const verdict = judgeReward(res, {
+        pairs: pairs.length,
+        identicalPairs: at.data.identicalPairs,
+        maxLen: ctx.maxLen,
+        learningRate: tc.rewardLearningRate,
+        headLearningRate: cfg.head_learning_rate,
+      });
       const out = outcome(adapterKey(topicId, 'reward'), metrics);
       out.rewardLearned = verdict.learned;
       if (verdict.reason) out.warnings.push(verdict.reason);
-      if (res.skippedSteps && res.skippedSteps < res.steps) out.warnings.push(`reward: ${res.skippedSteps} of ${res.steps} steps skipped for non-finite values`);
+      if (res.skippedSteps && res.skippedSteps < res.steps)
+        out.warnings.push(`reward: ${res.skippedSteps} of ${res.steps} steps skipped for non-finite values`);
       return out;
     } finally {
       rm.release();

@@ -25,8 +25,15 @@ export const sftPhase: PhaseModule = {
       if (from) restoreLora('lora', lora, from.tensors);
       const cfg = inp.config.sft;
       await trainSft(inp.be, ctx.dec, lora, at.data.examples, {
-        epochs: at.record.sftEpochs, batchSize: tc.batchSize, learningRate: tc.learningRate, seed, maxSteps: inp.maxSteps,
-        warmupRatio: cfg.warmup_ratio, maxGradNorm: cfg.max_grad_norm, weightDecay: cfg.weight_decay, startStep: from?.progress.step ?? 0,
+        epochs: at.record.sftEpochs,
+        batchSize: tc.batchSize,
+        learningRate: tc.learningRate,
+        seed,
+        maxSteps: inp.maxSteps,
+        warmupRatio: cfg.warmup_ratio,
+        maxGradNorm: cfg.max_grad_norm,
+        weightDecay: cfg.weight_decay,
+        startStep: from?.progress.step ?? 0,
         onStep: async (m) => {
           ctx.metric({ topicId, attempt, phase: 'sft', ...m });
           if (dueForSave(ctx, m.step, m.totalSteps)) await saveProgress(ctx, at, 'sft', m.step, await loraTensors('lora', lora));

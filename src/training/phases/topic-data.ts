@@ -29,7 +29,8 @@ function sameIds(a: number[], b: number[]): boolean {
 export function topicData(ds: Dataset, topicId: string, tokenizer: Tokenizer, maxLen: number, ppoNewTokens: number): TopicData {
   const sftRecords = ds.sft.filter((r) => r.topicId === topicId);
   // Too long for max_seq_length: the prompt keeps its end, the answer its start (buildSftExample).
-  let truncated = 0, promptsCut = 0;
+  let truncated = 0,
+    promptsCut = 0;
   const examples: TokenizedExample[] = sftRecords.map((r) => {
     const ex = buildSftExample(tokenizer, r.instruction, r.output, maxLen);
     if (ex.truncated) truncated++;
@@ -47,7 +48,12 @@ export function topicData(ds: Dataset, topicId: string, tokenizer: Tokenizer, ma
     else pairs.push({ chosen, rejected });
   }
   return {
-    sftRecords, examples, truncated, promptsCut, pairs, identicalPairs,
+    sftRecords,
+    examples,
+    truncated,
+    promptsCut,
+    pairs,
+    identicalPairs,
     prompts: ppoPrompts(tokenizer, sftRecords, maxLen - ppoNewTokens - 1), // - the end token closedSequence may add
     distinctions: ds.distinctions.filter((d) => d.topicId === topicId || d.topicId === null),
     quiz: ds.evalSets.find((s) => s.level === 'topic' && s.scopeId === topicId) ?? null,

@@ -9,24 +9,56 @@ import { dataset, pair, sft } from './helpers.ts';
 
 const cfg = DEFAULT_PIPELINE_CONFIG;
 
-interface Fig { n?: number; m?: number; meanOut?: number; density?: number; quality?: number }
+interface Fig {
+  n?: number;
+  m?: number;
+  meanOut?: number;
+  density?: number;
+  quality?: number;
+}
 
 /** A topic with the given figures; the defaults make a high-quality topic of 12 examples. */
 function topicWith({ n = 12, m = 20, meanOut = 800, density = 25, quality = 2 }: Fig): TopicAnalysis {
   return {
-    id: 'unit-01/chapter-01/topic-01', unit: 'unit-01', chapter: 'unit-01/chapter-01', topic: 'unit-01/chapter-01/topic-01', depth: 3,
-    sft: { examples: n, instructionChars: lengthStats([]), outputChars: { ...lengthStats(Array(n).fill(meanOut)), mean: meanOut }, voiceDensity: density, categoryScores: {} },
-    preference: {
-      pairs: m, meanQuality: quality, highQuality: 0, lowQuality: 0, highQualityShare: 0, lowQualityShare: 0,
-      meanChosenChars: 0, meanRejectedChars: 0, qualityRatio: 0, meanDensityGap: 0,
+    id: 'unit-01/chapter-01/topic-01',
+    unit: 'unit-01',
+    chapter: 'unit-01/chapter-01',
+    topic: 'unit-01/chapter-01/topic-01',
+    depth: 3,
+    sft: {
+      examples: n,
+      instructionChars: lengthStats([]),
+      outputChars: { ...lengthStats(Array(n).fill(meanOut)), mean: meanOut },
+      voiceDensity: density,
+      categoryScores: {},
     },
-    distinctions: 0, evalQuestions: { open: 0, multiple_choice: 0, true_false: 0 }, flagCounts: {}, recommendations: [],
+    preference: {
+      pairs: m,
+      meanQuality: quality,
+      highQuality: 0,
+      lowQuality: 0,
+      highQualityShare: 0,
+      lowQualityShare: 0,
+      meanChosenChars: 0,
+      meanRejectedChars: 0,
+      qualityRatio: 0,
+      meanDensityGap: 0,
+    },
+    distinctions: 0,
+    evalQuestions: { open: 0, multiple_choice: 0, true_false: 0 },
+    flagCounts: {},
+    recommendations: [],
   };
 }
 
 function analysisOf(...topics: TopicAnalysis[]): Analysis {
   return {
-    topics, sftExamples: 0, globalDistinctions: 0, totalDistinctions: 0, categories: [], flags: [],
+    topics,
+    sftExamples: 0,
+    globalDistinctions: 0,
+    totalDistinctions: 0,
+    categories: [],
+    flags: [],
     preference: { ...topics[0].preference, unassigned: { count: 0, prompts: [] } },
     evalSets: { topic: { sets: 0, questions: 0 }, chapter: { sets: 0, questions: 0 }, unit: { sets: 0, questions: 0 }, final: { sets: 0, questions: 0 } },
     flagCounts: { 'identical-pair': 0, 'near-identical-pair': 0, 'chosen-less-voice': 0, 'negative-pattern': 0, 'duplicate-prompt': 0 },
@@ -97,13 +129,23 @@ describe('reward rule by mean pair quality', () => {
 describe('pass threshold', () => {
   it.each([
     // m boundaries (high quality otherwise)
-    [{ m: 14 }, 0.8], [{ m: 15 }, 0.85], [{ m: 30 }, 0.85], [{ m: 31 }, 0.8],
+    [{ m: 14 }, 0.8],
+    [{ m: 15 }, 0.85],
+    [{ m: 30 }, 0.85],
+    [{ m: 31 }, 0.8],
     // mean output boundaries
-    [{ meanOut: 599 }, 0.8], [{ meanOut: 600 }, 0.85], [{ meanOut: 1500 }, 0.85], [{ meanOut: 1501 }, 0.8],
+    [{ meanOut: 599 }, 0.8],
+    [{ meanOut: 600 }, 0.85],
+    [{ meanOut: 1500 }, 0.85],
+    [{ meanOut: 1501 }, 0.8],
     // density boundaries
-    [{ density: 14.99 }, 0.75], [{ density: 15 }, 0.8], [{ density: 19.99 }, 0.8], [{ density: 20 }, 0.85],
+    [{ density: 14.99 }, 0.75],
+    [{ density: 15 }, 0.8],
+    [{ density: 19.99 }, 0.8],
+    [{ density: 20 }, 0.85],
     // quality boundary
-    [{ quality: 1.49 }, 0.8], [{ quality: 1.5 }, 0.85],
+    [{ quality: 1.49 }, 0.8],
+    [{ quality: 1.5 }, 0.85],
     // low density wins over other shortfalls
     [{ density: 14.99, m: 3 }, 0.75],
   ] as [Fig, number][])('%o → %f', (f, threshold) => {
@@ -126,16 +168,20 @@ describe('rationale and overrides', () => {
   });
 
   it('config topics map then caller overrides, recorded', () => {
-    const file = parsePipelineConfig(`
+    const file = parsePipelineConfig(
+      `
 topics:
   unit-01/chapter-01/topic-01:
     sft_epochs: 7
     lr_multiplier: 2
     pass_threshold: 0.7
-`, 'c.yaml', DEFAULT_PIPELINE_CONFIG);
+`,
+      'c.yaml',
+      DEFAULT_PIPELINE_CONFIG,
+    );
     const [c] = adaptTopics(analysisOf(topicWith({ n: 1 })), file, {
       'unit-01/chapter-01/topic-01': { passThreshold: 0.6, trainable: true },
-      'other': { sftEpochs: 99 },
+      other: { sftEpochs: 99 },
     });
     expect(c.sftEpochs).toBe(7);
     expect(c.lrMultiplier).toBe(2);
@@ -166,10 +212,7 @@ describe('from a real analysis', () => {
     const good = 'you see '.repeat(100).trim();
     const ds = dataset({
       topicIds: ['u1/c1/t1', 'u1/c1/t2'],
-      sft: [
-        ...Array.from({ length: 12 }, (_, i) => sft('u1/c1/t1', `q${i}`, good)),
-        sft('u1/c1/t2', 'q', 'tiny'),
-      ],
+      sft: [...Array.from({ length: 12 }, (_, i) => sft('u1/c1/t1', `q${i}`, good)), sft('u1/c1/t2', 'q', 'tiny')],
       preference: Array.from({ length: 16 }, (_, i) => pair('u1/c1/t1', `q${i}`, good, 'flat')),
     });
     const [t1, t2] = adaptTopics(analyzeDataset(ds, m), cfg);

@@ -74,13 +74,20 @@ describe('analyzeDataset: hand-computed figures', () => {
     expect(tA.evalQuestions).toEqual({ open: 2, multiple_choice: 1, true_false: 1 });
     expect(a.topics.find((t) => t.id === B)!.evalQuestions).toEqual({ open: 0, multiple_choice: 0, true_false: 0 });
     expect(a.evalSets).toEqual({
-      topic: { sets: 1, questions: 4 }, chapter: { sets: 1, questions: 2 }, unit: { sets: 0, questions: 0 }, final: { sets: 1, questions: 1 },
+      topic: { sets: 1, questions: 4 },
+      chapter: { sets: 1, questions: 2 },
+      unit: { sets: 0, questions: 0 },
+      final: { sets: 1, questions: 1 },
     });
   });
 
   it('flags', () => {
     expect(a.flagCounts).toEqual({
-      'identical-pair': 1, 'near-identical-pair': 0, 'chosen-less-voice': 1, 'negative-pattern': 0, 'duplicate-prompt': 1,
+      'identical-pair': 1,
+      'near-identical-pair': 0,
+      'chosen-less-voice': 1,
+      'negative-pattern': 0,
+      'duplicate-prompt': 1,
     });
     const dup = a.flags.find((f) => f.kind === 'duplicate-prompt')!;
     expect(dup.line).toBe(ds.preference[1].line);
@@ -117,7 +124,11 @@ describe('analyzeDataset: flags', () => {
       preference: [pair('unit-02', 'p', 'c', 'r')],
     });
     const a = analyzeDataset(ds, m);
-    expect(a.topics.map((t) => [t.id, t.unit, t.depth])).toEqual([[A, 'unit-01', 3], ['unit-02', 'unit-02', 1], ['unit-10', 'unit-10', 1]]);
+    expect(a.topics.map((t) => [t.id, t.unit, t.depth])).toEqual([
+      [A, 'unit-01', 3],
+      ['unit-02', 'unit-02', 1],
+      ['unit-10', 'unit-10', 1],
+    ]);
   });
 });
 
@@ -144,10 +155,13 @@ describe('analyzeDataset: recommendations against the targets', () => {
 
   it('too many pairs and long outputs are named', () => {
     const long = dense + ' ' + textOfLength(1500);
-    const a = analyzeDataset(dataset({
-      sft: [sft(A, 'q', long)],
-      preference: Array.from({ length: 26 }, (_, i) => pair(A, `p${i}`, long, 'x')),
-    }), m);
+    const a = analyzeDataset(
+      dataset({
+        sft: [sft(A, 'q', long)],
+        preference: Array.from({ length: 26 }, (_, i) => pair(A, `p${i}`, long, 'x')),
+      }),
+      m,
+    );
     const r = a.topics[0].recommendations.join('\n');
     expect(r).toMatch(/26 pairs is above the 15-25 target/);
     expect(r).toMatch(/Outputs are long/);

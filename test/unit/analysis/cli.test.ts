@@ -26,10 +26,19 @@ beforeAll(() => {
   const prefs = Array.from({ length: 16 }, (_, i) => ({ prompt: `Question ${i % 12}?`, chosen: long, rejected: `The wind matters ${i}.` }));
   prefs.push({ prompt: 'Nobody asked this', chosen: 'a', rejected: 'b' });
   writeFileSync(join(data, 'preference_data.jsonl'), prefs.map((p) => JSON.stringify(p)).join('\n'));
-  writeFileSync(join(data, 'quiz_data.json'), JSON.stringify([{
-    level: 'topic', unit: 'unit-01', chapter: 'chapter-01', topic: 'topic-01', title: 'Quiz',
-    questions: [{ question: 'Why?', reference_answer: 'Because.', type: 'open', key_concepts: ['x'] }],
-  }]));
+  writeFileSync(
+    join(data, 'quiz_data.json'),
+    JSON.stringify([
+      {
+        level: 'topic',
+        unit: 'unit-01',
+        chapter: 'chapter-01',
+        topic: 'topic-01',
+        title: 'Quiz',
+        questions: [{ question: 'Why?', reference_answer: 'Because.', type: 'open', key_concepts: ['x'] }],
+      },
+    ]),
+  );
   writeFileSync(join(dir, 'markers.yaml'), 'density_markers: ["right then", "mark me", "wind"]\n');
   writeFileSync(join(dir, 'bad-markers.yaml'), 'density_markers: 5\n');
   writeFileSync(join(dir, 'cfg.yaml'), `sft: {epochs: 4}\ntopics:\n  ${T1}:\n    pass_threshold: 0.7\n`);
@@ -83,11 +92,15 @@ describe('mindprint analyze', () => {
     await expect(analyze.run([join(dir, 'missing.jsonl')])).rejects.toThrow(/missing\.jsonl: not found/);
     await expect(analyze.run([join(dir, 'nothing')])).rejects.toThrow(UsageError);
     await expect(analyze.run([join(dir, 'empty.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(/nothing readable.*\n.*empty\.jsonl: empty$/);
-    await expect(analyze.run([join(dir, 'garbage.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(/garbage\.jsonl:1: invalid JSON.*\n.*garbage\.jsonl:2: not a JSON object/);
+    await expect(analyze.run([join(dir, 'garbage.jsonl'), '--markers', join(dir, 'markers.yaml')])).rejects.toThrow(
+      /garbage\.jsonl:1: invalid JSON.*\n.*garbage\.jsonl:2: not a JSON object/,
+    );
   });
 
   it('bad markers file → UsageError naming the field', async () => {
-    await expect(analyze.run([join(dir, 'data'), '--markers', join(dir, 'bad-markers.yaml')])).rejects.toThrow(/bad-markers\.yaml: density_markers: expected a list/);
+    await expect(analyze.run([join(dir, 'data'), '--markers', join(dir, 'bad-markers.yaml')])).rejects.toThrow(
+      /bad-markers\.yaml: density_markers: expected a list/,
+    );
   });
 
   it('unknown option → UsageError', async () => {
@@ -101,7 +114,17 @@ describe('mindprint config', () => {
     expect(code).toBe(0);
     const j = JSON.parse(out);
     const [t1, t2] = j.topics;
-    expect(t1).toMatchObject({ id: T1, trainable: true, sftEpochs: 3, batchSize: 4, lrMultiplier: 1, learningRate: 1e-4, rewardEpochs: 3, ppoSteps: 100, passThreshold: 0.85 });
+    expect(t1).toMatchObject({
+      id: T1,
+      trainable: true,
+      sftEpochs: 3,
+      batchSize: 4,
+      lrMultiplier: 1,
+      learningRate: 1e-4,
+      rewardEpochs: 3,
+      ppoSteps: 100,
+      passThreshold: 0.85,
+    });
     expect(t2).toMatchObject({ id: T2, trainable: false, sftEpochs: 5, batchSize: 2, lrMultiplier: 0.5, ppoSteps: 150, passThreshold: 0.75 });
     expect(t2.untrainableReason).toContain('only 1 SFT example');
     for (const t of j.topics) expect(t.rationale.every((r: unknown) => typeof r === 'string')).toBe(true);
@@ -125,7 +148,9 @@ describe('mindprint config', () => {
   });
 
   it('bad config → UsageError naming the field', async () => {
-    await expect(config.run([join(dir, 'data'), '--config', join(dir, 'bad-cfg.yaml')])).rejects.toThrow(/bad-cfg\.yaml: lora\.r: expected an integer ≥ 1, got -1/);
+    await expect(config.run([join(dir, 'data'), '--config', join(dir, 'bad-cfg.yaml')])).rejects.toThrow(
+      /bad-cfg\.yaml: lora\.r: expected an integer ≥ 1, got -1/,
+    );
   });
 });
 

@@ -22,7 +22,12 @@ describe('discoverMarkers on voice-stripped pairs', () => {
     const t0 = performance.now();
     const d = discoverMarkers(pairs);
     const ms = performance.now() - t0;
-    console.log(`discovery: ${pairs.length} pairs of ~2,000 chars in ${ms.toFixed(0)} ms; top: ${d.suggestions.slice(0, 6).map((s) => s.phrase).join(' | ')}`);
+    console.log(
+      `discovery: ${pairs.length} pairs of ~2,000 chars in ${ms.toFixed(0)} ms; top: ${d.suggestions
+        .slice(0, 6)
+        .map((s) => s.phrase)
+        .join(' | ')}`,
+    );
     expect(ms).toBeLessThan(2000);
     expect(d).toMatchObject({ pairs: 150, differingPairs: 150, examined: 150, minSupport: 8 });
     const top = d.suggestions.slice(0, 4);
@@ -120,7 +125,11 @@ describe('provisional markers and YAML edits', () => {
     expect(m.categories.confidence).toEqual({ expected: 2, patterns: ['\\bsure\\b', look.pattern] });
     expect(acceptSuggestion(added, look)).toBe(added); // accepting twice changes nothing
     const psych = acceptSuggestion('', { phrase: 'Mind you,', category: 'psychology', pattern: '\\bmind\\s+you\\s*,' });
-    expect(parseMarkers(psych)).toEqual({ densityMarkers: ['Mind you,'], categories: { psychology: { expected: 1, patterns: ['\\bmind\\s+you\\s*,'] } }, negativePatterns: [] });
+    expect(parseMarkers(psych)).toEqual({
+      densityMarkers: ['Mind you,'],
+      categories: { psychology: { expected: 1, patterns: ['\\bmind\\s+you\\s*,'] } },
+      negativePatterns: [],
+    });
     const removed = parseMarkers(removeSuggestion(added, look));
     expect(removed.densityMarkers).toEqual(['you see']);
     expect(removed.categories.confidence.patterns).toEqual(['\\bsure\\b']);

@@ -74,7 +74,7 @@ describe('mindprint markers suggest', () => {
     expect(parseMarkers(readFileSync(file, 'utf8')).densityMarkers).toHaveLength(4);
   });
 
-  it('marks the phrases the folder\'s own markers already count', async () => {
+  it("marks the phrases the folder's own markers already count", async () => {
     const { out } = await capture(() => markers.run(['suggest', own]));
     expect(out).toContain(`The folder has its own markers (${join(own, 'voice_markers.yaml')})`);
     expect(out).toMatch(/"Look,".*in use \("look,"\)/);
@@ -98,12 +98,17 @@ describe('mindprint markers suggest', () => {
 });
 
 describe('which markers analyze and config use', () => {
-  it('the folder\'s own voice_markers.yaml when present, named in the JSON, the summary, the report and the rationale', async () => {
+  it("the folder's own voice_markers.yaml when present, named in the JSON, the summary, the report and the rationale", async () => {
     const { out } = await capture(() => analyze.run([own, '--json']));
     const j = JSON.parse(out);
     expect(j.markers).toMatchObject({
-      origin: 'folder', label: 'curriculum folder voice_markers.yaml', name: 'Gardener Jo', file: join(own, 'voice_markers.yaml'),
-      densityMarkers: 2, categories: ['confidence'], judged: true,
+      origin: 'folder',
+      label: 'curriculum folder voice_markers.yaml',
+      name: 'Gardener Jo',
+      file: join(own, 'voice_markers.yaml'),
+      densityMarkers: 2,
+      categories: ['confidence'],
+      judged: true,
     });
     // Density with the folder's markers ("the" and "look,"), not the sample teacher's.
     expect(j.topics[0].sft.voiceDensity).toBeGreaterThan(5);
@@ -121,7 +126,7 @@ describe('which markers analyze and config use', () => {
     expect(reward).toContain('(markers: Gardener Jo (curriculum folder voice_markers.yaml))');
   });
 
-  it('--markers FILE takes precedence over the folder\'s file', async () => {
+  it("--markers FILE takes precedence over the folder's file", async () => {
     const file = join(dir, 'other.yaml');
     writeFileSync(file, 'density_markers: ["tomatoes"]\n');
     const j = JSON.parse((await capture(() => analyze.run([own, '--markers', file, '--json']))).out);
@@ -161,7 +166,7 @@ describe('which markers analyze and config use', () => {
     expect(cfg.topics[0].rationale.find((r: string) => r.startsWith('Pass threshold'))).toMatch(/voice density not judged \(no voice markers yet\)/);
   });
 
-  it('the sample carries its own markers (Peg\'s), named as the sample\'s only', async () => {
+  it("the sample carries its own markers (Peg's), named as the sample's only", async () => {
     expect(existsSync(join(import.meta.dirname, '../../../sample-data/voice_markers.yaml'))).toBe(true);
     const j = JSON.parse((await capture(() => analyze.run(['--json']))).out);
     expect(j.markers).toMatchObject({ origin: 'folder', name: 'sample teacher (Peg) markers — sample only', judged: true });
@@ -169,12 +174,14 @@ describe('which markers analyze and config use', () => {
   });
 });
 
-describe('figures built on markers are judged only against the user\'s own', () => {
+describe("figures built on markers are judged only against the user's own", () => {
   it('a provisional marker the rejected side uses more raises no voice flag or recommendation; the same file markers do', () => {
     const out = 'Look, the boat heels and you ease the sheet until she stands up again. '.repeat(12);
     const ds = dataset({
       sft: Array.from({ length: 12 }, (_, i) => sft('u1/c1/t1', `q${i}`, out)),
-      preference: Array.from({ length: 16 }, (_, i) => pair('u1/c1/t1', `q${i}`, 'A plain answer without the phrase, long enough to matter here.', 'Look, look, look.')),
+      preference: Array.from({ length: 16 }, (_, i) =>
+        pair('u1/c1/t1', `q${i}`, 'A plain answer without the phrase, long enough to matter here.', 'Look, look, look.'),
+      ),
     });
     const m = parseMarkers('density_markers: ["look,"]');
     const provisional = analyzeDataset(ds, m, markerSource('suggested', m));

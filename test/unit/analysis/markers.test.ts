@@ -33,7 +33,9 @@ describe('parseMarkers', () => {
   it('names the file and field of a bad value', () => {
     expect(() => parseMarkers('density_markers: 3', 'm.yaml')).toThrow(/m\.yaml: density_markers: expected a list of strings, got 3/);
     expect(() => parseMarkers('density_markers: [a, 4]', 'm.yaml')).toThrow(/m\.yaml: density_markers\[1\]: expected a non-empty string/);
-    expect(() => parseMarkers('categories: {c: {expected: 0, patterns: [a]}}', 'm.yaml')).toThrow(/m\.yaml: categories\.c\.expected: expected a number > 0, got 0/);
+    expect(() => parseMarkers('categories: {c: {expected: 0, patterns: [a]}}', 'm.yaml')).toThrow(
+      /m\.yaml: categories\.c\.expected: expected a number > 0, got 0/,
+    );
     expect(() => parseMarkers('categories: {c: {expected: 1, patterns: a}}', 'm.yaml')).toThrow(/categories\.c\.patterns: expected a list/);
     expect(() => parseMarkers('densty_markers: [a]', 'm.yaml')).toThrow(/m\.yaml: unknown field 'densty_markers'/);
     expect(() => parseMarkers('[1, 2]', 'm.yaml')).toThrow(/m\.yaml: \(top level\): expected a mapping/);
@@ -41,8 +43,12 @@ describe('parseMarkers', () => {
   });
 
   it('names a bad regular expression', () => {
-    expect(() => parseMarkers('negative_patterns: ["ok", "(unclosed"]', 'm.yaml')).toThrow(/m\.yaml: negative_patterns\[1\]: invalid regular expression "\(unclosed"/);
-    expect(() => parseMarkers('categories: {c: {expected: 1, patterns: ["[a-"]}}', 'm.yaml')).toThrow(/categories\.c\.patterns\[0\]: invalid regular expression/);
+    expect(() => parseMarkers('negative_patterns: ["ok", "(unclosed"]', 'm.yaml')).toThrow(
+      /m\.yaml: negative_patterns\[1\]: invalid regular expression "\(unclosed"/,
+    );
+    expect(() => parseMarkers('categories: {c: {expected: 1, patterns: ["[a-"]}}', 'm.yaml')).toThrow(
+      /categories\.c\.patterns\[0\]: invalid regular expression/,
+    );
   });
 
   it('round-trips through markersToYaml', () => {
@@ -115,7 +121,7 @@ describe('voiceDensity against a reference', () => {
     const markers = ['aa', 'a', 'ab', 'aba', 'b a', 'Ü', 'ba'];
     const m = parseMarkers(`density_markers: ${JSON.stringify(markers)}`);
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const alphabet = ['a', 'b', ' ', 'A', 'ü', '\n', 'c'];
     for (let t = 0; t < 300; t++) {
       const text = Array.from({ length: Math.floor(rand() * 40) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');

@@ -35,20 +35,33 @@ function section(title: string): string {
 
 describe('renderReport', () => {
   it('has every section', () => {
-    for (const s of ['SFT by topic', 'Preference pairs by topic', 'Overall preference figures', 'Evaluation sets', 'Top topics', 'Recommendations', 'Flags', 'Definitions']) {
+    for (const s of [
+      'SFT by topic',
+      'Preference pairs by topic',
+      'Overall preference figures',
+      'Evaluation sets',
+      'Top topics',
+      'Recommendations',
+      'Flags',
+      'Definitions',
+    ]) {
       section(s);
     }
   });
 
   it('SFT table rows carry the figures', () => {
-    const rows = section('SFT by topic').split('\n').filter((l) => l.startsWith('| unit-01'));
+    const rows = section('SFT by topic')
+      .split('\n')
+      .filter((l) => l.startsWith('| unit-01'));
     // A: outputs 14 and 18 chars → mean 16, median 16, p10 14.4, p90 17.6; density (25 + 0)/2 = 12.5
     expect(rows[0]).toBe(`| ${A} | 2 | 2 | 16 | 16 | 14 | 18 | 14 | 18 | 12.5 | 0.00 |`);
     expect(rows[1]).toBe(`| ${B} | 1 | 2 | 5 | 5 | 5 | 5 | 5 | 5 | 0.0 | 0.00 |`);
   });
 
   it('preference table rows carry the figures', () => {
-    const rows = section('Preference pairs by topic').split('\n').filter((l) => l.startsWith('| unit-01'));
+    const rows = section('Preference pairs by topic')
+      .split('\n')
+      .filter((l) => l.startsWith('| unit-01'));
     // A: mean (17.1 − 9.86)/2 = 3.62; ratio 9 / (8 + 1) = 1.00; gap (50 − 33.3)/2 = 8.3
     expect(rows[0]).toBe(`| ${A} | 2 | 3.62 | 1 | 1 | 50.0% | 1.00 | 8.3 | 0 | 2 |`);
     expect(rows[1]).toBe(`| ${B} | 1 | 0.63 | 0 | 0 | 0.0% | 0.90 | 0.0 | 0 | 0 |`);
@@ -64,7 +77,9 @@ describe('renderReport', () => {
   });
 
   it('top topics, recommendations and flags', () => {
-    expect(section('Top topics')).toMatch(/\*\*By mean pair quality\*\*\n\n1\. `unit-01\/chapter-01\/topic-01`: 3\.62 over 2 pairs\n2\. `unit-01\/chapter-01\/topic-02`: 0\.63/);
+    expect(section('Top topics')).toMatch(
+      /\*\*By mean pair quality\*\*\n\n1\. `unit-01\/chapter-01\/topic-01`: 3\.62 over 2 pairs\n2\. `unit-01\/chapter-01\/topic-02`: 0\.63/,
+    );
     const recs = section('Recommendations');
     expect(recs).toContain(`- \`${A}\`\n  - Add 13 preference pairs (has 2; target 15-25).`);
     expect(recs).toContain('0 of 2 topics meet every target.');
@@ -87,18 +102,36 @@ describe('JSON shapes', () => {
     const j = analysisToJson(ds, a);
     expect(j.files).toEqual([{ path: 'sft.jsonl', kind: 'sft', records: 3, errors: [{ line: 4, message: 'invalid JSON' }], duplicates: 0 }]);
     expect(j.topics[0]).toMatchObject({
-      id: A, unit: 'unit-01', chapter: 'unit-01/chapter-01', topic: A,
+      id: A,
+      unit: 'unit-01',
+      chapter: 'unit-01/chapter-01',
+      topic: A,
       sft: { examples: 2, meanOutputChars: 16, voiceDensity: 12.5 },
       preference: { pairs: 2, meanQuality: 3.62, highQualityShare: 0.5 },
       distinctions: 0,
     });
     expect(j.preference).toMatchObject({ pairs: 4, meanQuality: 2.055, highQuality: 1, lowQuality: 2, unassigned: 1 });
-    expect(j.evalSets).toEqual({ topic: { sets: 1, questions: 2 }, chapter: { sets: 0, questions: 0 }, unit: { sets: 0, questions: 0 }, final: { sets: 0, questions: 0 } });
+    expect(j.evalSets).toEqual({
+      topic: { sets: 1, questions: 2 },
+      chapter: { sets: 0, questions: 0 },
+      unit: { sets: 0, questions: 0 },
+      final: { sets: 0, questions: 0 },
+    });
   });
 
   it('configToJson has the CLI contract fields', () => {
     const j = configToJson(adaptTopics(a, DEFAULT_PIPELINE_CONFIG));
-    expect(j.topics[0]).toMatchObject({ id: A, trainable: false, sftEpochs: 5, batchSize: 2, lrMultiplier: 0.5, learningRate: 5e-5, rewardEpochs: 3, ppoSteps: 150, passThreshold: 0.75 });
+    expect(j.topics[0]).toMatchObject({
+      id: A,
+      trainable: false,
+      sftEpochs: 5,
+      batchSize: 2,
+      lrMultiplier: 0.5,
+      learningRate: 5e-5,
+      rewardEpochs: 3,
+      ppoSteps: 150,
+      passThreshold: 0.75,
+    });
     expect(j.topics[0].rationale.length).toBe(5);
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
   });

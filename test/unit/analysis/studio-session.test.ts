@@ -72,6 +72,8 @@ describe('StudioSession', () => {
 
   it('asks for data files when only voice markers are given', async () => {
     const s = await session();
-    await expect(s.load(files().slice(3), () => undefined)).rejects.toThrow(/voice_markers\.yaml: read as the curriculum's voice markers; now add its data files/);
+    await expect(s.load(files().slice(3), () => undefined)).rejects.toThrow(
+      /voice_markers\.yaml: read as the curriculum's voice markers; now add its data files/,
+    );
   });
 });

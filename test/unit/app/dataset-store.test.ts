@@ -11,7 +11,10 @@ async function collect(it: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   for await (const p of it) parts.push(p);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.byteLength; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
+  }
   return out;
 }
 
@@ -34,7 +37,10 @@ describe('DatasetStore', () => {
     await store.putFile('b.jsonl', new TextEncoder().encode('{"x":1}\n'), { kind: null, order: 1 });
     await store.putFile('a.jsonl', new TextEncoder().encode('old'), { kind: 'sft', order: 0 });
     await store.setKind('b.jsonl', 'distinctions');
-    expect((await store.listFiles()).map((f) => [f.name, f.kind])).toEqual([['a.jsonl', 'sft'], ['b.jsonl', 'distinctions']]);
+    expect((await store.listFiles()).map((f) => [f.name, f.kind])).toEqual([
+      ['a.jsonl', 'sft'],
+      ['b.jsonl', 'distinctions'],
+    ]);
     await store.putFile('a.jsonl', new Uint8Array(0), { kind: 'sft', order: 0 });
     expect(await collect(store.readChunks('a.jsonl'))).toEqual(new Uint8Array(0));
     await store.setSetting('markersYaml', 'density_markers: [x]');

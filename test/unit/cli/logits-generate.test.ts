@@ -36,7 +36,8 @@ describe('logits / generate CLI (no GPU)', () => {
   it('the dispatcher lists both commands and turns their usage errors into exit code 2', async () => {
     const logs: string[] = [];
     const errs: string[] = [];
-    const log = console.log, err = console.error;
+    const log = console.log,
+      err = console.error;
     console.log = (...a: unknown[]) => void logs.push(a.join(' '));
     console.error = (...a: unknown[]) => void errs.push(a.join(' '));
     try {

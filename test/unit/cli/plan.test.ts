@@ -20,7 +20,20 @@ describe('mindprint plan', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('prints each part of the plan and a verdict', async () => {
-    const { rc, out } = await plan('--model', fixture('google--gemma-3-1b-it'), '--limits', 'mac-chrome', '--dtype', 'bf16', '--batch', '1', '--seq', '512', '--memory', '16');
+    const { rc, out } = await plan(
+      '--model',
+      fixture('google--gemma-3-1b-it'),
+      '--limits',
+      'mac-chrome',
+      '--dtype',
+      'bf16',
+      '--batch',
+      '1',
+      '--seq',
+      '512',
+      '--memory',
+      '16',
+    );
     expect(rc).toBe(0);
     expect(out).toContain('1.00 B parameters; LoRA r 8 on q_proj, v_proj, o_proj');
     expect(out).toMatch(/base weights \(bf16\)\s+1\.86 GiB {2}largest: embed_tokens 576 MiB/);
@@ -42,7 +55,9 @@ describe('mindprint plan', () => {
   it('names what is wrong with its arguments', async () => {
     await expect(plan('--limits', 'mac-chrome')).rejects.toThrow('--model is required');
     await expect(plan('--model', 'tiny', '--quantize', 'q8')).rejects.toThrow("--quantize must be q4, got 'q8'");
-    await expect(plan('--model', 'tiny', '--limits', 'mac')).rejects.toThrow("--limits must be adapter or one of mac-chrome, mac-safari, swiftshader, got 'mac'");
+    await expect(plan('--model', 'tiny', '--limits', 'mac')).rejects.toThrow(
+      "--limits must be adapter or one of mac-chrome, mac-safari, swiftshader, got 'mac'",
+    );
     await expect(plan('--model', '/nonexistent/model', '--limits', 'mac-chrome')).rejects.toThrow('--model /nonexistent/model: no such folder or file');
     await expect(plan('--model', 'tiny', '--batch', '0', '--limits', 'mac-chrome')).rejects.toThrow("--batch must be a positive integer, got '0'");
   });

@@ -13,16 +13,26 @@ describe('configs/training_pipeline.yaml', () => {
     expect(await loadDefaultPipelineConfig()).toEqual(DEFAULT_PIPELINE_CONFIG);
     const withoutSeed = defaultsText.replace(/^# Seed of every random choice.*\nseed: \d+\n?/m, '');
     expect(withoutSeed).not.toBe(defaultsText);
-    expect(() => parsePipelineConfig(withoutSeed, 'training_pipeline.yaml')).toThrow(/training_pipeline\.yaml: seed: expected an integer ≥ 0, got (nothing|undefined)/);
+    expect(() => parsePipelineConfig(withoutSeed, 'training_pipeline.yaml')).toThrow(
+      /training_pipeline\.yaml: seed: expected an integer ≥ 0, got (nothing|undefined)/,
+    );
   });
 
-  it('states the issue\'s values', () => {
+  it("states the issue's values", () => {
     const c = parsePipelineConfig(defaultsText);
     expect(c.lora).toMatchObject({ r: 8, alpha: 16, target_modules: ['q_proj', 'v_proj', 'o_proj'], use_rslora: false });
     expect(c.sft).toMatchObject({ epochs: 3, learning_rate: 1e-4, batch_size: 4 });
     expect(c.reward).toMatchObject({
-      epochs: 3, learning_rate: 1e-5, batch_size: 8, validation_split: 0.2, patience: 3, min_delta: 0.01,
-      scheduler: 'cosine', warmup_ratio: 0.1, max_grad_norm: 1.0, log_every: 5,
+      epochs: 3,
+      learning_rate: 1e-5,
+      batch_size: 8,
+      validation_split: 0.2,
+      patience: 3,
+      min_delta: 0.01,
+      scheduler: 'cosine',
+      warmup_ratio: 0.1,
+      max_grad_norm: 1.0,
+      log_every: 5,
     });
     expect(c.ppo).toMatchObject({ steps: 100, learning_rate: 1e-5, batch_size: 4, ppo_epochs: 4, kl_coef: 0.2, kl_target: 0.05, clip_range: 0.2 });
     expect(c.dpo.beta).toBe(0.1);

@@ -57,7 +57,10 @@ describe('pair → topic matching', () => {
       'critical_distinctions.jsonl',
       chunksOf(jsonl({ prompt: 'p', chosen: 'c', rejected: 'r' }, { correct: 'c', incorrect: 'i', source: 'unit-04/chapter-01' })),
     );
-    b.addJson('quiz_data.json', JSON.stringify([{ level: 'topic', topic: 'unit-04/chapter-01/topic-01', questions: [{ question: 'q', reference_answer: 'r' }] }]));
+    b.addJson(
+      'quiz_data.json',
+      JSON.stringify([{ level: 'topic', topic: 'unit-04/chapter-01/topic-01', questions: [{ question: 'q', reference_answer: 'r' }] }]),
+    );
     const ds = b.build();
     expect(ds.distinctions.map((d) => d.topicId)).toEqual([null, 'unit-04/chapter-01']);
     expect(ds.topics.map((t) => t.id)).toEqual(['unit-04/chapter-01/topic-01', 'unit-04/chapter-01']);
@@ -75,7 +78,10 @@ describe('robustness', () => {
     ].join('\n');
     await b.addJsonl('sft_data.jsonl', chunksOf(lines));
     await b.addJsonl('preference_data.jsonl', chunksOf(lines.split('\n')[2]!));
-    b.addJson('quiz_data.json', '[{"__proto__": {"polluted": "yes"}, "topic": "t", "questions": [{"__proto__": {"polluted": "yes"}, "question": "q", "reference_answer": "r", "type": "__proto__"}, {"question": "q", "reference_answer": "r", "type": "constructor"}]}]');
+    b.addJson(
+      'quiz_data.json',
+      '[{"__proto__": {"polluted": "yes"}, "topic": "t", "questions": [{"__proto__": {"polluted": "yes"}, "question": "q", "reference_answer": "r", "type": "__proto__"}, {"question": "q", "reference_answer": "r", "type": "constructor"}]}]',
+    );
     const ds = b.build();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -141,7 +147,13 @@ describe('robustness', () => {
     ]);
     expect(f.present).toBe(3);
     // a repeat inside a JSON array is a duplicate of "an earlier entry" (its records have no line)
-    const twice = b.addJson('more_sft.json', JSON.stringify([{ instruction: 'x', output: 'y' }, { instruction: 'x', output: 'y' }]));
+    const twice = b.addJson(
+      'more_sft.json',
+      JSON.stringify([
+        { instruction: 'x', output: 'y' },
+        { instruction: 'x', output: 'y' },
+      ]),
+    );
     expect(twice.duplicates).toEqual([{ file: 'more_sft.json', line: 0, path: '$[1]', message: 'duplicate of an earlier entry (kept once)' }]);
     expect([twice.records, twice.present]).toEqual([1, 2]);
   });

@@ -21,7 +21,11 @@ async function run(args: string[]): Promise<string> {
 describe('mindprint analyze: the files list', () => {
   it('says records read of present, "empty", one binary error, and names each bad entry once', async () => {
     const out = await run([dir]);
-    const row = (name: string) => out.split('\n').find((l) => l.startsWith(join(dir, name)))!.replace(/\s+/g, ' ');
+    const row = (name: string) =>
+      out
+        .split('\n')
+        .find((l) => l.startsWith(join(dir, name)))!
+        .replace(/\s+/g, ' ');
     // File, Kind, Records, Errors, Warnings, Duplicates
     expect(row('empty.jsonl')).toBe(`${join(dir, 'empty.jsonl')} empty 0 0 0 0`);
     expect(row('photo.jsonl')).toBe(`${join(dir, 'photo.jsonl')} unknown 0 1 0 0`);
@@ -43,7 +47,7 @@ describe('mindprint analyze: the files list', () => {
     expect(out).not.toContain('missing');
   });
 
-  it('--json carries present, empty, warnings and each problem\'s subject', async () => {
+  it("--json carries present, empty, warnings and each problem's subject", async () => {
     const j = JSON.parse(await run([dir, '--json']));
     const file = (name: string) => j.files.find((f: { path: string }) => f.path === join(dir, name));
     expect(file('empty.jsonl')).toMatchObject({ records: 0, present: 0, empty: true, errors: [], warnings: [] });
@@ -51,7 +55,14 @@ describe('mindprint analyze: the files list', () => {
     expect(file('quiz_data.json')).toMatchObject({
       records: 2,
       present: 3,
-      errors: [{ line: 0, path: '$[0].questions[1].reference_answer', subject: 'question "What is a plan?" (unit-01/chapter-01/topic-01)', message: 'reference_answer is null' }],
+      errors: [
+        {
+          line: 0,
+          path: '$[0].questions[1].reference_answer',
+          subject: 'question "What is a plan?" (unit-01/chapter-01/topic-01)',
+          message: 'reference_answer is null',
+        },
+      ],
       warnings: [{ line: 0, path: '$[0].questions[0].correct_option', message: 'correct_option is null; took "C" from the start of reference_answer' }],
     });
   });

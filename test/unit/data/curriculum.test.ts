@@ -86,7 +86,9 @@ describe('orderTopics', () => {
 
 describe('curriculumTree', () => {
   it('nests unit → chapters → topics with each level’s own material', () => {
-    const tree = curriculumTree(orderTopics(['unit-2', 'unit-1/chapter-2/topic-1', 'unit-1/chapter-1', 'general', 'unit-1/chapter-2/topic-3', 'unit-1/chapter-2/topic-2', 'unit-1']));
+    const tree = curriculumTree(
+      orderTopics(['unit-2', 'unit-1/chapter-2/topic-1', 'unit-1/chapter-1', 'general', 'unit-1/chapter-2/topic-3', 'unit-1/chapter-2/topic-2', 'unit-1']),
+    );
     expect(tree.general?.id).toBe('general');
     expect(tree.units.map((u) => u.id)).toEqual(['unit-1', 'unit-2']);
     const [u1, u2] = tree.units;

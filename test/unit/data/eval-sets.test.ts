@@ -27,9 +27,7 @@ describe('evaluation files', () => {
     it(`${name}: keeps the valid sets and questions, reports each bad entry by JSON path`, () => {
       const f = files.get(name)!;
       expect(f.kind).toBe('eval');
-      expect(f.errors.map(({ path, subject, message }) => ({ path, subject, message }))).toEqual(
-        want.errors.map((e) => ({ subject: undefined, ...e })),
-      );
+      expect(f.errors.map(({ path, subject, message }) => ({ path, subject, message }))).toEqual(want.errors.map((e) => ({ subject: undefined, ...e })));
       for (const e of f.errors) {
         expect(e.line).toBe(0);
         expect(e.file).toBe(name);

@@ -38,7 +38,10 @@ function bytesOf(c: Case): Uint8Array {
 }
 
 function expectProblems(got: RecordError[], want: Partial<RecordError>[], what: string): void {
-  expect(got.map((e) => `${e.path ?? e.line}: ${e.message}`), what).toHaveLength(want.length);
+  expect(
+    got.map((e) => `${e.path ?? e.line}: ${e.message}`),
+    what,
+  ).toHaveLength(want.length);
   want.forEach((w, i) => {
     const { message, ...rest } = w;
     expect(got[i], `${what}[${i}]`).toMatchObject(rest);
@@ -64,7 +67,11 @@ describe('curriculum files as users have them', () => {
       expect(f.present).toBe(c.expect.present);
       expect(f.empty ?? false).toBe(c.expect.empty ?? false);
       expect(recordsText(f)).toBe(c.expect.recordsText);
-      expect(problemGroups(f).map((g) => g.summary).join(', ')).toBe(c.expect.summary);
+      expect(
+        problemGroups(f)
+          .map((g) => g.summary)
+          .join(', '),
+      ).toBe(c.expect.summary);
       expectProblems(f.errors, c.expect.errors, 'errors');
       expectProblems(f.warnings ?? [], c.expect.warnings, 'warnings');
       for (const e of [...f.errors, ...(f.warnings ?? [])]) expect(e.file).toBe(c.file);

@@ -32,7 +32,10 @@ function expectList(got: object[], want: Record<string, unknown>[] | undefined, 
 
 function expectProblems(got: { line: number; message: string }[], want: { line: number; message: string }[] | undefined, what: string): void {
   if (want === undefined) return;
-  expect(got.map((e) => `${e.line}: ${e.message}`), what).toHaveLength(want.length);
+  expect(
+    got.map((e) => `${e.line}: ${e.message}`),
+    what,
+  ).toHaveLength(want.length);
   want.forEach((w, i) => {
     expect(got[i]!.line, `${what}[${i}] line`).toBe(w.line);
     expect(got[i]!.message, `${what}[${i}] message`).toContain(w.message);

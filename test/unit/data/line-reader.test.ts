@@ -49,7 +49,10 @@ describe('readLines', () => {
     const bytes = enc.encode(text);
     for (let cut = 1; cut < bytes.length; cut++) {
       const lines = await collect(fromChunks([bytes.slice(0, cut), bytes.slice(cut)]));
-      expect(lines.map((l) => l.text), `cut at byte ${cut}`).toEqual(['α€😀中', '🎉end']);
+      expect(
+        lines.map((l) => l.text),
+        `cut at byte ${cut}`,
+      ).toEqual(['α€😀中', '🎉end']);
     }
   });
 

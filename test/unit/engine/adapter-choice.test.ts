@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { adapterLine, chooseDriver, needsProbe, summarizeAdapterInfo, SWIFTSHADER_ICD } from '../../../src/engine/adapter-choice.ts';
 
 const nvidia = summarizeAdapterInfo({ vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200', isFallbackAdapter: false });
-const swiftshader = summarizeAdapterInfo({ vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true });
+const swiftshader = summarizeAdapterInfo({
+  vendor: 'google',
+  architecture: 'swiftshader',
+  device: 'swiftshader-device-subzero-',
+  description: 'SwiftShader driver 5.0.0',
+  isFallbackAdapter: true,
+});
 
 describe('chooseDriver', () => {
   it('never sets the variable when the system offers an adapter', () => {
@@ -15,7 +21,10 @@ describe('chooseDriver', () => {
   });
 
   it('falls back to SwiftShader only when the system offers none, and says why (probe failures included)', () => {
-    expect(chooseDriver({}, true, { adapter: null })).toEqual({ setIcd: SWIFTSHADER_ICD, why: "no adapter from the system's Vulkan drivers, so Chromium's SwiftShader" });
+    expect(chooseDriver({}, true, { adapter: null })).toEqual({
+      setIcd: SWIFTSHADER_ICD,
+      why: "no adapter from the system's Vulkan drivers, so Chromium's SwiftShader",
+    });
     expect(chooseDriver({}, true, { adapter: null, error: 'probe crashed (SIGSEGV)' }).why).toContain('(probe crashed (SIGSEGV))');
   });
 

@@ -11,7 +11,16 @@ function randn(n: number, rng: Rng, scale = 1): Float64Array {
   return a;
 }
 
-interface Case { name: string; B: number; T: number; NH: number; NKV: number; HS: number; opts: AttentionOptions<number[]>; qScale?: number }
+interface Case {
+  name: string;
+  B: number;
+  T: number;
+  NH: number;
+  NKV: number;
+  HS: number;
+  opts: AttentionOptions<number[]>;
+  qScale?: number;
+}
 
 /** The twins' options: lens as a u32 tensor. */
 function tensorOpts(opts: AttentionOptions<number[]>): AttentionOptions {
@@ -31,16 +40,24 @@ const cases: Case[] = [
 describe('attention twin', () => {
   it('T = 1 returns v, window 1 returns each own v, lse is the log of the softmax normaliser', () => {
     const rng = new Rng(4);
-    const NH = 2, NKV = 1, HS = 3, T = 4;
-    const q = randn(T * NH * HS, rng), k = randn(T * NKV * HS, rng), v = randn(T * NKV * HS, rng);
-    const out = new Float64Array(T * NH * HS), lse = new Float64Array(NH * T);
+    const NH = 2,
+      NKV = 1,
+      HS = 3,
+      T = 4;
+    const q = randn(T * NH * HS, rng),
+      k = randn(T * NKV * HS, rng),
+      v = randn(T * NKV * HS, rng);
+    const out = new Float64Array(T * NH * HS),
+      lse = new Float64Array(NH * T);
     attentionForward(t(out), t(lse), t(q), t(k), t(v), 1, T, NH, NKV, HS, { window: 1 });
-    for (let i = 0; i < T; i++) for (let h = 0; h < NH; h++) for (let d = 0; d < HS; d++) {
-      expect(out[(i * NH + h) * HS + d]).toBeCloseTo(v[i * HS + d], 12);
-    }
+    for (let i = 0; i < T; i++)
+      for (let h = 0; h < NH; h++)
+        for (let d = 0; d < HS; d++) {
+          expect(out[(i * NH + h) * HS + d]).toBeCloseTo(v[i * HS + d], 12);
+        }
     // Row 1 of head 0 by hand: softmax over keys 0 and 1.
     attentionForward(t(out), t(lse), t(q), t(k), t(v), 1, T, NH, NKV, HS);
-    const s = [0, 1].map((j) => (q[(1 * NH) * HS] * k[j * HS] + q[NH * HS + 1] * k[j * HS + 1] + q[NH * HS + 2] * k[j * HS + 2]) / Math.sqrt(HS));
+    const s = [0, 1].map((j) => (q[1 * NH * HS] * k[j * HS] + q[NH * HS + 1] * k[j * HS + 1] + q[NH * HS + 2] * k[j * HS + 2]) / Math.sqrt(HS));
     const L = Math.log(Math.exp(s[0]) + Math.exp(s[1]));
     expect(lse[1]).toBeCloseTo(L, 12);
     const p1 = Math.exp(s[1] - L);
@@ -49,12 +66,22 @@ describe('attention twin', () => {
 
   it('decode against a KV cache equals the last rows of the full forward', () => {
     const rng = new Rng(5);
-    const B = 2, T = 6, NH = 4, NKV = 2, HS = 4, cap = 9, Tq = 2;
-    const q = randn(B * T * NH * HS, rng), k = randn(B * T * NKV * HS, rng), v = randn(B * T * NKV * HS, rng);
+    const B = 2,
+      T = 6,
+      NH = 4,
+      NKV = 2,
+      HS = 4,
+      cap = 9,
+      Tq = 2;
+    const q = randn(B * T * NH * HS, rng),
+      k = randn(B * T * NKV * HS, rng),
+      v = randn(B * T * NKV * HS, rng);
     for (const window of [0, 3]) {
-      const out = new Float64Array(q.length), lse = new Float64Array(B * NH * T);
+      const out = new Float64Array(q.length),
+        lse = new Float64Array(B * NH * T);
       attentionForward(t(out), t(lse), t(q), t(k), t(v), B, T, NH, NKV, HS, { window });
-      const kc = new Float64Array(B * cap * NKV * HS), vc = new Float64Array(kc.length);
+      const kc = new Float64Array(B * cap * NKV * HS),
+        vc = new Float64Array(kc.length);
       const qd = new Float64Array(B * Tq * NH * HS);
       for (let b = 0; b < B; b++) {
         kc.set(k.subarray(b * T * NKV * HS, (b + 1) * T * NKV * HS), b * cap * NKV * HS);
@@ -63,12 +90,26 @@ describe('attention twin', () => {
       }
       const od = new Float64Array(qd.length);
       attentionDecode(t(od), t(qd), t(kc), t(vc), B, Tq, NH, NKV, HS, T - Tq, cap, { window });
-      for (let b = 0; b < B; b++) for (let x = 0; x < Tq * NH * HS; x++) {
-        expect(od[b * Tq * NH * HS + x]).toBeCloseTo(out[(b * T + T - Tq) * NH * HS + x], 12);
-      }
+      for (let b = 0; b < B; b++)
+        for (let x = 0; x < Tq * NH * HS; x++) {
+          expect(od[b * Tq * NH * HS + x]).toBeCloseTo(out[(b * T + T - Tq) * NH * HS + x], 12);
+        }
     }
-    expect(() => attentionDecode(t(new Float64Array(NH * HS)), t(new Float64Array(NH * HS)), t(new Float64Array(4 * NKV * HS)),
-      t(new Float64Array(4 * NKV * HS)), 1, 1, NH, NKV, HS, 4, 4)).toThrow(/exceeds cache capacity 4/);
+    expect(() =>
+      attentionDecode(
+        t(new Float64Array(NH * HS)),
+        t(new Float64Array(NH * HS)),
+        t(new Float64Array(4 * NKV * HS)),
+        t(new Float64Array(4 * NKV * HS)),
+        1,
+        1,
+        NH,
+        NKV,
+        HS,
+        4,
+        4,
+      ),
+    ).toThrow(/exceeds cache capacity 4/);
   });
 
   for (const c of cases) {
@@ -76,9 +117,12 @@ describe('attention twin', () => {
       const { B, T, NH, NKV, HS } = c;
       const opts = tensorOpts(c.opts);
       const rng = new Rng(T * 31 + NH * 7 + HS);
-      const q = randn(B * T * NH * HS, rng, c.qScale ?? 1), k = randn(B * T * NKV * HS, rng), v = randn(B * T * NKV * HS, rng);
+      const q = randn(B * T * NH * HS, rng, c.qScale ?? 1),
+        k = randn(B * T * NKV * HS, rng),
+        v = randn(B * T * NKV * HS, rng);
       const w = randn(q.length, rng);
-      const out = new Float64Array(q.length), lse = new Float64Array(B * NH * T);
+      const out = new Float64Array(q.length),
+        lse = new Float64Array(B * NH * T);
       const f = (qq: Float64Array, kk: Float64Array, vv: Float64Array): number => {
         const o = new Float64Array(q.length);
         attentionForward(t(o), t(new Float64Array(B * NH * T)), t(qq), t(kk), t(vv), B, T, NH, NKV, HS, opts);
@@ -86,15 +130,20 @@ describe('attention twin', () => {
       };
       attentionForward(t(out), t(lse), t(q), t(k), t(v), B, T, NH, NKV, HS, opts);
       expect(out.every(Number.isFinite) && lse.every(Number.isFinite)).toBe(true);
-      const dq = new Float64Array(q.length), dk = new Float64Array(k.length), dv = new Float64Array(v.length);
+      const dq = new Float64Array(q.length),
+        dk = new Float64Array(k.length),
+        dv = new Float64Array(v.length);
       const delta = new Float64Array(B * NH * T);
       attentionBackward(t(dq), t(dk), t(dv), t(delta), t(w), t(out), t(lse), t(q), t(k), t(v), B, T, NH, NKV, HS, opts);
       const eps = 1e-6;
-      let maxDiff = 0, maxGrad = 0;
+      let maxDiff = 0,
+        maxGrad = 0;
       const probe = (x: Float64Array, g: Float64Array, call: (p: Float64Array) => number): void => {
         for (let i = 0; i < x.length; i++) {
-          const xp = x.slice(); xp[i] += eps;
-          const xm = x.slice(); xm[i] -= eps;
+          const xp = x.slice();
+          xp[i] += eps;
+          const xm = x.slice();
+          xm[i] -= eps;
           const fd = (call(xp) - call(xm)) / (2 * eps);
           maxDiff = Math.max(maxDiff, Math.abs(fd - g[i]));
           maxGrad = Math.max(maxGrad, Math.abs(g[i]));
@@ -108,7 +157,8 @@ describe('attention twin', () => {
       if (c.opts.lens && c.opts.lens.includes(0)) {
         // the empty sequence: zero output, zero gradients
         const b = c.opts.lens.indexOf(0);
-        const n = T * NH * HS, nk = T * NKV * HS;
+        const n = T * NH * HS,
+          nk = T * NKV * HS;
         expect(out.subarray(b * n, (b + 1) * n).every((x) => x === 0)).toBe(true);
         expect(dq.subarray(b * n, (b + 1) * n).every((x) => x === 0)).toBe(true);
         expect(dk.subarray(b * nk, (b + 1) * nk).every((x) => x === 0)).toBe(true);

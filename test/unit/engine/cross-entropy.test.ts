@@ -1,9 +1,7 @@
 // Cross-entropy twin: gradients vs central finite differences, extreme logits, long rows, masks, per-position weights, logprobs.
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src/util/rng.ts';
-import {
-  crossEntropyBackward, crossEntropyForward, crossEntropyLogprobs, weightedCrossEntropyBackward,
-} from '../../../src/engine/ref/cross-entropy.ts';
+import { crossEntropyBackward, crossEntropyForward, crossEntropyLogprobs, weightedCrossEntropyBackward } from '../../../src/engine/ref/cross-entropy.ts';
 import { fdError } from './fd.ts';
 import { refTensor, type RefTensor } from '../../../src/engine/ref/tensor.ts';
 
@@ -25,9 +23,17 @@ function meanLoss(logits: Float64Array, targets: number[], mask: number[], N: nu
 }
 
 /** Max |FD - analytic| over the given coordinates (all when omitted). */
-function fdCheck(logits: Float64Array, targets: number[], mask: number[], N: number, V: number, gradScale: number,
-  coords?: number[]): { maxDiff: number; grad: Float64Array; loss: Float64Array } {
-  const lse = new Float64Array(N), loss = new Float64Array(2);
+function fdCheck(
+  logits: Float64Array,
+  targets: number[],
+  mask: number[],
+  N: number,
+  V: number,
+  gradScale: number,
+  coords?: number[],
+): { maxDiff: number; grad: Float64Array; loss: Float64Array } {
+  const lse = new Float64Array(N),
+    loss = new Float64Array(2);
   crossEntropyForward(t(new Float64Array(N)), t(loss), t(lse), t(logits), t(targets), t(mask), N, V);
   const grad = new Float64Array(N * V);
   crossEntropyBackward(t(grad), t(logits), t(lse), t(targets), t(mask), t(loss), N, V, gradScale);
@@ -35,10 +41,12 @@ function fdCheck(logits: Float64Array, targets: number[], mask: number[], N: num
   let maxDiff = 0;
   for (const i of coords ?? grad.keys()) {
     const x = logits[i];
-    logits[i] = x + eps; const fp = meanLoss(logits, targets, mask, N, V);
-    logits[i] = x - eps; const fm = meanLoss(logits, targets, mask, N, V);
+    logits[i] = x + eps;
+    const fp = meanLoss(logits, targets, mask, N, V);
+    logits[i] = x - eps;
+    const fm = meanLoss(logits, targets, mask, N, V);
     logits[i] = x;
-    maxDiff = Math.max(maxDiff, Math.abs(gradScale * (fp - fm) / (2 * eps) - grad[i]));
+    maxDiff = Math.max(maxDiff, Math.abs((gradScale * (fp - fm)) / (2 * eps) - grad[i]));
   }
   return { maxDiff, grad, loss };
 }
@@ -46,7 +54,9 @@ function fdCheck(logits: Float64Array, targets: number[], mask: number[], N: num
 describe('cross-entropy twin', () => {
   it('small case by hand', () => {
     const logits = new Float64Array([0, Math.log(3), 5, 5]);
-    const losses = new Float64Array(2), loss = new Float64Array(2), lse = new Float64Array(2);
+    const losses = new Float64Array(2),
+      loss = new Float64Array(2),
+      lse = new Float64Array(2);
     crossEntropyForward(t(losses), t(loss), t(lse), t(logits), t([1, 0]), t([1, 1]), 2, 2);
     expect(losses[0]).toBeCloseTo(Math.log(4) - Math.log(3), 12);
     expect(losses[1]).toBeCloseTo(Math.log(2), 12);
@@ -56,7 +66,8 @@ describe('cross-entropy twin', () => {
 
   it('gradients match finite differences with a partial mask and a gradient scale', () => {
     const rng = new Rng(7);
-    const N = 5, V = 7;
+    const N = 5,
+      V = 7;
     const logits = randn(N * V, rng, 2);
     const { maxDiff, grad } = fdCheck(logits, [0, 6, 3, 2, 1], [1, 0, 1, 1, 0], N, V, 0.5);
     console.log(`cross-entropy twin vs finite differences (partial mask): max abs diff ${maxDiff.toExponential(2)}`);
@@ -65,7 +76,8 @@ describe('cross-entropy twin', () => {
   });
 
   it('extreme logits (+-80) stay finite and match finite differences', () => {
-    const N = 3, V = 6;
+    const N = 3,
+      V = 6;
     const logits = new Float64Array([80, -80, 80, -80, 0, 79.5, -80, -80, -80, -80, -80, -80, 80, 80, 80, 80, 80, -80]);
     const { maxDiff, grad, loss } = fdCheck(logits, [1, 3, 5], [1, 1, 1], N, V, 1);
     console.log(`cross-entropy twin vs finite differences (+-80): max abs diff ${maxDiff.toExponential(2)}, loss ${loss[0].toFixed(4)}`);
@@ -76,7 +88,8 @@ describe('cross-entropy twin', () => {
 
   it('long rows (V = 152000) match finite differences on sampled coordinates', () => {
     const rng = new Rng(8);
-    const N = 2, V = 152000;
+    const N = 2,
+      V = 152000;
     const logits = randn(N * V, rng, 3);
     logits[V + 151999] = 40; // a dominant logit at the very end of row 1
     const targets = [151999, 151999];
@@ -91,9 +104,12 @@ describe('cross-entropy twin', () => {
 
   it('all rows masked: loss 0, zero gradients, targets not read', () => {
     const rng = new Rng(9);
-    const N = 3, V = 4;
+    const N = 3,
+      V = 4;
     const logits = randn(N * V, rng);
-    const losses = new Float64Array(N), loss = new Float64Array(2), lse = new Float64Array(N);
+    const losses = new Float64Array(N),
+      loss = new Float64Array(2),
+      lse = new Float64Array(N);
     crossEntropyForward(t(losses), t(loss), t(lse), t(logits), t([-100, -100, 99]), t([0, 0, 0]), N, V);
     expect(Array.from(loss)).toEqual([0, 0]);
     expect(losses.every((x) => x === 0)).toBe(true);
@@ -104,10 +120,12 @@ describe('cross-entropy twin', () => {
 
   it('backward may run in place over the logits', () => {
     const rng = new Rng(10);
-    const N = 2, V = 5;
+    const N = 2,
+      V = 5;
     const logits = randn(N * V, rng);
     const { grad } = fdCheck(logits, [2, 4], [1, 1], N, V, 1);
-    const lse = new Float64Array(N), loss = new Float64Array(2);
+    const lse = new Float64Array(N),
+      loss = new Float64Array(2);
     crossEntropyForward(t(new Float64Array(N)), t(loss), t(lse), t(logits), t([2, 4]), t([1, 1]), N, V);
     crossEntropyBackward(t(logits), t(logits), t(lse), t([2, 4]), t([1, 1]), t(loss), N, V);
     for (let i = 0; i < grad.length; i++) expect(logits[i]).toBeCloseTo(grad[i], 14);
@@ -115,7 +133,8 @@ describe('cross-entropy twin', () => {
 
   it('logprobs are minus the per-row loss and normalised over the vocabulary', () => {
     const rng = new Rng(11);
-    const N = 2, V = 5;
+    const N = 2,
+      V = 5;
     const logits = randn(N * V, rng, 4);
     const losses = new Float64Array(N);
     crossEntropyForward(t(losses), t(new Float64Array(2)), t(new Float64Array(N)), t(logits), t([1, 3]), t([1, 1]), N, V);
@@ -132,8 +151,9 @@ describe('cross-entropy twin', () => {
   });
 
   it('names an out-of-range target on an unmasked row', () => {
-    expect(() => crossEntropyForward(t(new Float64Array(1)), t(new Float64Array(2)), t(new Float64Array(1)), t(new Float64Array(3)), t([3]), t([1]), 1, 3))
-      .toThrow(/targets\[0\] = 3 is outside the vocabulary \[0, 3\)/);
+    expect(() =>
+      crossEntropyForward(t(new Float64Array(1)), t(new Float64Array(2)), t(new Float64Array(1)), t(new Float64Array(3)), t([3]), t([1]), 1, 3),
+    ).toThrow(/targets\[0\] = 3 is outside the vocabulary \[0, 3\)/);
   });
 });
 
@@ -163,17 +183,28 @@ describe('weighted cross-entropy backward twin', () => {
       const err = fdError(logits, grad, () => weightedLoss(logits, targets, [...weights], N, V), 1e-5, 200);
       expect(err).toBeLessThan(1e-7);
       expect(grad.every(Number.isFinite)).toBe(true);
-      weights.forEach((w, n) => { if (w === 0) expect(grad.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true); });
+      weights.forEach((w, n) => {
+        if (w === 0) expect(grad.subarray(n * V, (n + 1) * V).every((x) => x === 0)).toBe(true);
+      });
     });
   }
 
   it('with w = mask * gradScale / sum(mask) it is the masked mean backward, and it runs in place', () => {
-    const N = 4, V = 9;
+    const N = 4,
+      V = 9;
     const logits = randn(N * V, new Rng(21), 3);
-    const targets = [1, 8, 0, 4], mask = [1, 0, 1, 1];
+    const targets = [1, 8, 0, 4],
+      mask = [1, 0, 1, 1];
     const masked = fdCheck(logits, targets, mask, N, V, 0.5, []).grad;
     const inPlace = logits.slice();
-    weightedGrad(inPlace, targets, mask.map((m) => (m * 0.5) / 3), N, V, inPlace);
+    weightedGrad(
+      inPlace,
+      targets,
+      mask.map((m) => (m * 0.5) / 3),
+      N,
+      V,
+      inPlace,
+    );
     for (let i = 0; i < masked.length; i++) expect(inPlace[i]).toBeCloseTo(masked[i], 14);
   });
 });

@@ -24,7 +24,11 @@ describe('dropout hash', () => {
   it('matches a BigInt re-derivation of pcg_hash, including the u32 extremes', () => {
     const inputs = [0, 1, 2, 255, 65535, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff, 123456789, 3141592653];
     for (const v of inputs) expect(pcgHash(v)).toBe(pcgBig(v));
-    for (const [seed, step, i] of [[0, 0, 0], [0xffffffff, 0xffffffff, 0xffffffff], [42, 7, 1000]]) {
+    for (const [seed, step, i] of [
+      [0, 0, 0],
+      [0xffffffff, 0xffffffff, 0xffffffff],
+      [42, 7, 1000],
+    ]) {
       const key = pcgBig(Number((BigInt(seed) ^ BigInt(pcgBig(step))) & M32));
       expect(dropoutHash(seed, step, i)).toBe(pcgBig(Number((BigInt(key) ^ BigInt(pcgBig(i))) & M32)));
     }
@@ -61,12 +65,13 @@ describe('dropout twin', () => {
       for (let i = 0; i < n; i++) inp[i] = 1 + Math.sin(i * 0.37);
       const out = new Float32Array(n);
       dropoutForward(t(out), t(inp), p, 99, 3);
-      let sIn = 0, sOut = 0;
+      let sIn = 0,
+        sOut = 0;
       for (let i = 0; i < n; i++) {
         sIn += inp[i];
         sOut += out[i];
       }
-      const meanSigma = Math.sqrt(2 * p / (1 - p) / n); // E[inp^2] <= 2 here
+      const meanSigma = Math.sqrt((2 * p) / (1 - p) / n); // E[inp^2] <= 2 here
       expect(Math.abs(sOut / n - sIn / n)).toBeLessThan(5 * meanSigma);
       // Kept elements are exactly inp * f32(1 / (1 - p)); dropped ones are 0.
       const s = dropoutScale(p);
@@ -79,14 +84,20 @@ describe('dropout twin', () => {
     const m = keepMask(n, p, 7, 100);
     const next = keepMask(n, p, 7, 101);
     const other = keepMask(n, p, 8, 100);
-    let pairs = 0, stepBoth = 0, seedBoth = 0;
+    let pairs = 0,
+      stepBoth = 0,
+      seedBoth = 0;
     for (let i = 0; i < n; i++) {
       if (i + 1 < n) pairs += m[i] & m[i + 1];
       stepBoth += m[i] & next[i];
       seedBoth += m[i] & other[i];
     }
-    const sigma = Math.sqrt(0.25 * 0.75 / n);
-    for (const [label, both] of [['neighbours', pairs / (n - 1)], ['steps 100/101', stepBoth / n], ['seeds 7/8', seedBoth / n]] as const) {
+    const sigma = Math.sqrt((0.25 * 0.75) / n);
+    for (const [label, both] of [
+      ['neighbours', pairs / (n - 1)],
+      ['steps 100/101', stepBoth / n],
+      ['seeds 7/8', seedBoth / n],
+    ] as const) {
       console.log(`${label}: P(both kept) ${both.toFixed(5)} (independent: 0.25)`);
       expect(Math.abs(both - 0.25)).toBeLessThan(5 * sigma);
     }

@@ -47,8 +47,14 @@ for (const c of fixture.cases) {
       case 'lora': {
         const out = f64(c.base);
         const h = new Float64Array(num(c.N) * num(c.R));
-        loraForward(t(out, [num(c.N), num(c.O)]), t(h, [num(c.N), num(c.R)]), t(f64(c.inp), [num(c.N), num(c.I)]), t(f64(c.A), [num(c.R), num(c.I)]),
-          t(f64(c.B), [num(c.O), num(c.R)]), num(c.scale));
+        loraForward(
+          t(out, [num(c.N), num(c.O)]),
+          t(h, [num(c.N), num(c.R)]),
+          t(f64(c.inp), [num(c.N), num(c.I)]),
+          t(f64(c.A), [num(c.R), num(c.I)]),
+          t(f64(c.B), [num(c.O), num(c.R)]),
+          num(c.scale),
+        );
         close(out, c.out, 'out');
         close(h, c.h, 'h');
         break;

@@ -15,7 +15,10 @@ function transpose(x: Float64Array, rows: number, cols: number): Float64Array {
 
 describe('matmul twin', () => {
   it('dinp matches finite differences, with large values and a long K', () => {
-    for (const [N, I, O, scale] of [[3, 5, 4, 1], [2, 300, 3, 1e3]]) {
+    for (const [N, I, O, scale] of [
+      [3, 5, 4, 1],
+      [2, 300, 3, 1e3],
+    ]) {
       const inp = randn64(1, N * I, scale);
       const W = randn64(2, O * I);
       const G = randn64(3, N * O);
@@ -60,8 +63,18 @@ describe('lora twin', () => {
     const dinp = new Float64Array(N * I);
     const dA = new Float64Array(R * I);
     const dB = new Float64Array(O * R);
-    loraBackward(t(dinp, [N, I]), t(dA, [R, I]), t(dB, [O, R]), t(new Float64Array(N * R), [N, R]), t(G, [N, O]), t(inp, [N, I]),
-      t(A, [R, I]), t(B, [O, R]), t(h, [N, R]), scale);
+    loraBackward(
+      t(dinp, [N, I]),
+      t(dA, [R, I]),
+      t(dB, [O, R]),
+      t(new Float64Array(N * R), [N, R]),
+      t(G, [N, O]),
+      t(inp, [N, I]),
+      t(A, [R, I]),
+      t(B, [O, R]),
+      t(h, [N, R]),
+      scale,
+    );
     expect(fdError(inp, dinp, loss)).toBeLessThan(1e-8);
     expect(fdError(A, dA, loss)).toBeLessThan(1e-8);
     expect(fdError(B, dB, loss)).toBeLessThan(1e-8);
@@ -79,8 +92,18 @@ describe('lora twin', () => {
     expect([...out]).toEqual([...before]);
     const dA = new Float64Array(R * I);
     const dB = new Float64Array(O * R);
-    loraBackward(null, t(dA, [R, I]), t(dB, [O, R]), t(new Float64Array(N * R), [N, R]), t(randn64(4, N * O), [N, O]), t(inp, [N, I]),
-      t(A, [R, I]), t(B, [O, R]), t(h, [N, R]), 2);
+    loraBackward(
+      null,
+      t(dA, [R, I]),
+      t(dB, [O, R]),
+      t(new Float64Array(N * R), [N, R]),
+      t(randn64(4, N * O), [N, O]),
+      t(inp, [N, I]),
+      t(A, [R, I]),
+      t(B, [O, R]),
+      t(h, [N, R]),
+      2,
+    );
     expect(dA.every((x) => x === 0)).toBe(true);
     expect(dB.some((x) => x !== 0)).toBe(true);
   });
@@ -132,7 +155,7 @@ describe('gradient clipping twin', () => {
     gradClip(t(big), t(norm), 1);
     const after = Math.sqrt(big.reduce((s, x) => s + x * x, 0));
     expect(norm[0]).toBeGreaterThan(400);
-    expect(after).toBeCloseTo(1 * norm[0] / (norm[0] + 1e-6), 9);
+    expect(after).toBeCloseTo((1 * norm[0]) / (norm[0] + 1e-6), 9);
     const small = Float64Array.from([0.1, -0.2]);
     gradClip(t(small), t(norm), 1);
     expect([...small]).toEqual([0.1, -0.2]);

@@ -58,7 +58,10 @@ describe('rmsnorm twin', () => {
 });
 
 describe('swiglu twin', () => {
-  for (const [label, scale] of [['normal gates', 2], ['saturated gates (|g| ~ 30)', 30]] as const) {
+  for (const [label, scale] of [
+    ['normal gates', 2],
+    ['saturated gates (|g| ~ 30)', 30],
+  ] as const) {
     it(`dgate and dup match finite differences (${label})`, () => {
       const n = 40;
       const gate = randn64(1, n, scale);
@@ -93,7 +96,10 @@ describe('swiglu twin', () => {
 });
 
 describe('geglu and soft-cap twins (Gemma)', () => {
-  for (const [label, scale] of [['normal gates', 2], ['large gates (|g| ~ 30)', 30]] as const) {
+  for (const [label, scale] of [
+    ['normal gates', 2],
+    ['large gates (|g| ~ 30)', 30],
+  ] as const) {
     it(`geglu: dgate and dup match finite differences (${label})`, () => {
       const n = 40;
       const gate = randn64(1, n, scale);
@@ -112,7 +118,7 @@ describe('geglu and soft-cap twins (Gemma)', () => {
     });
   }
 
-  it('geglu is transformers\' gelu_pytorch_tanh times up', () => {
+  it("geglu is transformers' gelu_pytorch_tanh times up", () => {
     const out = new Float64Array(3);
     gegluForward(t(out), t(Float64Array.from([1, -2, 0])), t(Float64Array.from([2, 1, 5])));
     expect(out[0]).toBeCloseTo(2 * 0.8411919906082768, 12); // gelu_tanh(1)
@@ -187,6 +193,8 @@ describe('bias, residual and embedding twins', () => {
     embeddingBackward(t(dwte, [V, C]), t(G, [N, C]), t(ids));
     expect(fdError(wte, dwte, loss)).toBeLessThan(1e-8);
     expect(dwte.slice(2 * C, 3 * C).every((x) => x === 0)).toBe(true); // id 2 unused
-    expect(() => embeddingForward(t(out, [N, C]), t(Uint32Array.from([0, 5, 0, 0, 0, 0])), t(wte, [V, C]))).toThrow(/ids\[1\] = 5 is outside the vocabulary \[0, 5\)/);
+    expect(() => embeddingForward(t(out, [N, C]), t(Uint32Array.from([0, 5, 0, 0, 0, 0])), t(wte, [V, C]))).toThrow(
+      /ids\[1\] = 5 is outside the vocabulary \[0, 5\)/,
+    );
   });
 });

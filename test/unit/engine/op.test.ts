@@ -5,8 +5,14 @@ import { assembleWgsl, numel, packLayout, pipelineKey, splitWorkgroups, type OpD
 const OP: OpDescription = {
   name: 'demo',
   workgroupSize: [64],
-  bindings: [{ name: 'out', access: 'read_write' }, { name: 'ids', access: 'read', type: 'u32' }],
-  uniforms: [['n', 'u32'], ['eps', 'f32']],
+  bindings: [
+    { name: 'out', access: 'read_write' },
+    { name: 'ids', access: 'read', type: 'u32' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['eps', 'f32'],
+  ],
   facts: { tile: 16 },
   wgsl: '@compute @workgroup_size(WG_X) fn main() {}',
 };

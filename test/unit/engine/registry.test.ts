@@ -5,7 +5,10 @@ import { numel, type GpuTensor, type OpDescription } from '../../../src/engine/o
 import type { GpuRuntime } from '../../../src/engine/runtime.ts';
 
 const CORE = ['kind', 'zeros', 'upload', 'write', 'view', 'read', 'release', 'beginStep', 'submit'];
-const ops = (b: object): string[] => Object.keys(b).filter((k) => !CORE.includes(k)).sort();
+const ops = (b: object): string[] =>
+  Object.keys(b)
+    .filter((k) => !CORE.includes(k))
+    .sort();
 
 function recordingRuntime(ran: string[]): GpuRuntime {
   return { run: (op: OpDescription) => void ran.push(op.name), empty: () => undefined } as unknown as GpuRuntime;
@@ -16,7 +19,8 @@ function gpuTensor(...shape: number[]): GpuTensor {
 }
 
 it('the CPU and the GPU backend have the same ops, every one a function', () => {
-  const cpu = cpuBackend(), gpu = gpuBackend(recordingRuntime([]));
+  const cpu = cpuBackend(),
+    gpu = gpuBackend(recordingRuntime([]));
   expect(ops(gpu)).toEqual(ops(cpu));
   expect(ops(cpu).length).toBeGreaterThan(25);
   for (const name of ops(cpu)) {
@@ -25,7 +29,7 @@ it('the CPU and the GPU backend have the same ops, every one a function', () => 
   }
 });
 
-it('a GPU backend op runs its kernel on the backend\'s runtime', () => {
+it("a GPU backend op runs its kernel on the backend's runtime", () => {
   const ran: string[] = [];
   const be = gpuBackend(recordingRuntime(ran));
   be.rmsnormForward(gpuTensor(2, 4), gpuTensor(2), gpuTensor(2, 4), gpuTensor(4), 1e-6);
@@ -35,9 +39,10 @@ it('a GPU backend op runs its kernel on the backend\'s runtime', () => {
 
 it('a CPU backend op is the twin: sizes from the shapes, errors naming the argument', () => {
   const be = cpuBackend();
-  const out = be.zeros([2, 2]), rstd = be.zeros([2]);
+  const out = be.zeros([2, 2]),
+    rstd = be.zeros([2]);
   be.rmsnormForward(out, rstd, be.upload(Float32Array.from([3, 4, 0, 2]), [2, 2]), be.upload(Float32Array.from([1, 2]), [2]), 0);
-  const want = [3 / Math.sqrt(12.5), 8 / Math.sqrt(12.5), 0, 2 * 2 / Math.sqrt(2)];
+  const want = [3 / Math.sqrt(12.5), 8 / Math.sqrt(12.5), 0, (2 * 2) / Math.sqrt(2)];
   Array.from(out.data).forEach((x, i) => expect(x).toBeCloseTo(want[i], 6));
   expect(() => be.swigluForward(be.zeros([3]), be.zeros([3]), be.zeros([4]))).toThrow(/swigluForward: up \(4\) has 4 elements, expected 3/);
 });

@@ -27,15 +27,23 @@ describe('rope twin', () => {
     const inv = new Float32Array([1, 0.5]);
     const x = new Float64Array([1, 2, 3, 4]);
     ropeForward(t(x), t([3]), t(inv), 1, 1, 1, HS);
-    const a0 = 3, a1 = 1.5;
-    const want = [1 * Math.cos(a0) - 3 * Math.sin(a0), 2 * Math.cos(a1) - 4 * Math.sin(a1),
-      3 * Math.cos(a0) + 1 * Math.sin(a0), 4 * Math.cos(a1) + 2 * Math.sin(a1)];
+    const a0 = 3,
+      a1 = 1.5;
+    const want = [
+      1 * Math.cos(a0) - 3 * Math.sin(a0),
+      2 * Math.cos(a1) - 4 * Math.sin(a1),
+      3 * Math.cos(a0) + 1 * Math.sin(a0),
+      4 * Math.cos(a1) + 2 * Math.sin(a1),
+    ];
     for (let i = 0; i < 4; i++) expect(x[i]).toBeCloseTo(want[i], 12);
   });
 
   it('position 0 is the identity and backward inverts forward', () => {
     const rng = new Rng(1);
-    const B = 2, T = 3, NH = 3, HS = 8;
+    const B = 2,
+      T = 3,
+      NH = 3,
+      HS = 8;
     const inv = ropeInvFreq(HS, 500000);
     const x0 = randn(B * T * NH * HS, rng);
     const x = x0.slice();
@@ -52,9 +60,11 @@ describe('rope twin', () => {
     const rng = new Rng(2);
     const HS = 16;
     const inv = ropeInvFreq(HS, 10000);
-    const q = randn(HS, rng), k = randn(HS, rng);
+    const q = randn(HS, rng),
+      k = randn(HS, rng);
     const dot = (pq: number, pk: number): number => {
-      const a = q.slice(), b = k.slice();
+      const a = q.slice(),
+        b = k.slice();
       ropeForward(t(a), t([pq]), t(inv), 1, 1, 1, HS);
       ropeForward(t(b), t([pk]), t(inv), 1, 1, 1, HS);
       return a.reduce((s, v, i) => s + v * b[i], 0);
@@ -65,7 +75,10 @@ describe('rope twin', () => {
 
   it('backward matches central finite differences', () => {
     const rng = new Rng(3);
-    const B = 1, T = 2, NH = 2, HS = 6;
+    const B = 1,
+      T = 2,
+      NH = 2,
+      HS = 6;
     const inv = ropeInvFreq(HS, 10000);
     const pos = [5, 9];
     const x = randn(B * T * NH * HS, rng);
@@ -80,8 +93,10 @@ describe('rope twin', () => {
     const eps = 1e-6;
     let maxDiff = 0;
     for (let i = 0; i < x.length; i++) {
-      const xp = x.slice(); xp[i] += eps;
-      const xm = x.slice(); xm[i] -= eps;
+      const xp = x.slice();
+      xp[i] += eps;
+      const xm = x.slice();
+      xm[i] -= eps;
       maxDiff = Math.max(maxDiff, Math.abs((f(xp) - f(xm)) / (2 * eps) - dx[i]));
     }
     console.log(`rope twin vs finite differences: max abs diff ${maxDiff.toExponential(2)}`);
@@ -89,7 +104,8 @@ describe('rope twin', () => {
   });
 
   it('rejects mismatched shapes with the sizes', () => {
-    expect(() => ropeForward(t(new Float32Array(10)), t([0]), t(new Float32Array(2)), 1, 1, 2, 4))
-      .toThrow(/x \(10\) has 10 elements, expected 8 \(B=1 T=1 NH=2 HS=4\)/);
+    expect(() => ropeForward(t(new Float32Array(10)), t([0]), t(new Float32Array(2)), 1, 1, 2, 4)).toThrow(
+      /x \(10\) has 10 elements, expected 8 \(B=1 T=1 NH=2 HS=4\)/,
+    );
   });
 });

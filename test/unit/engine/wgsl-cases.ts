@@ -24,40 +24,72 @@ function ids(...shape: number[]): GpuTensor {
   return { ...t(...shape), dtype: 'u32' };
 }
 
-const N = 4, C = 8, V = 16, B = 1, T = 4, NH = 2, HS = 64;
+const N = 4,
+  C = 8,
+  V = 16,
+  B = 1,
+  T = 4,
+  NH = 2,
+  HS = 64;
 
 export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
-  (rt) => { fill(rt, t(N), 0); scale(rt, t(N), 2); add(rt, t(N), t(N)); },
-  (rt) => { embeddingForward(rt, t(N, C), ids(N), t(V, C)); embeddingBackward(rt, t(V, C), t(N, C), ids(N)); },
-  (rt) => { rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6); rmsnormBackward(rt, t(N, C), t(C), t(N, C), t(N, C), t(C), t(N)); },
   (rt) => {
-    for (const side of [4, 64]) { // thin (8x8 threads) and wide (16x16) tiles
+    fill(rt, t(N), 0);
+    scale(rt, t(N), 2);
+    add(rt, t(N), t(N));
+  },
+  (rt) => {
+    embeddingForward(rt, t(N, C), ids(N), t(V, C));
+    embeddingBackward(rt, t(V, C), t(N, C), ids(N));
+  },
+  (rt) => {
+    rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6);
+    rmsnormBackward(rt, t(N, C), t(C), t(N, C), t(N, C), t(C), t(N));
+  },
+  (rt) => {
+    for (const side of [4, 64]) {
+      // thin (8x8 threads) and wide (16x16) tiles
       for (let f = 0; f < 8; f++) {
-        const transA = !!(f & 1), transB = !!(f & 2), accumulate = !!(f & 4);
+        const transA = !!(f & 1),
+          transB = !!(f & 2),
+          accumulate = !!(f & 4);
         gemm(rt, t(side, side), t(side, side), t(side, side), { transA, transB, accumulate });
       }
     }
   },
-  (rt) => { biasForward(rt, t(N, C), t(C)); biasBackward(rt, t(C), t(N, C)); },
+  (rt) => {
+    biasForward(rt, t(N, C), t(C));
+    biasBackward(rt, t(C), t(N, C));
+  },
   (rt) => ropeForward(rt, t(B, T, NH, HS), ids(B, T), t(HS / 2), B, T, NH, HS),
   (rt) => {
     for (const tileRows of [32, 64] as const) {
       const q = t(B, T, NH, HS);
       attentionForward(rt, q, t(B, NH, T), q, t(B, T, 1, HS), t(B, T, 1, HS), B, T, NH, 1, HS, { tileRows });
-      attentionBackward(rt, q, t(B, T, 1, HS), t(B, T, 1, HS), t(B, NH, T), q, q, t(B, NH, T), q, t(B, T, 1, HS), t(B, T, 1, HS),
-        B, T, NH, 1, HS, { tileRows });
+      attentionBackward(rt, q, t(B, T, 1, HS), t(B, T, 1, HS), t(B, NH, T), q, q, t(B, NH, T), q, t(B, T, 1, HS), t(B, T, 1, HS), B, T, NH, 1, HS, {
+        tileRows,
+      });
     }
     attentionDecode(rt, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
   },
-  (rt) => { swigluForward(rt, t(N, C), t(N, C), t(N, C)); swigluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C)); },
-  (rt) => { gegluForward(rt, t(N, C), t(N, C), t(N, C)); gegluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C)); },
+  (rt) => {
+    swigluForward(rt, t(N, C), t(N, C), t(N, C));
+    swigluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C));
+  },
+  (rt) => {
+    gegluForward(rt, t(N, C), t(N, C), t(N, C));
+    gegluBackward(rt, t(N, C), t(N, C), t(N, C), t(N, C), t(N, C));
+  },
   (rt) => {
     const d = t(N, V);
     softcapForward(rt, t(N, V), t(N, V), 30);
     softcapBackward(rt, t(N, V), t(N, V), t(N, V), 30);
     softcapBackward(rt, d, d, t(N, V), 30);
   },
-  (rt) => { residualForward(rt, t(N, C), t(N, C), t(N, C)); residualBackward(rt, t(N, C), t(N, C), t(N, C)); },
+  (rt) => {
+    residualForward(rt, t(N, C), t(N, C), t(N, C));
+    residualBackward(rt, t(N, C), t(N, C), t(N, C));
+  },
   (rt) => {
     const x = t(N, C);
     dropoutForward(rt, t(N, C), t(N, C), 0.1, 1, 1);

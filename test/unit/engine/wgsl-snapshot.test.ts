@@ -8,8 +8,13 @@ import { WGSL_CASES } from './wgsl-cases.ts';
 /** A runtime that records the ops it is asked to run instead of running them. */
 function recordingRuntime(): { rt: GpuRuntime; ops: Map<string, OpDescription> } {
   const ops = new Map<string, OpDescription>();
-  const tensor = (shape: readonly number[], dtype: 'f32' | 'u32' = 'f32'): GpuTensor =>
-    ({ buffer: {} as GPUBuffer, shape: [...shape], size: numel(shape), dtype, offset: 0 });
+  const tensor = (shape: readonly number[], dtype: 'f32' | 'u32' = 'f32'): GpuTensor => ({
+    buffer: {} as GPUBuffer,
+    shape: [...shape],
+    size: numel(shape),
+    dtype,
+    offset: 0,
+  });
   const rt = {
     run: (op: OpDescription) => void ops.set(pipelineKey(op), op),
     copy: () => undefined,

@@ -24,7 +24,8 @@ function randomAdapter(model: LoadedModel, seed: number, scale = 0.05): LoraAdap
 }
 
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -43,20 +44,34 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
     if (arch === 'qwen3') expect(cfg).toMatchObject({ qkNorm: true, headDim: 24, numHeads: 4 }); // heads × head_dim = 96 ≠ hidden 64
     if (arch.startsWith('gemma3')) {
       expect(cfg).toMatchObject({
-        qkNorm: true, sandwichNorm: true, normWeightOffset: 1, hiddenAct: 'gelu_pytorch_tanh', tieWordEmbeddings: true, embedScale: 8,
-        layerTypes: ['sliding_attention', 'full_attention'], slidingWindow: 4, ropeLocalTheta: 10000, attnScale: 1 / Math.sqrt(24),
+        qkNorm: true,
+        sandwichNorm: true,
+        normWeightOffset: 1,
+        hiddenAct: 'gelu_pytorch_tanh',
+        tieWordEmbeddings: true,
+        embedScale: 8,
+        layerTypes: ['sliding_attention', 'full_attention'],
+        slidingWindow: 4,
+        ropeLocalTheta: 10000,
+        attnScale: 1 / Math.sqrt(24),
         // The causal-LM class caps its logits; the conditional-generation class (the Hub layout) never does.
         finalLogitSoftcap: arch === 'gemma3' ? 5 : null,
       });
     }
     if (arch === 'gemma3-conditional') {
-      expect(model.ignoredTensors.sort()).toEqual(['multi_modal_projector.mm_input_projection_weight', 'vision_tower.vision_model.embeddings.patch_embedding.weight']);
+      expect(model.ignoredTensors.sort()).toEqual([
+        'multi_modal_projector.mm_input_projection_weight',
+        'vision_tower.vision_model.embeddings.patch_embedding.weight',
+      ]);
     }
   });
 
   it('logits of a padded batch match the float64 reference within 1e-4 relative, with and without LoRA', () => {
     const dec = new Decoder(be, cfg, model.weights);
-    const rows = [[507, 12, 99, 300, 45, 7, 510, 256, 3], [507, 40, 41, 42, 43]];
+    const rows = [
+      [507, 12, 99, 300, 45, 7, 510, 256, 3],
+      [507, 40, 41, 42, 43],
+    ];
     const T = 9;
     for (const adapter of [undefined, randomAdapter(model, 3)]) {
       const lora = adapter ? LoraParams.create(be, adapter) : null;
@@ -138,7 +153,10 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
 
   it('SFT drives the loss down, and the adapter round-trips through PEFT bit for bit', async () => {
     const dec = new Decoder(be, cfg, model.weights);
-    const lora = LoraParams.create(be, initLora(cfg, { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj'], useRslora: false }, new Rng(2), 'tiny'));
+    const lora = LoraParams.create(
+      be,
+      initLora(cfg, { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj', 'o_proj'], useRslora: false }, new Rng(2), 'tiny'),
+    );
     const rng = new Rng(4);
     const examples: TokenizedExample[] = Array.from({ length: 2 }, () => {
       const ids = [507, ...Array.from({ length: 11 }, () => rng.int(500))];

@@ -14,7 +14,11 @@ it.each([0, 0.3])('LoRA gradients of the SFT loss match finite differences (LoRA
   const cfg = model.config;
   const be = cpuBackend();
   const dec = new Decoder(be, cfg, model.weights);
-  const adapter = initLora(cfg, { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false }, new Rng(1));
+  const adapter = initLora(
+    cfg,
+    { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'], useRslora: false },
+    new Rng(1),
+  );
   const r2 = new Rng(9);
   for (const l of adapter.layers.values()) for (let i = 0; i < l.B.length; i++) l.B[i] = r2.normal() * 0.1;
   const lora = LoraParams.create(be, adapter);
@@ -43,7 +47,10 @@ it.each([0, 0.3])('LoRA gradients of the SFT loss match finite differences (LoRA
   const pick = new Rng(3);
   let worst = 0;
   for (const mod of lora.modules.values()) {
-    for (const [off, n] of [[mod.offsetA, mod.r * mod.inFeatures], [mod.offsetB, mod.outFeatures * mod.r]]) {
+    for (const [off, n] of [
+      [mod.offsetA, mod.r * mod.inFeatures],
+      [mod.offsetB, mod.outFeatures * mod.r],
+    ]) {
       for (let k = 0; k < 2; k++) {
         const i = off + pick.int(n);
         const h = 1e-2;

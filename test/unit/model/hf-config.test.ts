@@ -4,9 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { countModelParams, parseModelConfig, ropeInvFreq } from '../../../src/model/hf-config.ts';
 
 const dir = new URL('../../fixtures/model/configs/', import.meta.url);
-const fixtures = readdirSync(dir).map((f) => ({ file: f, ...JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as {
-  config: Record<string, unknown>; expect: Record<string, unknown>; params?: number; fullAttentionLayers?: number[];
-} }));
+const fixtures = readdirSync(dir).map((f) => ({
+  file: f,
+  ...(JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as {
+    config: Record<string, unknown>;
+    expect: Record<string, unknown>;
+    params?: number;
+    fullAttentionLayers?: number[];
+  }),
+}));
 
 describe('parseModelConfig on real configs', () => {
   for (const fx of fixtures) {
@@ -23,7 +29,11 @@ describe('parseModelConfig on real configs', () => {
 
   it('reads a multimodal Gemma 3 config through text_config', () => {
     const gemma = fixtures.find((f) => f.file.startsWith('gemma'))!.config;
-    const cfg = parseModelConfig({ model_type: 'gemma3', architectures: ['Gemma3ForConditionalGeneration'], text_config: { ...gemma, model_type: 'gemma3_text' } });
+    const cfg = parseModelConfig({
+      model_type: 'gemma3',
+      architectures: ['Gemma3ForConditionalGeneration'],
+      text_config: { ...gemma, model_type: 'gemma3_text' },
+    });
     expect(cfg.modelType).toBe('gemma3_text');
     expect(cfg.embedScale).toBeCloseTo(Math.sqrt(1152), 10);
     expect(cfg.architectures).toEqual(['Gemma3ForConditionalGeneration']);
@@ -35,7 +45,15 @@ describe('parseModelConfig details', () => {
 
   it('defaults: no head_dim → C/NH, no num_key_value_heads → MHA, untied, silu', () => {
     const cfg = parseModelConfig(base);
-    expect(cfg).toMatchObject({ headDim: 16, numKvHeads: 4, tieWordEmbeddings: false, hiddenAct: 'silu', attentionBias: false, bosTokenId: null, eosTokenIds: [] });
+    expect(cfg).toMatchObject({
+      headDim: 16,
+      numKvHeads: 4,
+      tieWordEmbeddings: false,
+      hiddenAct: 'silu',
+      attentionBias: false,
+      bosTokenId: null,
+      eosTokenIds: [],
+    });
   });
 
   it('Llama attention_bias puts bias on q/k/v and o; soft-capping values are kept', () => {
@@ -50,7 +68,9 @@ describe('parseModelConfig details', () => {
   });
 
   it('errors name the file, the field and what was expected', () => {
-    expect(() => parseModelConfig({ ...base, model_type: 'gpt2' }, 'm/config.json')).toThrow("m/config.json: model_type 'gpt2' is not supported (supported: llama, qwen2, qwen3, mistral, gemma3_text, gemma3)");
+    expect(() => parseModelConfig({ ...base, model_type: 'gpt2' }, 'm/config.json')).toThrow(
+      "m/config.json: model_type 'gpt2' is not supported (supported: llama, qwen2, qwen3, mistral, gemma3_text, gemma3)",
+    );
     expect(() => parseModelConfig({ ...base, model_type: undefined })).toThrow('config.json: model_type: missing');
     expect(() => parseModelConfig({ ...base, hidden_size: '64' })).toThrow('config.json: hidden_size: expected a positive integer, got "64"');
     expect(() => parseModelConfig({ ...base, num_key_value_heads: 3 })).toThrow('num_attention_heads (4) must be a multiple of num_key_value_heads (3)');
@@ -65,7 +85,15 @@ describe('parseModelConfig details', () => {
 
 describe('ropeInvFreq', () => {
   it('plain RoPE: theta^(-2i/HS)', () => {
-    const cfg = parseModelConfig({ model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_hidden_layers: 1, vocab_size: 10, rope_theta: 10000 });
+    const cfg = parseModelConfig({
+      model_type: 'llama',
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_attention_heads: 4,
+      num_hidden_layers: 1,
+      vocab_size: 10,
+      rope_theta: 10000,
+    });
     const inv = ropeInvFreq(cfg);
     expect(inv).toHaveLength(8);
     expect(inv[0]).toBe(1);
@@ -104,12 +132,24 @@ describe('transformers 5 config layout', () => {
     const v5 = {
       ...v4,
       text_config: {
-        ...text, layer_types: layerTypes,
-        rope_parameters: { full_attention: { rope_type: 'linear', factor: 8.0, rope_theta: 1000000.0 }, sliding_attention: { rope_type: 'default', rope_theta: 10000.0 } },
+        ...text,
+        layer_types: layerTypes,
+        rope_parameters: {
+          full_attention: { rope_type: 'linear', factor: 8.0, rope_theta: 1000000.0 },
+          sliding_attention: { rope_type: 'default', rope_theta: 10000.0 },
+        },
       },
     };
     expect(parseModelConfig(v5)).toEqual(parseModelConfig(v4));
-    const flat = parseModelConfig({ model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 100, rope_parameters: { rope_type: 'default', rope_theta: 500000 } });
+    const flat = parseModelConfig({
+      model_type: 'llama',
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+      vocab_size: 100,
+      rope_parameters: { rope_type: 'default', rope_theta: 500000 },
+    });
     expect([flat.ropeTheta, flat.ropeScaling]).toEqual([500000, null]);
   });
 });

@@ -5,8 +5,13 @@ import { countParams, initLora, loraModulePath, loraScale, targetDims, validateL
 import { Rng } from '../../../src/util/rng.ts';
 
 const model = parseModelConfig({
-  model_type: 'llama', hidden_size: 64, intermediate_size: 128, num_attention_heads: 4, num_key_value_heads: 2,
-  num_hidden_layers: 2, vocab_size: 512,
+  model_type: 'llama',
+  hidden_size: 64,
+  intermediate_size: 128,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  num_hidden_layers: 2,
+  vocab_size: 512,
 });
 const cfg: LoraConfig = { r: 8, alpha: 16, dropout: 0.05, targetModules: ['v_proj', 'q_proj', 'down_proj'], useRslora: false };
 
@@ -31,8 +36,12 @@ describe('LoRA', () => {
     const b = initLora(model, cfg, new Rng(1), 'tiny');
     const c = initLora(model, cfg, new Rng(2), 'tiny');
     expect([...a.layers.keys()]).toEqual([
-      'layers.0.self_attn.q_proj', 'layers.0.self_attn.v_proj', 'layers.0.mlp.down_proj',
-      'layers.1.self_attn.q_proj', 'layers.1.self_attn.v_proj', 'layers.1.mlp.down_proj',
+      'layers.0.self_attn.q_proj',
+      'layers.0.self_attn.v_proj',
+      'layers.0.mlp.down_proj',
+      'layers.1.self_attn.q_proj',
+      'layers.1.self_attn.v_proj',
+      'layers.1.mlp.down_proj',
     ]);
     expect(a.config.targetModules).toEqual(['q_proj', 'v_proj', 'down_proj']);
     for (const [path, l] of a.layers) {
@@ -43,8 +52,8 @@ describe('LoRA', () => {
       expect(l.A.every((v) => Math.abs(v) <= bound)).toBe(true);
       // spread over the interval, not bunched near zero: variance ≈ bound²/3
       const variance = l.A.reduce((s, v) => s + v * v, 0) / l.A.length;
-      expect(variance).toBeGreaterThan((bound * bound) / 3 * 0.8);
-      expect(variance).toBeLessThan((bound * bound) / 3 * 1.2);
+      expect(variance).toBeGreaterThan(((bound * bound) / 3) * 0.8);
+      expect(variance).toBeLessThan(((bound * bound) / 3) * 1.2);
       expect(b.layers.get(path)!.A).toEqual(l.A);
       expect(c.layers.get(path)!.A).not.toEqual(l.A);
     }

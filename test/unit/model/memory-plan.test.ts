@@ -15,9 +15,17 @@ import { Rng } from '../../../src/util/rng.ts';
 
 const DIR = path.join(import.meta.dirname, '../../fixtures/hf-configs');
 const ORDER = [
-  'HuggingFaceTB/SmolLM2-135M-Instruct', 'HuggingFaceTB/SmolLM2-360M-Instruct', 'HuggingFaceTB/SmolLM2-1.7B-Instruct',
-  'Qwen/Qwen2.5-0.5B-Instruct', 'Qwen/Qwen2.5-1.5B-Instruct', 'Qwen/Qwen2.5-7B-Instruct', 'Qwen/Qwen3-0.6B', 'Qwen/Qwen3-1.7B',
-  'google/gemma-3-1b-it', 'google/gemma-3-4b-it', 'google/gemma-3-12b-it',
+  'HuggingFaceTB/SmolLM2-135M-Instruct',
+  'HuggingFaceTB/SmolLM2-360M-Instruct',
+  'HuggingFaceTB/SmolLM2-1.7B-Instruct',
+  'Qwen/Qwen2.5-0.5B-Instruct',
+  'Qwen/Qwen2.5-1.5B-Instruct',
+  'Qwen/Qwen2.5-7B-Instruct',
+  'Qwen/Qwen3-0.6B',
+  'Qwen/Qwen3-1.7B',
+  'google/gemma-3-1b-it',
+  'google/gemma-3-4b-it',
+  'google/gemma-3-12b-it',
 ];
 const configs = new Map<string, ModelConfig>(
   readdirSync(DIR).map((f) => [f.replace('--', '/').replace(/\.json$/, ''), parseModelConfig(JSON.parse(readFileSync(path.join(DIR, f), 'utf8')), f)]),
@@ -28,9 +36,17 @@ const req = { precision: 'f32' as const, batch: 2, seq: 8, rank: 4, targets: ['q
 describe('memory plan', () => {
   it('counts the parameters the model cards state (text decoder only for Gemma 3 4B and 12B)', () => {
     const published: Record<string, number> = {
-      'HuggingFaceTB/SmolLM2-135M-Instruct': 135e6, 'HuggingFaceTB/SmolLM2-360M-Instruct': 362e6, 'HuggingFaceTB/SmolLM2-1.7B-Instruct': 1.71e9,
-      'Qwen/Qwen2.5-0.5B-Instruct': 0.49e9, 'Qwen/Qwen2.5-1.5B-Instruct': 1.54e9, 'Qwen/Qwen2.5-7B-Instruct': 7.61e9, 'Qwen/Qwen3-0.6B': 0.6e9,
-      'Qwen/Qwen3-1.7B': 1.7e9, 'google/gemma-3-1b-it': 1.0e9, 'google/gemma-3-4b-it': 3.88e9, 'google/gemma-3-12b-it': 11.77e9,
+      'HuggingFaceTB/SmolLM2-135M-Instruct': 135e6,
+      'HuggingFaceTB/SmolLM2-360M-Instruct': 362e6,
+      'HuggingFaceTB/SmolLM2-1.7B-Instruct': 1.71e9,
+      'Qwen/Qwen2.5-0.5B-Instruct': 0.49e9,
+      'Qwen/Qwen2.5-1.5B-Instruct': 1.54e9,
+      'Qwen/Qwen2.5-7B-Instruct': 7.61e9,
+      'Qwen/Qwen3-0.6B': 0.6e9,
+      'Qwen/Qwen3-1.7B': 1.7e9,
+      'google/gemma-3-1b-it': 1.0e9,
+      'google/gemma-3-4b-it': 3.88e9,
+      'google/gemma-3-12b-it': 11.77e9,
     };
     expect([...configs.keys()].sort()).toEqual([...ORDER].sort());
     for (const [id, n] of Object.entries(published)) {
@@ -61,7 +77,8 @@ describe('memory plan', () => {
     expect(matrixBytes(100, 'q4', 32)).toBe(50 + 16);
     expect(matrixBytes(100, 'bf16')).toBe(200);
     const g = configs.get('google/gemma-3-12b-it')!;
-    const f16 = planMemory(g, { ...req, precision: 'f16' }, unlimited), q4 = planMemory(g, { ...req, precision: 'q4' }, unlimited);
+    const f16 = planMemory(g, { ...req, precision: 'f16' }, unlimited),
+      q4 = planMemory(g, { ...req, precision: 'q4' }, unlimited);
     expect(f16.largestTensor).toEqual({ name: 'embed_tokens', bytes: 262208 * 3840 * 2 });
     expect(q4.bytes.weights / f16.bytes.weights).toBeGreaterThan(0.28);
     expect(q4.bytes.weights / f16.bytes.weights).toBeLessThan(0.29);
@@ -71,9 +88,13 @@ describe('memory plan', () => {
     const g = configs.get('google/gemma-3-12b-it')!;
     const sw = planMemory(g, { ...req, precision: 'bf16' }, LIMIT_PRESETS.swiftshader);
     expect(sw.fits).toBe(false);
-    expect(sw.verdict).toBe('too large: embed_tokens (1.88 GiB) is larger than one buffer binding here (1.00 GiB). Try --quantize q4, --batch 1, a smaller model');
+    expect(sw.verdict).toBe(
+      'too large: embed_tokens (1.88 GiB) is larger than one buffer binding here (1.00 GiB). Try --quantize q4, --batch 1, a smaller model',
+    );
     const mac = planMemory(g, { ...req, batch: 2, seq: 1024, precision: 'bf16' }, { ...LIMIT_PRESETS['mac-chrome'], memoryBytes: 24 * 2 ** 30 });
-    expect(mac.verdict).toMatch(/^too large: \d+\.\d\d GiB is more than the 24\.00 GiB the GPU may use\. Try --quantize q4, --batch 1, --seq 512, a smaller model$/);
+    expect(mac.verdict).toMatch(
+      /^too large: \d+\.\d\d GiB is more than the 24\.00 GiB the GPU may use\. Try --quantize q4, --batch 1, --seq 512, a smaller model$/,
+    );
     const long = planMemory(g, { ...req, batch: 4, seq: 1024, precision: 'bf16' }, LIMIT_PRESETS['mac-chrome']);
     expect(long.verdict).toContain('the logits of 4 × 1024 tokens over a 262,208-token vocabulary (4.00 GiB) exceed one buffer binding');
     const small = planMemory(configs.get('Qwen/Qwen3-0.6B')!, { ...req, precision: 'bf16' }, { ...LIMIT_PRESETS['mac-safari'], memoryBytes: 8 * 2 ** 30 });

@@ -8,7 +8,16 @@ import { initLora, loraScale, type LoraAdapter, type LoraConfig } from '../../..
 import { parseSafetensors, readSafetensorsMetadata, writeSafetensors, type WritableTensor } from '../../../src/model/safetensors.ts';
 import { buildTinyModel } from '../../../src/model/tiny-model.ts';
 import { loadModelFolder, memoryModelFiles } from '../../../src/model/weights.ts';
-import { exportPeft, importPeft, importPeftFolder, mergeLoraIntoWeights, readPeftScore, readPeftFolder, writePeftFolder, type PeftFiles } from '../../../src/storage/peft.ts';
+import {
+  exportPeft,
+  importPeft,
+  importPeftFolder,
+  mergeLoraIntoWeights,
+  readPeftScore,
+  readPeftFolder,
+  writePeftFolder,
+  type PeftFiles,
+} from '../../../src/storage/peft.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
 const model = parseModelConfig(JSON.parse(buildTinyModel(0)['config.json'] as string));
@@ -29,9 +38,19 @@ describe('exportPeft', () => {
   it('writes adapter_config.json with PEFT fields, sorted keys', () => {
     const c = JSON.parse(files['adapter_config.json']);
     expect(c).toMatchObject({
-      peft_type: 'LORA', task_type: 'CAUSAL_LM', r: 4, lora_alpha: 32, lora_dropout: 0.05, bias: 'none',
-      base_model_name_or_path: 'mindprint/tiny-llama', use_rslora: true, fan_in_fan_out: false, inference_mode: true,
-      target_modules: ['down_proj', 'gate_proj', 'o_proj', 'q_proj', 'v_proj'], use_dora: false, modules_to_save: null,
+      peft_type: 'LORA',
+      task_type: 'CAUSAL_LM',
+      r: 4,
+      lora_alpha: 32,
+      lora_dropout: 0.05,
+      bias: 'none',
+      base_model_name_or_path: 'mindprint/tiny-llama',
+      use_rslora: true,
+      fan_in_fan_out: false,
+      inference_mode: true,
+      target_modules: ['down_proj', 'gate_proj', 'o_proj', 'q_proj', 'v_proj'],
+      use_dora: false,
+      modules_to_save: null,
     });
     expect(Object.keys(c)).toEqual([...Object.keys(c)].sort());
   });
@@ -73,7 +92,11 @@ describe('importPeft', () => {
   it('accepts the config PEFT 0.15 writes (extra fields, unsorted target list)', () => {
     const realConfig = readFileSync(new URL('../../fixtures/model/peft/adapter_config.peft-0.15.json', import.meta.url), 'utf8');
     const small = initLora(model, { r: 4, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'v_proj'], useRslora: false }, new Rng(9));
-    const a = importPeft({ 'adapter_config.json': realConfig, 'adapter_model.safetensors': exportPeft(small, 'x')['adapter_model.safetensors'] }, model, 'mindprint/tiny-llama');
+    const a = importPeft(
+      { 'adapter_config.json': realConfig, 'adapter_model.safetensors': exportPeft(small, 'x')['adapter_model.safetensors'] },
+      model,
+      'mindprint/tiny-llama',
+    );
     expect(a.config).toEqual({ r: 4, alpha: 32, dropout: 0.05, targetModules: ['q_proj', 'v_proj'], useRslora: false });
     expect(loraScale(a.config)).toBe(8);
   });
@@ -92,27 +115,166 @@ describe('importPeft', () => {
   const key = (layer: number, parent: string, mod: string, ab: string) => `base_model.model.model.layers.${layer}.${parent}.${mod}.lora_${ab}.weight`;
 
   const bad: Array<[string, () => PeftFiles, string]> = [
-    ['peft_type', () => withConfig((c) => { c.peft_type = 'IA3'; }), 'adapter/adapter_config.json: peft_type: expected "LORA", got "IA3"'],
-    ['task_type', () => withConfig((c) => { c.task_type = 'TOKEN_CLS'; }), 'task_type: expected "CAUSAL_LM" (or "SEQ_CLS" for a reward model), got "TOKEN_CLS"'],
-    ['SEQ_CLS saving more than the head', () => withConfig((c) => { c.task_type = 'SEQ_CLS'; c.modules_to_save = ['score', 'lm_head']; }), 'modules_to_save: expected null or a subset of ["classifier","score"]'],
-    ['r', () => withConfig((c) => { c.r = 0; }), 'r: expected a positive integer, got 0'],
-    ['bias', () => withConfig((c) => { c.bias = 'all'; }), 'bias: expected "none"'],
-    ['DoRA', () => withConfig((c) => { c.use_dora = true; }), 'use_dora: expected false (DoRA is not supported)'],
-    ['rank_pattern', () => withConfig((c) => { c.rank_pattern = { q_proj: 8 }; }), 'rank_pattern: expected an empty object'],
-    ['modules_to_save', () => withConfig((c) => { c.modules_to_save = ['lm_head']; }), 'modules_to_save: expected null'],
-    ['unknown target module', () => withConfig((c) => { c.target_modules = ['q_proj', 'qkv_proj']; }), "target_modules: unknown module 'qkv_proj'"],
-    ['module not in target_modules', () => withConfig((c) => { c.target_modules = ['q_proj']; }), "module 'down_proj' is not in target_modules [q_proj]"],
-    ['r mismatch', () => withConfig((c) => { c.r = 8; }), `tensor '${key(0, 'mlp', 'down_proj', 'A')}' has shape [4, 128], expected [8, 128] (adapter_config.json says r = 8)`],
+    [
+      'peft_type',
+      () =>
+        withConfig((c) => {
+          c.peft_type = 'IA3';
+        }),
+      'adapter/adapter_config.json: peft_type: expected "LORA", got "IA3"',
+    ],
+    [
+      'task_type',
+      () =>
+        withConfig((c) => {
+          c.task_type = 'TOKEN_CLS';
+        }),
+      'task_type: expected "CAUSAL_LM" (or "SEQ_CLS" for a reward model), got "TOKEN_CLS"',
+    ],
+    [
+      'SEQ_CLS saving more than the head',
+      () =>
+        withConfig((c) => {
+          c.task_type = 'SEQ_CLS';
+          c.modules_to_save = ['score', 'lm_head'];
+        }),
+      'modules_to_save: expected null or a subset of ["classifier","score"]',
+    ],
+    [
+      'r',
+      () =>
+        withConfig((c) => {
+          c.r = 0;
+        }),
+      'r: expected a positive integer, got 0',
+    ],
+    [
+      'bias',
+      () =>
+        withConfig((c) => {
+          c.bias = 'all';
+        }),
+      'bias: expected "none"',
+    ],
+    [
+      'DoRA',
+      () =>
+        withConfig((c) => {
+          c.use_dora = true;
+        }),
+      'use_dora: expected false (DoRA is not supported)',
+    ],
+    [
+      'rank_pattern',
+      () =>
+        withConfig((c) => {
+          c.rank_pattern = { q_proj: 8 };
+        }),
+      'rank_pattern: expected an empty object',
+    ],
+    [
+      'modules_to_save',
+      () =>
+        withConfig((c) => {
+          c.modules_to_save = ['lm_head'];
+        }),
+      'modules_to_save: expected null',
+    ],
+    [
+      'unknown target module',
+      () =>
+        withConfig((c) => {
+          c.target_modules = ['q_proj', 'qkv_proj'];
+        }),
+      "target_modules: unknown module 'qkv_proj'",
+    ],
+    [
+      'module not in target_modules',
+      () =>
+        withConfig((c) => {
+          c.target_modules = ['q_proj'];
+        }),
+      "module 'down_proj' is not in target_modules [q_proj]",
+    ],
+    [
+      'r mismatch',
+      () =>
+        withConfig((c) => {
+          c.r = 8;
+        }),
+      `tensor '${key(0, 'mlp', 'down_proj', 'A')}' has shape [4, 128], expected [8, 128] (adapter_config.json says r = 8)`,
+    ],
     ['bad JSON', () => ({ ...files, 'adapter_config.json': '{"r": 4' }), 'adapter/adapter_config.json: not valid JSON'],
-    ['unknown key', () => withTensors((t) => { t['base_model.model.lm_head.lora_A.weight'] = { dtype: 'F32', shape: [4, 64], data: new Float32Array(256) }; }), "tensor 'base_model.model.lm_head.lora_A.weight' is not a LoRA key"],
-    ['unknown module key', () => withTensors((t) => { t[key(0, 'self_attn', 'qkv_proj', 'A')] = { dtype: 'F32', shape: [4, 64], data: new Float32Array(256) }; }), "unknown module 'qkv_proj'"],
-    ['wrong parent', () => withTensors((t) => { t[key(0, 'mlp', 'q_proj', 'A')] = t[key(0, 'self_attn', 'q_proj', 'A')]; delete t[key(0, 'self_attn', 'q_proj', 'A')]; }), 'q_proj belongs under self_attn, not mlp'],
-    ['layer out of range', () => withTensors((t) => { t[key(2, 'self_attn', 'q_proj', 'A')] = t[key(0, 'self_attn', 'q_proj', 'A')]; }), 'layer 2 does not exist (the model has 2 layers)'],
-    ['missing B', () => withTensors((t) => { delete t[key(1, 'mlp', 'down_proj', 'B')]; }), 'layers.1.mlp.down_proj has lora_A but no lora_B'],
-    ['missing A', () => withTensors((t) => { delete t[key(0, 'self_attn', 'o_proj', 'A')]; }), 'layers.0.self_attn.o_proj has lora_B but no lora_A'],
-    ['shape vs model', () => withTensors((t) => { t[key(0, 'self_attn', 'v_proj', 'B')] = { dtype: 'F32', shape: [64, 4], data: new Float32Array(256) }; }), `tensor '${key(0, 'self_attn', 'v_proj', 'B')}' has shape [64, 4], expected [32, 4] (the model's v_proj is 32 × 64)`],
-    ['empty', () => withTensors((t) => { for (const k of Object.keys(t)) delete t[k]; }), 'contains no LoRA tensors'],
-    ['corrupt safetensors', () => ({ ...files, 'adapter_model.safetensors': files['adapter_model.safetensors'].slice(0, 100) }), 'adapter/adapter_model.safetensors: '],
+    [
+      'unknown key',
+      () =>
+        withTensors((t) => {
+          t['base_model.model.lm_head.lora_A.weight'] = { dtype: 'F32', shape: [4, 64], data: new Float32Array(256) };
+        }),
+      "tensor 'base_model.model.lm_head.lora_A.weight' is not a LoRA key",
+    ],
+    [
+      'unknown module key',
+      () =>
+        withTensors((t) => {
+          t[key(0, 'self_attn', 'qkv_proj', 'A')] = { dtype: 'F32', shape: [4, 64], data: new Float32Array(256) };
+        }),
+      "unknown module 'qkv_proj'",
+    ],
+    [
+      'wrong parent',
+      () =>
+        withTensors((t) => {
+          t[key(0, 'mlp', 'q_proj', 'A')] = t[key(0, 'self_attn', 'q_proj', 'A')];
+          delete t[key(0, 'self_attn', 'q_proj', 'A')];
+        }),
+      'q_proj belongs under self_attn, not mlp',
+    ],
+    [
+      'layer out of range',
+      () =>
+        withTensors((t) => {
+          t[key(2, 'self_attn', 'q_proj', 'A')] = t[key(0, 'self_attn', 'q_proj', 'A')];
+        }),
+      'layer 2 does not exist (the model has 2 layers)',
+    ],
+    [
+      'missing B',
+      () =>
+        withTensors((t) => {
+          delete t[key(1, 'mlp', 'down_proj', 'B')];
+        }),
+      'layers.1.mlp.down_proj has lora_A but no lora_B',
+    ],
+    [
+      'missing A',
+      () =>
+        withTensors((t) => {
+          delete t[key(0, 'self_attn', 'o_proj', 'A')];
+        }),
+      'layers.0.self_attn.o_proj has lora_B but no lora_A',
+    ],
+    [
+      'shape vs model',
+      () =>
+        withTensors((t) => {
+          t[key(0, 'self_attn', 'v_proj', 'B')] = { dtype: 'F32', shape: [64, 4], data: new Float32Array(256) };
+        }),
+      `tensor '${key(0, 'self_attn', 'v_proj', 'B')}' has shape [64, 4], expected [32, 4] (the model's v_proj is 32 × 64)`,
+    ],
+    [
+      'empty',
+      () =>
+        withTensors((t) => {
+          for (const k of Object.keys(t)) delete t[k];
+        }),
+      'contains no LoRA tensors',
+    ],
+    [
+      'corrupt safetensors',
+      () => ({ ...files, 'adapter_model.safetensors': files['adapter_model.safetensors'].slice(0, 100) }),
+      'adapter/adapter_model.safetensors: ',
+    ],
   ];
   for (const [name, make, message] of bad) {
     it(`rejects: ${name}`, () => {
@@ -129,17 +291,31 @@ describe('importPeft', () => {
     expect(Array.from(readPeftScore(seq, model)!)).toEqual(Array.from(score));
     expect(readPeftScore(files, model)).toBeNull();
     const wide = exportPeft(original, original.baseModel, new Float32Array(model.hiddenSize + 1));
-    expect(() => readPeftScore(wide, model)).toThrow(`tensor 'base_model.model.score.weight' has shape [1, ${model.hiddenSize + 1}], expected [1, ${model.hiddenSize}]`);
+    expect(() => readPeftScore(wide, model)).toThrow(
+      `tensor 'base_model.model.score.weight' has shape [1, ${model.hiddenSize + 1}], expected [1, ${model.hiddenSize}]`,
+    );
   });
 
   it('rejects an adapter trained on another base model', () => {
-    expect(() => importPeft(files, model, 'Qwen/Qwen2.5-0.5B')).toThrow("base_model_name_or_path is 'mindprint/tiny-llama', but this adapter is being loaded onto 'Qwen/Qwen2.5-0.5B'");
+    expect(() => importPeft(files, model, 'Qwen/Qwen2.5-0.5B')).toThrow(
+      "base_model_name_or_path is 'mindprint/tiny-llama', but this adapter is being loaded onto 'Qwen/Qwen2.5-0.5B'",
+    );
     expect(importPeft(files, model, 'mindprint/tiny-llama/').layers.size).toBe(10);
   });
 
   it('rejects an adapter whose dimensions belong to another model', () => {
-    const bigger = parseModelConfig({ model_type: 'llama', hidden_size: 128, intermediate_size: 128, num_attention_heads: 4, num_key_value_heads: 2, num_hidden_layers: 2, vocab_size: 512 });
-    expect(() => importPeft(files, bigger)).toThrow(`tensor '${key(0, 'mlp', 'down_proj', 'B')}' has shape [64, 4], expected [128, 4] (the model's down_proj is 128 × 128)`);
+    const bigger = parseModelConfig({
+      model_type: 'llama',
+      hidden_size: 128,
+      intermediate_size: 128,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      num_hidden_layers: 2,
+      vocab_size: 512,
+    });
+    expect(() => importPeft(files, bigger)).toThrow(
+      `tensor '${key(0, 'mlp', 'down_proj', 'B')}' has shape [64, 4], expected [128, 4] (the model's down_proj is 128 × 128)`,
+    );
   });
 });
 
@@ -155,7 +331,10 @@ describe('mergeLoraIntoWeights', () => {
 
   it('applies W += (alpha/r)·B·A on a hand-computed case, leaving the input untouched', () => {
     const other = Float32Array.from([7]);
-    const base = new Map([['model.layers.0.self_attn.q_proj.weight', W], ['model.norm.weight', other]]);
+    const base = new Map([
+      ['model.layers.0.self_attn.q_proj.weight', W],
+      ['model.norm.weight', other],
+    ]);
     const merged = mergeLoraIntoWeights(base, one(A, B));
     expect(Array.from(merged.get('model.layers.0.self_attn.q_proj.weight')!)).toEqual([3, 6, 5, 4, 3, 6]);
     expect(Array.from(W)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -198,7 +377,9 @@ describe('mergeLoraIntoWeights', () => {
 
   it('names a missing or misshaped base weight', () => {
     expect(() => mergeLoraIntoWeights(new Map(), one(A, B))).toThrow("base weight 'model.layers.0.self_attn.q_proj.weight' not found");
-    expect(() => mergeLoraIntoWeights(new Map([['model.layers.0.self_attn.q_proj.weight', new Float32Array(4)]]), one(A, B))).toThrow('has 4 values, the adapter expects 2 × 3');
+    expect(() => mergeLoraIntoWeights(new Map([['model.layers.0.self_attn.q_proj.weight', new Float32Array(4)]]), one(A, B))).toThrow(
+      'has 4 values, the adapter expects 2 × 3',
+    );
   });
 });
 

@@ -1,12 +1,19 @@
 // Safetensors: hand-made bad files (fixture), a seeded fuzzer, dtype conversions and writer round trips.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  f16ToF32, f32ToBf16, f32ToF16, parseSafetensors, readSafetensorsMetadata, readTensorF32, writeSafetensors,
-} from '../../../src/model/safetensors.ts';
+import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensors, readSafetensorsMetadata, readTensorF32, writeSafetensors } from '../../../src/model/safetensors.ts';
 import { Rng } from '../../../src/util/rng.ts';
 
-interface Case { name: string; header?: string; headerHex?: string; fileHex?: string; data?: number; headerLength?: number; error?: string; tensors?: number }
+interface Case {
+  name: string;
+  header?: string;
+  headerHex?: string;
+  fileHex?: string;
+  data?: number;
+  headerLength?: number;
+  error?: string;
+  tensors?: number;
+}
 const fixture = JSON.parse(readFileSync(new URL('../../fixtures/model/safetensors-bad.json', import.meta.url), 'utf8')) as { cases: Case[]; valid: Case[] };
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
@@ -146,11 +153,14 @@ describe('writeSafetensors', () => {
 describe('fuzzing', () => {
   it('every mutated file is either a valid parse or a plain Error naming the file', () => {
     const rng = new Rng(20240611);
-    const base = writeSafetensors({
-      'model.layers.0.w': { dtype: 'F32', shape: [4, 3], data: Float32Array.from({ length: 12 }, (_, i) => i / 7) },
-      'model.layers.0.h': { dtype: 'F16', shape: [5], data: Float32Array.from([1, 2, 3, 4, 5]) },
-      'model.norm': { dtype: 'BF16', shape: [2, 2], data: Float32Array.from([0.5, -1, 2, 8]) },
-    }, { format: 'pt' });
+    const base = writeSafetensors(
+      {
+        'model.layers.0.w': { dtype: 'F32', shape: [4, 3], data: Float32Array.from({ length: 12 }, (_, i) => i / 7) },
+        'model.layers.0.h': { dtype: 'F16', shape: [5], data: Float32Array.from([1, 2, 3, 4, 5]) },
+        'model.norm': { dtype: 'BF16', shape: [2, 2], data: Float32Array.from([0.5, -1, 2, 8]) },
+      },
+      { format: 'pt' },
+    );
     const headerLen = Number(new DataView(base.buffer).getBigUint64(0, true));
     const alphabet = '{}[]",:0123456789-.eE aFBU\\';
     let parsed = 0;

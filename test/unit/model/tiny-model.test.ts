@@ -24,11 +24,29 @@ describe('buildTinyModel', () => {
   it('has the HF Llama layout the issue asks for', async () => {
     const m = await loadModelFolder(memoryModelFiles(buildTinyModel(0)));
     expect(m.config).toMatchObject({
-      modelType: 'llama', architectures: ['LlamaForCausalLM'], hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2,
-      headDim: 16, intermediateSize: 128, ropeTheta: 10000, rmsNormEps: 1e-5, maxPositionEmbeddings: 512,
-      tieWordEmbeddings: false, torchDtype: 'float32', vocabSize: 512, bosTokenId: 507, eosTokenIds: [508, 510],
+      modelType: 'llama',
+      architectures: ['LlamaForCausalLM'],
+      hiddenSize: 64,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 16,
+      intermediateSize: 128,
+      ropeTheta: 10000,
+      rmsNormEps: 1e-5,
+      maxPositionEmbeddings: 512,
+      tieWordEmbeddings: false,
+      torchDtype: 'float32',
+      vocabSize: 512,
+      bosTokenId: 507,
+      eosTokenIds: [508, 510],
     });
-    const tj = m.tokenizerJson as { model: { type: string; vocab: Record<string, number>; merges: unknown[] }; pre_tokenizer: { type: string }; decoder: { type: string }; added_tokens: Array<{ content: string; id: number }> };
+    const tj = m.tokenizerJson as {
+      model: { type: string; vocab: Record<string, number>; merges: unknown[] };
+      pre_tokenizer: { type: string };
+      decoder: { type: string };
+      added_tokens: Array<{ content: string; id: number }>;
+    };
     expect([tj.model.type, tj.pre_tokenizer.type, tj.decoder.type]).toEqual(['BPE', 'ByteLevel', 'ByteLevel']);
     expect(Object.keys(tj.model.vocab)).toHaveLength(507);
     expect(tj.model.merges).toHaveLength(251);

@@ -44,9 +44,13 @@ describe('Tokenizer', () => {
   });
 
   it('renders the ChatML template with and without the generation prompt', () => {
-    const msgs = [{ role: 'system', content: 'Be kind.' }, { role: 'user', content: 'Why?' }];
-    expect(tok.applyChatTemplate(msgs, { addGenerationPrompt: true }))
-      .toBe('<|begin_of_text|><|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nWhy?<|im_end|>\n<|im_start|>assistant\n');
+    const msgs = [
+      { role: 'system', content: 'Be kind.' },
+      { role: 'user', content: 'Why?' },
+    ];
+    expect(tok.applyChatTemplate(msgs, { addGenerationPrompt: true })).toBe(
+      '<|begin_of_text|><|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nWhy?<|im_end|>\n<|im_start|>assistant\n',
+    );
     expect(tok.applyChatTemplate(msgs)).toBe('<|begin_of_text|><|im_start|>system\nBe kind.<|im_end|>\n<|im_start|>user\nWhy?<|im_end|>\n');
     const ids = tok.encodeChat(msgs, { addGenerationPrompt: true });
     expect(ids[0]).toBe(TINY_IDS.bos);
@@ -54,7 +58,9 @@ describe('Tokenizer', () => {
   });
 
   it('uses chat_template.jinja when the folder has one, and errors without any template', async () => {
-    const t2 = await Tokenizer.fromFiles(memoryModelFiles({ ...files, 'chat_template.jinja': '{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}' }));
+    const t2 = await Tokenizer.fromFiles(
+      memoryModelFiles({ ...files, 'chat_template.jinja': '{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}' }),
+    );
     expect(t2.applyChatTemplate([{ role: 'user', content: 'hey' }])).toBe('[user] hey\n');
     const cfg = JSON.parse(files['tokenizer_config.json'] as string);
     delete cfg.chat_template;
@@ -74,7 +80,10 @@ describe('end of turn', () => {
   });
 
   it('appends the eos token when the template writes no end token', () => {
-    const cfg = { ...JSON.parse(files['tokenizer_config.json'] as string), chat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant: {% endif %}' };
+    const cfg = {
+      ...JSON.parse(files['tokenizer_config.json'] as string),
+      chat_template: '{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}assistant: {% endif %}',
+    };
     const t = Tokenizer.fromJson(JSON.parse(files['tokenizer.json'] as string), cfg);
     const ex = buildSftExample(t, 'Q?', 'A.', 64);
     expect(t.decode(ex.ids.slice(ex.lossMask.indexOf(1)))).toBe('A.\n<|im_end|>');
@@ -147,7 +156,11 @@ describe('buildSftExample', () => {
 describe("Gemma's turn format (tiny gemma3)", () => {
   it('renders a system message into the first user turn, and the completion mask covers exactly the model turn and <end_of_turn>', async () => {
     const g = await Tokenizer.fromFiles(memoryModelFiles(buildTinyModel(0, 'gemma3'), 'tiny-gemma3'));
-    const text = g.applyChatTemplate([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Why?' }, { role: 'assistant', content: 'Because.' }]);
+    const text = g.applyChatTemplate([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Why?' },
+      { role: 'assistant', content: 'Because.' },
+    ]);
     expect(text).toBe('<bos><start_of_turn>user\nBe brief.\n\nWhy?<end_of_turn>\n<start_of_turn>model\nBecause.<end_of_turn>\n');
     const ex = buildSftExample(g, 'Why does the bread rise?', 'The yeast makes gas.', 128, { system: 'Be brief.' });
     const answer = ex.ids.filter((_, i) => ex.lossMask[i] === 1);

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTinyModel, tinyModelFiles, writeTinyModel } from '../../../src/model/tiny-model.ts';
 import { parseSafetensors, readTensorF32, writeSafetensors, type WritableTensor } from '../../../src/model/safetensors.ts';
-import { decoderTensorName, expectedTensorShapes, lmHeadWeight, loadModelFolder, memoryModelFiles, nodeModelFiles, storedEmbedScale } from '../../../src/model/weights.ts';
+import {
+  decoderTensorName,
+  expectedTensorShapes,
+  lmHeadWeight,
+  loadModelFolder,
+  memoryModelFiles,
+  nodeModelFiles,
+  storedEmbedScale,
+} from '../../../src/model/weights.ts';
 import { parseModelConfig } from '../../../src/model/hf-config.ts';
 
 const tiny = buildTinyModel(7);
@@ -52,12 +60,14 @@ describe('loadModelFolder', () => {
     const weightMap: Record<string, string> = {};
     for (const n of Object.keys(shard1)) weightMap[n] = 'model-00001-of-00002.safetensors';
     for (const n of Object.keys(shard2)) weightMap[n] = 'model-00002-of-00002.safetensors';
-    const m = await loadModelFolder(withFiles({
-      'model.safetensors': undefined,
-      'model-00001-of-00002.safetensors': writeSafetensors(shard1),
-      'model-00002-of-00002.safetensors': writeSafetensors(shard2),
-      'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
-    }));
+    const m = await loadModelFolder(
+      withFiles({
+        'model.safetensors': undefined,
+        'model-00001-of-00002.safetensors': writeSafetensors(shard1),
+        'model-00002-of-00002.safetensors': writeSafetensors(shard2),
+        'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
+      }),
+    );
     expect(m.sourceDtypes.get('model.layers.0.self_attn.q_proj.weight')).toBe('F16');
     expect(m.sourceDtypes.get('lm_head.weight')).toBe('BF16');
     const exact = readTensorF32(tinyTensors.get('lm_head.weight')!);
@@ -78,25 +88,31 @@ describe('loadModelFolder', () => {
     };
     const map = (f: (n: string) => string | undefined) => JSON.stringify({ weight_map: Object.fromEntries(names.flatMap((n) => (f(n) ? [[n, f(n)]] : []))) });
     const file = (n: string) => (half.includes(n) ? 'model-00001-of-00002.safetensors' : 'model-00002-of-00002.safetensors');
-    await expect(loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === rest[0] ? undefined : file(n))) })))
-      .rejects.toThrow(`m/model-00002-of-00002.safetensors: tensor '${rest[0]}' is missing from the weight_map in model.safetensors.index.json`);
-    await expect(loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === half[0] ? 'model-00002-of-00002.safetensors' : file(n))) })))
-      .rejects.toThrow(`tensor '${half[0]}' is mapped to model-00002-of-00002.safetensors`);
-    await expect(loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === half[0] ? 'model-00003-of-00003.safetensors' : file(n))) })))
-      .rejects.toThrow("weight_map." + half[0] + " names 'model-00003-of-00003.safetensors', which is not in the folder");
-    await expect(loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (half.includes(n) ? undefined : file(n))) })))
-      .rejects.toThrow('shard model-00001-of-00002.safetensors is not referenced by model.safetensors.index.json');
+    await expect(loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === rest[0] ? undefined : file(n))) }))).rejects.toThrow(
+      `m/model-00002-of-00002.safetensors: tensor '${rest[0]}' is missing from the weight_map in model.safetensors.index.json`,
+    );
+    await expect(
+      loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === half[0] ? 'model-00002-of-00002.safetensors' : file(n))) })),
+    ).rejects.toThrow(`tensor '${half[0]}' is mapped to model-00002-of-00002.safetensors`);
+    await expect(
+      loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (n === half[0] ? 'model-00003-of-00003.safetensors' : file(n))) })),
+    ).rejects.toThrow('weight_map.' + half[0] + " names 'model-00003-of-00003.safetensors', which is not in the folder");
+    await expect(
+      loadModelFolder(withFiles({ ...shards, 'model.safetensors.index.json': map((n) => (half.includes(n) ? undefined : file(n))) })),
+    ).rejects.toThrow('shard model-00001-of-00002.safetensors is not referenced by model.safetensors.index.json');
     await expect(loadModelFolder(withFiles(shards))).rejects.toThrow('need model.safetensors.index.json, which is missing');
   });
 
   it('names missing and misshaped tensors', async () => {
     const noNorm = asWritable('F32', (n) => n !== 'model.layers.1.post_attention_layernorm.weight');
-    await expect(loadModelFolder(withFiles({ 'model.safetensors': writeSafetensors(noNorm) })))
-      .rejects.toThrow('m: 1 expected tensor(s) missing: model.layers.1.post_attention_layernorm.weight [64]');
+    await expect(loadModelFolder(withFiles({ 'model.safetensors': writeSafetensors(noNorm) }))).rejects.toThrow(
+      'm: 1 expected tensor(s) missing: model.layers.1.post_attention_layernorm.weight [64]',
+    );
     const bad = asWritable('F32');
     bad['model.layers.0.self_attn.k_proj.weight'] = { dtype: 'F32', shape: [64, 64], data: new Float32Array(64 * 64) };
-    await expect(loadModelFolder(withFiles({ 'model.safetensors': writeSafetensors(bad) })))
-      .rejects.toThrow("m/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight' has shape [64, 64], expected [32, 64] from config.json");
+    await expect(loadModelFolder(withFiles({ 'model.safetensors': writeSafetensors(bad) }))).rejects.toThrow(
+      "m/model.safetensors: tensor 'model.layers.0.self_attn.k_proj.weight' has shape [64, 64], expected [32, 64] from config.json",
+    );
   });
 
   it('tied embeddings need no lm_head (and ignore one that is present); Qwen2 needs q/k/v biases', async () => {
@@ -108,7 +124,9 @@ describe('loadModelFolder', () => {
     const untied = await loadModelFolder(tinyModelFiles(7));
     expect(lmHeadWeight(untied)).toBe(untied.weights.get('lm_head.weight'));
     const qwen = { ...cfg, model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] };
-    await expect(loadModelFolder(withFiles({ 'config.json': JSON.stringify(qwen) }))).rejects.toThrow(/6 expected tensor\(s\) missing: model\.layers\.0\.self_attn\.q_proj\.bias \[64\]/);
+    await expect(loadModelFolder(withFiles({ 'config.json': JSON.stringify(qwen) }))).rejects.toThrow(
+      /6 expected tensor\(s\) missing: model\.layers\.0\.self_attn\.q_proj\.bias \[64\]/,
+    );
     const biased = asWritable('F32');
     for (const [name, shape] of expectedTensorShapes(parseModelConfig(qwen))) {
       if (name.endsWith('.bias')) biased[name] = { dtype: 'F32', shape, data: new Float32Array(shape[0]).fill(0.5) };
@@ -119,7 +137,9 @@ describe('loadModelFolder', () => {
 
   it('reports a missing config, weights, or an unreadable directory clearly', async () => {
     await expect(loadModelFolder(withFiles({ 'config.json': undefined }))).rejects.toThrow('m: config.json is missing');
-    await expect(loadModelFolder(withFiles({ 'model.safetensors': undefined }))).rejects.toThrow('m: no model.safetensors or model.safetensors.index.json (found: config.json, generation_config.json, tokenizer.json, tokenizer_config.json)');
+    await expect(loadModelFolder(withFiles({ 'model.safetensors': undefined }))).rejects.toThrow(
+      'm: no model.safetensors or model.safetensors.index.json (found: config.json, generation_config.json, tokenizer.json, tokenizer_config.json)',
+    );
     await expect(loadModelFolder(withFiles({ 'config.json': '{"model_type": "llama",' }))).rejects.toThrow('m/config.json: not valid JSON');
     await expect(loadModelFolder(nodeModelFiles(join(tmp, 'nope')))).rejects.toThrow(/ENOENT/);
     expect(readFileSync(join(tmp, 'config.json'), 'utf8')).toBe(tiny['config.json']);
@@ -127,7 +147,7 @@ describe('loadModelFolder', () => {
 });
 
 describe('Gemma 3 layouts and its embedding scale', () => {
-  it('reads a multimodal checkpoint\'s decoder under the Llama names and skips its vision tower', () => {
+  it("reads a multimodal checkpoint's decoder under the Llama names and skips its vision tower", () => {
     expect(decoderTensorName('language_model.model.layers.0.self_attn.q_proj.weight')).toBe('model.layers.0.self_attn.q_proj.weight');
     expect(decoderTensorName('model.language_model.embed_tokens.weight')).toBe('model.embed_tokens.weight');
     expect(decoderTensorName('language_model.lm_head.weight')).toBe('lm_head.weight');
@@ -136,7 +156,7 @@ describe('Gemma 3 layouts and its embedding scale', () => {
     expect(decoderTensorName('model.layers.3.mlp.up_proj.weight')).toBe('model.layers.3.mlp.up_proj.weight');
   });
 
-  it('casts √hidden to the embedding\'s stored dtype, as transformers does (bf16: 62.0 for 3840)', () => {
+  it("casts √hidden to the embedding's stored dtype, as transformers does (bf16: 62.0 for 3840)", () => {
     expect(storedEmbedScale(Math.sqrt(3840), 'BF16')).toBe(62);
     expect(storedEmbedScale(Math.sqrt(3840), 'F16')).toBe(61.96875);
     expect(storedEmbedScale(Math.sqrt(3840), 'F32')).toBe(Math.fround(Math.sqrt(3840)));

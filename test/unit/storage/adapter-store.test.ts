@@ -8,9 +8,7 @@ import { parseModelConfig } from '../../../src/model/hf-config.ts';
 import { initLora, type LoraAdapter, type LoraConfig } from '../../../src/model/lora-types.ts';
 import { parseSafetensors } from '../../../src/model/safetensors.ts';
 import { buildTinyModel } from '../../../src/model/tiny-model.ts';
-import {
-  adapterKey, deleteAdapter, listAdapters, loadAdapter, loadPeftFiles, mergedKey, saveAdapter, saveMerged,
-} from '../../../src/storage/adapter-store.ts';
+import { adapterKey, deleteAdapter, listAdapters, loadAdapter, loadPeftFiles, mergedKey, saveAdapter, saveMerged } from '../../../src/storage/adapter-store.ts';
 import { FsStore } from '../../../src/storage/fs-store.ts';
 import { IdbStore } from '../../../src/storage/idb-store.ts';
 import { exportPeft } from '../../../src/storage/peft.ts';
@@ -30,7 +28,9 @@ function trained(seed: number): LoraAdapter {
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('adapter keys', () => {
   it('follow the source path and phase', () => {
@@ -46,7 +46,14 @@ describe('adapter keys', () => {
 });
 
 describe.each([
-  ['FsStore', async (): Promise<ArtifactStore> => { const d = mkdtempSync(join(tmpdir(), 'mp-ad-')); dirs.push(d); return FsStore.open(d); }],
+  [
+    'FsStore',
+    async (): Promise<ArtifactStore> => {
+      const d = mkdtempSync(join(tmpdir(), 'mp-ad-'));
+      dirs.push(d);
+      return FsStore.open(d);
+    },
+  ],
   ['IdbStore', async (): Promise<ArtifactStore> => IdbStore.open(`adapters-${Math.random()}`)],
 ])('%s', (_name, open) => {
   it('saves pure PEFT files plus metrics, and loads them back bit for bit', async () => {
@@ -72,7 +79,14 @@ describe.each([
   it('writes a reward head as transformers + PEFT load it (SEQ_CLS, score.weight), reads it back, drops it when re-saved without', async () => {
     const store = await open();
     const score = Float32Array.from({ length: model.hiddenSize }, (_, i) => Math.sin(i));
-    const key = await saveAdapter(store, 'unit-02', 'reward', trained(2), { valAccuracy: 0.9 }, { 'score.weight': { shape: [1, model.hiddenSize], data: score } });
+    const key = await saveAdapter(
+      store,
+      'unit-02',
+      'reward',
+      trained(2),
+      { valAccuracy: 0.9 },
+      { 'score.weight': { shape: [1, model.hiddenSize], data: score } },
+    );
     const cfg = JSON.parse((await store.getText(`${key}/adapter_config.json`))!);
     expect(cfg.task_type).toBe('SEQ_CLS');
     expect(cfg.modules_to_save).toEqual(['score']);
@@ -105,8 +119,12 @@ describe.each([
     expect(JSON.parse(files['adapter_config.json']).r).toBe(4);
     await expect(loadAdapter(store, 'adapters/none/sft_adapter', model)).rejects.toThrow(/no adapter stored at 'adapters\/none\/sft_adapter'/);
     await store.delete('adapters/episode-7/dpo_adapter/adapter_model.safetensors');
-    await expect(loadAdapter(store, 'adapters/episode-7/dpo_adapter', model)).rejects.toThrow(/incomplete: adapter_model.safetensors is missing \(found adapter_config.json, metrics.json\)/);
-    await expect(loadAdapter(store, 'merged_adapters/unit-01_merged', model, 'other/base')).rejects.toThrow(/merged_adapters\/unit-01_merged\/adapter_config.json: base_model_name_or_path/);
+    await expect(loadAdapter(store, 'adapters/episode-7/dpo_adapter', model)).rejects.toThrow(
+      /incomplete: adapter_model.safetensors is missing \(found adapter_config.json, metrics.json\)/,
+    );
+    await expect(loadAdapter(store, 'merged_adapters/unit-01_merged', model, 'other/base')).rejects.toThrow(
+      /merged_adapters\/unit-01_merged\/adapter_config.json: base_model_name_or_path/,
+    );
     expect(await deleteAdapter(store, 'merged_adapters/unit-01_merged')).toBe(3);
     await expect(deleteAdapter(store, 'checkpoints/x')).rejects.toThrow(/not an adapter key/);
     await store.close();

@@ -6,8 +6,12 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { FsStore } from '../../../src/storage/fs-store.ts';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
-afterEach(() => { vi.restoreAllMocks(); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function fresh(): string {
   const d = mkdtempSync(join(tmpdir(), 'mp-fs-'));
@@ -32,14 +36,24 @@ describe('FsStore', () => {
   it('a group write interrupted after its journal is rolled forward on open', async () => {
     const root = fresh();
     const store = await FsStore.open(root);
-    await store.putMany([['c/a', 'old-a'], ['c/b', 'old-b'], ['c/c', 'old-c']]);
+    await store.putMany([
+      ['c/a', 'old-a'],
+      ['c/b', 'old-b'],
+      ['c/c', 'old-c'],
+    ]);
     const real = fsp.rename.bind(fsp);
     let dataRenames = 0;
     vi.spyOn(fsp, 'rename').mockImplementation(async (from, to) => {
       if (!String(from).includes('.journal-') && ++dataRenames === 2) throw new Error('simulated crash');
       return real(from, to);
     });
-    await expect(store.putMany([['c/a', 'new-a'], ['c/b', 'new-b'], ['c/c', 'new-c']])).rejects.toThrow('simulated crash');
+    await expect(
+      store.putMany([
+        ['c/a', 'new-a'],
+        ['c/b', 'new-b'],
+        ['c/c', 'new-c'],
+      ]),
+    ).rejects.toThrow('simulated crash');
     vi.restoreAllMocks();
     // The crash left a mix on disk: a renamed, b and c still temps, plus the journal.
     expect(readdirSync(root).some((n) => n.startsWith('.journal-'))).toBe(true);
@@ -51,9 +65,19 @@ describe('FsStore', () => {
   it('a group write interrupted before its journal leaves the old values and no temps', async () => {
     const root = fresh();
     const store = await FsStore.open(root);
-    await store.putMany([['c/a', 'old-a'], ['c/b', 'old-b']]);
-    vi.spyOn(fsp, 'rename').mockImplementation(async () => { throw new Error('simulated crash'); });
-    await expect(store.putMany([['c/a', 'new-a'], ['c/b', 'new-b']])).rejects.toThrow('simulated crash');
+    await store.putMany([
+      ['c/a', 'old-a'],
+      ['c/b', 'old-b'],
+    ]);
+    vi.spyOn(fsp, 'rename').mockImplementation(async () => {
+      throw new Error('simulated crash');
+    });
+    await expect(
+      store.putMany([
+        ['c/a', 'new-a'],
+        ['c/b', 'new-b'],
+      ]),
+    ).rejects.toThrow('simulated crash');
     vi.restoreAllMocks();
     expect(hidden(root).length).toBeGreaterThan(0); // orphaned temps and the unrenamed journal temp
     const reopened = await FsStore.open(root);
@@ -66,7 +90,9 @@ describe('FsStore', () => {
     const root = fresh();
     const store = await FsStore.open(root);
     await store.put('one', 'old');
-    vi.spyOn(fsp, 'rename').mockImplementation(async () => { throw new Error('disk gone'); });
+    vi.spyOn(fsp, 'rename').mockImplementation(async () => {
+      throw new Error('disk gone');
+    });
     await expect(store.put('one', 'new')).rejects.toThrow('disk gone');
     vi.restoreAllMocks();
     expect(await store.getText('one')).toBe('old');

@@ -4,7 +4,9 @@ import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CHUNK_BYTES, IdbStore, StoreQuotaError } from '../../../src/storage/idb-store.ts';
 
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 let n = 0;
 const name = () => `idb-test-${n++}`;
 
@@ -42,7 +44,13 @@ describe('IdbStore', () => {
       if (mode === 'readwrite') seen.push(options?.durability);
       return orig.call(this, names, mode, options);
     });
-    await store.putMany([['a', '1'], ['b', '2']], { durable: true });
+    await store.putMany(
+      [
+        ['a', '1'],
+        ['b', '2'],
+      ],
+      { durable: true },
+    );
     await store.put('c', '3');
     expect(seen).toEqual(['strict', 'default']);
     await store.close();
@@ -50,13 +58,24 @@ describe('IdbStore', () => {
 
   it('turns a quota failure into an error with the byte count and keeps the old values', async () => {
     const store = await IdbStore.open(name(), { chunkBytes: 4 });
-    await store.putMany([['q/a', 'old'], ['q/b', 'old']]);
+    await store.putMany([
+      ['q/a', 'old'],
+      ['q/b', 'old'],
+    ]);
     const orig = IDBObjectStore.prototype.put;
     vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value, key) {
       if ((value as { index?: number }).index === 2) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return orig.call(this, value, key);
     });
-    const err = await store.putMany([['q/a', 'new value a'], ['q/b', 'new value b']], { durable: true }).catch((e: unknown) => e);
+    const err = await store
+      .putMany(
+        [
+          ['q/a', 'new value a'],
+          ['q/b', 'new value b'],
+        ],
+        { durable: true },
+      )
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreQuotaError);
     expect((err as StoreQuotaError).bytes).toBe(22);
     expect((err as Error).message).toMatch(/storage quota was hit while writing 22 bytes/);

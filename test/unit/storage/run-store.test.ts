@@ -13,8 +13,22 @@ import type { RunState } from '../../../src/training/run-types.ts';
 
 function state(over: Partial<RunState> = {}): RunState {
   return {
-    version: RUN_STATE_VERSION, seed: 1, modelName: 'tiny', alignment: 'ppo', phases: ['sft'], cursor: 0, attemptPhase: null, topics: [], exams: [],
-    folded: [], unitParts: {}, merged: [], metrics: [{ topicId: 't', attempt: 0, phase: 'sft', step: 1, loss: 2 }], progress: null, finished: false, ...over,
+    version: RUN_STATE_VERSION,
+    seed: 1,
+    modelName: 'tiny',
+    alignment: 'ppo',
+    phases: ['sft'],
+    cursor: 0,
+    attemptPhase: null,
+    topics: [],
+    exams: [],
+    folded: [],
+    unitParts: {},
+    merged: [],
+    metrics: [{ topicId: 't', attempt: 0, phase: 'sft', step: 1, loss: 2 }],
+    progress: null,
+    finished: false,
+    ...over,
   };
 }
 
@@ -22,7 +36,14 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 let dbNo = 0;
 const stores: [string, () => Promise<ArtifactStore>][] = [
-  ['FsStore', async () => { const d = mkdtempSync(join(tmpdir(), 'mindprint-runstore-')); dirs.push(d); return FsStore.open(d); }],
+  [
+    'FsStore',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'mindprint-runstore-'));
+      dirs.push(d);
+      return FsStore.open(d);
+    },
+  ],
   ['IdbStore', () => IdbStore.open(`run-store-test-${dbNo++}`)],
 ];
 
@@ -84,6 +105,8 @@ describe('parseRunState', () => {
     expect(() => parseRunState(JSON.stringify({ ...state(), topics: {} }))).toThrow('run/state.json: topics: expected an array, got {}');
     const { seed: _s, ...noSeed } = state();
     expect(() => parseRunState(JSON.stringify(noSeed))).toThrow('run/state.json: seed: expected a number, got nothing');
-    expect(() => parseRunState(JSON.stringify({ ...state(), progress: { step: 1 } }))).toThrow('run/state.json: progress: expected null or { phase, topicId, attempt, step }');
+    expect(() => parseRunState(JSON.stringify({ ...state(), progress: { step: 1 } }))).toThrow(
+      'run/state.json: progress: expected null or { phase, topicId, attempt, step }',
+    );
   });
 });

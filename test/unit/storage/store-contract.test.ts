@@ -9,22 +9,34 @@ import { IdbStore } from '../../../src/storage/idb-store.ts';
 import { keyProblem, type ArtifactStore } from '../../../src/storage/store.ts';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 let dbCount = 0;
 
 const impls: Array<[string, () => Promise<ArtifactStore>]> = [
-  ['FsStore', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'mp-store-'));
-    dirs.push(d);
-    return FsStore.open(d);
-  }],
+  [
+    'FsStore',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'mp-store-'));
+      dirs.push(d);
+      return FsStore.open(d);
+    },
+  ],
   ['IdbStore', async () => IdbStore.open(`contract-${dbCount++}`, { chunkBytes: 7 })],
 ];
 
 describe('keyProblem', () => {
   it.each([
-    ['', 'is empty'], ['/a', "starts with '/'"], ['a/', "ends with '/'"], ['a//b', 'empty segment'],
-    ['a/../b', "'..'"], ['./a', "'.'"], ['a/.hidden', "starting with '.'"], ['a\\b', 'backslash'], ['a\nb', 'control'],
+    ['', 'is empty'],
+    ['/a', "starts with '/'"],
+    ['a/', "ends with '/'"],
+    ['a//b', 'empty segment'],
+    ['a/../b', "'..'"],
+    ['./a', "'.'"],
+    ['a/.hidden', "starting with '.'"],
+    ['a\\b', 'backslash'],
+    ['a\nb', 'control'],
   ])('rejects %j (%s)', (key, why) => {
     expect(keyProblem(key)).toContain(why);
   });
@@ -36,8 +48,12 @@ describe('keyProblem', () => {
 
 describe.each(impls)('%s', (_name, open) => {
   let store: ArtifactStore;
-  beforeEach(async () => { store = await open(); });
-  afterEach(async () => { await store.close(); });
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
 
   it('round-trips bytes and text; absent keys give null', async () => {
     const bytes = new Uint8Array(100).map((_, i) => (i * 37) & 255); // 15 chunks of 7 in IdbStore
@@ -60,7 +76,13 @@ describe.each(impls)('%s', (_name, open) => {
   });
 
   it('lists recursively by folder prefix, sorted', async () => {
-    await store.putMany([['x/2', 'b'], ['x/1/deep/z', 'c'], ['x/1/a', 'a'], ['xy', 'not under x'], ['y', 'y']]);
+    await store.putMany([
+      ['x/2', 'b'],
+      ['x/1/deep/z', 'c'],
+      ['x/1/a', 'a'],
+      ['xy', 'not under x'],
+      ['y', 'y'],
+    ]);
     expect(await store.list('x')).toEqual(['x/1/a', 'x/1/deep/z', 'x/2']);
     expect(await store.list('x/1')).toEqual(['x/1/a', 'x/1/deep/z']);
     expect(await store.list('x/2')).toEqual(['x/2']);
@@ -69,7 +91,12 @@ describe.each(impls)('%s', (_name, open) => {
   });
 
   it('deletes a key or a whole folder and counts them', async () => {
-    await store.putMany([['r/1/a', 'a'], ['r/1/b', 'b'], ['r/2', 'c'], ['r1', 'd']]);
+    await store.putMany([
+      ['r/1/a', 'a'],
+      ['r/1/b', 'b'],
+      ['r/2', 'c'],
+      ['r1', 'd'],
+    ]);
     expect(await store.delete('r/1')).toBe(2);
     expect(await store.list('')).toEqual(['r/2', 'r1']);
     expect(await store.delete('r/2')).toBe(1);
@@ -81,7 +108,12 @@ describe.each(impls)('%s', (_name, open) => {
     await expect(store.put('../escape', 'x')).rejects.toThrow(/bad key "\.\.\/escape".*'\.\.'/);
     await expect(store.get('/abs')).rejects.toThrow(/bad key "\/abs"/);
     await expect(store.list('a//b')).rejects.toThrow(/bad key "a\/\/b"/);
-    await expect(store.putMany([['ok', 'x'], ['ok', 'y']])).rejects.toThrow(/'ok' appears twice/);
+    await expect(
+      store.putMany([
+        ['ok', 'x'],
+        ['ok', 'y'],
+      ]),
+    ).rejects.toThrow(/'ok' appears twice/);
     expect(await store.has('ok')).toBe(false);
   });
 
@@ -89,13 +121,28 @@ describe.each(impls)('%s', (_name, open) => {
     await store.put('f/g', 'value');
     await expect(store.put('f/g/h', 'x')).rejects.toThrow(/'f\/g\/h' lies under 'f\/g'/);
     await expect(store.put('f', 'x')).rejects.toThrow(/'f' is a folder holding 'f\/g'/);
-    await expect(store.putMany([['p', '1'], ['p/q', '2']])).rejects.toThrow(/'p\/q' lies under 'p'/);
+    await expect(
+      store.putMany([
+        ['p', '1'],
+        ['p/q', '2'],
+      ]),
+    ).rejects.toThrow(/'p\/q' lies under 'p'/);
     expect(await store.list('')).toEqual(['f/g']);
   });
 
   it('putMany makes all values visible together and honours durable', async () => {
-    await store.putMany([['g/a', 'A1'], ['g/b', 'B1']]);
-    await store.putMany([['g/a', 'A2'], ['g/b', 'B2'], ['g/c', 'C2']], { durable: true });
+    await store.putMany([
+      ['g/a', 'A1'],
+      ['g/b', 'B1'],
+    ]);
+    await store.putMany(
+      [
+        ['g/a', 'A2'],
+        ['g/b', 'B2'],
+        ['g/c', 'C2'],
+      ],
+      { durable: true },
+    );
     expect(await Promise.all(['g/a', 'g/b', 'g/c'].map((k) => store.getText(k)))).toEqual(['A2', 'B2', 'C2']);
   });
 

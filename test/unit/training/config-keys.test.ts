@@ -54,9 +54,22 @@ async function keysRead(over: (c: PipelineConfig) => void): Promise<Set<string>>
   const cfg = tracked(config, seen);
   const topicConfigs = adaptTopics(analyzeDataset(dataset, markers), cfg);
   await runCurriculum({
-    be: cpuBackend(), dataset, topicConfigs, config: cfg, model: tiny.model, modelName: 'tiny', tokenizer: tiny.tokenizer, markers,
-    similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-keys-'))), phases: options.phases, alignment: options.alignment,
-    topicFilter: ['unit-01/chapter-01/topic-01'], maxSteps: 2, seed: options.seed ?? 0, resume: false,
+    be: cpuBackend(),
+    dataset,
+    topicConfigs,
+    config: cfg,
+    model: tiny.model,
+    modelName: 'tiny',
+    tokenizer: tiny.tokenizer,
+    markers,
+    similarity: { similarity: lexicalSimilarity(), reason: 'test' },
+    store: await FsStore.open(await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-keys-'))),
+    phases: options.phases,
+    alignment: options.alignment,
+    topicFilter: ['unit-01/chapter-01/topic-01'],
+    maxSteps: 2,
+    seed: options.seed ?? 0,
+    resume: false,
   });
   return seen;
 }

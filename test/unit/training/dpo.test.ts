@@ -63,7 +63,16 @@ describe('DPO (CPU twin)', () => {
     const beta = 0.5;
     const steps: DpoStepMetrics[] = [];
     // lr 0, no clipping: the gradient of step 1 stays in policy.grads, parameters unchanged.
-    await trainDpo(be, dec, policy, reference, pairs, { beta, labelSmoothing: ls, epochs: 1, batchSize: 3, learningRate: 0, maxGradNorm: 1e9, seed: 1, onStep: (m) => void steps.push(m) });
+    await trainDpo(be, dec, policy, reference, pairs, {
+      beta,
+      labelSmoothing: ls,
+      epochs: 1,
+      batchSize: 3,
+      learningRate: 0,
+      maxGradNorm: 1e9,
+      seed: 1,
+      onStep: (m) => void steps.push(m),
+    });
     const grads = await be.read(policy.grads);
     const T = Math.max(...pairs.flatMap((p) => [p.chosen.ids.length, p.rejected.ids.length]));
     const ws = new Workspace(be, cfg, 6, T, Decoder.loraRanks(policy));
@@ -83,14 +92,18 @@ describe('DPO (CPU twin)', () => {
     const mods = [...policy.modules.values()];
     const picks: number[] = [];
     for (const mod of [mods[0], mods.at(-1)!]) {
-      for (const [off, len] of [[mod.offsetA, mod.r * mod.inFeatures], [mod.offsetB, mod.outFeatures * mod.r]]) {
+      for (const [off, len] of [
+        [mod.offsetA, mod.r * mod.inFeatures],
+        [mod.offsetB, mod.outFeatures * mod.r],
+      ]) {
         let best = off;
         for (let i = off; i < off + len; i++) if (Math.abs(grads[i]) > Math.abs(grads[best])) best = i;
         picks.push(best);
       }
     }
     for (const i of picks) {
-      const x = data[i], eps = 1e-2;
+      const x = data[i],
+        eps = 1e-2;
       data[i] = x + eps;
       const lp = await lossAt();
       data[i] = x - eps;
@@ -109,7 +122,14 @@ describe('DPO (CPU twin)', () => {
     const policy = LoraParams.create(be, sft);
     const reference = LoraParams.create(be, sft);
     const steps: DpoStepMetrics[] = [];
-    const res = await trainDpo(be, dec, policy, reference, pairs, { beta: 0.1, epochs: 4, batchSize: 2, learningRate: 2e-2, seed: 2, onStep: (m) => void steps.push(m) });
+    const res = await trainDpo(be, dec, policy, reference, pairs, {
+      beta: 0.1,
+      epochs: 4,
+      batchSize: 2,
+      learningRate: 2e-2,
+      seed: 2,
+      onStep: (m) => void steps.push(m),
+    });
     console.log(steps.map((s) => `step ${s.step}: loss ${s.loss.toFixed(4)} margin ${s.margin.toFixed(3)} lr ${s.learningRate.toExponential(2)}`).join('\n'));
     expect(res.steps).toBe(8);
     expect(res.history).toEqual(steps);
@@ -154,7 +174,8 @@ describe('DPO (CPU twin)', () => {
   it('refuses a reference adapter with another layout', async () => {
     const pairs = toyPairs(2, 1);
     const other = LoraParams.create(be, initLora(cfg, { r: 2, alpha: 4, dropout: 0, targetModules: ['q_proj'], useRslora: false }, new Rng(1)));
-    await expect(trainDpo(be, dec, LoraParams.create(be, adapter(1, 0)), other, pairs, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 }))
-      .rejects.toThrow(/reference adapter's layout differs/);
+    await expect(
+      trainDpo(be, dec, LoraParams.create(be, adapter(1, 0)), other, pairs, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 }),
+    ).rejects.toThrow(/reference adapter's layout differs/);
   });
 });

@@ -57,7 +57,8 @@ describe('EarlyStopping', () => {
   it('validates settings and state', () => {
     expect(() => new EarlyStopping(0)).toThrow(/patience: expected an integer >= 1, got 0/);
     expect(() => new EarlyStopping(3, -1)).toThrow(/minDelta/);
-    expect(() => EarlyStopping.fromJSON({ patience: 3, minDelta: 0.01, best: 1, bad: -2, updates: 1, bestUpdate: 0 }, 'ckpt.earlyStopping'))
-      .toThrow(/ckpt.earlyStopping: bad: expected an integer >= 0, got -2/);
+    expect(() => EarlyStopping.fromJSON({ patience: 3, minDelta: 0.01, best: 1, bad: -2, updates: 1, bestUpdate: 0 }, 'ckpt.earlyStopping')).toThrow(
+      /ckpt.earlyStopping: bad: expected an integer >= 0, got -2/,
+    );
   });
 });

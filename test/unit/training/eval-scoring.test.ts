@@ -121,7 +121,8 @@ describe('questionScore', () => {
   it('takes its weights from evaluation.weights: the defaults give the same score, others change it', async () => {
     const answer = 'Clearly, fear drives the stop-loss.';
     const sim = tableSimilarity({ [`${answer}|REF`]: 0.8 });
-    const score = async (weights?: QuestionWeights) => (await questionScore({ answer, reference: 'REF', markers: MARKERS, distinctions: [], similarity: sim, weights })).score;
+    const score = async (weights?: QuestionWeights) =>
+      (await questionScore({ answer, reference: 'REF', markers: MARKERS, distinctions: [], similarity: sim, weights })).score;
     expect(await score(DEFAULT_PIPELINE_CONFIG.evaluation.weights)).toBe(await score());
     expect(DEFAULT_QUESTION_WEIGHTS).toEqual(DEFAULT_PIPELINE_CONFIG.evaluation.weights);
     // voice 0.675: 0.2·0.8 + 0.6·0.675 + 0.1 + 0.1 = 0.765 (0.8025 with the defaults)

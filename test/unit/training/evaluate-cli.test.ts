@@ -12,7 +12,9 @@ describe('mindprint eval arguments', () => {
 
   it('rejects a bad --max-new-tokens and stray positionals', async () => {
     for (const bad of ['0', '-3', '2.5', 'ten']) {
-      await expect(command.run(['--model', 'tiny', `--max-new-tokens=${bad}`])).rejects.toThrow(new RegExp(`--max-new-tokens: expected a positive integer, got '${bad}'`));
+      await expect(command.run(['--model', 'tiny', `--max-new-tokens=${bad}`])).rejects.toThrow(
+        new RegExp(`--max-new-tokens: expected a positive integer, got '${bad}'`),
+      );
     }
     await expect(command.run(['--model', 'tiny', 'extra'])).rejects.toThrow(/unexpected argument 'extra'/);
   });

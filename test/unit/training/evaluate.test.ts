@@ -40,11 +40,22 @@ negative_patterns: ['\\bmaybe\\b']
 
 const open = (question: string, referenceAnswer: string): EvalQuestion => ({ question, referenceAnswer, type: 'open', keyConcepts: [] });
 const mc: EvalQuestion = {
-  question: 'Which wind does the burgee show?', referenceAnswer: '**B) The apparent wind**', type: 'multiple_choice', keyConcepts: [],
-  options: ['A) The true wind', 'B) The apparent wind', 'C) The tidal wind'], correctOption: 'B',
+  question: 'Which wind does the burgee show?',
+  referenceAnswer: '**B) The apparent wind**',
+  type: 'multiple_choice',
+  keyConcepts: [],
+  options: ['A) The true wind', 'B) The apparent wind', 'C) The tidal wind'],
+  correctOption: 'B',
 };
 const tf: EvalQuestion = { question: 'Dark water is a gust.', referenceAnswer: '**True** it is.', type: 'true_false', keyConcepts: [] };
-const dist = (prompt: string, correct: string, incorrect: string, topicId: string | null = 't1'): Distinction => ({ prompt, correct, incorrect, topicId, file: 'd.jsonl', line: 1 });
+const dist = (prompt: string, correct: string, incorrect: string, topicId: string | null = 't1'): Distinction => ({
+  prompt,
+  correct,
+  incorrect,
+  topicId,
+  file: 'd.jsonl',
+  line: 1,
+});
 
 /** Answers from a table; log-likelihood = the table's value for the answer text (default -5); records calls. */
 function stubSource(answers: Record<string, string>, lls: Record<string, number>) {
@@ -165,14 +176,22 @@ describe('log-likelihoods and answers on the CPU twin of the tiny model', async 
   for (const l of adapter.layers.values()) for (let i = 0; i < l.B.length; i++) l.B[i] = rng.normal() * 0.1;
   const lora = LoraParams.create(be, adapter);
   const ctx: EvalContext<ReturnType<typeof be.zeros>> = {
-    be, dec, lora, tokenizer: bundle.tokenizer, markers: MARKERS, distinctions: [], similarity: lexicalSimilarity(), maxNewTokens: 3,
+    be,
+    dec,
+    lora,
+    tokenizer: bundle.tokenizer,
+    markers: MARKERS,
+    distinctions: [],
+    similarity: lexicalSimilarity(),
+    maxNewTokens: 3,
   };
 
   /** Mean log p of the completion tokens by the plain Llama math, one sequence at a time. */
   function referenceMean(prompt: string, answer: string): number {
     const ex = buildSftExample(bundle.tokenizer, prompt, answer, cfg.maxPositionEmbeddings);
     const rows = referenceLogits(cfg, bundle.model.weights, ex.ids, adapter);
-    let sum = 0, n = 0;
+    let sum = 0,
+      n = 0;
     for (let t = 0; t + 1 < ex.ids.length; t++) {
       if (!ex.lossMask[t + 1]) continue;
       const row = rows[t];
@@ -192,7 +211,10 @@ describe('log-likelihoods and answers on the CPU twin of the tiny model', async 
     console.log('option mean log-likelihoods', got, 'reference', want);
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-3);
     // Sum and token counts are consistent with the mean; a second call reuses the workspace and agrees.
-    const full = await answerLogLikelihoods(ctx, mc.options!.map((answer) => ({ prompt: mc.question, answer })));
+    const full = await answerLogLikelihoods(
+      ctx,
+      mc.options!.map((answer) => ({ prompt: mc.question, answer })),
+    );
     for (const r of full) expect(r.sum / r.tokens).toBeCloseTo(r.mean, 5);
     expect(full.map((r) => r.mean)).toEqual(got);
     releaseEvalWorkspaces(be, dec);

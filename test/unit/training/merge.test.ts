@@ -90,7 +90,11 @@ describe('mergeAdapters', () => {
   it('fuses into base weights like the parts one after another, and survives a PEFT round trip', () => {
     const rng = new Rng(9);
     const weights = new Map<string, Float32Array>();
-    for (const [path, l] of merged.layers) weights.set(`model.${path}.weight`, Float32Array.from({ length: l.outFeatures * l.inFeatures }, () => rng.normal()));
+    for (const [path, l] of merged.layers)
+      weights.set(
+        `model.${path}.weight`,
+        Float32Array.from({ length: l.outFeatures * l.inFeatures }, () => rng.normal()),
+      );
     const viaMerged = mergeLoraIntoWeights(weights, importPeft(exportPeft(merged), model, 'mindprint/tiny-llama'));
     let seq = weights;
     for (const p of parts) seq = mergeLoraIntoWeights(seq, p);
@@ -110,15 +114,24 @@ describe('mergeAdapters', () => {
 
 /** Orthonormal columns (m, n) from QR of a random matrix. */
 function orthonormal(m: number, n: number, rng: Rng): Float64Array {
-  return householderQr(Float64Array.from({ length: m * n }, () => rng.normal()), m, n).Q;
+  return householderQr(
+    Float64Array.from({ length: m * n }, () => rng.normal()),
+    m,
+    n,
+  ).Q;
 }
 
 describe('householderQr and jacobiSvd', () => {
   it('reconstruct their input with orthonormal factors, rank-deficient and wide inputs included', () => {
     const rng = new Rng(5);
-    for (const [m, n] of [[7, 4], [4, 7], [6, 6]]) {
+    for (const [m, n] of [
+      [7, 4],
+      [4, 7],
+      [6, 6],
+    ]) {
       const M = Float64Array.from({ length: m * n }, () => rng.normal());
-      if (m >= n) for (let i = 0; i < m; i++) M[i * n + 1] = 0; // a zero column
+      if (m >= n)
+        for (let i = 0; i < m; i++) M[i * n + 1] = 0; // a zero column
       else for (let j = 0; j < n; j++) M[1 * n + j] = 0; // a zero row
       const { Q, R, p } = householderQr(M, m, n);
       const { U, S, V, k } = jacobiSvd(M, m, n);
@@ -155,7 +168,7 @@ describe('compressAdapter', () => {
     }
   });
 
-  it('to a lower rank reports the discarded singular values\' share, which matches the real error', () => {
+  it("to a lower rank reports the discarded singular values' share, which matches the real error", () => {
     // One module with known singular values: ΔW = U·diag(σ)·Vᵀ, stored as B = U·diag(σ), A = Vᵀ (scale 1).
     const rng = new Rng(11);
     const [nOut, nIn, r] = [24, 20, 6];
@@ -195,7 +208,10 @@ describe('compressAdapter', () => {
       const d = loraDelta(merged, path);
       const ap = loraDelta(res.adapter, path);
       expect(relDiff(ap, d), path).toBeCloseTo(res.moduleErrors[path], 4);
-      for (let i = 0; i < d.length; i++) { lost += (d[i] - ap[i]) ** 2; energy += d[i] ** 2; }
+      for (let i = 0; i < d.length; i++) {
+        lost += (d[i] - ap[i]) ** 2;
+        energy += d[i] ** 2;
+      }
       expect(l.A.length).toBe(merged.config.r * l.inFeatures);
     }
     expect(Math.sqrt(lost / energy)).toBeCloseTo(res.relativeError, 4);

@@ -36,14 +36,33 @@ function config(over: (c: PipelineConfig) => void = () => {}): PipelineConfig {
   return c;
 }
 
-async function inputs(cfg: PipelineConfig, over: Partial<PipelineInputs<CpuTensor>> = {}): Promise<PipelineInputs<CpuTensor> & { dir: string; events: PipelineEvent[] }> {
+async function inputs(
+  cfg: PipelineConfig,
+  over: Partial<PipelineInputs<CpuTensor>> = {},
+): Promise<PipelineInputs<CpuTensor> & { dir: string; events: PipelineEvent[] }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mindprint-loop-'));
   const events: PipelineEvent[] = [];
   return {
-    be: cpuBackend(), dataset, topicConfigs: adaptTopics(analyzeDataset(dataset, markers), cfg), config: cfg, model, modelName: 'tiny', tokenizer, markers,
-    similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(dir),
-    phases: ['sft', 'reward', 'ppo', 'eval'], alignment: 'ppo', topicFilter: TOPICS, maxSteps: 1, seed: 5, resume: false,
-    onEvent: (e) => void events.push(e), ...over, dir, events,
+    be: cpuBackend(),
+    dataset,
+    topicConfigs: adaptTopics(analyzeDataset(dataset, markers), cfg),
+    config: cfg,
+    model,
+    modelName: 'tiny',
+    tokenizer,
+    markers,
+    similarity: { similarity: lexicalSimilarity(), reason: 'test' },
+    store: await FsStore.open(dir),
+    phases: ['sft', 'reward', 'ppo', 'eval'],
+    alignment: 'ppo',
+    topicFilter: TOPICS,
+    maxSteps: 1,
+    seed: 5,
+    resume: false,
+    onEvent: (e) => void events.push(e),
+    ...over,
+    dir,
+    events,
   };
 }
 
@@ -56,7 +75,7 @@ async function filesUnder(root: string): Promise<Map<string, Buffer>> {
 }
 
 describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => {
-  it('runs each topic\'s phases in order, records them, folds the adapters, merges the unit and takes the exams', async () => {
+  it("runs each topic's phases in order, records them, folds the adapters, merges the unit and takes the exams", async () => {
     const inp = await inputs(config());
     const st = await runCurriculum(inp);
     expect(st.finished).toBe(true);
@@ -64,7 +83,11 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     expect(phaseEvents).toEqual(['sft:start', 'sft:done', 'reward:start', 'reward:done', 'ppo:start', 'ppo:done', 'eval:start', 'eval:done']);
     for (const t of st.topics) {
       expect(t.phasesRun).toEqual(['sft', 'reward', 'ppo', 'eval']);
-      expect(t.attempts[0].adapters).toEqual({ sft: `adapters/${t.id}/sft_adapter`, reward: `adapters/${t.id}/reward_adapter`, ppo: `adapters/${t.id}/ppo_adapter` });
+      expect(t.attempts[0].adapters).toEqual({
+        sft: `adapters/${t.id}/sft_adapter`,
+        reward: `adapters/${t.id}/reward_adapter`,
+        ppo: `adapters/${t.id}/ppo_adapter`,
+      });
       expect(t.finalAdapter).toBe(`adapters/${t.id}/ppo_adapter`); // evaluation evaluates the PPO policy
       expect(t.attempts[0].score).not.toBeNull();
       expect(t.attempts[0].rewardLearned).toBe(false);
@@ -89,12 +112,16 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     const killedAt: string[] = [];
     for (let n = 1; n < total; n++) {
       let seen = 0;
-      const run = runCurriculum({ ...killed, resume: n > 1, afterCheckpoint: (s) => {
-        if (++seen === 1) {
-          killedAt.push(s.progress ? `${s.progress.phase}@${s.progress.step}` : 'boundary');
-          throw new Error('killed');
-        }
-      } });
+      const run = runCurriculum({
+        ...killed,
+        resume: n > 1,
+        afterCheckpoint: (s) => {
+          if (++seen === 1) {
+            killedAt.push(s.progress ? `${s.progress.phase}@${s.progress.step}` : 'boundary');
+            throw new Error('killed');
+          }
+        },
+      });
       await expect(run).rejects.toThrow('killed');
     }
     expect((await runCurriculum({ ...killed, resume: true })).finished).toBe(true);
@@ -115,18 +142,36 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     for (const at of ['sft@1', 'dpo@1', 'dpo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
 
-  it.each(['qwen3', 'gemma3'] as const)('runs every phase on a tiny %s model: SFT, reward, PPO, evaluation; and SFT, DPO', async (arch) => {
-    const { model: m, tokenizer: tok } = others[arch];
-    for (const [alignment, phases] of [['ppo', ['sft', 'reward', 'ppo', 'eval']], ['dpo', ['sft', 'dpo', 'eval']]] as const) {
-      const inp = await inputs(config(), { model: m, tokenizer: tok, modelName: `tiny-${arch}`, alignment, phases: [...phases], topicFilter: [TOPICS[0]], maxSteps: 2 });
-      const st = await runCurriculum(inp);
-      expect(st.topics[0].phasesRun).toEqual(phases);
-      expect(st.topics[0].warnings?.filter((w) => w.includes('did not change'))).toEqual([]);
-    }
-  }, 120_000);
+  it.each(['qwen3', 'gemma3'] as const)(
+    'runs every phase on a tiny %s model: SFT, reward, PPO, evaluation; and SFT, DPO',
+    async (arch) => {
+      const { model: m, tokenizer: tok } = others[arch];
+      for (const [alignment, phases] of [
+        ['ppo', ['sft', 'reward', 'ppo', 'eval']],
+        ['dpo', ['sft', 'dpo', 'eval']],
+      ] as const) {
+        const inp = await inputs(config(), {
+          model: m,
+          tokenizer: tok,
+          modelName: `tiny-${arch}`,
+          alignment,
+          phases: [...phases],
+          topicFilter: [TOPICS[0]],
+          maxSteps: 2,
+        });
+        const st = await runCurriculum(inp);
+        expect(st.topics[0].phasesRun).toEqual(phases);
+        expect(st.topics[0].warnings?.filter((w) => w.includes('did not change'))).toEqual([]);
+      }
+    },
+    120_000,
+  );
 
   it('with alignment dpo: SFT, DPO, evaluation; no reward model', async () => {
-    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.1)), { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]], maxSteps: 3 });
+    const inp = await inputs(
+      config((c) => (c.dpo.label_smoothing = 0.1)),
+      { alignment: 'dpo', phases: ['sft', 'dpo', 'eval'], topicFilter: [TOPICS[0]], maxSteps: 3 },
+    );
     const st = await runCurriculum(inp);
     expect(st.topics[0].phasesRun).toEqual(['sft', 'dpo', 'eval']);
     expect(st.topics[0].finalAdapter).toBe(`adapters/${TOPICS[0]}/dpo_adapter`);
@@ -135,13 +180,19 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
   }, 120_000);
 
   it('reads dpo.label_smoothing: at ε = 0.5 the gradient at z = 0 (policy = reference) is zero, so DPO never moves', async () => {
-    const inp = await inputs(config((c) => (c.dpo.label_smoothing = 0.5)), { alignment: 'dpo', phases: ['sft', 'dpo'], topicFilter: [TOPICS[0]], maxSteps: 3 });
+    const inp = await inputs(
+      config((c) => (c.dpo.label_smoothing = 0.5)),
+      { alignment: 'dpo', phases: ['sft', 'dpo'], topicFilter: [TOPICS[0]], maxSteps: 3 },
+    );
     const st = await runCurriculum(inp);
     expect(st.topics[0].warnings).toContain('DPO: the adapter did not change (zero gradients or a learning rate of 0)');
   }, 120_000);
 
   it('retries a failed topic with one more SFT epoch and a new seed, and stops when the retries are used up', async () => {
-    const inp = await inputs(config((c) => (c.retries = 1)), { phases: ['sft', 'eval'], topicFilter: [TOPICS[0]] });
+    const inp = await inputs(
+      config((c) => (c.retries = 1)),
+      { phases: ['sft', 'eval'], topicFilter: [TOPICS[0]] },
+    );
     const st = await runCurriculum(inp);
     const t = st.topics[0];
     expect(t.passed).toBe(false); // the tiny random model passes nothing
@@ -153,7 +204,10 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
   }, 120_000);
 
   it('without evaluation: no exams, no retries, every finished topic folded', async () => {
-    const inp = await inputs(config((c) => (c.retries = 2)), { phases: ['sft'], topicFilter: TOPICS });
+    const inp = await inputs(
+      config((c) => (c.retries = 2)),
+      { phases: ['sft'], topicFilter: TOPICS },
+    );
     const st = await runCurriculum(inp);
     expect(st.topics.map((t) => t.attempts.length)).toEqual([1, 1]);
     expect(st.exams).toEqual([]);

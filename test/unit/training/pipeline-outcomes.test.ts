@@ -23,8 +23,14 @@ import { voicePairs } from '../../helpers/voice-pairs.ts';
 async function curriculum(dir: string, n: number): Promise<void> {
   const pairs = voicePairs(n, 9, { from: 6 });
   const source = 'unit-01/chapter-01/topic-01';
-  await fs.writeFile(path.join(dir, 'sft_data.jsonl'), pairs.map((p) => JSON.stringify({ instruction: p.prompt, input: '', output: p.chosen, source })).join('\n') + '\n');
-  await fs.writeFile(path.join(dir, 'preference_data.jsonl'), pairs.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected })).join('\n') + '\n');
+  await fs.writeFile(
+    path.join(dir, 'sft_data.jsonl'),
+    pairs.map((p) => JSON.stringify({ instruction: p.prompt, input: '', output: p.chosen, source })).join('\n') + '\n',
+  );
+  await fs.writeFile(
+    path.join(dir, 'preference_data.jsonl'),
+    pairs.map((p) => JSON.stringify({ prompt: p.prompt, chosen: p.chosen, rejected: p.rejected })).join('\n') + '\n',
+  );
 }
 
 async function run(config: PipelineConfig, phases: ('sft' | 'reward' | 'ppo')[]) {
@@ -36,12 +42,30 @@ async function run(config: PipelineConfig, phases: ('sft' | 'reward' | 'ppo')[])
   const { model, tokenizer } = await loadModel('tiny');
   const events: PipelineEvent[] = [];
   const state = await runCurriculum({
-    be: cpuBackend(), dataset, topicConfigs, config, model, modelName: 'tiny', tokenizer, markers,
-    similarity: { similarity: lexicalSimilarity(), reason: 'test' }, store: await FsStore.open(path.join(dir, 'out')),
-    phases, alignment: 'ppo', maxSteps: 2, seed: 1, resume: false, onEvent: (e) => void events.push(e),
+    be: cpuBackend(),
+    dataset,
+    topicConfigs,
+    config,
+    model,
+    modelName: 'tiny',
+    tokenizer,
+    markers,
+    similarity: { similarity: lexicalSimilarity(), reason: 'test' },
+    store: await FsStore.open(path.join(dir, 'out')),
+    phases,
+    alignment: 'ppo',
+    maxSteps: 2,
+    seed: 1,
+    resume: false,
+    onEvent: (e) => void events.push(e),
   });
   const sim = { name: 'lexical', reason: 'test' };
-  return { state, events, json: runJson(state, sim) as { topics: { identicalPairs: number; warnings: string[]; attempts: { notes: string[] }[] }[] }, report: renderRunReport(state, sim) };
+  return {
+    state,
+    events,
+    json: runJson(state, sim) as { topics: { identicalPairs: number; warnings: string[]; attempts: { notes: string[] }[] }[] },
+    report: renderRunReport(state, sim),
+  };
 }
 
 function config(over: (c: PipelineConfig) => void): PipelineConfig {
@@ -55,12 +79,17 @@ function config(over: (c: PipelineConfig) => void): PipelineConfig {
 
 describe('the pipeline says when a phase did not learn (CPU twin)', () => {
   it('pairs identical within max_seq_length: counted, reported, reward model and PPO skipped with the reason', async () => {
-    const { state, json, report } = await run(config((c) => (c.max_seq_length = 96)), ['sft', 'reward', 'ppo']);
+    const { state, json, report } = await run(
+      config((c) => (c.max_seq_length = 96)),
+      ['sft', 'reward', 'ppo'],
+    );
     const t = json.topics[0];
     expect(t.identicalPairs).toBe(6);
     const notes = t.attempts[0].notes.join('\n');
     expect(notes).toContain('6 pair(s) identical after truncation at 96 tokens: raise max_seq_length');
-    expect(notes).toContain('reward model and PPO skipped: 0 usable preference pair(s), at least 2 needed (6 identical within 96 tokens: raise max_seq_length)');
+    expect(notes).toContain(
+      'reward model and PPO skipped: 0 usable preference pair(s), at least 2 needed (6 identical within 96 tokens: raise max_seq_length)',
+    );
     expect(state.topics[0].phasesRun).toEqual(['sft']);
     expect(report).toContain('6 pair(s) were identical after truncation (raise max_seq_length)');
   }, 120_000);
@@ -80,10 +109,13 @@ describe('the pipeline says when a phase did not learn (CPU twin)', () => {
     expect(skip.report).toContain('## Phases that did not learn');
     expect(skip.report).toMatch(/- unit-01\/chapter-01\/topic-01: reward model did not learn/);
 
-    const warn = await run(config((c) => {
-      at(c);
-      c.reward.if_not_learned = 'warn';
-    }), ['sft', 'reward', 'ppo']);
+    const warn = await run(
+      config((c) => {
+        at(c);
+        c.reward.if_not_learned = 'warn';
+      }),
+      ['sft', 'reward', 'ppo'],
+    );
     expect(warn.state.topics[0].phasesRun).toEqual(['sft', 'reward', 'ppo']);
     expect(warn.json.topics[0].warnings).toContain('PPO ran on a reward model that did not learn (reward.if_not_learned: warn)');
   }, 300_000);
@@ -103,7 +135,8 @@ describe('retries', () => {
   });
   it('stops when an attempt scored the same as the one before, and says why', () => {
     expect(retryDecision({ ...base, attempt: 1, score: 0.412, previousScore: 0.412 })).toEqual({
-      finish: true, note: 'attempt 1 scored 0.412, the same as attempt 0: the same recipe again would not change it, so the remaining 1 retry was not run',
+      finish: true,
+      note: 'attempt 1 scored 0.412, the same as attempt 0: the same recipe again would not change it, so the remaining 1 retry was not run',
     });
     expect(retryDecision({ ...base, retries: 4, attempt: 1, score: 0.5, previousScore: 0.5 }).note).toContain('the remaining 3 retries were not run');
   });

@@ -14,16 +14,38 @@ function show(steps: PlanStep[]): string[] {
   return steps.map((s) => (s.kind === 'topic' ? `t:${s.topicId}` : s.kind === 'exam' ? `exam:${s.set.level}:${s.set.scopeId}` : `merge:${s.unit}`));
 }
 
-const IDS = ['unit-01/chapter-01/topic-01', 'unit-01/chapter-01/topic-02', 'unit-01/chapter-01', 'unit-01/chapter-02/topic-01', 'unit-01', 'unit-02/chapter-01/topic-01'];
-const SETS = [set('chapter', 'unit-01/chapter-01'), set('chapter', 'unit-01/chapter-02'), set('unit', 'unit-01'), set('unit', 'unit-02'), set('final', ''), set('topic', 'unit-01/chapter-01/topic-01')];
+const IDS = [
+  'unit-01/chapter-01/topic-01',
+  'unit-01/chapter-01/topic-02',
+  'unit-01/chapter-01',
+  'unit-01/chapter-02/topic-01',
+  'unit-01',
+  'unit-02/chapter-01/topic-01',
+];
+const SETS = [
+  set('chapter', 'unit-01/chapter-01'),
+  set('chapter', 'unit-01/chapter-02'),
+  set('unit', 'unit-01'),
+  set('unit', 'unit-02'),
+  set('final', ''),
+  set('topic', 'unit-01/chapter-01/topic-01'),
+];
 
 describe('planCurriculum', () => {
   it('puts each chapter test after the chapter (its own material included), each unit exam and merge after the unit, the final last', () => {
     expect(show(planCurriculum(ds(SETS), IDS.map(topic)))).toEqual([
-      't:unit-01/chapter-01/topic-01', 't:unit-01/chapter-01/topic-02', 't:unit-01/chapter-01', 'exam:chapter:unit-01/chapter-01',
-      't:unit-01/chapter-02/topic-01', 'exam:chapter:unit-01/chapter-02',
-      't:unit-01', 'exam:unit:unit-01', 'merge:unit-01',
-      't:unit-02/chapter-01/topic-01', 'exam:unit:unit-02', 'merge:unit-02',
+      't:unit-01/chapter-01/topic-01',
+      't:unit-01/chapter-01/topic-02',
+      't:unit-01/chapter-01',
+      'exam:chapter:unit-01/chapter-01',
+      't:unit-01/chapter-02/topic-01',
+      'exam:chapter:unit-01/chapter-02',
+      't:unit-01',
+      'exam:unit:unit-01',
+      'merge:unit-01',
+      't:unit-02/chapter-01/topic-01',
+      'exam:unit:unit-02',
+      'merge:unit-02',
       'exam:final:',
     ]);
   });
@@ -36,20 +58,31 @@ describe('planCurriculum', () => {
   it('a filtered run: only those topics, their chapter and unit steps after the last of them, no final assessment', () => {
     const steps = planCurriculum(ds(SETS), IDS.map(topic), ['unit-01/chapter-01/topic-02', 'unit-02/chapter-01/topic-01']);
     expect(show(steps)).toEqual([
-      't:unit-01/chapter-01/topic-02', 'exam:chapter:unit-01/chapter-01', 'exam:unit:unit-01', 'merge:unit-01',
-      't:unit-02/chapter-01/topic-01', 'exam:unit:unit-02', 'merge:unit-02',
+      't:unit-01/chapter-01/topic-02',
+      'exam:chapter:unit-01/chapter-01',
+      'exam:unit:unit-01',
+      'merge:unit-01',
+      't:unit-02/chapter-01/topic-01',
+      'exam:unit:unit-02',
+      'merge:unit-02',
     ]);
     expect(steps[0]).toMatchObject({ index: 0, total: 2 });
   });
 
   it('flat sources (transcripts): each is its own unit with a merge, no chapter tests', () => {
     expect(show(planCurriculum(ds([set('final', '')]), [topic('episode-2019-02-19'), topic('episode-2019-03-05')]))).toEqual([
-      't:episode-2019-02-19', 'merge:episode-2019-02-19', 't:episode-2019-03-05', 'merge:episode-2019-03-05', 'exam:final:',
+      't:episode-2019-02-19',
+      'merge:episode-2019-02-19',
+      't:episode-2019-03-05',
+      'merge:episode-2019-03-05',
+      'exam:final:',
     ]);
   });
 
   it('names unknown topics of a filter, with the known ones', () => {
-    expect(() => planCurriculum(ds([]), IDS.slice(0, 2).map(topic), ['unit-09'])).toThrow('unknown topic(s): unit-09 (known: unit-01/chapter-01/topic-01, unit-01/chapter-01/topic-02)');
+    expect(() => planCurriculum(ds([]), IDS.slice(0, 2).map(topic), ['unit-09'])).toThrow(
+      'unknown topic(s): unit-09 (known: unit-01/chapter-01/topic-01, unit-01/chapter-01/topic-02)',
+    );
   });
 
   it('an empty curriculum plans nothing but its final assessment', () => {

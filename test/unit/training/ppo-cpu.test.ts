@@ -14,7 +14,8 @@ import { randomAdapter } from '../../helpers/toy.ts';
 
 const model = await loadModelFolder(tinyModelFiles(0));
 const cfg = model.config;
-const C = cfg.hiddenSize, V = cfg.vocabSize;
+const C = cfg.hiddenSize,
+  V = cfg.vocabSize;
 const be = cpuBackend();
 
 function adapter(seed: number, scale: number): LoraAdapter {
@@ -26,11 +27,30 @@ describe('ppo on the CPU twin', () => {
     const dec = new Decoder(be, cfg, model.weights);
     const policy = LoraParams.create(be, adapter(1, 0.05));
     const rng = new Rng(7);
-    const value = new ScalarHead(be, C, 64, Float32Array.from({ length: C + 1 }, () => rng.normal() * 0.2));
-    const B = 2, T = 6, N = B * T, temperature = 0.7;
+    const value = new ScalarHead(
+      be,
+      C,
+      64,
+      Float32Array.from({ length: C + 1 }, () => rng.normal() * 0.2),
+    );
+    const B = 2,
+      T = 6,
+      N = B * T,
+      temperature = 0.7;
     const ws = new Workspace(be, cfg, B, T, Decoder.loraRanks(policy));
-    writeBatch(ws, pack([{ ids: [507, 509, 40, 41, 42, 43], lossMask: [0, 0, 0, 1, 1, 1] }, { ids: [507, 509, 50, 51, 52], lossMask: [0, 0, 0, 1, 1] }], B, T));
-    const w = new Float32Array(N), dv = new Float32Array(N);
+    writeBatch(
+      ws,
+      pack(
+        [
+          { ids: [507, 509, 40, 41, 42, 43], lossMask: [0, 0, 0, 1, 1, 1] },
+          { ids: [507, 509, 50, 51, 52], lossMask: [0, 0, 0, 1, 1] },
+        ],
+        B,
+        T,
+      ),
+    );
+    const w = new Float32Array(N),
+      dv = new Float32Array(N);
     for (const p of [2, 3, 4, 8, 9]) {
       w[p] = rng.normal();
       dv[p] = rng.normal();
@@ -52,17 +72,26 @@ describe('ppo on the CPU twin', () => {
     policy.zeroGrads();
     value.zeroGrads();
     backwardJoint(be, dec, policy, ws, { logprobWeights: w, invTemp: 1 / temperature, head: value, dscore: dv });
-    const gL = await be.read(policy.grads), gH = await be.read(value.grads);
+    const gL = await be.read(policy.grads),
+      gH = await be.read(value.grads);
     // Directional derivative along a random direction over LoRA + head parameters.
-    const pL = await be.read(policy.params), pH = await be.read(value.params);
-    const dL = Float32Array.from(pL, () => rng.normal()), dH = Float32Array.from(pH, () => rng.normal());
+    const pL = await be.read(policy.params),
+      pH = await be.read(value.params);
+    const dL = Float32Array.from(pL, () => rng.normal()),
+      dH = Float32Array.from(pH, () => rng.normal());
     let analytic = 0;
     gL.forEach((g, i) => (analytic += g * dL[i]));
     gH.forEach((g, i) => (analytic += g * dH[i]));
     const h = 1e-3;
     const at = async (s: number) => {
-      be.write(policy.params, pL.map((x, i) => x + s * h * dL[i]));
-      be.write(value.params, pH.map((x, i) => x + s * h * dH[i]));
+      be.write(
+        policy.params,
+        pL.map((x, i) => x + s * h * dL[i]),
+      );
+      be.write(
+        value.params,
+        pH.map((x, i) => x + s * h * dH[i]),
+      );
       return loss();
     };
     const numeric = ((await at(1)) - (await at(-1))) / (2 * h);
@@ -102,32 +131,49 @@ describe('ppo on the CPU twin', () => {
           return row.map((x) => Math.exp(x - m) / z);
         });
       };
-      const p = await rows(policy), q = await rows(reference);
+      const p = await rows(policy),
+        q = await rows(reference);
       ws.release();
-      let pS = 0, kl = 0;
-      p.forEach((row, b) => row.forEach((pi, i) => {
-        if (target.has(i)) pS += pi;
-        kl += pi * Math.log(pi / q[b][i]);
-      }));
+      let pS = 0,
+        kl = 0;
+      p.forEach((row, b) =>
+        row.forEach((pi, i) => {
+          if (target.has(i)) pS += pi;
+          kl += pi * Math.log(pi / q[b][i]);
+        }),
+      );
       return { expectedReward: pS / p.length, kl: kl / p.length };
     };
     const before = await probe();
     const res = await trainPpo(be, dec, policy, reference, value, prompts, reward, [TINY_IDS.endOfText], {
-      steps: 12, batchSize: 8, ppoEpochs: 2, maxNewTokens: 2, learningRate: 1e-3, seed: 3, klStop: 0,
+      steps: 12,
+      batchSize: 8,
+      ppoEpochs: 2,
+      maxNewTokens: 2,
+      learningRate: 1e-3,
+      seed: 3,
+      klStop: 0,
     });
     const after = await probe();
-    console.log(`ppo (CPU twin): expected reward ${before.expectedReward.toFixed(3)} → ${after.expectedReward.toFixed(3)}, KL ${after.kl.toFixed(4)} nats; ` +
-      `sampled rewards ${res.history.map((m) => m.meanReward.toFixed(2)).join(' ')}`);
+    console.log(
+      `ppo (CPU twin): expected reward ${before.expectedReward.toFixed(3)} → ${after.expectedReward.toFixed(3)}, KL ${after.kl.toFixed(4)} nats; ` +
+        `sampled rewards ${res.history.map((m) => m.meanReward.toFixed(2)).join(' ')}`,
+    );
     expect(res.skippedSteps).toBe(0);
     expect(after.expectedReward).toBeGreaterThan(before.expectedReward + 0.2);
     expect(after.kl).toBeLessThan(1.0);
     expect(res.history.every((m) => m.responseLength >= 1 && m.responseLength <= 2)).toBe(true);
   });
 
-  it('a phase resumed from a step\'s state ends with the same parameters and metrics as an uninterrupted run', async () => {
+  it("a phase resumed from a step's state ends with the same parameters and metrics as an uninterrupted run", async () => {
     const dec = new Decoder(be, cfg, model.weights);
     const sft = adapter(2, 0.02);
-    const prompts = [[TINY_IDS.bos, 40, 41], [TINY_IDS.bos, 50, 51, 52], [TINY_IDS.bos, 60], [TINY_IDS.bos, 70, 71]];
+    const prompts = [
+      [TINY_IDS.bos, 40, 41],
+      [TINY_IDS.bos, 50, 51, 52],
+      [TINY_IDS.bos, 60],
+      [TINY_IDS.bos, 70, 71],
+    ];
     const reward: RewardFn = async (seqs) => seqs.map((s) => s.responseIds.reduce((a, id) => a + (id % 5), 0) / (4 * s.responseIds.length));
     const opts: PpoOptions = { steps: 4, batchSize: 3, ppoEpochs: 2, maxNewTokens: 2, learningRate: 2e-3, seed: 9 };
     const run = async (resume?: { state: PpoState; policy: Float32Array[]; value: Float32Array[] }, until = 4) => {
@@ -140,7 +186,9 @@ describe('ppo on the CPU twin', () => {
       }
       let saved: { state: PpoState; policy: Float32Array[]; value: Float32Array[] } | undefined;
       const res = await trainPpo(be, dec, policy, reference, value, prompts, reward, [TINY_IDS.endOfText], {
-        ...opts, steps: until, resume: resume?.state,
+        ...opts,
+        steps: until,
+        resume: resume?.state,
         onStep: async (_m, state) => {
           const p = await policy.readState();
           saved = { state, policy: [p.params, p.m, p.v], value: [await be.read(value.params), await be.read(value.m), await be.read(value.v)] };

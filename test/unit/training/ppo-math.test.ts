@@ -1,9 +1,7 @@
 // PPO's per-token math: GAE on a hand-computed case, whitening, the adaptive KL controller, the clipped
 // surrogate and value losses against finite differences, the entropy, and option validation.
 import { describe, expect, it } from 'vitest';
-import {
-  adaptiveKlCoef, clippedSurrogate, clippedValueLoss, gae, meanEntropy, resolvePpoOptions, whiten, type PpoOptions,
-} from '../../../src/training/ppo.ts';
+import { adaptiveKlCoef, clippedSurrogate, clippedValueLoss, gae, meanEntropy, resolvePpoOptions, whiten, type PpoOptions } from '../../../src/training/ppo.ts';
 
 describe('gae', () => {
   it('matches a hand-computed 3-token case (γ = 0.9, λ = 0.8)', () => {
@@ -38,7 +36,7 @@ describe('whiten', () => {
 
 describe('adaptive KL controller', () => {
   it('follows β·(1 + clip(KL/target − 1, ±0.2)·n/horizon)', () => {
-    expect(adaptiveKlCoef(0.2, 0.06, 0.05, 4, 10000)).toBeCloseTo(0.2 * (1 + 0.2 * 4 / 10000), 15);
+    expect(adaptiveKlCoef(0.2, 0.06, 0.05, 4, 10000)).toBeCloseTo(0.2 * (1 + (0.2 * 4) / 10000), 15);
     expect(adaptiveKlCoef(0.2, 0.055, 0.05, 100, 1000)).toBeCloseTo(0.2 * (1 + 0.1 * 0.1), 12);
     expect(adaptiveKlCoef(0.2, 0.5, 0.05, 100, 1000)).toBeCloseTo(0.2 * 1.02, 12); // error clipped at +0.2
     expect(adaptiveKlCoef(0.2, 0, 0.05, 100, 1000)).toBeCloseTo(0.2 * 0.98, 12); // and at −0.2
@@ -82,7 +80,14 @@ describe('clipped surrogate', () => {
 describe('clipped value loss', () => {
   it('matches finite differences in v on both branches', () => {
     const h = 1e-6;
-    for (const [v, vOld, ret] of [[0.1, 0, 1], [0.5, 0, 1], [-0.5, 0, 1], [0.5, 0, -1], [1.3, 1, 1.2], [0, 0, 0.3]]) {
+    for (const [v, vOld, ret] of [
+      [0.1, 0, 1],
+      [0.5, 0, 1],
+      [-0.5, 0, 1],
+      [0.5, 0, -1],
+      [1.3, 1, 1.2],
+      [0, 0, 0.3],
+    ]) {
       const { loss, dv } = clippedValueLoss(v, vOld, ret, 0.2);
       const num = (clippedValueLoss(v + h, vOld, ret, 0.2).loss - clippedValueLoss(v - h, vOld, ret, 0.2).loss) / (2 * h);
       expect(dv).toBeCloseTo(num, 5);
@@ -121,8 +126,18 @@ describe('resolvePpoOptions', () => {
   const ok: PpoOptions = { steps: 2, batchSize: 2, ppoEpochs: 1, learningRate: 1e-4, maxNewTokens: 4, seed: 1 };
   it('fills the documented defaults', () => {
     const o = resolvePpoOptions(ok);
-    expect([o.klCoef, o.klTarget, o.adaptiveKl, o.klHorizon, o.clipRange, o.vfCoef, o.gamma, o.lam, o.klStop, o.klStopPatience])
-      .toEqual([0.2, 0.05, true, 10000, 0.2, 0.1, 1, 0.95, 10, 3]);
+    expect([o.klCoef, o.klTarget, o.adaptiveKl, o.klHorizon, o.clipRange, o.vfCoef, o.gamma, o.lam, o.klStop, o.klStopPatience]).toEqual([
+      0.2,
+      0.05,
+      true,
+      10000,
+      0.2,
+      0.1,
+      1,
+      0.95,
+      10,
+      3,
+    ]);
   });
   it('names the bad option', () => {
     expect(() => resolvePpoOptions({ ...ok, batchSize: 0 })).toThrow(/batchSize: expected an integer >= 1, got 0/);

@@ -18,7 +18,14 @@ import { isStepMetric, phaseMetric } from '../../../src/training/metric-types.ts
 import { checkRunOptions, configureRun, prepareRun, runPrepared, type RunOptions } from '../../../src/training/prepare-run.ts';
 
 const OPTIONS: RunOptions = {
-  phases: ['sft', 'eval'], alignment: 'ppo', topics: ['unit-01/chapter-01/topic-01'], maxSteps: 1, maxSeqLength: 64, maxNewTokens: 2, seed: 3, retries: 0,
+  phases: ['sft', 'eval'],
+  alignment: 'ppo',
+  topics: ['unit-01/chapter-01/topic-01'],
+  maxSteps: 1,
+  maxSeqLength: 64,
+  maxNewTokens: 2,
+  seed: 3,
+  retries: 0,
 };
 
 describe('prepareRun', () => {
@@ -45,8 +52,14 @@ describe('prepareRun', () => {
     const statuses: string[] = [];
     const prepare = () =>
       prepareRun({
-        options: OPTIONS, config: DEFAULT_PIPELINE_CONFIG, dataset, markers, markerSource: markerSource('file', markers, 'voice_markers.yaml'),
-        loadModel: () => loadModel('tiny'), loadSimilarity: async () => ({ similarity: lexicalSimilarity(), reason: 'test' }), status: (m) => statuses.push(m),
+        options: OPTIONS,
+        config: DEFAULT_PIPELINE_CONFIG,
+        dataset,
+        markers,
+        markerSource: markerSource('file', markers, 'voice_markers.yaml'),
+        loadModel: () => loadModel('tiny'),
+        loadSimilarity: async () => ({ similarity: lexicalSimilarity(), reason: 'test' }),
+        status: (m) => statuses.push(m),
       });
     const prepared = await prepare();
     expect(statuses).toEqual(['Analysing the curriculum']);
@@ -58,7 +71,10 @@ describe('prepareRun', () => {
     const pause = new AbortController();
     let checkpoints = 0;
     const paused = await runPrepared(prepared, {
-      be: cpuBackend(), store, resume: false, signal: pause.signal,
+      be: cpuBackend(),
+      store,
+      resume: false,
+      signal: pause.signal,
       afterCheckpoint: () => {
         checkpoints++;
         pause.abort(); // pressed during the first phase: the run stops at this checkpoint
@@ -78,7 +94,11 @@ describe('prepareRun', () => {
     expect(run).toMatchObject({ seed: 3, finished: true, similarity: { reason: 'test' }, markers: { origin: 'file' } });
     // Every record the phases wrote reads as its phase's type (training/metric-types.ts).
     const typed = done.state.metrics.map(phaseMetric);
-    expect(typed.filter(isStepMetric).map((m) => [m.phase, typeof m.step, m.phase === 'ppo' ? typeof m.meanReward : typeof m.loss])).toContainEqual(['sft', 'number', 'number']);
+    expect(typed.filter(isStepMetric).map((m) => [m.phase, typeof m.step, m.phase === 'ppo' ? typeof m.meanReward : typeof m.loss])).toContainEqual([
+      'sft',
+      'number',
+      'number',
+    ]);
     expect(typed.find((m) => m.phase === 'eval')).toMatchObject({ threshold: expect.any(Number), passed: expect.any(Boolean) });
     expect(() => phaseMetric({ topicId: 't', attempt: 0, phase: 'rlhf' as 'sft' })).toThrow('metric record of topic t: unknown phase "rlhf"');
     await store.close();

@@ -21,7 +21,7 @@ const tok = await Tokenizer.fromFiles(files);
 const be = cpuBackend();
 
 describe('learning on real-shaped pairs (CPU twin)', () => {
-  it('the pairs are like users\': 2,000+ character answers, identical within a short window', () => {
+  it("the pairs are like users': 2,000+ character answers, identical within a short window", () => {
     const raw = voicePairs(12, 1);
     expect(Math.min(...raw.map((p) => p.chosen.length))).toBeGreaterThan(2000);
     // At 96 tokens most pairs are identical (the phrases sit later); they are counted, not trained on.
@@ -31,13 +31,25 @@ describe('learning on real-shaped pairs (CPU twin)', () => {
   });
 
   it('reward model, PPO and DPO all learn', async () => {
-    await realShapedRun(be, model, tok, { pairs: 40, maxLen: 256, rewardEpochs: 5, ppoSteps: 12, ppoBatch: 16, maxNewTokens: 12, dpoEpochs: 2, rewardRise: true });
+    await realShapedRun(be, model, tok, {
+      pairs: 40,
+      maxLen: 256,
+      rewardEpochs: 5,
+      ppoSteps: 12,
+      ppoBatch: 16,
+      maxNewTokens: 12,
+      dpoEpochs: 2,
+      rewardRise: true,
+    });
   }, 300_000);
 
   it('a reward model at the curriculum\'s 1e-5 for a few steps is judged "did not learn", with the cause', async () => {
     const dec = new Decoder(be, model.config, model.weights);
     const { pairs, identical } = tokenizePairs(tok, 10, 128);
-    const lora = LoraParams.create(be, initLora(model.config, { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false }, new Rng(2)));
+    const lora = LoraParams.create(
+      be,
+      initLora(model.config, { r: 8, alpha: 16, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false }, new Rng(2)),
+    );
     const head = new ScalarHead(be, model.config.hiddenSize, rewardHeadRows(pairs, 8));
     const res = await trainRewardModel(be, dec, pairs, lora, head, { epochs: 3, batchSize: 8, learningRate: 1e-5, seed: 1 });
     const v = judgeReward(res, { pairs: pairs.length, identicalPairs: identical, maxLen: 128, learningRate: 1e-5, headLearningRate: 1e-5 });

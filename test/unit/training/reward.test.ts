@@ -7,7 +7,15 @@ import { LoraParams } from '../../../src/model/lora-params.ts';
 import { initLora } from '../../../src/model/lora-types.ts';
 import { loadModelFolder } from '../../../src/model/weights.ts';
 import { tinyModelFiles } from '../../../src/model/tiny-model.ts';
-import { packPairs, rewardHeadRows, scoreSequences, splitPairs, trainRewardModel, type RewardBatchLog, type RewardEpoch } from '../../../src/training/reward.ts';
+import {
+  packPairs,
+  rewardHeadRows,
+  scoreSequences,
+  splitPairs,
+  trainRewardModel,
+  type RewardBatchLog,
+  type RewardEpoch,
+} from '../../../src/training/reward.ts';
 import { ScalarHead } from '../../../src/training/seq.ts';
 import { Rng } from '../../../src/util/rng.ts';
 import { toyPairs } from '../../helpers/toy.ts';
@@ -53,9 +61,18 @@ describe('reward model (CPU twin)', () => {
     const logs: RewardBatchLog[] = [];
     const epochs: RewardEpoch[] = [];
     const res = await trainRewardModel(be, dec, pairs, lora, head, {
-      epochs: 3, batchSize: 4, learningRate: 2e-2, seed: 3, onBatch: (l) => void logs.push(l), onEpoch: (e) => void epochs.push(e),
+      epochs: 3,
+      batchSize: 4,
+      learningRate: 2e-2,
+      seed: 3,
+      onBatch: (l) => void logs.push(l),
+      onEpoch: (e) => void epochs.push(e),
     });
-    console.log(res.epochs.map((e) => `epoch ${e.epoch}: train ${e.trainLoss.toFixed(3)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(3)}/${e.valAccuracy.toFixed(2)}`).join('\n'));
+    console.log(
+      res.epochs
+        .map((e) => `epoch ${e.epoch}: train ${e.trainLoss.toFixed(3)}/${e.trainAccuracy.toFixed(2)} val ${e.valLoss.toFixed(3)}/${e.valAccuracy.toFixed(2)}`)
+        .join('\n'),
+    );
     expect(res.trainSize).toBe(16);
     expect(res.valSize).toBe(4);
     expect(res.validatedOnTrain).toBe(false);
@@ -67,8 +84,22 @@ describe('reward model (CPU twin)', () => {
     expect(res.epochs.at(-1)!.valLoss).toBeLessThan(0.3);
     expect(res.epochs[0].trainLoss).toBeGreaterThan(0.5); // it started near chance
     // scoreSequences reads the same last-token reward training optimised.
-    const chosen = await scoreSequences(be, dec, lora, head, pairs.map((p) => p.chosen), 3);
-    const rejected = await scoreSequences(be, dec, lora, head, pairs.map((p) => p.rejected), 5);
+    const chosen = await scoreSequences(
+      be,
+      dec,
+      lora,
+      head,
+      pairs.map((p) => p.chosen),
+      3,
+    );
+    const rejected = await scoreSequences(
+      be,
+      dec,
+      lora,
+      head,
+      pairs.map((p) => p.rejected),
+      5,
+    );
     expect(chosen.length).toBe(20);
     expect(chosen.filter((c, i) => c > rejected[i]).length).toBeGreaterThanOrEqual(18);
   });
@@ -111,11 +142,17 @@ describe('reward model (CPU twin)', () => {
 
   it('rejects bad input with a message naming it', async () => {
     const head = new ScalarHead(be, cfg.hiddenSize, 64);
-    await expect(trainRewardModel(be, dec, [], freshLora(1), head, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 })).rejects.toThrow(/no preference pairs/);
+    await expect(trainRewardModel(be, dec, [], freshLora(1), head, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 })).rejects.toThrow(
+      /no preference pairs/,
+    );
     const bad = toyPairs(2, 1);
     bad[1].rejected = { ids: [1, 2], lossMask: [0] };
-    await expect(trainRewardModel(be, dec, bad, freshLora(1), head, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 })).rejects.toThrow(/pairs\[1\]\.rejected: lossMask has 1 entries for 2 ids/);
+    await expect(trainRewardModel(be, dec, bad, freshLora(1), head, { epochs: 1, batchSize: 1, learningRate: 1e-3, seed: 1 })).rejects.toThrow(
+      /pairs\[1\]\.rejected: lossMask has 1 entries for 2 ids/,
+    );
     const small = new ScalarHead(be, cfg.hiddenSize, 16);
-    await expect(trainRewardModel(be, dec, toyPairs(4, 1), freshLora(1), small, { epochs: 1, batchSize: 2, learningRate: 1e-3, seed: 1 })).rejects.toThrow(/head holds 16 rows, a batch needs 2·2·8 = 32/);
+    await expect(trainRewardModel(be, dec, toyPairs(4, 1), freshLora(1), small, { epochs: 1, batchSize: 2, learningRate: 1e-3, seed: 1 })).rejects.toThrow(
+      /head holds 16 rows, a batch needs 2·2·8 = 32/,
+    );
   });
 });

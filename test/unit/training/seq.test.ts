@@ -30,7 +30,8 @@ const examples: TokenizedExample[] = [
 ];
 
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, s = 0;
+  let d = 0,
+    s = 0;
   for (let i = 0; i < a.length; i++) {
     d = Math.max(d, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -124,7 +125,10 @@ describe('seq (CPU twin)', () => {
     checks.push(['db', headGrads[bOffset], await fd(head.params, bOffset, 1e-2)]);
     // The LoRA parameters with the largest analytic gradient in A and in B.
     const mod = [...lora.modules.values()][0];
-    for (const [off, len] of [[mod.offsetA, mod.r * mod.inFeatures], [mod.offsetB, mod.outFeatures * mod.r]]) {
+    for (const [off, len] of [
+      [mod.offsetA, mod.r * mod.inFeatures],
+      [mod.offsetB, mod.outFeatures * mod.r],
+    ]) {
       let best = off;
       for (let i = off; i < off + len; i++) if (Math.abs(loraGrads[i]) > Math.abs(loraGrads[best])) best = i;
       checks.push([`lora[${best}]`, loraGrads[best], await fd(lora.params, best, 1e-2)]);

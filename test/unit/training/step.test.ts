@@ -20,7 +20,8 @@ function pass(groups: ParamGroup<CpuTensor>[], grads: number[][], loss = 1) {
 
 /** AdamW by hand on host arrays, after scaling the gradients by f. */
 function expected(params: number[], grads: number[], f: number, lr: number): Float32Array {
-  const p = Float32Array.from(params), g = Float32Array.from(grads, (x) => x * f);
+  const p = Float32Array.from(params),
+    g = Float32Array.from(grads, (x) => x * f);
   adamwUpdate(t(p), t(g), t(new Float32Array(p.length)), t(new Float32Array(p.length)), { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 });
   return p;
 }
@@ -36,12 +37,23 @@ describe('Optimizer (CPU twin)', () => {
   });
 
   it('several groups: one global norm, every group scaled by the same factor, an LR per group', async () => {
-    const a = group([1, 2]), b = group([0.5, -0.5, 0.25]);
+    const a = group([1, 2]),
+      b = group([0.5, -0.5, 0.25]);
     const opt = new Optimizer(be, [a, b], { maxGradNorm: 2 });
-    const r = await opt.step(pass([a, b], [[3, 0], [0, 4, 0]]), { t: 1, lr: [0.1, 0.3] });
+    const r = await opt.step(
+      pass(
+        [a, b],
+        [
+          [3, 0],
+          [0, 4, 0],
+        ],
+      ),
+      { t: 1, lr: [0.1, 0.3] },
+    );
     expect(r.gradNorm).toBeCloseTo(5, 6);
     const f = 2 / (5 + 1e-6);
-    const wantA = expected([1, 2], [3, 0], f, 0.1), wantB = expected([0.5, -0.5, 0.25], [0, 4, 0], f, 0.3);
+    const wantA = expected([1, 2], [3, 0], f, 0.1),
+      wantB = expected([0.5, -0.5, 0.25], [0, 4, 0], f, 0.3);
     Array.from(await be.read(a.params)).forEach((x, i) => expect(x).toBeCloseTo(wantA[i], 6));
     Array.from(await be.read(b.params)).forEach((x, i) => expect(x).toBeCloseTo(wantB[i], 6));
     // The clipped gradients are what AdamW saw: both scaled by f.
@@ -54,10 +66,13 @@ describe('Optimizer (CPU twin)', () => {
     be.write(g.grads, Float32Array.from([7, 7]));
     const opt = new Optimizer(be, [g], { maxGradNorm: 0 });
     let seen: number[] = [];
-    await opt.step(async () => {
-      seen = Array.from(await be.read(g.grads));
-      return { loss: 0, backward: () => be.write(g.grads, Float32Array.from([0, 1])) };
-    }, { t: 1, lr: 0.01 });
+    await opt.step(
+      async () => {
+        seen = Array.from(await be.read(g.grads));
+        return { loss: 0, backward: () => be.write(g.grads, Float32Array.from([0, 1])) };
+      },
+      { t: 1, lr: 0.01 },
+    );
     expect(seen).toEqual([0, 0]);
   });
 
@@ -74,7 +89,8 @@ describe('Optimizer (CPU twin)', () => {
   });
 
   it('skips a non-finite gradient or device loss: parameters and moments untouched', async () => {
-    const a = group([1, 2]), b = group([3]);
+    const a = group([1, 2]),
+      b = group([3]);
     const opt = new Optimizer(be, [a, b]);
     const r1 = await opt.step(pass([a, b], [[1, Infinity], [1]]), { t: 1, lr: 0.1 });
     const lossT = be.upload(Float32Array.from([NaN]), [1]);
@@ -87,7 +103,8 @@ describe('Optimizer (CPU twin)', () => {
   });
 
   it('refuses a learning-rate list of the wrong length', async () => {
-    const a = group([1]), b = group([2]);
+    const a = group([1]),
+      b = group([2]);
     const opt = new Optimizer(be, [a, b]);
     await expect(opt.step(pass([a, b], [[1], [1]]), { t: 1, lr: [0.1] })).rejects.toThrow(/1 learning rates for 2 groups/);
   });

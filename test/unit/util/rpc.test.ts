@@ -47,7 +47,11 @@ const handlers: Handlers<M, number> = {
 function setup(order: 'queue' | 'concurrent', version = 1) {
   const { page, worker } = pair();
   serve<M, number>(worker, {
-    version, label: 'test protocol', handlers, order, errorFlags: (e) => ({ quota: (e as Error).name === 'QuotaExceededError' }),
+    version,
+    label: 'test protocol',
+    handlers,
+    order,
+    errorFlags: (e) => ({ quota: (e as Error).name === 'QuotaExceededError' }),
     transfer: (method, res) => (method === 'add' ? [new ArrayBuffer(res as number)] : []),
   });
   return { client: new RpcClient<M, number>(page, 1, 'Test worker'), page };
