@@ -148,15 +148,7 @@ async function measure(run: Run): Promise<object> {
 /** Both runs; `smallSteps` is the 0.1B model's measured step count (SwiftShader: tens of seconds a step). */
 export async function benchTraining(opts: { tinySteps?: number; smallSteps?: number } = {}): Promise<object> {
   const tiny = await loadModelFolder(tinyModelFiles(0));
-  const tinyResult = await measure({
-    label: 'tiny',
-    cfg: tiny.config,
-    weights: tiny.weights,
-    B: 4,
-    T: 64,
-    warmupSteps: 2,
-    measuredSteps: opts.tinySteps ?? 8,
-  });
+  const tinyResult = await measure({ label: 'tiny', cfg: tiny.config, weights: tiny.weights, B: 4, T: 64, warmupSteps: 2, measuredSteps: opts.tinySteps ?? 8 });
   const cfg = parseModelConfig(SMALL_LLAMA, 'bench/training.ts SMALL_LLAMA');
   const started = performance.now();
   const weights = randomWeights(cfg, 1);

@@ -189,10 +189,5 @@ export function parseMarkers(yamlText: string, file = 'voice_markers.yaml'): Voi
 export function markersToYaml(m: VoiceMarkers): string {
   const categories: Record<string, { expected: number; patterns: string[] }> = {};
   for (const [name, c] of Object.entries(m.categories)) categories[name] = { expected: c.expected, patterns: [...c.patterns] };
-  return stringify({
-    ...(m.name ? { name: m.name } : {}),
-    density_markers: [...m.densityMarkers],
-    categories,
-    negative_patterns: [...m.negativePatterns],
-  });
+  return stringify({ ...(m.name ? { name: m.name } : {}), density_markers: [...m.densityMarkers], categories, negative_patterns: [...m.negativePatterns] });
 }

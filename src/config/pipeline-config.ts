@@ -60,11 +60,7 @@ export interface PipelineConfig {
   };
   dpo: { beta: number; epochs: number; learning_rate: number; batch_size: number; label_smoothing: number; warmup_ratio: number; max_grad_norm: number };
   alignment: 'ppo' | 'dpo';
-  evaluation: {
-    pass_threshold: number;
-    max_new_tokens: number;
-    weights: { semantic: number; voice: number; distinctions: number; negative: number };
-  };
+  evaluation: { pass_threshold: number; max_new_tokens: number; weights: { semantic: number; voice: number; distinctions: number; negative: number } };
   merge: { after_unit: boolean; merge_failed: boolean; compress_rank: number | null };
   retries: number;
   max_seq_length: number;
@@ -211,9 +207,7 @@ export function parsePipelineConfig(yamlText: string, file = 'training_pipeline.
     throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) doc = {};
-  const cfg = validate(PIPELINE_SCHEMA, doc, base, file) as PipelineConfig & {
-    topics?: Record<string, Record<string, unknown>>;
-  };
+  const cfg = validate(PIPELINE_SCHEMA, doc, base, file) as PipelineConfig & { topics?: Record<string, Record<string, unknown>> };
   const w = cfg.evaluation.weights;
   const sum = w.semantic + w.voice + w.distinctions + w.negative;
   if (Math.abs(sum - 1) > 1e-6) {

@@ -48,13 +48,7 @@ function segments(id: string): string[] {
 export function topicFromId(id: string): Topic {
   const segs = segments(id);
   const depth = Math.max(1, segs.length);
-  return {
-    id,
-    unit: segs[0] ?? id,
-    chapter: segs.length >= 2 ? `${segs[0]}/${segs[1]}` : null,
-    topic: segs.length >= 3 ? id : null,
-    depth,
-  };
+  return { id, unit: segs[0] ?? id, chapter: segs.length >= 2 ? `${segs[0]}/${segs[1]}` : null, topic: segs.length >= 3 ? id : null, depth };
 }
 
 /** Curriculum order of two topics (see orderTopics). */

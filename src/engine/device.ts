@@ -103,10 +103,6 @@ export async function createDevice(opts: DeviceOptions = {}): Promise<EngineDevi
     device,
     adapter,
     lost,
-    features: {
-      f16: device.features.has('shader-f16'),
-      subgroups: device.features.has('subgroups'),
-      timestamps: device.features.has('timestamp-query'),
-    },
+    features: { f16: device.features.has('shader-f16'), subgroups: device.features.has('subgroups'), timestamps: device.features.has('timestamp-query') },
   };
 }

@@ -313,11 +313,7 @@ export class Decoder<T extends Tensor> {
 
   newKvCache(cap: number): KvCache<T> {
     const n = cap * this.cfg.numKvHeads * this.cfg.headDim;
-    return {
-      k: this.layers.map(() => this.be.zeros([n])),
-      v: this.layers.map(() => this.be.zeros([n])),
-      cap,
-    };
+    return { k: this.layers.map(() => this.be.zeros([n])), v: this.layers.map(() => this.be.zeros([n])), cap };
   }
 
   releaseKvCache(kv: KvCache<T>): void {

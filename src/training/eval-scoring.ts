@@ -247,11 +247,5 @@ export interface TopicScore {
 export function topicScore(questionResults: readonly { score: number }[], threshold: number, distinctionFailures: number): TopicScore {
   const n = questionResults.length;
   const score = n === 0 ? 0 : questionResults.reduce((a, r) => a + r.score, 0) / n;
-  return {
-    score,
-    passed: n > 0 && score >= threshold - SCORE_EPS && distinctionFailures === 0,
-    threshold,
-    questions: n,
-    distinctionFailures,
-  };
+  return { score, passed: n > 0 && score >= threshold - SCORE_EPS && distinctionFailures === 0, threshold, questions: n, distinctionFailures };
 }

@@ -245,10 +245,7 @@ export async function answerLogLikelihoods<T extends Tensor>(
 
 /** The policy as an AnswerSource. */
 export function policySource<T extends Tensor>(ctx: EvalContext<T>): AnswerSource {
-  return {
-    answer: (q) => answerQuestion(ctx, q),
-    answerLogLikelihoods: async (items) => (await answerLogLikelihoods(ctx, items)).map((r) => r.mean),
-  };
+  return { answer: (q) => answerQuestion(ctx, q), answerLogLikelihoods: async (items) => (await answerLogLikelihoods(ctx, items)).map((r) => r.mean) };
 }
 
 function scoring<T extends Tensor>(ctx: EvalContext<T>, distinctions = ctx.distinctions): ScoringContext {

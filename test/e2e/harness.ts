@@ -34,11 +34,7 @@ export async function startStudio(): Promise<Studio> {
     throw new Error('dist/index.html is missing: build the studio first (`npm run test:e2e` runs `vite build`)');
   }
   const port = await freePort();
-  const server: PreviewServer = await preview({
-    root: ROOT,
-    logLevel: 'warn',
-    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
-  });
+  const server: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
   let browser: Browser;
   try {
     browser = await chromium.launch({

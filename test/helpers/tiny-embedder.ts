@@ -248,15 +248,7 @@ export async function writeTinyEmbedder(dir: string, opts: TinyEmbedderOptions =
     vocab_size: vocab.length,
     pad_token_id: 0,
   };
-  const special = (content: string) => ({
-    id: vocabMap[content],
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  });
+  const special = (content: string) => ({ id: vocabMap[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   const tokenizer = {
     version: '1.0',
     truncation: null,

@@ -7,11 +7,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export function MarkersBanner({ where }: { where: 'dashboard' | 'editor' }) {
   const { mk, suggested, setTab } = useStudio(
-    useShallow((s) => ({
-      mk: s.result?.analysis.markers,
-      suggested: s.result?.suggestions?.suggestions.length ?? null,
-      setTab: s.setTab,
-    })),
+    useShallow((s) => ({ mk: s.result?.analysis.markers, suggested: s.result?.suggestions?.suggestions.length ?? null, setTab: s.setTab })),
   );
   if (!mk) return null;
   const toEditor = where === 'dashboard' && (

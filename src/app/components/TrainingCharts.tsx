@@ -127,12 +127,7 @@ function useChartPoints(shown: PhaseMetric[]): { sft: Point[]; reward: Point[]; 
       points(
         shown.filter((m) => m.phase === 'reward' && m.kind === 'epoch'),
         (m) => `epoch ${m.epoch + 1}${retrySuffix(m)}`,
-        (m) => ({
-          trainLoss: num(m.trainLoss),
-          valLoss: num(m.valLoss),
-          trainAccuracy: num(m.trainAccuracy),
-          valAccuracy: num(m.valAccuracy),
-        }),
+        (m) => ({ trainLoss: num(m.trainLoss), valLoss: num(m.valLoss), trainAccuracy: num(m.trainAccuracy), valAccuracy: num(m.valAccuracy) }),
       ),
     [shown],
   );

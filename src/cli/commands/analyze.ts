@@ -132,11 +132,7 @@ export const command: Command = {
     'Exit status: 0 when it ran (even with bad lines, which are listed), 2 when nothing readable was given.',
   ].join('\n'),
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      markers: { type: 'string' },
-      json: { type: 'boolean' },
-      report: { type: 'string' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, { markers: { type: 'string' }, json: { type: 'boolean' }, report: { type: 'string' } });
     const { ds, markers, source } = await loadInputs(positionals, values.markers);
     const a = analyzeDataset(ds, markers, source);
     if (values.report) await writeFile(values.report, renderReport(a), 'utf8');

@@ -54,11 +54,7 @@ export const command: Command = {
     '                  rewardEpochs, ppoSteps, passThreshold, rationale}]}',
   ].join('\n'),
   async run(argv) {
-    const { values, positionals } = parseCommandArgs(argv, {
-      config: { type: 'string' },
-      markers: { type: 'string' },
-      json: { type: 'boolean' },
-    });
+    const { values, positionals } = parseCommandArgs(argv, { config: { type: 'string' }, markers: { type: 'string' }, json: { type: 'boolean' } });
     let cfg: PipelineConfig;
     try {
       cfg = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();

@@ -367,10 +367,7 @@ function maskArgs(
   const lens = opts.lens ?? rt.scratch('attention_no_lens', [1], 'u32'); // bound but unread (useLens 0)
   const window = opts.window ?? 0;
   if (!Number.isInteger(window) || window < 0) throw new Error(`${name}: window must be an integer >= 0, got ${window}`);
-  return {
-    lens,
-    uniforms: { B, T, NH, NKV, window, useLens: opts.lens ? 1 : 0, scale: opts.scale ?? 1 / Math.sqrt(HS) },
-  };
+  return { lens, uniforms: { B, T, NH, NKV, window, useLens: opts.lens ? 1 : 0, scale: opts.scale ?? 1 / Math.sqrt(HS) } };
 }
 
 /** out: (B, T, NH, HS); lse: (B, NH, T); q: (B, T, NH, HS); k, v: (B, T, NKV, HS). */

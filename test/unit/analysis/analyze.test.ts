@@ -82,13 +82,7 @@ describe('analyzeDataset: hand-computed figures', () => {
   });
 
   it('flags', () => {
-    expect(a.flagCounts).toEqual({
-      'identical-pair': 1,
-      'near-identical-pair': 0,
-      'chosen-less-voice': 1,
-      'negative-pattern': 0,
-      'duplicate-prompt': 1,
-    });
+    expect(a.flagCounts).toEqual({ 'identical-pair': 1, 'near-identical-pair': 0, 'chosen-less-voice': 1, 'negative-pattern': 0, 'duplicate-prompt': 1 });
     const dup = a.flags.find((f) => f.kind === 'duplicate-prompt')!;
     expect(dup.line).toBe(ds.preference[1].line);
     expect(dup.message).toContain(`pref.jsonl:${ds.preference[0].line}`);
@@ -118,11 +112,7 @@ describe('analyzeDataset: flags', () => {
   });
 
   it('a topic named only by a record joins the list in curriculum order', () => {
-    const ds = dataset({
-      topicIds: [A, 'unit-10'],
-      sft: [sft(A, 'q', 'a'), sft('unit-10', 'q', 'a')],
-      preference: [pair('unit-02', 'p', 'c', 'r')],
-    });
+    const ds = dataset({ topicIds: [A, 'unit-10'], sft: [sft(A, 'q', 'a'), sft('unit-10', 'q', 'a')], preference: [pair('unit-02', 'p', 'c', 'r')] });
     const a = analyzeDataset(ds, m);
     expect(a.topics.map((t) => [t.id, t.unit, t.depth])).toEqual([
       [A, 'unit-01', 3],
@@ -155,13 +145,7 @@ describe('analyzeDataset: recommendations against the targets', () => {
 
   it('too many pairs and long outputs are named', () => {
     const long = dense + ' ' + textOfLength(1500);
-    const a = analyzeDataset(
-      dataset({
-        sft: [sft(A, 'q', long)],
-        preference: Array.from({ length: 26 }, (_, i) => pair(A, `p${i}`, long, 'x')),
-      }),
-      m,
-    );
+    const a = analyzeDataset(dataset({ sft: [sft(A, 'q', long)], preference: Array.from({ length: 26 }, (_, i) => pair(A, `p${i}`, long, 'x')) }), m);
     const r = a.topics[0].recommendations.join('\n');
     expect(r).toMatch(/26 pairs is above the 15-25 target/);
     expect(r).toMatch(/Outputs are long/);

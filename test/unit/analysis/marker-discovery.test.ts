@@ -69,10 +69,7 @@ describe('discoverMarkers on voice-stripped pairs', () => {
 
   it('ranks by consistency: a phrase the rejected side uses as often is not a marker', () => {
     const body = 'Steer for the mark and keep the wind on your cheek until the gust has passed. '.repeat(5);
-    const ps = Array.from({ length: 40 }, (_, i) => ({
-      chosen: `Mind you, ${body} honestly ${i}`,
-      rejected: `${body} honestly honestly ${i}`,
-    }));
+    const ps = Array.from({ length: 40 }, (_, i) => ({ chosen: `Mind you, ${body} honestly ${i}`, rejected: `${body} honestly honestly ${i}` }));
     const d = discoverMarkers(ps);
     expect(d.suggestions[0]).toMatchObject({ phrase: 'Mind you,', support: 40, category: 'psychology' });
     expect(d.suggestions.some((s) => s.phrase.toLowerCase().includes('honestly'))).toBe(false);

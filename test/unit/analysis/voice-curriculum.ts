@@ -24,10 +24,7 @@ const SENTENCES = [
 ];
 
 /** The teacher's phrases: two open a sentence, two are planted between words inside one. */
-export const PLANTED = {
-  opening: ['Look, ', "Here's the thing: "],
-  inside: ["I've seen ", 'the reality is '],
-};
+export const PLANTED = { opening: ['Look, ', "Here's the thing: "], inside: ["I've seen ", 'the reality is '] };
 export const PLANTED_PHRASES = ['Look,', "Here's the thing", "I've seen", 'The reality is'];
 
 export interface SyntheticPair {

@@ -100,13 +100,7 @@ describe('violatesDistinctions', () => {
 
 describe('questionScore', () => {
   const run = (answer: string, semantic: number, distinctions: Distinction[] = [], extra: Record<string, number> = {}) =>
-    questionScore({
-      answer,
-      reference: 'REF',
-      markers: MARKERS,
-      distinctions,
-      similarity: tableSimilarity({ [`${answer}|REF`]: semantic, ...extra }),
-    });
+    questionScore({ answer, reference: 'REF', markers: MARKERS, distinctions, similarity: tableSimilarity({ [`${answer}|REF`]: semantic, ...extra }) });
 
   it('is 0.5 semantic + 0.3 voice + 0.1 no-violation + 0.1 no-negative', async () => {
     // voice 0.675 (see above): 0.5·0.8 + 0.3·0.675 + 0.1 + 0.1 = 0.8025

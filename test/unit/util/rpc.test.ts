@@ -20,10 +20,7 @@ function pair(): { page: WorkerLike & { transfers: Transferable[][] }; worker: P
       postMessage: (msg, transfer) => (transfers.push(transfer), send('worker', msg)),
       addEventListener: (type: string, fn: (e: never) => void) => void (type === 'message' && listeners.page.push(fn as (e: MessageEvent) => void)),
     },
-    worker: {
-      postMessage: (msg, transfer) => (transfers.push(transfer), send('page', msg)),
-      addEventListener: (_type, fn) => void listeners.worker.push(fn),
-    },
+    worker: { postMessage: (msg, transfer) => (transfers.push(transfer), send('page', msg)), addEventListener: (_type, fn) => void listeners.worker.push(fn) },
   };
 }
 
