@@ -1,5 +1,7 @@
-// Loads a model and its tokenizer by name: 'tiny' (the generated tiny model, in memory) or a local
-// Hugging Face folder. Browser-safe: Node modules are only reached through dynamic imports.
+// Loads a model and its tokenizer by name: 'tiny' (the generated tiny model, in memory), a local
+// Hugging Face folder, or a Hub id `ORG/NAME[@REV]` (Node: from the Hugging Face cache, downloading
+// what is missing). Browser-safe: Node modules are only reached through dynamic imports.
+import { parseHubId } from '../hub/hub-id.ts';
 import { TINY_ARCHS, tinyModelFiles, type TinyArch } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
@@ -20,18 +22,31 @@ export async function loadModelFiles(files: ModelFiles, name = files.label): Pro
   return { model, tokenizer, name };
 }
 
-/** 'tiny' (or 'tiny-qwen3', ...) → the generated tiny model of that architecture (seed 0); anything else → a local HF model folder (Node). */
-export async function loadModel(dirOrTiny: string): Promise<ModelBundle> {
+/** How a Hub id is fetched (Node). */
+export interface HubLoadOptions {
+  /** An access token for gated or private models (else HF_TOKEN, else the `hf auth login` token file). */
+  token?: string;
+}
+
+/**
+ * 'tiny' (or 'tiny-qwen3', ...) → the generated tiny model of that architecture (seed 0); a local HF
+ * model folder (Node); else `ORG/NAME[@REV]` → the Hub model through the Hugging Face cache (Node).
+ */
+export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}): Promise<ModelBundle> {
   if (dirOrTiny === TINY_MODEL_NAME) return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME);
   const arch = dirOrTiny.startsWith(`${TINY_MODEL_NAME}-`) ? dirOrTiny.slice(TINY_MODEL_NAME.length + 1) : null;
   if (arch && (TINY_ARCHS as readonly string[]).includes(arch)) return loadModelFiles(tinyModelFiles(0, arch as TinyArch), dirOrTiny);
   const dir = dirOrTiny.replace(/(.)\/+$/, '$1');
   const fs = await import('node:fs/promises');
   const stat = await fs.stat(dir).catch(() => null);
-  if (!stat && /^[\w.-]+\/[\w.-]+$/.test(dir) && !dir.startsWith('.')) {
-    throw new Error(`${dir}: no such folder here; it looks like a Hugging Face Hub id, and this build loads local folders only: download it (\`hf download ${dir} --local-dir DIR\`) and give that folder`);
+  const hubId = stat ? null : parseHubId(dirOrTiny);
+  if (hubId) {
+    // A local folder of that name wins; otherwise the id goes to the Hub (cache first).
+    const { resolveHubModel, snapshotModelFiles } = await import('../hub/resolve.ts');
+    const { dir: snapshot } = await resolveHubModel(hubId, { token: hub.token });
+    return loadModelFiles(snapshotModelFiles(snapshot), hubId.repoId);
   }
-  if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, or 'tiny' for the generated tiny model)`);
+  if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, a Hub id ORG/NAME[@REVISION], or 'tiny' for the generated tiny model)`);
   if (!stat.isDirectory()) throw new Error(`${dir}: not a folder (a Hugging Face model folder holds config.json, *.safetensors and tokenizer files)`);
   return loadModelFiles(nodeModelFiles(dir), dir);
 }

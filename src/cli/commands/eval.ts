@@ -13,7 +13,7 @@ import { markersName, type MarkerSource } from '../../analysis/marker-source.ts'
 import { loadInputs } from './analyze.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
-const usage = `Usage: mindprint eval --model DIR|tiny [--adapter DIR] [--data DIR] [--json] [--embedder DIR]
+const usage = `Usage: mindprint eval --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] [--data DIR] [--json] [--embedder DIR]
                       [--markers FILE] [--max-new-tokens N] [--topics ID,...]
 
 Evaluates a model (and optionally a PEFT LoRA adapter, trained here or elsewhere) as the curriculum
@@ -26,7 +26,9 @@ option; a topic also needs every critical distinction (its own and the curriculu
 the correct statement a higher mean token log-likelihood than the misconception.
 
 Options:
-  --model DIR           Hugging Face model folder, or 'tiny' for the generated tiny model
+  --model DIR           Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face
+                        cache, downloaded if missing), or 'tiny' for the generated tiny model
+  --token TOKEN         Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --adapter DIR         PEFT LoRA adapter folder applied on top of the base weights
   --data DIR            curriculum folder (default: the bundled sample-data/)
   --json                print one JSON object: {similarity: {name, reason}, topics, exams, passRate, ...}
@@ -179,6 +181,7 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
+      token: { type: 'string' },
       adapter: { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean' },
@@ -203,7 +206,7 @@ export const command: Command = {
     log(`similarity: ${resolved.reason}`);
     log(`voice markers: ${markersName(source)}`);
 
-    const bundle = await loadModelArg(values.model);
+    const bundle = await loadModelArg(values.model, values.token);
     const e = await openEngine(bundle, values.adapter);
     try {
       const ctx: EvalContext<GpuTensor> = {

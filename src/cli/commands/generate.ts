@@ -5,7 +5,7 @@ import { generateText } from '../../model/generate.ts';
 import { Rng } from '../../util/rng.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
-const usage = `Usage: mindprint generate --model DIR|tiny [--adapter DIR] --prompt TEXT [--max-tokens N]
+const usage = `Usage: mindprint generate --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] --prompt TEXT [--max-tokens N]
                           [--temperature T] [--top-p P] [--seed N]
 
 Generates a reply to TEXT (rendered as a user message by the model's chat template, with the
@@ -13,7 +13,9 @@ assistant generation prompt) on the WebGPU engine with a KV cache, and prints it
 Stops at the model's end-of-turn / end-of-text token or after --max-tokens tokens.
 
 Options:
-  --model DIR        Hugging Face model folder, or 'tiny' for the generated tiny model
+  --model DIR        Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face cache,
+                     downloaded if missing), or 'tiny' for the generated tiny model
+  --token TOKEN      Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --adapter DIR      PEFT LoRA adapter folder applied as a live adapter on top of the base weights
   --prompt TEXT      the user message
   --max-tokens N     most new tokens to generate, a positive integer (default 128)
@@ -35,6 +37,7 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
+      token: { type: 'string' },
       adapter: { type: 'string' },
       prompt: { type: 'string' },
       'max-tokens': { type: 'string' },
@@ -50,7 +53,7 @@ export const command: Command = {
     const topP = parseNumber('top-p', values['top-p'], 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
     const seed = parseNumber('seed', values.seed, 0, (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff, 'an integer from 0 to 4294967295');
 
-    const bundle = await loadModelArg(values.model);
+    const bundle = await loadModelArg(values.model, values.token);
     const promptLen = bundle.tokenizer.hasChatTemplate
       ? bundle.tokenizer.encodeChat([{ role: 'user', content: values.prompt }], { addGenerationPrompt: true }).length
       : bundle.tokenizer.encode(values.prompt, { addSpecialTokens: true }).length;

@@ -10,14 +10,16 @@ import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { loadModel, type ModelBundle } from '../../model/load.ts';
 import { importPeftFolder } from '../../storage/peft.ts';
 
-const usage = `Usage: mindprint logits --model DIR|tiny [--adapter DIR] --ids 1,2,3 [--json]
+const usage = `Usage: mindprint logits --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] --ids 1,2,3 [--json]
 
 Runs one forward pass of the model over the given token ids on the WebGPU engine and prints the
 next-token logits at every position.
 
 Options:
-  --model DIR     Hugging Face model folder (config.json, *.safetensors, tokenizer files), or 'tiny'
+  --model DIR     Hugging Face model folder (config.json, *.safetensors, tokenizer files), a Hub id
+                  ORG/NAME[@REV] (from the Hugging Face cache, downloaded if missing), or 'tiny'
                   for the generated tiny model
+  --token TOKEN   Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --adapter DIR   PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors) applied
                   as a live adapter on top of the base weights
   --ids LIST      comma-separated token ids, each an integer in [0, vocab_size)
@@ -35,9 +37,9 @@ export interface OpenEngine {
 }
 
 /** loadModel, with a bad --model reported as a usage error (the message names the file and what was wrong). */
-export async function loadModelArg(modelArg: string): Promise<ModelBundle> {
+export async function loadModelArg(modelArg: string, token?: string): Promise<ModelBundle> {
   try {
-    return await loadModel(modelArg);
+    return await loadModel(modelArg, { token });
   } catch (err) {
     throw new UsageError(`--model: ${(err as Error).message}`);
   }
@@ -109,6 +111,7 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
+      token: { type: 'string' },
       adapter: { type: 'string' },
       ids: { type: 'string' },
       json: { type: 'boolean' },
@@ -116,7 +119,7 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n\n${usage}`);
     if (!values.model) throw new UsageError(`--model DIR|tiny is required\n\n${usage}`);
     if (values.ids === undefined) throw new UsageError(`--ids LIST is required\n\n${usage}`);
-    const bundle = await loadModelArg(values.model);
+    const bundle = await loadModelArg(values.model, values.token);
     const cfg = bundle.model.config;
     const ids = parseIds(values.ids, cfg.vocabSize);
     if (ids.length > cfg.maxPositionEmbeddings) {

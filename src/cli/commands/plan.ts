@@ -7,10 +7,11 @@ import { parseModelConfig, type ModelConfig } from '../../model/hf-config.ts';
 import { LORA_TARGETS, type LoraTarget } from '../../model/lora-types.ts';
 import { formatCount, formatGiB, LIMIT_PRESETS, planMemory, type AdapterLimits, type MemoryPlan, type PlanRequest, type WeightPrecision } from '../../model/memory-plan.ts';
 import { buildTinyModel } from '../../model/tiny-model.ts';
+import { parseHubId } from '../../hub/hub-id.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 
-const usage = `Usage: mindprint plan --model DIR|CONFIG.json|tiny [options]
+const usage = `Usage: mindprint plan --model DIR|CONFIG.json|ORG/NAME[@REV]|tiny [options]
 
 Estimates the GPU memory of a LoRA training run from the model's config.json (no weights are read):
 frozen base weights, the adapter with its gradients and AdamW state, PPO's extra adapters, training
@@ -18,7 +19,9 @@ activations for one batch (and with per-layer recomputation), logits, the genera
 compares them with the WebGPU adapter's buffer limits and says whether it fits.
 
 Options:
-  --model DIR|FILE     a Hugging Face model folder, its config.json, or 'tiny'
+  --model DIR|FILE     a Hugging Face model folder, its config.json, a Hub id ORG/NAME[@REV] (only its
+                       config.json is fetched, from the Hugging Face cache or the Hub), or 'tiny'
+  --token TOKEN        Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --dtype f32|bf16|f16 precision of the frozen base weights (default f32: what this build loads)
   --quantize q4        4-bit group-wise base weights (group 64, 16-bit scale and offset per group)
   --batch B            sequences per step (default: the config's sft.batch_size)
@@ -29,14 +32,27 @@ Options:
   --limits NAME        adapter (default: this machine's WebGPU adapter), ${Object.keys(LIMIT_PRESETS).join(', ')}
   --json               print the plan as JSON`;
 
-async function modelConfig(model: string): Promise<{ cfg: ModelConfig; where: string }> {
+/** The config.json of a Hub id (cache first), or null when `model` is not one. */
+async function hubConfigFile(model: string, token: string | undefined): Promise<string | null> {
+  const id = parseHubId(model);
+  if (!id) return null;
+  const { resolveHubModel } = await import('../../hub/resolve.ts');
+  try {
+    return path.join((await resolveHubModel(id, { need: 'config', token })).dir, 'config.json');
+  } catch (err) {
+    throw new UsageError(`--model: ${(err as Error).message}`);
+  }
+}
+
+async function modelConfig(model: string, token?: string): Promise<{ cfg: ModelConfig; where: string }> {
   if (model === 'tiny') {
     const text = buildTinyModel(0)['config.json'] as string;
     return { cfg: parseModelConfig(JSON.parse(text), 'tiny/config.json'), where: 'tiny' };
   }
   const s = await stat(model).catch(() => null);
-  if (!s) throw new UsageError(`--model ${model}: no such folder or file`);
-  const file = s.isDirectory() ? path.join(model, 'config.json') : model;
+  const hubFile = s ? null : await hubConfigFile(model, token);
+  if (!s && !hubFile) throw new UsageError(`--model ${model}: no such folder or file`);
+  const file = hubFile ?? (s!.isDirectory() ? path.join(model, 'config.json') : model);
   const text = await readFile(file, 'utf8').catch(() => {
     throw new UsageError(`${file}: not found (a Hugging Face model folder holds config.json)`);
   });
@@ -46,7 +62,7 @@ async function modelConfig(model: string): Promise<{ cfg: ModelConfig; where: st
   } catch (e) {
     throw new UsageError(`${file}: not valid JSON (${(e as Error).message})`);
   }
-  return { cfg: parseModelConfig(json as Record<string, unknown>, file), where: file };
+  return { cfg: parseModelConfig(json as Record<string, unknown>, file), where: hubFile ? model : file };
 }
 
 function positive(v: string | undefined, name: string): number | undefined {
@@ -100,7 +116,7 @@ export const command: Command = {
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
-      model: { type: 'string' }, dtype: { type: 'string' }, quantize: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
+      model: { type: 'string' }, token: { type: 'string' }, dtype: { type: 'string' }, quantize: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
       rank: { type: 'string' }, config: { type: 'string' }, memory: { type: 'string' }, limits: { type: 'string' }, json: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --model)`);
@@ -111,7 +127,7 @@ export const command: Command = {
     const memory = values.memory === undefined ? null : Number(values.memory);
     if (memory !== null && !(memory > 0)) throw new UsageError(`--memory must be a positive number of GiB, got '${values.memory}'`);
     const pipeline = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
-    const { cfg, where } = await modelConfig(values.model);
+    const { cfg, where } = await modelConfig(values.model, values.token);
     const req: PlanRequest = {
       precision: (values.quantize ?? dtype) as WeightPrecision,
       batch: positive(values.batch, 'batch') ?? pipeline.sft.batch_size,

@@ -6,7 +6,7 @@ import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysi
 import { markersName } from '../../analysis/marker-source.ts';
 import { loadGivenMarkers, resolveMarkers } from '../markers-input.ts';
 import { SAMPLE_DATA_DIR } from './analyze.ts';
-import { loadModel } from '../../model/load.ts';
+import { loadModelArg } from './logits.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { gpuBackend } from '../../engine/backend.ts';
 import { FsStore } from '../../storage/fs-store.ts';
@@ -28,8 +28,10 @@ settings (--max-steps 4 --max-seq-length 96 --max-new-tokens 8 --retries 0) unle
 
 Options:
   --data DIR            curriculum folder or files (default: the bundled sample-data/)
-  --model DIR|tiny      Hugging Face model folder, or 'tiny' for the generated test model (default: the
+  --model DIR|tiny      Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face cache,
+                        downloaded if missing), or 'tiny' for the generated test model (default: the
                         --config file's model, else tiny)
+  --token TOKEN         Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --out DIR             output folder (default: ./output)
   --phases LIST         comma-separated: sft,reward,ppo,dpo,eval (default: sft,reward,ppo,eval; with
                         --alignment dpo: sft,dpo,eval)
@@ -60,7 +62,7 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 
 /** The command's flags, as parseArgs reads them. */
 const OPTIONS = {
-  data: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, phases: { type: 'string' },
+  data: { type: 'string' }, model: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' }, phases: { type: 'string' },
   alignment: { type: 'string' }, topics: { type: 'string' }, 'max-steps': { type: 'string' }, seed: { type: 'string' },
   resume: { type: 'boolean' }, embedder: { type: 'string' }, config: { type: 'string' }, markers: { type: 'string' },
   'max-seq-length': { type: 'string' }, 'max-new-tokens': { type: 'string' }, retries: { type: 'string' },
@@ -165,7 +167,7 @@ export const command: Command = {
     const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
     const prepared = await prepareRun({
       options, config, dataset, markers, markerSource: markerSrc,
-      loadModel: () => loadModel(modelName), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
+      loadModel: () => loadModelArg(modelName, values.token), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
     });
     const { name } = prepared.bundle;
     const simInfo = prepared.similarityUsed;

@@ -1,0 +1,123 @@
+// `ORG/NAME[@REV]` → a model folder on disk: the Hugging Face cache's snapshot when it is complete
+// (no request at all), else the missing files downloaded into that cache (see cache.ts, download.ts).
+// Node only: src/model/load.ts reaches this module through a dynamic import.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cachedCommit, cachedSnapshot, isFile, linkSnapshotFile, missingFiles, repoCache, writeRef, type RepoCache } from './cache.ts';
+
+export { snapshotModelFiles } from './cache.ts';
+import { downloadBlob } from './download.ts';
+import { HubError, isDiskFull } from './errors.ts';
+import { HubClient, type FileMeta } from './http.ts';
+import { parseHubId, type HubId } from './hub-id.ts';
+import { INDEX, selectFiles, shardsOfIndex, type HubNeed } from './model-files.ts';
+import { DownloadProgress, formatBytes, type ProgressSink } from './progress.ts';
+import { hubSettings, type HubOverrides, type HubSettings } from './settings.ts';
+
+export interface ResolveOptions extends HubOverrides {
+  /** 'model' (default): weights and tokenizer too; 'config': config.json alone. */
+  need?: HubNeed;
+  /** Where progress lines go (default stderr). */
+  progress?: ProgressSink;
+}
+
+export interface ResolvedModel {
+  /** The snapshot folder: snapshots/{commit} in the cache. */
+  dir: string;
+  repoId: string;
+  revision: string;
+  commit: string;
+  /** Files fetched by this call (empty when the cache had everything). */
+  downloaded: string[];
+  /** HTTP requests made (0 when the cache had everything). */
+  requests: number;
+}
+
+const label = (id: HubId) => (id.pinned ? `${id.repoId}@${id.revision}` : id.repoId);
+
+async function offlineError(id: HubId, s: HubSettings, repo: RepoCache, need: HubNeed): Promise<HubError> {
+  const commit = await cachedCommit(repo, id.revision);
+  const missing = commit ? await missingFiles(join(repo.snapshots, commit), need) : [];
+  const what = commit ? `its cached snapshot ${commit.slice(0, 7)} lacks ${missing.join(', ')}` : `it is not in the Hugging Face cache (${s.cacheDir})`;
+  return new HubError(
+    'offline-missing',
+    `${label(id)}: ${what}, and HF_HUB_OFFLINE is set, so nothing is downloaded: unset HF_HUB_OFFLINE to download it (or fetch it with \`hf download ${id.repoId}\`)`,
+  );
+}
+
+/** HEADs the files, downloads those whose blob is missing (one progress total), and links them into the snapshot. */
+async function fetchFiles(client: HubClient, id: HubId, repo: RepoCache, commit: string, files: string[], sink: ProgressSink): Promise<void> {
+  const metas: FileMeta[] = [];
+  for (const f of files) metas.push(await client.fileMeta(commit, f));
+  const toFetch: FileMeta[] = [];
+  for (const m of metas) if (!(await isFile(join(repo.blobs, m.etag)))) toFetch.push(m);
+  const total = toFetch.reduce((a, m) => a + m.size, 0);
+  const progress = new DownloadProgress(sink, total);
+  if (toFetch.length)
+    progress.line(
+      `${label(id)} (${commit.slice(0, 7)}): downloading ${toFetch.length > 6 ? `${toFetch.length} files` : toFetch.map((m) => m.file).join(', ')}: ${formatBytes(total)} into ${repo.root}`,
+    );
+  for (const m of metas) {
+    if (toFetch.includes(m)) await downloadBlob(client, id.repoId, m, repo, progress);
+    await linkSnapshotFile(repo, commit, m.file, m.etag);
+  }
+}
+
+async function download(id: HubId, s: HubSettings, repo: RepoCache, need: HubNeed, sink: ProgressSink): Promise<ResolvedModel> {
+  const client = new HubClient(s, id.repoId, id.revision);
+  const { commit, siblings } = await client.modelInfo();
+  const dir = join(repo.snapshots, commit);
+  const { files, sharded } = selectFiles(id.repoId, siblings, need);
+  const missing: string[] = [];
+  for (const f of files) if (!(await isFile(join(dir, f)))) missing.push(f);
+  const downloaded: string[] = [];
+  try {
+    if (sharded) {
+      // The index names the shards: fetch it first, then the shards with everything else.
+      if (missing.includes(INDEX)) await fetchFiles(client, id, repo, commit, [INDEX], sink);
+      const where = `${label(id)}/${INDEX}`;
+      let index: unknown;
+      try {
+        index = JSON.parse(await readFile(join(dir, INDEX), 'utf8'));
+      } catch (err) {
+        throw new HubError('integrity', `${where}: not valid JSON (${(err as Error).message}): the repo's index is broken; pin another revision with @REV`);
+      }
+      const shards = shardsOfIndex(index, where);
+      const absent = shards.filter((f) => !siblings.includes(f));
+      if (absent.length)
+        throw new HubError(
+          'integrity',
+          `${where} names ${absent.join(', ')}, which the repo does not have: the repo is broken; pin another revision with @REV`,
+        );
+      for (const f of shards) if (!(await isFile(join(dir, f)))) missing.push(f);
+    }
+    const rest = missing.filter((f) => f !== INDEX);
+    if (rest.length) await fetchFiles(client, id, repo, commit, rest, sink);
+    downloaded.push(...missing);
+    await writeRef(repo, id.revision, commit);
+  } catch (err) {
+    if (isDiskFull(err))
+      throw new HubError(
+        'disk-full',
+        `${s.cacheDir}: the disk is full (${(err as Error).message}): free space or point HF_HUB_CACHE at a larger disk, then run again; the files already cached are intact`,
+      );
+    throw err;
+  }
+  const still = await missingFiles(dir, need);
+  if (still.length)
+    throw new HubError('integrity', `${label(id)}: after the download, ${dir} still lacks ${still.join(', ')}: run again, or report the repo's layout`);
+  return { dir, repoId: id.repoId, revision: id.revision, commit, downloaded, requests: client.requests };
+}
+
+/** The local folder of a Hub model: cached as is, or downloaded into the Hugging Face cache first. */
+export async function resolveHubModel(idText: string | HubId, opts: ResolveOptions = {}): Promise<ResolvedModel> {
+  const id = typeof idText === 'string' ? parseHubId(idText) : idText;
+  if (!id) throw new HubError('repo-not-found', `'${String(idText)}' is not a Hugging Face Hub id: write ORG/NAME or ORG/NAME@REVISION`);
+  const need = opts.need ?? 'model';
+  const s = await hubSettings(opts);
+  const repo = repoCache(s.cacheDir, id.repoId);
+  const cached = await cachedSnapshot(repo, id.revision, need);
+  if (cached) return { ...cached, repoId: id.repoId, revision: id.revision, downloaded: [], requests: 0 };
+  if (s.offline) throw await offlineError(id, s, repo, need);
+  return download(id, s, repo, need, opts.progress ?? process.stderr);
+}
