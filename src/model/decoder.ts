@@ -235,10 +235,16 @@ export class Decoder<T extends Tensor> {
 
   /** Backward from dlogits (held in ws.logits, e.g. after an in-place cross-entropy backward). */
   backward(ws: Workspace<T>, lora: LoraParams<T>, drop?: LoraDropout): void {
-    if (!ws.logits) throw new Error('decoder backward: the workspace has no logits');
-    if (this.cfg.finalLogitSoftcap) this.be.softcapBackward(ws.logits, ws.logits, ws.logitsRaw!, this.cfg.finalLogitSoftcap);
-    this.be.matmulBackward(ws.dh, ws.logits, this.lmHead, false);
+    this.headBackward(ws);
     this.backwardFromHidden(ws, lora, ws.dh, drop);
+  }
+
+  /** ws.dh (N, C) = d/d hf from dlogits in ws.logits (through the soft cap when there is one; ws.logits is overwritten). */
+  headBackward(ws: Workspace<T>): void {
+    if (!ws.logits) throw new Error('decoder backward: the workspace has no logits');
+    const cap = this.cfg.finalLogitSoftcap;
+    if (cap) this.be.softcapBackward(ws.logits, ws.logits, ws.logitsRaw!, cap);
+    this.be.matmulBackward(ws.dh, ws.logits, this.lmHead, false);
   }
 
   /** Backward from a gradient on the final normed hidden states (N, C); LoRA gradients accumulate. */

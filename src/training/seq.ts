@@ -117,20 +117,15 @@ export function backwardJoint<T extends Tensor>(be: Backend<T>, dec: Decoder<T>,
   if (head && !terms.dscore) throw new Error('backwardJoint: a scalar head without dscore');
   const V = dec.cfg.vocabSize,
     N = ws.N;
-  let total = 0;
-  if (w) {
-    for (const x of w) total += x;
-    be.write(ws.mask, w);
-  }
+  if (w) be.write(ws.mask, w); // the weights, as the cross-entropy's per-row factors
   if (head) head.writeDscore(ws, terms.dscore!);
   be.beginStep();
   if (w) {
-    be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V);
-    // The kernel divides by max(1, Σ mask); scaling by the same number leaves exactly w_n per row.
-    be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, N, V, Math.max(1, Math.fround(total)));
+    be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V); // the row lse
+    be.weightedCrossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, N, V); // w_n · (softmax − onehot)
     const invTemp = terms.invTemp ?? 1;
     if (invTemp !== 1) be.scale(ws.logits!, invTemp); // through logits · invTemp
-    be.matmulBackward(ws.dh, ws.logits!, dec.lmHead, false); // dhf (N, C) = dlogits (N, V) @ lmHead (V, C)
+    dec.headBackward(ws); // dhf (N, C), through the soft cap when the model has one
   }
   head?.recordBackward(ws, !!w);
   dec.backwardFromHidden(ws, lora, ws.dh);
