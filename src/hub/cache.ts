@@ -4,7 +4,7 @@
 //   models--ORG--NAME/snapshots/{commit}/{file}        relative symlink → ../../blobs/{etag}
 //   models--ORG--NAME/refs/{revision}                  the commit a branch or tag pointed at
 import { mkdir, readdir, readFile, rename, stat, symlink, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { isCommitHash } from './hub-id.ts';
 import { nodeModelFiles, type ModelFiles } from '../model/weights.ts';
 import { CONFIG, INDEX, WEIGHTS, shardsOfIndex, type HubNeed } from './model-files.ts';
@@ -15,11 +15,14 @@ export interface RepoCache {
   blobs: string;
   snapshots: string;
   refs: string;
+  /** .locks/models--ORG--NAME: who is downloading which blob (see lock.ts). */
+  locks: string;
 }
 
 export function repoCache(cacheDir: string, repoId: string): RepoCache {
   const root = join(cacheDir, `models--${repoId.replace(/\//g, '--')}`);
-  return { root, blobs: join(root, 'blobs'), snapshots: join(root, 'snapshots'), refs: join(root, 'refs') };
+  const locks = join(cacheDir, '.locks', basename(root));
+  return { root, blobs: join(root, 'blobs'), snapshots: join(root, 'snapshots'), refs: join(root, 'refs'), locks };
 }
 
 /** Whether a path exists as a file, following symlinks (a dangling snapshot link counts as missing). */

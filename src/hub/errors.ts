@@ -11,6 +11,7 @@ export type HubErrorKind =
   | 'network'
   | 'disk-full'
   | 'integrity'
+  | 'unsupported'
   | 'http';
 
 export class HubError extends Error {

@@ -7,10 +7,11 @@ import { cachedCommit, cachedSnapshot, isFile, linkSnapshotFile, missingFiles, r
 
 export { snapshotModelFiles } from './cache.ts';
 import { downloadBlob } from './download.ts';
+import { withBlobLock } from './lock.ts';
 import { HubError, isDiskFull } from './errors.ts';
 import { HubClient, type FileMeta } from './http.ts';
 import { parseHubId, type HubId } from './hub-id.ts';
-import { INDEX, selectFiles, shardsOfIndex, type HubNeed } from './model-files.ts';
+import { CONFIG, INDEX, selectFiles, shardsOfIndex, type HubNeed } from './model-files.ts';
 import { DownloadProgress, formatBytes, type ProgressSink } from './progress.ts';
 import { hubSettings, type HubOverrides, type HubSettings } from './settings.ts';
 
@@ -19,7 +20,15 @@ export interface ResolveOptions extends HubOverrides {
   need?: HubNeed;
   /** Where progress lines go (default stderr). */
   progress?: ProgressSink;
+  /**
+   * Checks config.json before any weights are fetched (throws for an architecture the caller cannot
+   * load), so an unsupported model costs one small file, not gigabytes.
+   */
+  checkConfig?: ConfigCheck;
 }
+
+/** Throws when a config.json describes a model the caller cannot use. */
+export type ConfigCheck = (json: unknown, file: string) => void;
 
 export interface ResolvedModel {
   /** The snapshot folder: snapshots/{commit} in the cache. */
@@ -58,50 +67,71 @@ async function fetchFiles(client: HubClient, id: HubId, repo: RepoCache, commit:
       `${label(id)} (${commit.slice(0, 7)}): downloading ${toFetch.length > 6 ? `${toFetch.length} files` : toFetch.map((m) => m.file).join(', ')}: ${formatBytes(total)} into ${repo.root}`,
     );
   for (const m of metas) {
-    if (toFetch.includes(m)) await downloadBlob(client, id.repoId, m, repo, progress);
+    const wait = (pid: number) => progress.line(`  ${m.file}: waiting for process ${pid}, which is downloading it into the same cache`);
+    if (toFetch.includes(m)) await withBlobLock(repo, m.etag, () => downloadBlob(client, id.repoId, m, repo, progress), wait);
     await linkSnapshotFile(repo, commit, m.file, m.etag);
   }
 }
 
-async function download(id: HubId, s: HubSettings, repo: RepoCache, need: HubNeed, sink: ProgressSink): Promise<ResolvedModel> {
+/** Fetches config.json alone (if missing) and hands it to the caller's check before anything larger comes. */
+async function checkConfigFirst(client: HubClient, id: HubId, repo: RepoCache, commit: string, missing: string[], check: ConfigCheck, sink: ProgressSink) {
+  const file = join(repo.snapshots, commit, CONFIG);
+  if (missing.includes(CONFIG)) {
+    await fetchFiles(client, id, repo, commit, [CONFIG], sink);
+    missing.splice(missing.indexOf(CONFIG), 1);
+  }
+  try {
+    check(JSON.parse(await readFile(file, 'utf8')), file);
+  } catch (err) {
+    throw new HubError('unsupported', `${(err as Error).message}; nothing more of ${label(id)} was downloaded: pick a model of a supported architecture`);
+  }
+}
+
+/** The index first (if missing), then the shards it names that the snapshot lacks. */
+async function missingShards(client: HubClient, id: HubId, repo: RepoCache, commit: string, siblings: string[], indexMissing: boolean, sink: ProgressSink) {
+  const dir = join(repo.snapshots, commit);
+  if (indexMissing) await fetchFiles(client, id, repo, commit, [INDEX], sink);
+  const where = `${label(id)}/${INDEX}`;
+  let index: unknown;
+  try {
+    index = JSON.parse(await readFile(join(dir, INDEX), 'utf8'));
+  } catch (err) {
+    throw new HubError('integrity', `${where}: not valid JSON (${(err as Error).message}): the repo's index is broken; pin another revision with @REV`);
+  }
+  const shards = shardsOfIndex(index, where);
+  const absent = shards.filter((f) => !siblings.includes(f));
+  if (absent.length)
+    throw new HubError('integrity', `${where} names ${absent.join(', ')}, which the repo does not have: the repo is broken; pin another revision with @REV`);
+  const missing: string[] = [];
+  for (const f of shards) if (!(await isFile(join(dir, f)))) missing.push(f);
+  return missing;
+}
+
+async function download(id: HubId, s: HubSettings, repo: RepoCache, need: HubNeed, sink: ProgressSink, check?: ConfigCheck): Promise<ResolvedModel> {
   const client = new HubClient(s, id.repoId, id.revision);
   const { commit, siblings } = await client.modelInfo();
   const dir = join(repo.snapshots, commit);
   const { files, sharded } = selectFiles(id.repoId, siblings, need);
   const missing: string[] = [];
   for (const f of files) if (!(await isFile(join(dir, f)))) missing.push(f);
-  const downloaded: string[] = [];
+  const downloaded = missing.slice();
   try {
+    if (check) await checkConfigFirst(client, id, repo, commit, missing, check, sink);
     if (sharded) {
-      // The index names the shards: fetch it first, then the shards with everything else.
-      if (missing.includes(INDEX)) await fetchFiles(client, id, repo, commit, [INDEX], sink);
-      const where = `${label(id)}/${INDEX}`;
-      let index: unknown;
-      try {
-        index = JSON.parse(await readFile(join(dir, INDEX), 'utf8'));
-      } catch (err) {
-        throw new HubError('integrity', `${where}: not valid JSON (${(err as Error).message}): the repo's index is broken; pin another revision with @REV`);
-      }
-      const shards = shardsOfIndex(index, where);
-      const absent = shards.filter((f) => !siblings.includes(f));
-      if (absent.length)
-        throw new HubError(
-          'integrity',
-          `${where} names ${absent.join(', ')}, which the repo does not have: the repo is broken; pin another revision with @REV`,
-        );
-      for (const f of shards) if (!(await isFile(join(dir, f)))) missing.push(f);
+      const shards = await missingShards(client, id, repo, commit, siblings, missing.includes(INDEX), sink);
+      missing.push(...shards);
+      downloaded.push(...shards);
     }
     const rest = missing.filter((f) => f !== INDEX);
     if (rest.length) await fetchFiles(client, id, repo, commit, rest, sink);
-    downloaded.push(...missing);
     await writeRef(repo, id.revision, commit);
   } catch (err) {
-    if (isDiskFull(err))
-      throw new HubError(
-        'disk-full',
-        `${s.cacheDir}: the disk is full (${(err as Error).message}): free space or point HF_HUB_CACHE at a larger disk, then run again; the files already cached are intact`,
-      );
-    throw err;
+    if (!isDiskFull(err)) throw err;
+    const why = (err as Error).message;
+    throw new HubError(
+      'disk-full',
+      `${s.cacheDir}: the disk is full (${why}): free space or point HF_HUB_CACHE at a larger disk, then run again; the files already cached are intact`,
+    );
   }
   const still = await missingFiles(dir, need);
   if (still.length)
@@ -119,5 +149,5 @@ export async function resolveHubModel(idText: string | HubId, opts: ResolveOptio
   const cached = await cachedSnapshot(repo, id.revision, need);
   if (cached) return { ...cached, repoId: id.repoId, revision: id.revision, downloaded: [], requests: 0 };
   if (s.offline) throw await offlineError(id, s, repo, need);
-  return download(id, s, repo, need, opts.progress ?? process.stderr);
+  return download(id, s, repo, need, opts.progress ?? process.stderr, opts.checkConfig);
 }

@@ -2,6 +2,7 @@
 // Hugging Face folder, or a Hub id `ORG/NAME[@REV]` (Node: from the Hugging Face cache, downloading
 // what is missing). Browser-safe: Node modules are only reached through dynamic imports.
 import { parseHubId } from '../hub/hub-id.ts';
+import { parseModelConfig } from './hf-config.ts';
 import { TINY_ARCHS, tinyModelFiles, type TinyArch } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
@@ -43,7 +44,8 @@ export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}): Pr
   if (hubId) {
     // A local folder of that name wins; otherwise the id goes to the Hub (cache first).
     const { resolveHubModel, snapshotModelFiles } = await import('../hub/resolve.ts');
-    const { dir: snapshot } = await resolveHubModel(hubId, { token: hub.token });
+    // The architecture is checked on config.json before any weights are fetched.
+    const { dir: snapshot } = await resolveHubModel(hubId, { token: hub.token, checkConfig: (json, file) => void parseModelConfig(json, file) });
     return loadModelFiles(snapshotModelFiles(snapshot), hubId.repoId);
   }
   if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, a Hub id ORG/NAME[@REVISION], or 'tiny' for the generated tiny model)`);

@@ -1,6 +1,7 @@
 // Hub ids through the Hugging Face cache against a local fake Hub (no network): a fresh download in
 // the cache layout, a sharded model, a second run without requests, offline mode, a transformers-style
 // cache reused as is, a download resumed after a cut, and each error a user meets.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { lstat, mkdir, mkdtemp, readFile, readlink, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
@@ -54,6 +55,7 @@ beforeAll(async () => {
     { id: 'acme/gated', files: tiny, token: TOKEN },
     { id: 'acme/bin-only', files: { 'config.json': tiny['config.json'], 'tokenizer.json': tiny['tokenizer.json'], 'pytorch_model.bin': 'x' } },
     { id: 'acme/tiny-GGUF', files: { 'config.json': tiny['config.json'], 'tiny.Q4_K_M.gguf': 'x', 'README.md': '' } },
+    { id: 'acme/mamba', files: { ...tiny, 'config.json': JSON.stringify({ ...JSON.parse(tiny['config.json'] as string), model_type: 'mamba' }) } },
   ]);
   const probe = createServer();
   await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
@@ -219,6 +221,24 @@ describe('Hub models through the Hugging Face cache', () => {
     expect((await resolve('acme/tiny')).downloaded).toEqual(['model.safetensors']);
   });
 
+  it('waits while another live process downloads the same blob, and takes over a lock whose process is gone', async () => {
+    const locks = join(cache, '.locks', 'models--acme--tiny');
+    await mkdir(locks, { recursive: true });
+    const lock = join(locks, `${WEIGHTS_ETAG}.mindprint.lock`);
+    await writeFile(lock, String(process.pid)); // a live holder
+    const pending = resolve('acme/tiny');
+    await new Promise((ok) => setTimeout(ok, 800));
+    expect(out.join('')).toContain(`  model.safetensors: waiting for process ${process.pid}, which is downloading it into the same cache`);
+    expect(hub.log.some((q) => q.path.startsWith('/cdn/'))).toBe(false);
+    await rm(lock);
+    expect((await pending).downloaded).toContain('model.safetensors');
+    expect(existsSync(lock)).toBe(false);
+    await rm(join(cache, 'models--acme--tiny'), { recursive: true });
+    await writeFile(lock, String(spawnSync('true').pid)); // a holder that has exited
+    expect((await resolve('acme/tiny')).downloaded).toContain('model.safetensors');
+    expect(existsSync(lock)).toBe(false);
+  });
+
   it('a gated model: one sentence that says to accept the licence and give a token; the token is never shown', async () => {
     const none = await rejection(resolve('acme/gated'));
     expect(none.kind).toBe('gated');
@@ -270,6 +290,19 @@ describe('Hub models through the Hugging Face cache', () => {
     vi.stubEnv('HF_ENDPOINT', hub.url);
     vi.stubEnv('HF_HUB_CACHE', cache);
     await expect(loadModel('acme/nope')).rejects.toThrow('acme/nope: no such model on');
+  });
+
+  it('an architecture this tool does not train is refused on config.json, before any weights come', async () => {
+    vi.stubEnv('HF_ENDPOINT', hub.url);
+    vi.stubEnv('HF_HUB_CACHE', cache);
+    vi.stubEnv('HF_HOME', cache);
+    const err = await rejection(loadModel('acme/mamba'));
+    expect(err.kind).toBe('unsupported');
+    expect(err.message).toMatch(
+      /config\.json: model_type 'mamba' is not supported \(supported: .*\); nothing more of acme\/mamba was downloaded: pick a model of a supported architecture$/,
+    );
+    expect(hub.log.filter((q) => q.method === 'GET' && q.path.includes('/resolve/')).map((q) => q.path.split('/').pop())).toEqual(['config.json']);
+    expect(hub.log.some((q) => q.path.startsWith('/cdn/'))).toBe(false);
   });
 
   it.skipIf(!existsSync('/dev/full'))('a full disk stops the download and leaves every cached file whole', async () => {
