@@ -60,11 +60,26 @@ export class HubClient {
     return res;
   }
 
+  /** A request that follows relative redirects (a renamed repo: same Hub, new path), not those to another host (the CDN). */
+  private async requestFollowing(
+    url: string,
+    init: { method?: string; headers?: Record<string, string> },
+    file?: string,
+  ): Promise<{ res: Response; url: string }> {
+    for (let hops = 0; ; hops++) {
+      const res = await this.request(url, init, file);
+      const location = res.headers.get('location');
+      if (!(res.status >= 300 && res.status < 400 && location?.startsWith('/') && !location.startsWith('//') && hops < 5)) return { res, url };
+      await res.body?.cancel().catch(() => {});
+      url = new URL(location, url).href;
+    }
+  }
+
   /** The commit the revision points at and the repo's file names. */
   async modelInfo(): Promise<{ commit: string; siblings: string[] }> {
     const rev = this.revision === 'main' ? '' : `/revision/${encodeURIComponent(this.revision)}`;
     const url = `${this.s.endpoint}/api/models/${this.repoId}${rev}`;
-    const res = await this.request(url, { headers: { Accept: 'application/json' } });
+    const { res } = await this.requestFollowing(url, { headers: { Accept: 'application/json' } });
     let info: { sha?: unknown; siblings?: Array<{ rfilename?: unknown }> };
     try {
       info = (await res.json()) as typeof info;
@@ -83,26 +98,16 @@ export class HubClient {
 
   /** HEAD of one file at a commit: its ETag and size, and the URL of its bytes (following a renamed repo's relative redirects). */
   async fileMeta(commit: string, file: string): Promise<FileMeta> {
-    let url = this.resolveUrl(commit, file);
-    for (let hops = 0; ; hops++) {
-      const res = await this.request(url, { method: 'HEAD' }, file);
-      const location = res.headers.get('location');
-      const relativeRedirect = res.status >= 300 && res.status < 400 && location?.startsWith('/') && !location.startsWith('//');
-      if (relativeRedirect && hops < 5) {
-        url = new URL(location!, url).href;
-        continue;
-      }
-      const etag = (res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
-      const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
-      if (!etag || !/^[\w.-]+$/.test(etag) || !Number.isSafeInteger(size) || size < 0) {
-        throw new HubError(
-          'http',
-          `${this.repoId}/${file}: the Hub's answer has no usable ETag or size (status ${res.status}): check HF_ENDPOINT (${this.s.endpoint}) or try again`,
-        );
-      }
-      const bytesUrl = res.status >= 300 && res.status < 400 && location ? new URL(location, url).href : url;
-      return { file, etag, size, url: bytesUrl };
+    const { res, url } = await this.requestFollowing(this.resolveUrl(commit, file), { method: 'HEAD' }, file);
+    const location = res.headers.get('location');
+    const etag = (res.headers.get('x-linked-etag') ?? res.headers.get('etag') ?? '').replace(/^W\//, '').replace(/"/g, '');
+    const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
+    if (!etag || !/^[\w.-]+$/.test(etag) || !Number.isSafeInteger(size) || size < 0) {
+      const what = `the Hub's answer has no usable ETag or size (status ${res.status})`;
+      throw new HubError('http', `${this.repoId}/${file}: ${what}: check HF_ENDPOINT (${this.s.endpoint}) or try again`);
     }
+    const bytesUrl = res.status >= 300 && res.status < 400 && location ? new URL(location, url).href : url;
+    return { file, etag, size, url: bytesUrl };
   }
 
   /** GET of a file's bytes from `start` on (a Range request when start > 0). */

@@ -163,6 +163,18 @@ describe('Hub models through the Hugging Face cache', () => {
     expect(hub.log.length).toBe(n);
   });
 
+  it('follows a renamed repo (relative redirects) and caches it under the id asked for', async () => {
+    hub.renamed.set('acme/old-tiny', 'acme/tiny');
+    try {
+      const r = await resolve('acme/old-tiny');
+      expect(r.dir).toBe(join(cache, 'models--acme--old-tiny', 'snapshots', commitOf('acme/tiny')));
+      expect(r.downloaded).toContain('model.safetensors');
+      expect(hub.log.filter((q) => q.path.startsWith('/acme/old-tiny/resolve/')).length).toBeGreaterThan(0);
+    } finally {
+      hub.renamed.clear();
+    }
+  });
+
   it('reuses a cache written by transformers / hf download with no request', async () => {
     const commit = 'abcdef0123456789abcdef0123456789abcdef01';
     const repo = join(cache, 'models--someone--cached');

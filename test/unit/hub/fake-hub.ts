@@ -59,6 +59,8 @@ export class FakeHub {
   readonly log: LoggedRequest[] = [];
   /** Cut the connection after `at` bytes of this file's body, `times` times. */
   cut: { file: string; at: number; times: number } | null = null;
+  /** Old repo ids → new ones: the API and resolve answer 307 with a relative Location, as the Hub does after a rename. */
+  readonly renamed = new Map<string, string>();
   /** Serve this file's bytes with its last byte changed (a corrupt transfer). */
   tamper: string | null = null;
   private readonly byEtag = new Map<string, { file: string; body: Uint8Array }>();
@@ -93,6 +95,13 @@ export class FakeHub {
     const url = new URL(req.url!, this.url);
     const path = decodeURIComponent(url.pathname);
     this.log.push({ method: req.method!, path, range: req.headers.range, auth: !!req.headers.authorization });
+    for (const [from, to] of this.renamed) {
+      const moved = path
+        .replace(`/api/models/${from}/`, `/api/models/${to}/`)
+        .replace(new RegExp(`^/api/models/${from}$`), `/api/models/${to}`)
+        .replace(`/${from}/resolve/`, `/${to}/resolve/`);
+      if (moved !== path) return void res.writeHead(307, { Location: moved }).end();
+    }
     let m = /^\/api\/models\/([^/]+\/[^/]+)(?:\/revision\/(.+))?$/.exec(path);
     if (m) return this.api(res, m[1], m[2] ?? 'main');
     m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(path);
