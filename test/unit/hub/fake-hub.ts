@@ -159,7 +159,7 @@ export class FakeHub {
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
     if (start > body.length) return void res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
-    const part = Uint8Array.from(body.subarray(start));
+    const part = this.tamper === file ? Uint8Array.from(body.subarray(start)) : body.subarray(start);
     if (this.tamper === file && part.length) part[part.length - 1] ^= 0xff;
     res.writeHead(range ? 206 : 200, {
       'Content-Length': String(part.length),
