@@ -252,7 +252,7 @@ export function nodeModelFiles(dir: string): ModelFiles {
     label: dir,
     list: async () => {
       const entries = await (await fs()).readdir(dir, { withFileTypes: true });
-      return entries.filter((e) => e.isFile()).map((e) => e.name);
+      return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name); // a Hub cache snapshot holds links to its blobs
     },
     read: async (name) => {
       try {

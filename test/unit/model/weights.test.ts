@@ -163,3 +163,19 @@ describe('Gemma 3 layouts and its embedding scale', () => {
     expect(storedEmbedScale(Math.sqrt(1152), 'BF16')).toBe(34);
   });
 });
+
+describe('a folder of links (a Hugging Face cache snapshot)', () => {
+  it('loads as a model folder: its files are symlinks to the blobs', async () => {
+    const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const root = mkdtempSync(join(tmpdir(), 'mindprint-snapshot-'));
+    mkdirSync(join(root, 'blobs'));
+    mkdirSync(join(root, 'snapshot'));
+    for (const [name, content] of Object.entries(buildTinyModel(3))) {
+      writeFileSync(join(root, 'blobs', name), content);
+      symlinkSync(join('..', 'blobs', name), join(root, 'snapshot', name));
+    }
+    const m = await loadModelFolder(nodeModelFiles(join(root, 'snapshot')));
+    expect(m.config.hiddenSize).toBe(64);
+    rmSync(root, { recursive: true, force: true });
+  });
+});
