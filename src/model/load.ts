@@ -48,7 +48,8 @@ export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}): Pr
     const { dir: snapshot } = await resolveHubModel(hubId, { token: hub.token, checkConfig: (json, file) => void parseModelConfig(json, file) });
     return loadModelFiles(snapshotModelFiles(snapshot), hubId.repoId);
   }
-  if (!stat) throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, a Hub id ORG/NAME[@REVISION], or 'tiny' for the generated tiny model)`);
+  if (!stat)
+    throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, a Hub id ORG/NAME[@REVISION], or 'tiny' for the generated tiny model)`);
   if (!stat.isDirectory()) throw new Error(`${dir}: not a folder (a Hugging Face model folder holds config.json, *.safetensors and tokenizer files)`);
   return loadModelFiles(nodeModelFiles(dir), dir);
 }

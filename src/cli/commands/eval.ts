@@ -77,7 +77,15 @@ function printTables(topics: TopicEvaluation[], exams: ExamResult[], skipped: st
   console.log(
     textTable(
       ['Topic', 'Questions', 'Source', 'Score', 'Threshold', 'Dist. failed', 'Result'],
-      topics.map((t) => [t.topicId, String(t.questions.length), t.source, f3(t.score), f3(t.threshold), `${t.distinctionFailures}/${t.distinctions.length}`, t.passed ? 'pass' : 'FAIL']),
+      topics.map((t) => [
+        t.topicId,
+        String(t.questions.length),
+        t.source,
+        f3(t.score),
+        f3(t.threshold),
+        `${t.distinctionFailures}/${t.distinctions.length}`,
+        t.passed ? 'pass' : 'FAIL',
+      ]),
       [1, 3, 4, 5],
     ),
   );
@@ -89,7 +97,14 @@ function printTables(topics: TopicEvaluation[], exams: ExamResult[], skipped: st
         ['Exam', 'Level', 'Questions', 'Accuracy (bar)', 'Mean voice (bar)', 'Result'],
         exams.map((e) => {
           const s = e.summary;
-          return [e.title, e.level, String(s.questions.length), `${pct(s.accuracy)} (${pct(s.bars.accuracy)})`, s.meanVoice === null ? 'n/a' : `${f3(s.meanVoice)} (${f3(s.bars.voice)})`, s.passed ? 'pass' : 'FAIL'];
+          return [
+            e.title,
+            e.level,
+            String(s.questions.length),
+            `${pct(s.accuracy)} (${pct(s.bars.accuracy)})`,
+            s.meanVoice === null ? 'n/a' : `${f3(s.meanVoice)} (${f3(s.bars.voice)})`,
+            s.passed ? 'pass' : 'FAIL',
+          ];
         }),
         [2, 3, 4],
       ),
@@ -100,11 +115,16 @@ function printTables(topics: TopicEvaluation[], exams: ExamResult[], skipped: st
 /** The topic ids --topics names, checked against the data; null when --topics is not given (every topic). */
 function parseTopicsArg(text: string | undefined, ds: Dataset): string[] | null {
   if (text === undefined) return null;
-  const selected = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const selected = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Set(ds.topics.map((t) => t.id));
   const unknown = selected.filter((t) => !known.has(t));
   if (selected.length === 0 || unknown.length) {
-    throw new UsageError(`--topics: unknown topic${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; the data has ${[...known].join(', ')}`);
+    throw new UsageError(
+      `--topics: unknown topic${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; the data has ${[...known].join(', ')}`,
+    );
   }
   return selected;
 }
@@ -113,7 +133,11 @@ type Log = (line: string) => void;
 
 /** Evaluates each topic with a quiz or SFT questions against its adaptive threshold; the others are returned as skipped. */
 async function evaluateTopics(
-  ctx: EvalContext<GpuTensor>, ds: Dataset, topics: Topic[], thresholds: Map<string, number>, log: Log,
+  ctx: EvalContext<GpuTensor>,
+  ds: Dataset,
+  topics: Topic[],
+  thresholds: Map<string, number>,
+  log: Log,
 ): Promise<{ topicResults: TopicEvaluation[]; skipped: string[] }> {
   const topicResults: TopicEvaluation[] = [];
   const skipped: string[] = [];
@@ -128,7 +152,9 @@ async function evaluateTopics(
     if (threshold === undefined) throw new Error(`eval: no adaptive config for topic ${t.id} (analysis and dataset disagree)`);
     const distinctions = ds.distinctions.filter((d) => d.topicId === null || d.topicId === t.id);
     const r = await evaluateTopic(ctx, { topicId: t.id, quiz, seenQuestions, threshold, distinctions });
-    log(`topic ${t.id}: ${r.questions.length} ${r.source === 'quiz' ? 'quiz' : 'seen'} questions, score ${f3(r.score)} / ${f3(threshold)}: ${r.passed ? 'pass' : 'FAIL'}`);
+    log(
+      `topic ${t.id}: ${r.questions.length} ${r.source === 'quiz' ? 'quiz' : 'seen'} questions, score ${f3(r.score)} / ${f3(threshold)}: ${r.passed ? 'pass' : 'FAIL'}`,
+    );
     topicResults.push(r);
   }
   return { topicResults, skipped };
@@ -160,12 +186,25 @@ function printResults(info: RunInfo, topicResults: TopicEvaluation[], skipped: s
   const passed = topicResults.filter((t) => t.passed).length;
   const passRate = topicResults.length ? passed / topicResults.length : 0;
   if (json) {
-    console.log(JSON.stringify({
-      model: info.model, adapter: info.adapter, maxNewTokens: info.maxNewTokens,
-      similarity: { name: resolved.similarity.name, reason: resolved.reason },
-      markers: source,
-      topics: topicResults, skippedTopics: skipped, exams, topicsPassed: passed, topicsEvaluated: topicResults.length, passRate,
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          model: info.model,
+          adapter: info.adapter,
+          maxNewTokens: info.maxNewTokens,
+          similarity: { name: resolved.similarity.name, reason: resolved.reason },
+          markers: source,
+          topics: topicResults,
+          skippedTopics: skipped,
+          exams,
+          topicsPassed: passed,
+          topicsEvaluated: topicResults.length,
+          passRate,
+        },
+        null,
+        2,
+      ),
+    );
     return;
   }
   printTables(topicResults, exams, skipped);
@@ -210,7 +249,14 @@ export const command: Command = {
     const e = await openEngine(bundle, values.adapter);
     try {
       const ctx: EvalContext<GpuTensor> = {
-        be: e.be, dec: e.decoder, lora: e.lora, tokenizer: bundle.tokenizer, markers, distinctions: [], similarity: resolved.similarity, maxNewTokens,
+        be: e.be,
+        dec: e.decoder,
+        lora: e.lora,
+        tokenizer: bundle.tokenizer,
+        markers,
+        distinctions: [],
+        similarity: resolved.similarity,
+        maxNewTokens,
       };
       const { topicResults, skipped } = await evaluateTopics(ctx, ds, topics, thresholds, log);
       const exams = await takeExams(ctx, ds, selected, log);

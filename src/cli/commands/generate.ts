@@ -64,7 +64,10 @@ export const command: Command = {
     const e = await openEngine(bundle, values.adapter);
     try {
       const res = await generateText(e.be, e.decoder, e.lora, bundle.tokenizer, values.prompt, {
-        maxNewTokens, temperature, topP, rng: new Rng(seed),
+        maxNewTokens,
+        temperature,
+        topP,
+        rng: new Rng(seed),
         onText: (delta) => process.stdout.write(delta),
       });
       process.stdout.write('\n');

@@ -85,7 +85,8 @@ export function parseIds(text: string, vocabSize: number): number[] {
 /** Logits (T, V) of one sequence as rows, from the engine. */
 export async function engineLogits(e: OpenEngine, ids: number[]): Promise<Float32Array[]> {
   const cfg = e.bundle.model.config;
-  const T = ids.length, V = cfg.vocabSize;
+  const T = ids.length,
+    V = cfg.vocabSize;
   const ws = new Workspace(e.be, cfg, 1, T, Decoder.loraRanks(e.lora));
   try {
     ws.setBatch(Uint32Array.from(ids), Uint32Array.of(T));
@@ -136,7 +137,9 @@ export const command: Command = {
       const show = (id: number) => JSON.stringify(tok.decode([id]));
       console.log(`logits: ${rows.length} × ${cfg.vocabSize} (model ${e.bundle.name}${values.adapter ? `, adapter ${values.adapter}` : ''})`);
       rows.forEach((row, t) => {
-        const top = topK(row, 5).map((id) => `${id} ${show(id)} ${row[id].toFixed(3)}`).join(', ');
+        const top = topK(row, 5)
+          .map((id) => `${id} ${show(id)} ${row[id].toFixed(3)}`)
+          .join(', ');
         console.log(`  ${t}: after ${ids[t]} ${show(ids[t])} → ${top}`);
       });
       return 0;

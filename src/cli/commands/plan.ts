@@ -5,7 +5,16 @@ import path from 'node:path';
 import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
 import { parseModelConfig, type ModelConfig } from '../../model/hf-config.ts';
 import { LORA_TARGETS, type LoraTarget } from '../../model/lora-types.ts';
-import { formatCount, formatGiB, LIMIT_PRESETS, planMemory, type AdapterLimits, type MemoryPlan, type PlanRequest, type WeightPrecision } from '../../model/memory-plan.ts';
+import {
+  formatCount,
+  formatGiB,
+  LIMIT_PRESETS,
+  planMemory,
+  type AdapterLimits,
+  type MemoryPlan,
+  type PlanRequest,
+  type WeightPrecision,
+} from '../../model/memory-plan.ts';
 import { buildTinyModel } from '../../model/tiny-model.ts';
 import { parseHubId } from '../../hub/hub-id.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
@@ -82,7 +91,12 @@ async function adapterLimits(name: string | undefined, memoryGiB: number | null,
   const rt = await createNodeRuntime(log);
   try {
     const l = rt.limits;
-    return { label: `this machine's adapter (${rt.adapter.description || rt.adapter.vendor})`, maxBufferSize: l.maxBufferSize, maxStorageBufferBindingSize: l.maxStorageBufferBindingSize, memoryBytes };
+    return {
+      label: `this machine's adapter (${rt.adapter.description || rt.adapter.vendor})`,
+      maxBufferSize: l.maxBufferSize,
+      maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
+      memoryBytes,
+    };
   } finally {
     rt.destroy();
   }
@@ -107,7 +121,8 @@ function render(where: string, req: PlanRequest, limits: AdapterLimits, p: Memor
     `verdict: ${p.verdict}`,
   ];
   if (q4) lines.push(`with --quantize q4: ${q4.fits ? 'fits' : 'still too large'} (total ${formatGiB(q4.bytes.total)})`);
-  if (req.precision !== 'f32') lines.push('note: this build still loads base weights as f32; 16-bit and q4 loading are on the way (the plan shows what they will need).');
+  if (req.precision !== 'f32')
+    lines.push('note: this build still loads base weights as f32; 16-bit and q4 loading are on the way (the plan shows what they will need).');
   return lines.join('\n');
 }
 
@@ -116,8 +131,17 @@ export const command: Command = {
   usage,
   async run(argv) {
     const { values, positionals } = parseCommandArgs(argv, {
-      model: { type: 'string' }, token: { type: 'string' }, dtype: { type: 'string' }, quantize: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' },
-      rank: { type: 'string' }, config: { type: 'string' }, memory: { type: 'string' }, limits: { type: 'string' }, json: { type: 'boolean' },
+      model: { type: 'string' },
+      token: { type: 'string' },
+      dtype: { type: 'string' },
+      quantize: { type: 'string' },
+      batch: { type: 'string' },
+      seq: { type: 'string' },
+      rank: { type: 'string' },
+      config: { type: 'string' },
+      memory: { type: 'string' },
+      limits: { type: 'string' },
+      json: { type: 'boolean' },
     });
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --model)`);
     if (!values.model) throw new UsageError('--model is required (a model folder, its config.json, or tiny)');

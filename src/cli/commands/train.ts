@@ -62,10 +62,22 @@ function positiveInt(v: string | undefined, name: string): number | undefined {
 
 /** The command's flags, as parseArgs reads them. */
 const OPTIONS = {
-  data: { type: 'string' }, model: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' }, phases: { type: 'string' },
-  alignment: { type: 'string' }, topics: { type: 'string' }, 'max-steps': { type: 'string' }, seed: { type: 'string' },
-  resume: { type: 'boolean' }, embedder: { type: 'string' }, config: { type: 'string' }, markers: { type: 'string' },
-  'max-seq-length': { type: 'string' }, 'max-new-tokens': { type: 'string' }, retries: { type: 'string' },
+  data: { type: 'string' },
+  model: { type: 'string' },
+  token: { type: 'string' },
+  out: { type: 'string' },
+  phases: { type: 'string' },
+  alignment: { type: 'string' },
+  topics: { type: 'string' },
+  'max-steps': { type: 'string' },
+  seed: { type: 'string' },
+  resume: { type: 'boolean' },
+  embedder: { type: 'string' },
+  config: { type: 'string' },
+  markers: { type: 'string' },
+  'max-seq-length': { type: 'string' },
+  'max-new-tokens': { type: 'string' },
+  retries: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
@@ -103,8 +115,13 @@ function runOptionsFrom(values: Values, defaults: Defaults, alignment: 'ppo' | '
   const maxSeqLength = positiveInt(values['max-seq-length'], 'max-seq-length') ?? null;
   const maxNewTokens = positiveInt(values['max-new-tokens'], 'max-new-tokens') ?? null;
   const retries = values.retries !== undefined ? Number(values.retries) : null;
-  if (retries !== null && (!Number.isInteger(retries) || retries < 0)) throw new UsageError(`--retries must be a non-negative integer, got '${values.retries}'`);
-  const topics = values.topics?.split(',').map((t) => t.trim()).filter(Boolean) ?? [];
+  if (retries !== null && (!Number.isInteger(retries) || retries < 0))
+    throw new UsageError(`--retries must be a non-negative integer, got '${values.retries}'`);
+  const topics =
+    values.topics
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean) ?? [];
   return { phases, alignment, topics, maxSteps: maxSteps ?? null, maxSeqLength, maxNewTokens, seed, retries };
 }
 
@@ -145,8 +162,7 @@ function eventLogger(progress: Progress, log: (m: string) => void): (e: Pipeline
     else if (e.type === 'phase') {
       const secs = e.status === 'done' ? ` (${((Date.now() - phaseStart) / 1000).toFixed(1)} s)` : '';
       log(`  ${e.phase} ${e.status}${secs}${e.message ? `: ${e.message}` : ''}`);
-    }
-    else if (e.type === 'metric') {
+    } else if (e.type === 'metric') {
       const m = phaseMetric(e.record);
       if (isStepMetric(m)) {
         const [fig, value] = m.phase === 'ppo' ? ['meanReward', m.meanReward] : ['loss', m.loss];
@@ -166,8 +182,13 @@ export const command: Command = {
     const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
     const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
     const prepared = await prepareRun({
-      options, config, dataset, markers, markerSource: markerSrc,
-      loadModel: () => loadModelArg(modelName, values.token), loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
+      options,
+      config,
+      dataset,
+      markers,
+      markerSource: markerSrc,
+      loadModel: () => loadModelArg(modelName, values.token),
+      loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
     });
     const { name } = prepared.bundle;
     const simInfo = prepared.similarityUsed;
