@@ -35,21 +35,15 @@
 import { summarizeAdapterInfo, type AdapterSummary } from './adapter-choice.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { StepTimer } from './step-timer.ts';
-import { SLOT, UniformArena } from './uniforms.ts';
+import { UniformArena } from './uniforms.ts';
+import { BindGroupCache } from './bind-groups.ts';
 import { createDevice, DeviceLostError, type DeviceFeatures, type DeviceLostInfo, type DeviceOptions } from './device.ts';
-import { assembleWgsl, numel, pipelineKey, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription } from './op.ts';
-
-import { buildPipeline, numbered } from './pipeline-build.ts';
+import { numel, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription } from './op.ts';
+import { PipelineCache } from './pipeline-build.ts';
 
 export type { FlatLayout, GpuTensor, OpDescription } from './op.ts';
 export { packLayout } from './op.ts';
 export { DeviceLostError } from './device.ts';
-
-interface Pipeline {
-  pipeline: GPUComputePipeline;
-  layout: GPUBindGroupLayout;
-  wgsl: string;
-}
 
 export interface RuntimeStats {
   pipelinesCompiled: number;
@@ -74,10 +68,8 @@ export class GpuRuntime {
     dispatches: 0,
   };
   private lostInfo: DeviceLostInfo | undefined;
-  private readonly pipelines = new Map<string, Pipeline>();
-  private readonly bindGroups = new Map<string, GPUBindGroup>();
-  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
-  private nextBufferId = 1;
+  private readonly pipelines: PipelineCache;
+  private readonly binds: BindGroupCache;
   private readonly pool: BufferPool;
   private readonly uniforms: UniformArena;
   private encoder: GPUCommandEncoder | undefined;
@@ -100,8 +92,10 @@ export class GpuRuntime {
       this.track(a.validation, (e) => `GPU allocation of ${a.bytes} bytes for ${a.what} failed: ${e.message}`);
       this.track(a.oom, () => `GPU out of memory allocating ${a.bytes} bytes for ${a.what} (${a.held} bytes already held by this runtime)`);
     });
+    this.binds = new BindGroupCache(device, this.stats);
+    this.pipelines = new PipelineCache(device, this.stats, (scope, describe) => this.track(scope, describe));
     this.uniforms = new UniformArena(device, (buffer) => {
-      this.idOf(buffer);
+      this.binds.idOf(buffer);
       this.pool.counted(buffer.size);
     });
     void lost.then((info) => {
@@ -205,7 +199,7 @@ export class GpuRuntime {
   /** Destroys pooled (unused) buffers, e.g. between phases with different shapes. */
   trim(): void {
     this.pool.trim();
-    this.bindGroups.clear();
+    this.binds.clear();
   }
 
   // ---------------------------------------------------------------- errors
@@ -240,27 +234,10 @@ export class GpuRuntime {
 
   // ---------------------------------------------------------------- pipelines
 
-  private pipelineFor(op: OpDescription): Pipeline {
-    const key = pipelineKey(op);
-    const hit = this.pipelines.get(key);
-    if (hit) {
-      if (hit.wgsl !== op.wgsl) throw new Error(`op ${op.name}: two different WGSL sources share the cache key ${key}; put the difference in facts`);
-      this.stats.pipelineCacheHits++;
-      return hit;
-    }
-    const code = assembleWgsl(op);
-    this.device.pushErrorScope('validation');
-    const made = { ...buildPipeline(this.device, op, code, key), wgsl: op.wgsl };
-    this.track(this.device.popErrorScope(), (e) => `op ${op.name} (${key}) failed to compile: ${e.message}\n--- WGSL ---\n${numbered(code)}`);
-    this.pipelines.set(key, made);
-    this.stats.pipelinesCompiled++;
-    return made;
-  }
-
   /** Compiles an op now and throws its compile errors (optional: run() compiles lazily). */
   async prepare(op: OpDescription): Promise<void> {
     this.alive();
-    this.pipelineFor(op);
+    this.pipelines.pipelineFor(op);
     await this.checkErrors();
   }
 
@@ -352,45 +329,10 @@ export class GpuRuntime {
     this.alive();
     const implicit = this.beginImplicit();
     try {
-      const pipe = this.pipelineFor(op);
+      const pipe = this.pipelines.pipelineFor(op);
       const [x, y, z] = splitWorkgroups(op.name, workgroups, this.limits.maxComputeWorkgroupsPerDimension);
       if (x * y * z === 0) return;
-      const keyParts: (string | number)[] = [pipelineKey(op)];
-      const seen = new Map<GPUBuffer, string>();
-      const entries: GPUBindGroupEntry[] = op.bindings.map((b, i) => {
-        const t = bindings[b.name];
-        if (!t) throw new Error(`op ${op.name}: binding '${b.name}' missing (got ${Object.keys(bindings).join(', ') || 'none'})`);
-        const want = b.type ?? 'f32';
-        if (t.dtype !== want) throw new Error(`op ${op.name}: binding '${b.name}' must be ${want}, got a ${t.dtype} tensor ${shapeStr(t.shape)}`);
-        if ((t.offset * 4) % this.limits.minStorageBufferOffsetAlignment !== 0) {
-          throw new Error(
-            `op ${op.name}: binding '${b.name}' is a view at element ${t.offset}; bound views need offsets that are multiples of ${this.limits.minStorageBufferOffsetAlignment / 4}`,
-          );
-        }
-        const other = seen.get(t.buffer);
-        if (other !== undefined && (b.access === 'read_write' || op.bindings.find((d) => d.name === other)?.access === 'read_write')) {
-          throw new Error(
-            `op ${op.name}: bindings '${other}' and '${b.name}' share one GPU buffer and one of them is written; WebGPU forbids that, pass separate tensors`,
-          );
-        }
-        seen.set(t.buffer, b.name);
-        const size = Math.max(4, t.size * 4);
-        keyParts.push(this.idOf(t.buffer), t.offset, size);
-        return { binding: i, resource: { buffer: t.buffer, offset: t.offset * 4, size } };
-      });
-      if (op.uniforms?.length) {
-        const { buffer, offset } = this.uniforms.write(op, uniforms);
-        keyParts.push('u', this.idOf(buffer), offset);
-        entries.push({ binding: op.bindings.length, resource: { buffer, offset, size: SLOT } });
-      }
-      const key = keyParts.join(':');
-      let group = this.bindGroups.get(key);
-      if (!group) {
-        if (this.bindGroups.size > 8192) this.bindGroups.clear();
-        group = this.device.createBindGroup({ layout: pipe.layout, entries });
-        this.stats.bindGroupsCreated++;
-        this.bindGroups.set(key, group);
-      }
+      const group = this.binds.groupFor(op, pipe.layout, bindings, uniforms, this.uniforms);
       const pass = this.openPass();
       pass.setPipeline(pipe.pipeline);
       pass.setBindGroup(0, group);
@@ -399,15 +341,6 @@ export class GpuRuntime {
     } finally {
       if (implicit) this.submit();
     }
-  }
-
-  private idOf(buffer: GPUBuffer): number {
-    let id = this.bufferIds.get(buffer);
-    if (id === undefined) {
-      id = this.nextBufferId++;
-      this.bufferIds.set(buffer, id);
-    }
-    return id;
   }
 
   /**
