@@ -4,7 +4,7 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
-import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './reward.ts';
+import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './pairs.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
 import { sftSchedule } from './sft.ts';
 import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch } from './seq.ts';

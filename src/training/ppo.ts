@@ -29,13 +29,12 @@
 // disables it). Resume: onStep receives a PpoState; with the policy and value head (parameters and AdamW
 // moments) saved at that step, options.resume continues the phase exactly as an uninterrupted run.
 import type { Backend, Tensor } from '../engine/backend.ts';
-import { Decoder, Workspace } from '../model/decoder.ts';
-import { generate } from '../model/generate.ts';
+import type { Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
-import { adaptiveKlCoef, allFinite, clippedSurrogate, clippedValueLoss, ENTROPY_READBACK_LIMIT, gae, mean, meanEntropy, whiten } from './ppo-math.ts';
-import { backwardJoint, pack, writeBatch, type ScalarHead } from './seq.ts';
-import { Optimizer } from './step.ts';
+import { adaptiveKlCoef } from './ppo-math.ts';
+import { PpoRun, PromptCycle, rollout } from './ppo-run.ts';
+import type { ScalarHead } from './seq.ts';
 
 export { adaptiveKlCoef, clippedSurrogate, clippedValueLoss, ENTROPY_READBACK_LIMIT, gae, meanEntropy, whiten } from './ppo-math.ts';
 
@@ -126,11 +125,12 @@ export const PPO_DEFAULTS = {
   eps: 1e-8,
 };
 
-type Resolved = Required<Omit<PpoOptions, 'onStep' | 'resume'>> & Pick<PpoOptions, 'onStep' | 'resume'>;
+/** PpoOptions with every default filled in. */
+export type ResolvedPpoOptions = Required<Omit<PpoOptions, 'onStep' | 'resume'>> & Pick<PpoOptions, 'onStep' | 'resume'>;
 
 /** Fills defaults and throws naming the first bad option. */
-export function resolvePpoOptions(opts: PpoOptions): Resolved {
-  const o = { ...PPO_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as Resolved;
+export function resolvePpoOptions(opts: PpoOptions): ResolvedPpoOptions {
+  const o = { ...PPO_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as ResolvedPpoOptions;
   const bad = (k: string, want: string) => new Error(`ppo options: ${k}: expected ${want}, got ${String((o as unknown as Record<string, unknown>)[k])}`);
   for (const k of ['steps', 'batchSize', 'ppoEpochs', 'maxNewTokens', 'klStopPatience'] as const)
     if (!Number.isInteger(o[k]) || o[k] < 1) throw bad(k, 'an integer >= 1');
@@ -145,207 +145,7 @@ export function resolvePpoOptions(opts: PpoOptions): Resolved {
   return o;
 }
 
-// ---------- the trainer ----------
-
-type Seq = { promptIds: number[]; responseIds: number[] };
-
-/** Prompts in a seeded shuffle, cycled; its position and Rng state go into PpoState. */
-class PromptCycle {
-  readonly rng: Rng;
-  order: number[];
-  cursor: number;
-  constructor(
-    readonly prompts: number[][],
-    seed: number,
-    r0?: PpoState,
-  ) {
-    this.rng = new Rng(seed);
-    this.order = r0 ? [...r0.order] : [];
-    this.cursor = r0?.cursor ?? 0;
-    if (r0) this.rng.state = r0.promptRng;
-  }
-  next(): number[] {
-    if (this.cursor >= this.order.length) {
-      this.order = this.rng.shuffle(this.prompts.map((_, i) => i));
-      this.cursor = 0;
-    }
-    return this.prompts[this.order[this.cursor++]];
-  }
-}
-
-/** One step's scored rollouts, over the J response tokens: what the PPO epochs train on. */
-interface Rollouts {
-  pos: number[]; // (J) the batch row whose logits predict response token j (and whose value scores its state)
-  logpOld: Float32Array; // (N) the rollout forward's log-probs, reused by epoch 0
-  valuesOld: Float32Array; // (N)
-  lpOld: number[]; // (J)
-  vOld: number[]; // (J)
-  adv: number[]; // (J) whitened
-  returns: number[]; // (J)
-}
-
-/** The buffers and steps of one PPO phase (a class so trainPpo reads as the four steps of the header). */
-class PpoRun<T extends Tensor> {
-  readonly ws: Workspace<T>;
-  readonly opt: Optimizer<T>;
-  private readonly lp: T; // (N) token log-probs
-  private readonly snap: { live: T; copy: T }[];
-  private readonly invTemp: number;
-
-  constructor(
-    readonly be: Backend<T>,
-    readonly dec: Decoder<T>,
-    readonly policy: LoraParams<T>,
-    readonly value: ScalarHead<T>,
-    readonly o: Resolved,
-    readonly B: number,
-    readonly T: number,
-  ) {
-    this.ws = new Workspace(be, dec.cfg, B, T, Decoder.loraRanks(policy));
-    this.lp = be.zeros([B * T]);
-    this.opt = new Optimizer(be, [policy, value], o);
-    this.snap = [policy.params, policy.m, policy.v, value.params, value.m, value.v].map((t) => ({ live: t, copy: be.zeros(t.shape) }));
-    this.invTemp = 1 / o.temperature;
-  }
-
-  /** Saves (or restores) parameters and AdamW moments of policy and value head: a skipped step leaves no trace. */
-  snapshot(restore: boolean): void {
-    this.be.beginStep();
-    for (const s of this.snap) {
-      if (restore) this.be.copy(s.live, s.copy);
-      else this.be.copy(s.copy, s.live);
-    }
-    this.be.submit();
-  }
-
-  /** Forward with a LoRA over the batch in ws; (N) log p(next) at temperature; logits stay in ws. */
-  async forwardLogprobs(lora: LoraParams<T>): Promise<Float32Array> {
-    const { be, ws } = this;
-    be.beginStep();
-    this.dec.forward(ws, lora);
-    if (this.invTemp !== 1) be.scale(ws.logits!, this.invTemp);
-    be.crossEntropyLogprobs(this.lp, ws.logits!, ws.targets, ws.N, this.dec.cfg.vocabSize);
-    be.submit();
-    return be.read(this.lp);
-  }
-
-  /** 2. Log-probs under reference and policy, values, KL-shaped rewards, GAE; fills the log's rollout fields. */
-  async score(reference: LoraParams<T>, seqs: Seq[], scores: number[], klCoef: number, log: PpoStepLog): Promise<Rollouts | null> {
-    const { ws, B, T, o } = this;
-    writeBatch(
-      ws,
-      pack(
-        seqs.map((s) => ({ ids: [...s.promptIds, ...s.responseIds], lossMask: [...s.promptIds.map(() => 0), ...s.responseIds.map(() => 1)] })),
-        B,
-        T,
-      ),
-    );
-    const logpRef = await this.forwardLogprobs(reference);
-    const logpOld = await this.forwardLogprobs(this.policy); // ws now holds the policy forward: epoch 0 reuses it
-    const valuesOld = await this.value.forward(ws);
-    const pos: number[] = [];
-    seqs.forEach((s, b) => s.responseIds.forEach((_, i) => pos.push(b * T + s.promptIds.length - 1 + i)));
-    const V = this.dec.cfg.vocabSize;
-    log.entropy = ws.N * V <= ENTROPY_READBACK_LIMIT ? meanEntropy(await this.be.read(ws.logits!), V, pos) : -mean(pos.map((p) => logpOld[p]));
-    const kl = pos.map((p) => logpOld[p] - logpRef[p]);
-    const vOld = pos.map((p) => valuesOld[p]);
-    const lpOld = pos.map((p) => logpOld[p]);
-    [log.meanReward, log.kl, log.responseLength] = [mean(scores), mean(kl), pos.length / B];
-    if (!(allFinite(scores) && allFinite(kl) && allFinite(vOld) && allFinite(lpOld))) return null;
-    const advRaw: number[] = [],
-      returns: number[] = [];
-    let start = 0,
-      scoreSum = 0;
-    seqs.forEach((s, b) => {
-      const R = s.responseIds.length;
-      const rewards = kl.slice(start, start + R).map((k) => -klCoef * k);
-      rewards[R - 1] += scores[b];
-      scoreSum += rewards.reduce((a, x) => a + x, 0);
-      const g = gae(rewards, vOld.slice(start, start + R), o.gamma, o.lam);
-      advRaw.push(...g.advantages);
-      returns.push(...g.returns);
-      start += R;
-    });
-    log.meanScore = scoreSum / B;
-    return { pos, logpOld, valuesOld, lpOld, vOld, adv: whiten(advRaw), returns };
-  }
-
-  /**
-   * 3. ppoEpochs optimizer steps over the whole batch; AdamW's step count continues from optStep. Returns
-   * the count after them, or null when a non-finite value skipped the step (parameters restored).
-   */
-  async optimize(r: Rollouts, log: PpoStepLog, optStep: number): Promise<number | null> {
-    const { o, ws } = this;
-    const J = r.pos.length;
-    const sums = { pg: 0, vf: 0, clip: 0, akl: 0 };
-    this.snapshot(false);
-    for (let e = 0; e < o.ppoEpochs; e++) {
-      const logpNew = e === 0 ? r.logpOld : await this.forwardLogprobs(this.policy);
-      const valuesNew = e === 0 ? r.valuesOld : await this.value.forward(ws);
-      const weights = new Float32Array(ws.N); // backward of −Σ w·logp: w = −d loss / d logp
-      const dscore = new Float32Array(ws.N); // d loss / d value
-      let pg = 0,
-        vf = 0,
-        clipN = 0,
-        akl = 0;
-      r.pos.forEach((p, j) => {
-        const s = clippedSurrogate(logpNew[p], r.lpOld[j], r.adv[j], o.clipRange);
-        const v = clippedValueLoss(valuesNew[p], r.vOld[j], r.returns[j], o.clipRangeValue);
-        [pg, vf, clipN, akl] = [pg + s.loss, vf + v.loss, clipN + (s.clipped ? 1 : 0), akl + 0.5 * (logpNew[p] - r.lpOld[j]) ** 2];
-        weights[p] = -s.dlogp / J;
-        dscore[p] = (o.vfCoef * v.dv) / J;
-      });
-      const finite = allFinite([pg, vf, akl]) && allFinite(weights) && allFinite(dscore);
-      const res = await this.opt.step(
-        () => ({
-          loss: finite ? (pg + o.vfCoef * vf) / J : NaN,
-          backward: () => backwardJoint(this.be, this.dec, this.policy, ws, { logprobWeights: weights, invTemp: this.invTemp, head: this.value, dscore }),
-        }),
-        { t: optStep + 1, lr: o.learningRate },
-      );
-      if (finite) log.gradNorm = res.gradNorm;
-      if (res.skipped) {
-        this.snapshot(true);
-        return null;
-      }
-      optStep++;
-      [sums.pg, sums.vf, sums.clip, sums.akl] = [sums.pg + pg / J, sums.vf + vf / J, sums.clip + clipN / J, sums.akl + akl / J];
-    }
-    [log.policyLoss, log.valueLoss] = [sums.pg / o.ppoEpochs, sums.vf / o.ppoEpochs];
-    [log.clipFraction, log.approxKl] = [sums.clip / o.ppoEpochs, sums.akl / o.ppoEpochs];
-    return optStep;
-  }
-
-  release(): void {
-    this.ws.release();
-    this.opt.release();
-    for (const t of [this.lp, ...this.snap.map((s) => s.copy)]) this.be.release(t);
-  }
-}
-
-/** 1. Rollouts: batchSize prompts → sampled responses → RewardFn scores. */
-async function rollout<T extends Tensor>(
-  be: Backend<T>,
-  dec: Decoder<T>,
-  policy: LoraParams<T>,
-  prompts: PromptCycle,
-  sampleRng: Rng,
-  reward: RewardFn,
-  stopIds: number[],
-  o: Resolved,
-): Promise<{ seqs: Seq[]; scores: number[] }> {
-  const seqs: Seq[] = [];
-  for (let b = 0; b < o.batchSize; b++) {
-    const promptIds = prompts.next();
-    const res = await generate(be, dec, policy, promptIds, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, topP: o.topP, rng: sampleRng, stopIds });
-    seqs.push({ promptIds, responseIds: res.ids });
-  }
-  const scores = await reward(seqs.map((s) => ({ promptIds: [...s.promptIds], responseIds: [...s.responseIds] })));
-  if (!Array.isArray(scores) || scores.length !== o.batchSize) {
-    throw new Error(`ppo: the reward function returned ${Array.isArray(scores) ? scores.length : typeof scores} scores for ${o.batchSize} sequences`);
-  }
-  return { seqs, scores };
-}
+// ---------- the trainer (the step's machinery: ppo-run.ts) ----------
 
 function checkInputs<T extends Tensor>(dec: Decoder<T>, policy: LoraParams<T>, reference: LoraParams<T>, value: ScalarHead<T>, prompts: number[][]): void {
   if (!prompts.length) throw new Error('ppo: no prompts to roll out');
@@ -356,12 +156,41 @@ function checkInputs<T extends Tensor>(dec: Decoder<T>, policy: LoraParams<T>, r
   if (value.C !== dec.cfg.hiddenSize) throw new Error(`ppo: value head width ${value.C}, model hidden size ${dec.cfg.hiddenSize}`);
 }
 
-function runawayReason(step: number, kl: number, runaway: number, o: Resolved): string {
+function runawayReason(step: number, kl: number, runaway: number, o: ResolvedPpoOptions): string {
   return (
     `KL runaway at step ${step}: mean KL ${kl.toPrecision(3)} nats/token exceeded ${o.klStop} × klTarget ` +
     `(${o.klTarget}) = ${(o.klStop * o.klTarget).toPrecision(3)} on ${runaway} consecutive steps; the policy drifted too far from the ` +
     `SFT reference (lower the learning rate or raise kl_coef)`
   );
+}
+
+/** A step's log before scoring fills it: NaN where a skipped step has no value, 0 for the epoch means. */
+function emptyStepLog(step: number, klCoef: number, learningRate: number): PpoStepLog {
+  return {
+    step,
+    meanReward: NaN,
+    meanScore: NaN,
+    kl: NaN,
+    klCoef,
+    entropy: NaN,
+    clipFraction: 0,
+    approxKl: 0,
+    valueLoss: 0,
+    policyLoss: 0,
+    learningRate,
+    gradNorm: NaN,
+    responseLength: 0,
+    skipped: false,
+  };
+}
+
+/** Fails before any rollout if the value head cannot hold the (B, T) batch. */
+async function checkValueHead<T extends Tensor>(run: PpoRun<T>, value: ScalarHead<T>, B: number, T: number): Promise<void> {
+  try {
+    await value.forward(run.ws);
+  } catch (e) {
+    throw new Error(`ppo: the value head cannot score a (${B} × ${T}) batch (batchSize × (longest prompt + maxNewTokens)): ${(e as Error).message}`);
+  }
 }
 
 export async function trainPpo<T extends Tensor>(
@@ -389,29 +218,10 @@ export async function trainPpo<T extends Tensor>(
   let runaway = r0?.runaway ?? 0; // consecutive steps above the runaway threshold
   const run = new PpoRun(be, dec, policy, value, o, B, T);
   try {
-    try {
-      await value.forward(run.ws); // fail before any rollout if the value head cannot hold the batch
-    } catch (e) {
-      throw new Error(`ppo: the value head cannot score a (${B} × ${T}) batch (batchSize × (longest prompt + maxNewTokens)): ${(e as Error).message}`);
-    }
+    await checkValueHead(run, value, B, T);
     for (let step = (r0?.step ?? 0) + 1; step <= o.steps; step++) {
       const { seqs, scores } = await rollout(be, dec, policy, cycle, sampleRng, reward, stopIds, o);
-      const log: PpoStepLog = {
-        step,
-        meanReward: NaN,
-        meanScore: NaN,
-        kl: NaN,
-        klCoef,
-        entropy: NaN,
-        clipFraction: 0,
-        approxKl: 0,
-        valueLoss: 0,
-        policyLoss: 0,
-        learningRate: o.learningRate,
-        gradNorm: NaN,
-        responseLength: 0,
-        skipped: false,
-      };
+      const log = emptyStepLog(step, klCoef, o.learningRate);
       const batch = await run.score(reference, seqs, scores, klCoef, log);
       const applied = batch ? await run.optimize(batch, log, optStep) : null;
       // 4. bookkeeping: skip, KL controller, runaway rule

@@ -1,20 +1,18 @@
 // Reward model training: LoRA + scalar head on the shared frozen base, Bradley-Terry loss on preference
 // pairs, seeded 80/20 split, warmup + cosine LR, global clipping over LoRA and head, early stopping.
+// The pair type and its split / packing helpers are pairs.ts (shared with DPO), re-exported here.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
+import { packPairs, pairSeqLen, sigmoid, softplusNeg, splitPairs, type PairTokens } from './pairs.ts';
 import { backwardJoint, pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
 import { Optimizer } from './step.ts';
 import type { TokenizedExample } from './sft.ts';
 
-/** One preference pair: prompt + answer tokenized with the chat template, lossMask on the answer. */
-export interface PairTokens {
-  chosen: TokenizedExample;
-  rejected: TokenizedExample;
-}
+export { packPairs, pairSeqLen, sigmoid, softplusNeg, splitPairs, type PairTokens } from './pairs.ts';
 
 export interface RewardBatchLog {
   epoch: number; // 0-based
@@ -88,55 +86,6 @@ export interface RewardResult {
   steps: number; // optimizer steps run (skipped ones included)
   epochsPlanned: number; // opts.epochs, or more to reach opts.minSteps
   skippedSteps: number; // non-finite loss or gradient: no update applied
-}
-
-/** −log σ(z), stable for large |z|. */
-export function softplusNeg(z: number): number {
-  return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
-}
-
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/**
- * Seeded shuffle split into train / validation indices: round(n·share) validation pairs, at least one
- * and at most n − 1 when n ≥ 2. With n = 1 the pair is its own validation set (validatedOnTrain).
- */
-export function splitPairs(n: number, validationSplit: number, seed: number): { train: number[]; val: number[]; validatedOnTrain: boolean } {
-  if (!(validationSplit >= 0 && validationSplit < 1)) throw new Error(`reward: validationSplit: expected a number in [0, 1), got ${validationSplit}`);
-  const order = new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
-  if (n < 2) return { train: order, val: order.slice(), validatedOnTrain: true };
-  const nVal = Math.min(n - 1, Math.max(1, Math.round(n * validationSplit)));
-  return { train: order.slice(nVal), val: order.slice(0, nVal), validatedOnTrain: false };
-}
-
-/**
- * Packs k ≤ b pairs into one (2·b, T) batch: chosen in rows [0, k), rejected in rows [b, b + k). Missing
- * rows repeat the first pair (real tokens keep every activation finite); callers give them no gradient.
- */
-export function packPairs(pairs: PairTokens[], b: number, T: number): PackedBatch {
-  if (!pairs.length || pairs.length > b) throw new Error(`packPairs: ${pairs.length} pairs for a batch of ${b}`);
-  const rows: TokenizedExample[] = [];
-  for (let i = 0; i < b; i++) rows.push((pairs[i] ?? pairs[0]).chosen);
-  for (let i = 0; i < b; i++) rows.push((pairs[i] ?? pairs[0]).rejected);
-  return pack(rows, 2 * b, T);
-}
-
-/** Longest sequence over all pairs, with the checks every pair trainer needs. */
-export function pairSeqLen(pairs: PairTokens[], where: string): number {
-  if (!pairs.length) throw new Error(`${where}: no preference pairs to train on`);
-  let T = 0;
-  pairs.forEach((p, i) => {
-    for (const side of ['chosen', 'rejected'] as const) {
-      const e = p[side];
-      if (!e.ids.length) throw new Error(`${where}: pairs[${i}].${side} is empty`);
-      if (e.lossMask.length !== e.ids.length)
-        throw new Error(`${where}: pairs[${i}].${side}: lossMask has ${e.lossMask.length} entries for ${e.ids.length} ids`);
-      T = Math.max(T, e.ids.length);
-    }
-  });
-  return T;
 }
 
 /** Rows a ScalarHead needs for trainRewardModel: 2·b·T (b pairs per batch, T the longest sequence). */
@@ -247,6 +196,56 @@ async function rewardPass<T extends Tensor>(
   return { st, pass: { loss: st.loss, backward } };
 }
 
+/** What one reward run's epochs share. */
+interface RewardRun<T extends Tensor> {
+  be: Backend<T>;
+  dec: Decoder<T>;
+  lora: LoraParams<T>;
+  head: ScalarHead<T>;
+  ws: Workspace<T>; // (2·b, T)
+  opt: Optimizer<T>;
+  opts: RewardOptions;
+  train: PairTokens[];
+  b: number;
+  T: number;
+  total: number; // optimizer steps planned over the run
+  lrFactor: (step: number) => number; // × each group's LR
+}
+
+/**
+ * One epoch's optimizer steps over `order` (indices into run.train), from `step` on and stopping at run.total;
+ * keeps result.steps and result.skippedSteps current. Returns the epoch's train sums and the step reached.
+ */
+async function rewardEpoch<T extends Tensor>(run: RewardRun<T>, result: RewardResult, epoch: number, order: number[], step: number) {
+  const { be, dec, lora, head, ws, opt, opts, train, b, T } = run;
+  const logEvery = opts.logEvery ?? 5;
+  let lossSum = 0,
+    correct = 0,
+    seen = 0;
+  for (let i = 0, batchNo = 1; i < order.length && step < run.total; i += b, batchNo++) {
+    const chunk = order.slice(i, i + b).map((j) => train[j]);
+    const k = chunk.length;
+    const f = run.lrFactor(step++);
+    let st!: ReturnType<typeof btStats>;
+    const lrs = [f * opts.learningRate, f * (opts.headLearningRate ?? opts.learningRate)];
+    const { skipped } = await opt.step(
+      async () => {
+        const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
+        st = r.st;
+        return r.pass;
+      },
+      { t: step, lr: lrs },
+    ); // bias correction counts every step, as SFT
+    if (!skipped) [lossSum, correct, seen] = [lossSum + st.loss * k, correct + st.correct, seen + k];
+    result.steps = step;
+    result.skippedSteps = opt.skippedSteps;
+    if (opts.onBatch && logEvery > 0 && step % logEvery === 0) {
+      await opts.onBatch({ epoch, batch: batchNo, step, loss: st.loss, accuracy: st.correct / k, learningRate: lrs[0] });
+    }
+  }
+  return { lossSum, correct, seen, step };
+}
+
 /**
  * Trains `lora` and `head` (both caller-created; the head sized with rewardHeadRows) as a reward model.
  * Gradient clipping is global over LoRA and head (the shared Optimizer's several-group clip).
@@ -261,15 +260,15 @@ export async function trainRewardModel<T extends Tensor>(
   opts: RewardOptions,
 ): Promise<RewardResult> {
   const { T, b, epochs, total, train, val, validatedOnTrain } = rewardPlan(dec, pairs, head, opts);
-  const logEvery = opts.logEvery ?? 5;
   const r0 = opts.resume;
   const es = r0 ? EarlyStopping.fromJSON(r0.earlyStopping, 'reward resume') : new EarlyStopping(opts.patience ?? 3, opts.minDelta ?? 0.01);
   const rng = new Rng(opts.seed ^ 0x5eed);
   if (r0) rng.state = r0.rng;
-  const lrFactor = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio }, total, 1); // × each group's LR
+  const lrFactor = trainerSchedule({ kind: opts.scheduler, warmupRatio: opts.warmupRatio }, total, 1);
   const ws = new Workspace(be, dec.cfg, 2 * b, T, DecoderClass.loraRanks(lora), false);
   const opt = new Optimizer(be, [lora, head], opts);
   opt.skippedSteps = r0?.skippedSteps ?? 0;
+  const run: RewardRun<T> = { be, dec, lora, head, ws, opt, opts, train, b, T, total, lrFactor };
   const result: RewardResult = {
     epochs: [...(r0?.epochs ?? [])],
     stoppedEarly: false,
@@ -285,37 +284,14 @@ export async function trainRewardModel<T extends Tensor>(
   try {
     let step = r0?.step ?? 0;
     for (let epoch = r0?.epoch ?? 0; epoch < epochs && step < total; epoch++) {
-      const order = rng.shuffle(train.map((_, i) => i));
-      let lossSum = 0,
-        correct = 0,
-        seen = 0;
-      for (let i = 0, batchNo = 1; i < order.length && step < total; i += b, batchNo++) {
-        const chunk = order.slice(i, i + b).map((j) => train[j]);
-        const k = chunk.length;
-        const f = lrFactor(step++);
-        let st!: ReturnType<typeof btStats>;
-        const lrs = [f * opts.learningRate, f * (opts.headLearningRate ?? opts.learningRate)];
-        const { skipped } = await opt.step(
-          async () => {
-            const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
-            st = r.st;
-            return r.pass;
-          },
-          { t: step, lr: lrs },
-        ); // bias correction counts every step, as SFT
-        if (!skipped) [lossSum, correct, seen] = [lossSum + st.loss * k, correct + st.correct, seen + k];
-        result.steps = step;
-        result.skippedSteps = opt.skippedSteps;
-        if (opts.onBatch && logEvery > 0 && step % logEvery === 0) {
-          await opts.onBatch({ epoch, batch: batchNo, step, loss: st.loss, accuracy: st.correct / k, learningRate: lrs[0] });
-        }
-      }
+      const ep = await rewardEpoch(run, result, epoch, rng.shuffle(train.map((_, i) => i)), step);
+      step = ep.step;
       const v = await evaluatePairs(be, dec, lora, head, ws, val, b);
       const es1 = es.update(v.loss);
       const e: RewardEpoch = {
         epoch,
-        trainLoss: seen ? lossSum / seen : NaN,
-        trainAccuracy: seen ? correct / seen : NaN,
+        trainLoss: ep.seen ? ep.lossSum / ep.seen : NaN,
+        trainAccuracy: ep.seen ? ep.correct / ep.seen : NaN,
         valLoss: v.loss,
         valAccuracy: v.accuracy,
         improved: es1.improved,
