@@ -57,21 +57,72 @@ function DensityList() {
   );
 }
 
-export function MarkerEditor() {
-  const { yaml, error, pending, edit, reset, keep, isBase, origin, categories } = useStudio(
+/** The editor card's buttons: keep suggested markers as the user's, reset, download. */
+function MarkerActions() {
+  const { yaml, error, pending, reset, keep, isBase, origin } = useStudio(
     useShallow((s) => ({
       yaml: s.markersYaml,
       error: s.markersError,
       pending: s.markersPending,
-      edit: s.editMarkers,
       reset: s.resetMarkers,
       keep: s.keepMarkers,
       isBase: s.markersYaml === s.defaultMarkersYaml,
       origin: s.result?.analysis.markers?.origin,
-      categories: s.result?.analysis.categories.length ?? null,
     })),
   );
   const resetLabel = origin ? "Reset to the curriculum's" : 'Reset';
+  return (
+    <span className="head-actions">
+      {origin === 'suggested' && (
+        <button className="small" onClick={keep} disabled={pending || !!error} data-testid="markers-keep" title="Use these markers as yours, as they are">
+          Keep as my markers
+        </button>
+      )}
+      <button
+        className="quiet small"
+        onClick={reset}
+        disabled={isBase}
+        data-testid="markers-reset"
+        title="Back to the curriculum folder's voice_markers.yaml, else the suggestions from its pairs"
+      >
+        {resetLabel}
+      </button>
+      <button
+        className="quiet small"
+        onClick={() => downloadText(yaml, 'voice_markers.yaml', 'text/yaml')}
+        disabled={!!error}
+        data-testid="markers-download"
+        title="Save as voice_markers.yaml in the curriculum folder"
+      >
+        Download
+      </button>
+    </span>
+  );
+}
+
+/** Under the textarea: the parse error in place, re-analysing, or up to date with the category count. */
+function EditorStatus() {
+  const { error, pending, categories } = useStudio(
+    useShallow((s) => ({ error: s.markersError, pending: s.markersPending, categories: s.result?.analysis.categories.length ?? null })),
+  );
+  return (
+    <div className="editor-status" data-testid="markers-status">
+      {error ? (
+        <div className="status error" role="alert" data-testid="markers-error">
+          {error}
+          <div className="muted">The last valid markers are still in use.</div>
+        </div>
+      ) : pending ? (
+        <span className="muted">Re-analysing…</span>
+      ) : (
+        <span className="ok">Up to date{categories !== null ? ` · ${categories} ${categories === 1 ? 'category' : 'categories'}` : ''}</span>
+      )}
+    </div>
+  );
+}
+
+export function MarkerEditor() {
+  const { yaml, error, edit } = useStudio(useShallow((s) => ({ yaml: s.markersYaml, error: s.markersError, edit: s.editMarkers })));
   return (
     <div className="stack">
       <MarkersBanner where="editor" />
@@ -79,37 +130,7 @@ export function MarkerEditor() {
         <section className="card">
           <div className="card-head">
             <h2>Voice markers</h2>
-            <span className="head-actions">
-              {origin === 'suggested' && (
-                <button
-                  className="small"
-                  onClick={keep}
-                  disabled={pending || !!error}
-                  data-testid="markers-keep"
-                  title="Use these markers as yours, as they are"
-                >
-                  Keep as my markers
-                </button>
-              )}
-              <button
-                className="quiet small"
-                onClick={reset}
-                disabled={isBase}
-                data-testid="markers-reset"
-                title="Back to the curriculum folder's voice_markers.yaml, else the suggestions from its pairs"
-              >
-                {resetLabel}
-              </button>
-              <button
-                className="quiet small"
-                onClick={() => downloadText(yaml, 'voice_markers.yaml', 'text/yaml')}
-                disabled={!!error}
-                data-testid="markers-download"
-                title="Save as voice_markers.yaml in the curriculum folder"
-              >
-                Download
-              </button>
-            </span>
+            <MarkerActions />
           </div>
           <p className="muted small-text">
             <code>density_markers</code>: phrases counted per 100 words · <code>categories</code>: name → {'{expected, patterns}'} ·{' '}
@@ -124,18 +145,7 @@ export function MarkerEditor() {
             aria-label="Voice markers YAML"
             data-testid="markers-yaml"
           />
-          <div className="editor-status" data-testid="markers-status">
-            {error ? (
-              <div className="status error" role="alert" data-testid="markers-error">
-                {error}
-                <div className="muted">The last valid markers are still in use.</div>
-              </div>
-            ) : pending ? (
-              <span className="muted">Re-analysing…</span>
-            ) : (
-              <span className="ok">Up to date{categories !== null ? ` · ${categories} ${categories === 1 ? 'category' : 'categories'}` : ''}</span>
-            )}
-          </div>
+          <EditorStatus />
         </section>
         <div className="stack">
           <MarkerSuggestions />

@@ -10,19 +10,86 @@ type Suggestion = SuggestionList['suggestions'][number];
 
 const EVAL_CATEGORIES = ['confidence', 'psychology', 'terminology'];
 
-function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number; categories: string[] }) {
-  const { accept, reject, remove, busy, editedAs } = useStudio(
-    useShallow((st) => ({
-      accept: st.acceptSuggestion,
-      reject: st.rejectSuggestion,
-      remove: st.removeSuggestion,
-      busy: st.markersPending,
-      editedAs: st.acceptedAs[s.phrase.toLowerCase()] as string | undefined,
-    })),
+/**
+ * A suggestion's buttons: in use (remove it when the markers hold it as written), accepted under an
+ * edited phrase (remove that), or open (a category, accept with the row's edited phrase, reject).
+ */
+function SuggestionActions(props: {
+  s: Suggestion;
+  categories: string[];
+  editedAs: string | undefined;
+  phrase: string;
+  category: string;
+  setCategory: (c: string) => void;
+}) {
+  const { s, categories, editedAs, phrase, category, setCategory } = props;
+  const { accept, reject, remove, busy } = useStudio(
+    useShallow((st) => ({ accept: st.acceptSuggestion, reject: st.rejectSuggestion, remove: st.removeSuggestion, busy: st.markersPending })),
   );
+  const exact = s.coveredBy !== null && s.coveredBy.toLowerCase() === s.phrase.toLowerCase();
+  return (
+    <div className="suggestion-actions">
+      {s.coveredBy ? (
+        <>
+          <span className="tag ok">{exact ? 'in use' : `counted by “${s.coveredBy}”`}</span>
+          {exact && (
+            <button className="small quiet" disabled={busy} onClick={() => remove(s.phrase)} data-testid="suggestion-remove">
+              Remove
+            </button>
+          )}
+        </>
+      ) : editedAs ? (
+        <>
+          <span className="tag ok">accepted as “{editedAs}”</span>
+          <button className="small quiet" disabled={busy} onClick={() => remove(editedAs, s.phrase)} data-testid="suggestion-remove">
+            Remove
+          </button>
+        </>
+      ) : (
+        <>
+          <select value={category} onChange={(e) => setCategory(e.target.value)} aria-label="Also a pattern of category" data-testid="suggestion-category">
+            <option value="">density only</option>
+            {categories.map((c) => (
+              <option key={c} value={c}>
+                + {c}
+              </option>
+            ))}
+          </select>
+          <button
+            className="small primary"
+            disabled={busy || !phrase.trim()}
+            onClick={() => accept(s.phrase, phrase, category || null)}
+            data-testid="suggestion-accept"
+          >
+            Accept
+          </button>
+          <button className="small quiet" onClick={() => reject(s.phrase)} data-testid="suggestion-reject">
+            Reject
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** How well a suggestion separates the pairs: a bar and the counts. */
+function SuggestionStats({ s, pairs }: { s: Suggestion; pairs: number }) {
+  return (
+    <div className="suggestion-stats">
+      <span className="bar" title={`separates ${s.support} of ${pairs} pairs`}>
+        <span className="fill good" style={{ width: `${(100 * s.support) / Math.max(1, pairs)}%` }} />
+      </span>
+      <span className="suggestion-counts" data-testid="suggestion-counts">
+        separates {s.support} of {pairs} pairs{s.against ? ` (${s.against} the other way)` : ''} · {s.chosenCount}× in chosen, {s.rejectedCount}× in rejected
+      </span>
+    </div>
+  );
+}
+
+function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number; categories: string[] }) {
+  const editedAs = useStudio((st) => st.acceptedAs[s.phrase.toLowerCase()] as string | undefined);
   const [phrase, setPhrase] = useState(s.phrase);
   const [category, setCategory] = useState(s.category ?? '');
-  const exact = s.coveredBy !== null && s.coveredBy.toLowerCase() === s.phrase.toLowerCase();
   return (
     <li className={`suggestion${s.coveredBy || editedAs ? ' in-use' : ''}`} data-testid="suggestion" data-phrase={s.phrase}>
       <div className="suggestion-top">
@@ -39,56 +106,9 @@ function SuggestionRow({ s, pairs, categories }: { s: Suggestion; pairs: number;
             data-testid="suggestion-phrase"
           />
         )}
-        <div className="suggestion-actions">
-          {s.coveredBy ? (
-            <>
-              <span className="tag ok">{exact ? 'in use' : `counted by “${s.coveredBy}”`}</span>
-              {exact && (
-                <button className="small quiet" disabled={busy} onClick={() => remove(s.phrase)} data-testid="suggestion-remove">
-                  Remove
-                </button>
-              )}
-            </>
-          ) : editedAs ? (
-            <>
-              <span className="tag ok">accepted as “{editedAs}”</span>
-              <button className="small quiet" disabled={busy} onClick={() => remove(editedAs, s.phrase)} data-testid="suggestion-remove">
-                Remove
-              </button>
-            </>
-          ) : (
-            <>
-              <select value={category} onChange={(e) => setCategory(e.target.value)} aria-label="Also a pattern of category" data-testid="suggestion-category">
-                <option value="">density only</option>
-                {categories.map((c) => (
-                  <option key={c} value={c}>
-                    + {c}
-                  </option>
-                ))}
-              </select>
-              <button
-                className="small primary"
-                disabled={busy || !phrase.trim()}
-                onClick={() => accept(s.phrase, phrase, category || null)}
-                data-testid="suggestion-accept"
-              >
-                Accept
-              </button>
-              <button className="small quiet" onClick={() => reject(s.phrase)} data-testid="suggestion-reject">
-                Reject
-              </button>
-            </>
-          )}
-        </div>
+        <SuggestionActions s={s} categories={categories} editedAs={editedAs} phrase={phrase} category={category} setCategory={setCategory} />
       </div>
-      <div className="suggestion-stats">
-        <span className="bar" title={`separates ${s.support} of ${pairs} pairs`}>
-          <span className="fill good" style={{ width: `${(100 * s.support) / Math.max(1, pairs)}%` }} />
-        </span>
-        <span className="suggestion-counts" data-testid="suggestion-counts">
-          separates {s.support} of {pairs} pairs{s.against ? ` (${s.against} the other way)` : ''} · {s.chosenCount}× in chosen, {s.rejectedCount}× in rejected
-        </span>
-      </div>
+      <SuggestionStats s={s} pairs={pairs} />
     </li>
   );
 }

@@ -1,6 +1,8 @@
 // The training panel's tables: per-topic status (phase, attempts, score against threshold, passed),
 // the curriculum's exams, and the stored adapters with PEFT downloads.
 import { useShallow } from 'zustand/react/shallow';
+import type { RunSnapshot } from '../../workers/training-protocol.ts';
+import type { CurrentStep } from '../store/training-slice.ts';
 import { useStudio } from '../store/store.ts';
 import { fmtInt } from '../format.ts';
 
@@ -8,6 +10,55 @@ const num3 = (x: number | null | undefined) => (typeof x === 'number' && Number.
 /** A warning's headline (before its first colon): the row shows it, the tooltip the whole text. */
 const headline = (w: string) => w.split(':')[0];
 const pctOf = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+type TopicRecord = RunSnapshot['topics'][number];
+
+/** One topic's row: its phase (live with a spinner while it trains), attempts, score bar against its threshold, result. */
+function TopicRow({ id, t, live, current }: { id: string; t: TopicRecord | undefined; live: boolean; current: CurrentStep | null }) {
+  const phase = live
+    ? `${current!.phase ?? 'starting'}${current!.attempt ? ` (retry ${current!.attempt} of ${current!.retries})` : ''}`
+    : t
+      ? !t.trainable
+        ? 'not trainable'
+        : t.phasesRun.join(' → ') || '—'
+      : 'waiting';
+  const result = !t ? '' : !t.trainable ? 'skipped' : t.score === null ? (live ? 'training' : 'not evaluated') : t.passed ? 'passed' : 'failed';
+  const tone = result === 'passed' ? 'good' : result === 'failed' ? 'bad' : '';
+  const score = t?.score ?? null;
+  return (
+    <tr className={live ? 'live' : ''} data-testid="train-topic-row" data-topic={id} data-result={result}>
+      <td className="topic-id" title={t?.untrainableReason}>
+        {id}
+      </td>
+      <td className={live ? 'live-phase' : 'muted'}>
+        {live && <span className="spinner inline" aria-hidden />}
+        {phase}
+        {!!t?.warnings?.length && (
+          <span className="topic-warning" data-testid="train-topic-warning" title={t.warnings.join('\n')}>
+            ⚠ {headline(t.warnings[0])}
+            {t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ''}
+          </span>
+        )}
+      </td>
+      <td className="num" data-testid="train-topic-attempts">
+        {t ? t.attempts.length : ''}
+      </td>
+      <td className={`num ${tone}`}>{num3(score)}</td>
+      <td className="score-col">
+        {t && (
+          <span className="bar" title={`score ${num3(score)}, threshold ${t.threshold}`}>
+            {score !== null && <span className={`fill ${t.passed ? 'good' : 'bad'}`} style={{ width: `${Math.min(100, Math.max(0, score * 100))}%` }} />}
+            <span className="target" style={{ left: `${t.threshold * 100}%` }} />
+          </span>
+        )}
+      </td>
+      <td className="num">{t ? t.threshold.toFixed(2) : ''}</td>
+      <td className={tone} data-testid="train-topic-result">
+        {result}
+      </td>
+    </tr>
+  );
+}
 
 export function TopicStatusTable() {
   const { state, current, running, runOptions, configs } = useStudio(
@@ -37,55 +88,9 @@ export function TopicStatusTable() {
         </tr>
       </thead>
       <tbody>
-        {ids.map((id) => {
-          const t = records.get(id);
-          const live = running && current?.topicId === id;
-          const phase = live
-            ? `${current!.phase ?? 'starting'}${current!.attempt ? ` (retry ${current!.attempt} of ${current!.retries})` : ''}`
-            : t
-              ? !t.trainable
-                ? 'not trainable'
-                : t.phasesRun.join(' → ') || '—'
-              : 'waiting';
-          const result = !t ? '' : !t.trainable ? 'skipped' : t.score === null ? (live ? 'training' : 'not evaluated') : t.passed ? 'passed' : 'failed';
-          const tone = result === 'passed' ? 'good' : result === 'failed' ? 'bad' : '';
-          const score = t?.score ?? null;
-          return (
-            <tr key={id} className={live ? 'live' : ''} data-testid="train-topic-row" data-topic={id} data-result={result}>
-              <td className="topic-id" title={t?.untrainableReason}>
-                {id}
-              </td>
-              <td className={live ? 'live-phase' : 'muted'}>
-                {live && <span className="spinner inline" aria-hidden />}
-                {phase}
-                {!!t?.warnings?.length && (
-                  <span className="topic-warning" data-testid="train-topic-warning" title={t.warnings.join('\n')}>
-                    ⚠ {headline(t.warnings[0])}
-                    {t.warnings.length > 1 ? ` (+${t.warnings.length - 1} more)` : ''}
-                  </span>
-                )}
-              </td>
-              <td className="num" data-testid="train-topic-attempts">
-                {t ? t.attempts.length : ''}
-              </td>
-              <td className={`num ${tone}`}>{num3(score)}</td>
-              <td className="score-col">
-                {t && (
-                  <span className="bar" title={`score ${num3(score)}, threshold ${t.threshold}`}>
-                    {score !== null && (
-                      <span className={`fill ${t.passed ? 'good' : 'bad'}`} style={{ width: `${Math.min(100, Math.max(0, score * 100))}%` }} />
-                    )}
-                    <span className="target" style={{ left: `${t.threshold * 100}%` }} />
-                  </span>
-                )}
-              </td>
-              <td className="num">{t ? t.threshold.toFixed(2) : ''}</td>
-              <td className={tone} data-testid="train-topic-result">
-                {result}
-              </td>
-            </tr>
-          );
-        })}
+        {ids.map((id) => (
+          <TopicRow key={id} id={id} t={records.get(id)} live={running && current?.topicId === id} current={current} />
+        ))}
       </tbody>
     </table>
   );
