@@ -1,6 +1,7 @@
 // Node-only: the default pipeline config (configs/), the sample's voice markers, and a curriculum
 // folder's own voice_markers.yaml.
 import { readFile, stat } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMarkers, type VoiceMarkers } from './markers.ts';
@@ -26,6 +27,12 @@ export async function loadSampleMarkers(): Promise<VoiceMarkers> {
 
 /** @deprecated The sample's markers under their old name: markers are a curriculum's own now. */
 export const loadDefaultMarkers = loadSampleMarkers;
+
+/** True when a user's config file names the base model itself (`model:`), rather than taking the default. */
+export async function configNamesModel(file: string): Promise<boolean> {
+  const doc = parseYaml(await readFile(file, 'utf8')) as Record<string, unknown> | null;
+  return typeof doc === 'object' && doc !== null && doc.model !== undefined;
+}
 
 /** Reads a user's config file (values absent there take the defaults). */
 export async function loadPipelineConfigFile(file: string): Promise<PipelineConfig> {

@@ -53,7 +53,24 @@ describe('curriculum pipeline', () => {
     const configFile = path.join(out, '..', `${path.basename(out)}-config.yaml`);
     await fs.writeFile(configFile, 'merge:\n  merge_failed: true\nreward:\n  if_not_learned: warn\n');
     const code = await quiet(() =>
-      train.run(['--out', out, '--config', configFile, '--max-steps', '1', '--retries', '0', '--max-seq-length', '64', '--max-new-tokens', '2', '--seed', '7']),
+      train.run([
+        '--out',
+        out,
+        '--model',
+        'tiny',
+        '--config',
+        configFile,
+        '--max-steps',
+        '1',
+        '--retries',
+        '0',
+        '--max-seq-length',
+        '64',
+        '--max-new-tokens',
+        '2',
+        '--seed',
+        '7',
+      ]),
     );
     expect(code).toBe(0);
     const run = JSON.parse(await fs.readFile(path.join(out, 'run.json'), 'utf8'));

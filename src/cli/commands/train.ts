@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { loadDataset } from '../../data/node-files.ts';
-import { loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
+import { configNamesModel, loadDefaultPipelineConfig, loadPipelineConfigFile } from '../../analysis/node-defaults.ts';
 import { markersName } from '../../analysis/marker-source.ts';
 import { loadGivenMarkers, resolveMarkers } from '../markers-input.ts';
 import { SAMPLE_DATA_DIR } from './analyze.ts';
@@ -30,7 +30,7 @@ Options:
   --data DIR            curriculum folder or files (default: the bundled sample-data/)
   --model DIR|tiny      Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face cache,
                         downloaded if missing), or 'tiny' for the generated test model (default: the
-                        --config file's model, else tiny)
+                        model a --config file names with model:, else tiny)
   --token TOKEN         Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
   --out DIR             output folder (default: ./output)
   --phases LIST         comma-separated: sft,reward,ppo,dpo,eval (default: sft,reward,ppo,eval; with
@@ -146,8 +146,8 @@ async function parseTrainArgs(argv: string[]): Promise<TrainArgs> {
   const defaults = runDefaults(config);
   const { alignment, phases } = parsePhases(values, defaults);
   // The generated tiny model is for demos and tests: unless told otherwise, run it with quick settings.
-  // The model: --model, else the one a given config names (`model:`), else the generated tiny model.
-  const modelName = values.model ?? (values.config ? defaults.model : 'tiny');
+  // The model: --model, else the one a given config file names itself (`model:`), else the generated tiny model.
+  const modelName = values.model ?? (values.config && (await configNamesModel(values.config)) ? defaults.model : 'tiny');
   const quickApplied = applyQuickSettings(values, modelName === 'tiny' && !values.config);
   const options = runOptionsFrom(values, defaults, alignment, phases);
   return { values, config, givenMarkers, options, modelName, quickApplied, out: path.resolve(values.out ?? 'output') };
