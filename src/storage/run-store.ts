@@ -36,6 +36,9 @@ export const RUN_FILES = {
   report: 'report.md',
 } as const;
 
+/** Where version 1 kept SFT's mid-phase tensors (params, m, v). */
+const LEGACY_SFT_PROGRESS = 'run/progress/sft.safetensors';
+
 /** Every top-level key a run writes: what a new run clears. */
 const RUN_ROOTS = ['run', ADAPTERS_ROOT, MERGED_ROOT, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report];
 
@@ -47,6 +50,8 @@ export interface PhaseProgress {
   step: number; // last completed optimizer step (reward model: of the last completed epoch)
   /** The trainer's own position (RNG states, schedule counters, early stopping), JSON. */
   position?: unknown;
+  /** A run saved by version 1: its SFT tensors are in this file, named params, m and v. */
+  legacyKey?: string;
 }
 
 export type ProgressTensors = Record<string, Float32Array>;
@@ -55,13 +60,14 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 
 /** Parses and checks run/state.json; a version-1 state (SFT-only progress) is read as version 2. */
 export function parseRunState(text: string, where: string = RUN_FILES.state): RunState {
-  let raw: unknown;
+  let parsed: unknown;
   try {
-    raw = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (e) {
     throw new Error(`${where}: not valid JSON (${(e as Error).message}); delete it to start the run again`);
   }
-  if (!isObject(raw)) throw new Error(`${where}: expected a JSON object, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  if (!isObject(parsed)) throw new Error(`${where}: expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+  let raw: Record<string, unknown> = parsed;
   if (raw.version !== 1 && raw.version !== RUN_STATE_VERSION) {
     throw new Error(
       `${where}: state version ${JSON.stringify(raw.version)}; this build reads versions 1 and ${RUN_STATE_VERSION} (was it written by a newer Mindprint?)`,
@@ -92,8 +98,28 @@ export function parseRunState(text: string, where: string = RUN_FILES.state): Ru
   if (raw.version === 1) {
     const sft = raw.sftProgress as { topicId: string; attempt: number; step: number } | null | undefined;
     delete raw.sftProgress;
-    raw.progress = sft ? { phase: 'sft', topicId: sft.topicId, attempt: sft.attempt, step: sft.step } : null;
+    // Version 1 kept SFT's tensors as params/m/v in run/progress/sft.safetensors, without metadata.
+    raw.progress = sft ? { phase: 'sft', topicId: sft.topicId, attempt: sft.attempt, step: sft.step, legacyKey: LEGACY_SFT_PROGRESS } : null;
     raw.version = RUN_STATE_VERSION;
+    // In the order a new state is written, so the migrated state saves as a version-2 run would.
+    const order = [
+      'version',
+      'seed',
+      'modelName',
+      'alignment',
+      'phases',
+      'cursor',
+      'attemptPhase',
+      'topics',
+      'exams',
+      'folded',
+      'unitParts',
+      'merged',
+      'metrics',
+      'progress',
+      'finished',
+    ];
+    raw = Object.fromEntries([...order.filter((k) => k in raw).map((k) => [k, raw[k]]), ...Object.entries(raw).filter(([k]) => !order.includes(k))]);
   }
   const p = raw.progress;
   if (p !== null && p !== undefined && !(isObject(p) && typeof p.phase === 'string' && typeof p.topicId === 'string' && typeof p.step === 'number')) {
@@ -135,11 +161,13 @@ export class RunStore {
       entries.push([RUN_FILES.progress, writeSafetensors(tensors, progressMeta(state.progress))]);
     }
     await this.store.putMany(entries, { durable: true });
+    if (!state.progress?.legacyKey && (await this.store.has(LEGACY_SFT_PROGRESS))) await this.store.delete(LEGACY_SFT_PROGRESS);
     if (!state.progress && (await this.store.has(RUN_FILES.progress))) await this.store.delete(RUN_FILES.progress);
   }
 
   /** The tensors saved with `p`; throws when they are missing or belong to another phase or step. */
   async readProgress(p: PhaseProgress): Promise<ProgressTensors> {
+    if (p.legacyKey) return this.readLegacyProgress(p.legacyKey);
     const where = RUN_FILES.progress;
     const bytes = await this.store.get(where);
     if (!bytes) throw new Error(`resume: ${where} is missing although ${RUN_FILES.state} says ${p.phase} of ${p.topicId} stopped at step ${p.step}`);
@@ -151,6 +179,15 @@ export class RunStore {
     }
     const out: ProgressTensors = {};
     for (const [name, t] of parsed) out[name] = readTensorF32(t, `${where}: ${name}`);
+    return out;
+  }
+
+  /** A version-1 SFT save, its tensors renamed as today's SFT phase reads them (lora.params, lora.m, lora.v). */
+  private async readLegacyProgress(key: string): Promise<ProgressTensors> {
+    const bytes = await this.store.get(key);
+    if (!bytes) throw new Error(`resume: ${key} is missing although ${RUN_FILES.state} (written by an earlier version) points to it`);
+    const out: ProgressTensors = {};
+    for (const [name, t] of parseSafetensors(bytes, key)) out[`lora.${name}`] = readTensorF32(t, `${key}: ${name}`);
     return out;
   }
 

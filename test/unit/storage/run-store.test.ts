@@ -93,7 +93,7 @@ describe('parseRunState', () => {
   it('reads a version-1 state: its SFT progress becomes the phase progress', () => {
     const { progress: _p, ...v2 } = state();
     const v1 = { ...v2, version: 1, sftProgress: { topicId: 't', attempt: 0, step: 50 } };
-    expect(parseRunState(JSON.stringify(v1)).progress).toEqual({ phase: 'sft', topicId: 't', attempt: 0, step: 50 });
+    expect(parseRunState(JSON.stringify(v1)).progress).toEqual({ phase: 'sft', topicId: 't', attempt: 0, step: 50, legacyKey: 'run/progress/sft.safetensors' });
     expect(parseRunState(JSON.stringify({ ...v1, sftProgress: null })).progress).toBeNull();
     expect(parseRunState(JSON.stringify(v1)).version).toBe(RUN_STATE_VERSION);
   });

@@ -15,6 +15,7 @@ import { loadDefaultMarkers } from '../../../src/analysis/node-defaults.ts';
 import { SAMPLE_DATA_DIR } from '../../../src/cli/commands/analyze.ts';
 import { loadModel } from '../../../src/model/load.ts';
 import { FsStore } from '../../../src/storage/fs-store.ts';
+import { parseSafetensors, readTensorF32, writeSafetensors } from '../../../src/model/safetensors.ts';
 import { runCurriculum, type PipelineEvent, type PipelineInputs } from '../../../src/training/pipeline.ts';
 import { lexicalSimilarity } from '../../../src/training/similarity.ts';
 
@@ -136,6 +137,37 @@ describe('the curriculum loop over phase modules (CPU twin, tiny model)', () => 
     // The reward model saves at its first epoch end (2 steps: 4 training pairs, 2 per batch).
     for (const at of ['sft@1', 'sft@2', 'reward@2', 'ppo@1', 'ppo@2', 'boundary']) expect(killedAt).toContain(at);
   }, 300_000);
+
+  it('a run saved mid-SFT by the previous version (state v1, run/progress/sft.safetensors) resumes to the same bytes', async () => {
+    const cfg = config();
+    const one = { topicFilter: [TOPICS[0]], checkpointEvery: 1, maxSteps: 3 };
+    const whole = await inputs(cfg, one);
+    await runCurriculum(whole);
+    const old = await inputs(cfg, one);
+    await expect(
+      runCurriculum({
+        ...old,
+        afterCheckpoint: (s) => {
+          if (s.progress?.phase === 'sft' && s.progress.step === 2) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    // Rewrite the save as version 1 wrote it.
+    const state = JSON.parse(await fs.readFile(path.join(old.dir, 'run/state.json'), 'utf8'));
+    const { phase: _phase, position: _position, ...sft } = state.progress;
+    await fs.writeFile(path.join(old.dir, 'run/state.json'), JSON.stringify({ ...state, version: 1, progress: undefined, sftProgress: sft }));
+    const tensors = parseSafetensors(await fs.readFile(path.join(old.dir, 'run/progress.safetensors')));
+    const legacy = Object.fromEntries(
+      [...tensors].map(([name, t]) => [name.replace(/^lora\./, ''), { dtype: 'F32' as const, shape: t.shape, data: readTensorF32(t) }]),
+    );
+    await fs.mkdir(path.join(old.dir, 'run/progress'));
+    await fs.writeFile(path.join(old.dir, 'run/progress/sft.safetensors'), writeSafetensors(legacy));
+    await fs.rm(path.join(old.dir, 'run/progress.safetensors'));
+    expect((await runCurriculum({ ...old, resume: true })).finished).toBe(true);
+    const [a, b] = await Promise.all([filesUnder(whole.dir), filesUnder(old.dir)]);
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [f, bytes] of a) expect(Buffer.compare(bytes, b.get(f)!), f).toBe(0);
+  }, 120_000);
 
   it('with alignment dpo: a run killed at every checkpoint (inside SFT and DPO too) resumes to the same bytes', async () => {
     const killedAt = await killEverywhere({ alignment: 'dpo', phases: ['sft', 'dpo', 'eval'] });
