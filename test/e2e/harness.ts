@@ -29,12 +29,20 @@ export interface Studio {
   close(): Promise<void>;
 }
 
+/** The built studio to serve: dist/, or E2E_OUT_DIR (a build made with `vite build --outDir`, so parallel builds do not collide). */
+const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
+
 export async function startStudio(): Promise<Studio> {
-  if (!existsSync(join(ROOT, 'dist', 'index.html'))) {
-    throw new Error('dist/index.html is missing: build the studio first (`npm run test:e2e` runs `vite build`)');
+  if (!existsSync(join(ROOT, OUT_DIR, 'index.html'))) {
+    throw new Error(`${OUT_DIR}/index.html is missing: build the studio first (\`npm run test:e2e\` runs \`vite build\`)`);
   }
   const port = await freePort();
-  const server: PreviewServer = await preview({ root: ROOT, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  const server: PreviewServer = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir: OUT_DIR },
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
   let browser: Browser;
   try {
     browser = await chromium.launch({
