@@ -30,6 +30,8 @@ export const RUN_STATE_VERSION = 2;
 export const RUN_FILES = {
   state: 'run/state.json',
   options: 'run/options.json',
+  /** The per-topic config the run trained with (adapted, with the user's overrides). */
+  config: 'run/config.json',
   progress: 'run/progress.safetensors',
   metrics: 'metrics.jsonl',
   summary: 'run.json',
@@ -40,7 +42,7 @@ export const RUN_FILES = {
 const LEGACY_SFT_PROGRESS = 'run/progress/sft.safetensors';
 
 /** Every top-level key a run writes: what a new run clears. */
-const RUN_ROOTS = ['run', ADAPTERS_ROOT, MERGED_ROOT, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report];
+export const RUN_ROOTS = ['run', ADAPTERS_ROOT, MERGED_ROOT, RUN_FILES.metrics, RUN_FILES.summary, RUN_FILES.report];
 
 /** Where the phase in flight stands: saved in the state, its tensors in run/progress.safetensors. */
 export interface PhaseProgress {
@@ -203,6 +205,21 @@ export class RunStore {
 
   async writeOptions(options: unknown): Promise<void> {
     await this.store.put(RUN_FILES.options, JSON.stringify(options, null, 2), { durable: true });
+  }
+
+  async readConfig<C>(): Promise<C | null> {
+    const text = await this.store.getText(RUN_FILES.config);
+    return text === null ? null : (JSON.parse(text) as C);
+  }
+
+  async writeConfig(config: unknown): Promise<void> {
+    await this.store.put(RUN_FILES.config, JSON.stringify(config, null, 2), { durable: true });
+  }
+
+  /** run.json as written at the end of the run, or null before. */
+  async readSummary(): Promise<Record<string, unknown> | null> {
+    const text = await this.store.getText(RUN_FILES.summary);
+    return text === null ? null : (JSON.parse(text) as Record<string, unknown>);
   }
 
   /** run.json and report.md, written together. */
