@@ -55,7 +55,7 @@ export class BindGroupCache {
         );
       }
       seen.set(t.buffer, b.name);
-      const size = Math.max(4, t.size * 4);
+      const size = Math.max(4, (t.words ?? t.size) * 4);
       keyParts.push(this.idOf(t.buffer), t.offset, size);
       return { binding: i, resource: { buffer: t.buffer, offset: t.offset * 4, size } };
     });

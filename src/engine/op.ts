@@ -6,6 +6,8 @@
 //   V vocabulary, L layers, NH query heads, NKV key/value heads, HS head size, R LoRA rank,
 //   I / O input / output features of a linear layer (HF layout W: (O, I)), P flat parameter count.
 
+import type { PackedFormat } from './packed.ts';
+
 export type Dtype = 'f32' | 'u32';
 
 /** A tensor on the GPU: a (view into a) buffer plus its shape. Offsets are in elements. */
@@ -17,6 +19,9 @@ export interface GpuTensor {
   offset: number; // elements from the start of `buffer`; bindings need offset*4 % 256 == 0
   /** Present on tensors the runtime owns (pooled); views share the owner's buffer and have none. */
   readonly owned?: boolean;
+  /** A frozen weight stored packed (dtype 'u32', `words` of them; `size` counts the logical elements). */
+  readonly format?: PackedFormat;
+  readonly words?: number;
 }
 
 /** One storage buffer the op binds, in binding order. */

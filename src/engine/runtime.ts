@@ -40,6 +40,7 @@ import { BindGroupCache } from './bind-groups.ts';
 import { createDevice, DeviceLostError, type DeviceFeatures, type DeviceLostInfo, type DeviceOptions } from './device.ts';
 import { numel, shapeStr, splitWorkgroups, type Dtype, type FlatLayout, type GpuTensor, type OpDescription } from './op.ts';
 import { PipelineCache } from './pipeline-build.ts';
+import { formatName, packedWords, packProblem, type PackedFormat } from './packed.ts';
 
 export type { FlatLayout, GpuTensor, OpDescription } from './op.ts';
 export { packLayout } from './op.ts';
@@ -148,9 +149,25 @@ export class GpuRuntime {
     return t;
   }
 
+  /** A frozen weight in a packed format (packed.ts): `words` u32 words for the logical `shape`. */
+  uploadPacked(words: Uint32Array, shape: readonly number[], format: PackedFormat): GpuTensor {
+    this.alive();
+    const size = numel(shape);
+    const problem = packProblem(format, shape);
+    if (problem) throw new Error(`uploadPacked: ${problem}`);
+    if (words.length !== packedWords(format, size)) {
+      throw new Error(`uploadPacked: ${words.length} words for a ${formatName(format)} tensor ${shapeStr(shape)}, expected ${packedWords(format, size)}`);
+    }
+    const buffer = this.pool.acquire(words.length * 4, `tensor ${shapeStr(shape)} ${formatName(format)}`);
+    this.stats.bytesLive += buffer.size;
+    if (words.length > 0) this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, words.byteLength);
+    return { buffer, shape: [...shape], size, dtype: 'u32', offset: 0, owned: true, format, words: words.length };
+  }
+
   /** Overwrites a tensor's contents. Inside a step the write lands before the step's first dispatch. */
   write(t: GpuTensor, data: Float32Array | Uint32Array): void {
     this.alive();
+    if (t.format) throw new Error(`write: ${shapeStr(t.shape)} is a packed ${formatName(t.format)} weight; upload a new one with uploadPacked`);
     if (data.length !== t.size) throw new Error(`write: data has ${data.length} elements, tensor ${shapeStr(t.shape)} has ${t.size}`);
     if (t.size > 0) this.device.queue.writeBuffer(t.buffer, t.offset * 4, data.buffer, data.byteOffset, data.byteLength);
   }
@@ -158,6 +175,7 @@ export class GpuRuntime {
   /** A view of `size(shape)` elements of `base` starting at element `offset` (bindable when offset % 64 == 0). */
   view(base: GpuTensor, offset: number, shape: readonly number[]): GpuTensor {
     const size = numel(shape);
+    if (base.format) throw new Error(`view: ${shapeStr(base.shape)} is a packed ${formatName(base.format)} weight; views of packed tensors are not supported`);
     if (!Number.isInteger(offset) || offset < 0 || offset + size > base.size) {
       throw new Error(`view: elements [${offset}, ${offset + size}) fall outside the base tensor ${shapeStr(base.shape)} of ${base.size}`);
     }
@@ -193,7 +211,7 @@ export class GpuRuntime {
   private async readBytes(t: GpuTensor): Promise<ArrayBuffer> {
     this.alive();
     if (this.encoder) throw new Error('read: a step is open (beginStep without submit); submit it before reading back');
-    return this.pool.readBack(t.buffer, t.offset * 4, t.size * 4, () => this.checkErrors());
+    return this.pool.readBack(t.buffer, t.offset * 4, (t.words ?? t.size) * 4, () => this.checkErrors());
   }
 
   /** Destroys pooled (unused) buffers, e.g. between phases with different shapes. */

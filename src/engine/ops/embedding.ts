@@ -1,7 +1,8 @@
 // Token embedding on the GPU: gather rows of wte by id, and the scatter-add backward. Twin: ref/embedding.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
-import { elementwiseMain, groups1d, WG_1D } from './common.ts';
+import { elementwiseMain, groups1d, variants, WG_1D } from './common.ts';
+import { formatFact, formatName, scaleBase, wgslElementReader, type PackedFormat } from '../packed.ts';
 
 // Ids outside [0, V) produce zero rows here (the twin throws); the tokenizer guarantees the range.
 const FORWARD: OpDescription = {
@@ -43,12 +44,39 @@ const BACKWARD: OpDescription = {
   }`),
 };
 
-/** out (N, C) = wte[ids]; ids (N) u32, wte (V, C) */
+// The gather from a packed table (a frozen bf16, f16 or q4 embedding, packed.ts): each element unpacked to f32.
+const forwardPacked = variants((fact: string): OpDescription => {
+  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  return {
+    name: 'embedding_forward',
+    workgroupSize: [WG_1D],
+    facts: { wte: fact },
+    bindings: [
+      { name: 'out', access: 'read_write' },
+      { name: 'ids', access: 'read', type: 'u32' },
+      { name: 'wte', access: 'read', type: 'u32' },
+    ],
+    uniforms: [
+      ['n', 'u32'],
+      ['C', 'u32'],
+      ['V', 'u32'],
+      ['wBase', 'u32'],
+    ],
+    wgsl: `${wgslElementReader(format, 'wteAt', 'wte', 'u.wBase')}
+${elementwiseMain(`  let row = i / u.C;
+  let id = ids[row];
+  out[i] = select(0.0, wteAt(min(id, u.V - 1u) * u.C + (i - row * u.C)), id < u.V);`)}`,
+  };
+});
+
+/** out (N, C) = wte[ids]; ids (N) u32, wte (V, C), f32 or packed */
 export function embeddingForward(rt: GpuRuntime, out: GpuTensor, ids: GpuTensor, wte: GpuTensor): void {
   const [V, C] = [wte.shape[0], wte.shape[1]];
   const N = ids.size;
   expectShape('embeddingForward out', out, [N, C]);
-  rt.run(FORWARD, { out, ids, wte }, { n: N * C, C, V }, groups1d(N * C));
+  if (out.format) throw new Error(`embeddingForward: out cannot be a packed ${formatName(out.format)} tensor`);
+  const op = wte.format ? forwardPacked(formatFact(wte.format)) : FORWARD;
+  rt.run(op, { out, ids, wte }, { n: N * C, C, V, wBase: scaleBase(wte.format, V * C) }, groups1d(N * C));
 }
 
 /** dwte (V, C) += scatter of dout (N, C) by ids (N) */

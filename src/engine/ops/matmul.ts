@@ -1,9 +1,11 @@
 // Tiled GEMM with workgroup memory, and the frozen linear layer out = inp @ W^T (HF W: (O, I)). Twin: ref/matmul.ts.
 // Each 16x16 workgroup computes a 64x64 tile of C (8x8 → 32x32 for thin products), each thread a 4x4 block, stepping K by 16;
-// loads and stores are bounds-checked so any M, N, K work, not only multiples of the tile.
+// loads and stores are bounds-checked so any M, N, K work, not only multiples of the tile. A packed b (a frozen
+// bf16, f16 or q4 weight, packed.ts) is unpacked to f32 as its tile is loaded; the products accumulate in f32.
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
 import { rows2d, variants } from './common.ts';
+import { formatFact, scaleBase, wgslElementReader, type PackedFormat } from '../packed.ts';
 
 const BK = 16;
 
@@ -17,7 +19,15 @@ export interface GemmOptions {
   alpha?: number; // scales the product
 }
 
-const gemmOp = variants((transA: boolean, transB: boolean, accumulate: boolean, side: GemmSide): OpDescription => {
+/** How b's elements are read: `b[i]` for f32, an unpacking function for a packed weight. */
+function bReader(fact: string): { decl: string; at: (idx: string) => string } {
+  if (fact === 'f32') return { decl: '', at: (idx) => `b[${idx}]` };
+  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  return { decl: wgslElementReader(format, 'bAt', 'b', 'u.bBase'), at: (idx) => `bAt(${idx})` };
+}
+
+const gemmOp = variants((transA: boolean, transB: boolean, accumulate: boolean, side: GemmSide, bFormat: string): OpDescription => {
+  const rb = bReader(bFormat);
   const TILE = 4 * side;
   const threads = side * side;
   const loads = (TILE * BK) / threads;
@@ -29,11 +39,11 @@ const gemmOp = variants((transA: boolean, transB: boolean, accumulate: boolean, 
       As[k * TILE + m] = select(0.0, a[gm * u.K + gk], gm < u.M && gk < u.K);`;
   const loadB = transB
     ? `let n = e / BK; let k = e % BK; let gn = n0 + n; let gk = k0 + k;
-      Bs[k * TILE + n] = select(0.0, b[gn * u.K + gk], gn < u.N && gk < u.K);`
+      Bs[k * TILE + n] = select(0.0, ${rb.at('gn * u.K + gk')}, gn < u.N && gk < u.K);`
     : `let k = e / TILE; let n = e % TILE; let gn = n0 + n; let gk = k0 + k;
-      Bs[k * TILE + n] = select(0.0, b[gk * u.N + gn], gn < u.N && gk < u.K);`;
+      Bs[k * TILE + n] = select(0.0, ${rb.at('gk * u.N + gn')}, gn < u.N && gk < u.K);`;
   const store = accumulate ? 'c[idx] = u.alpha * acc[i][j] + c[idx];' : 'c[idx] = u.alpha * acc[i][j];';
-  const wgsl = `
+  const wgsl = `${rb.decl}
 const TILE: u32 = ${TILE}u;
 const BK: u32 = ${BK}u;
 const SIDE: u32 = ${side}u;
@@ -80,18 +90,13 @@ var<workgroup> Bs: array<f32, ${TILE * BK}>;
   return {
     name: 'matmul_gemm',
     workgroupSize: [side, side],
-    facts: { transA, transB, accumulate, tile: TILE, bk: BK },
+    facts: { transA, transB, accumulate, tile: TILE, bk: BK, ...(bFormat === 'f32' ? {} : { b: bFormat }) },
     bindings: [
       { name: 'c', access: 'read_write' },
       { name: 'a', access: 'read' },
-      { name: 'b', access: 'read' },
+      { name: 'b', access: 'read', type: bFormat === 'f32' ? 'f32' : 'u32' },
     ],
-    uniforms: [
-      ['M', 'u32'],
-      ['N', 'u32'],
-      ['K', 'u32'],
-      ['alpha', 'f32'],
-    ],
+    uniforms: [['M', 'u32'], ['N', 'u32'], ['K', 'u32'], ['alpha', 'f32'], ...(bFormat.startsWith('q4') ? ([['bBase', 'u32']] as const) : [])],
     wgsl,
   };
 });
@@ -110,8 +115,10 @@ export function gemm(rt: GpuRuntime, c: GpuTensor, a: GpuTensor, b: GpuTensor, o
   }
   // Thin products (LoRA's rank-R side) waste most of a 64-wide tile: use 32-wide tiles there.
   const side: GemmSide = Math.min(M, N) <= 32 ? 8 : 16;
-  const op = gemmOp(!!opts.transA, !!opts.transB, !!opts.accumulate, side);
-  rt.run(op, { c, a, b }, { M, N, K, alpha: opts.alpha ?? 1 }, [Math.ceil(N / (4 * side)), Math.ceil(M / (4 * side)), 1]);
+  if (c.format || a.format) throw new Error(`gemm: only b may be a packed weight (c ${shapeStr(c.shape)}, a ${shapeStr(a.shape)})`);
+  const op = gemmOp(!!opts.transA, !!opts.transB, !!opts.accumulate, side, formatFact(b.format));
+  const values = { M, N, K, alpha: opts.alpha ?? 1, bBase: scaleBase(b.format, K * N) };
+  rt.run(op, { c, a, b }, values, [Math.ceil(N / (4 * side)), Math.ceil(M / (4 * side)), 1]);
 }
 
 /** out (N, O) = inp (N, I) @ W^T with W (O, I) frozen. */

@@ -1,5 +1,5 @@
 // Reference twin of ops/embedding.ts: token embedding gather and its scatter-add backward.
-import { expectSizes, floats, type RefTensor } from './tensor.ts';
+import { expectSizes, floats, weightFloats, type RefTensor } from './tensor.ts';
 
 function checkId(id: number, n: number, V: number): void {
   if (!Number.isInteger(id) || id < 0 || id >= V) throw new Error(`embedding: ids[${n}] = ${id} is outside the vocabulary [0, ${V})`);
@@ -11,7 +11,7 @@ export function embeddingForward(out: RefTensor, ids: RefTensor, wte: RefTensor)
   const N = ids.size;
   expectSizes('embeddingForward', [['out', out, N * C]]);
   const o = floats('embeddingForward out', out),
-    w = floats('embeddingForward wte', wte);
+    w = weightFloats('embeddingForward wte', wte);
   for (let n = 0; n < N; n++) {
     const id = ids.data[n];
     checkId(id, n, V);

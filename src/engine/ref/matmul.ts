@@ -1,6 +1,6 @@
 // Reference twin of ops/matmul.ts: a general GEMM and the frozen linear layer out = inp @ W^T (HF layout W: (O, I)).
 import type { FloatArray } from './array.ts';
-import { floats, rows, type RefTensor } from './tensor.ts';
+import { floats, rows, weightFloats, type RefTensor } from './tensor.ts';
 
 export interface GemmOptions {
   transA?: boolean; // A stored (K, M) instead of (M, K)
@@ -25,7 +25,8 @@ export function gemm(c: RefTensor, a: RefTensor, b: RefTensor, opts: GemmOptions
   const acc = !!opts.accumulate;
   const cd = floats('gemm c', c);
   const A = opts.transA ? transposed(floats('gemm a', a), K, M) : floats('gemm a', a); // (M, K)
-  const B = opts.transB ? floats('gemm b', b) : transposed(floats('gemm b', b), K, N); // (N, K)
+  const bv = weightFloats('gemm b', b); // b may be a packed frozen weight
+  const B = opts.transB ? bv : transposed(bv, K, N); // (N, K)
   for (let m = 0; m < M; m++) {
     const ao = m * K;
     for (let n = 0; n < N; n++) {

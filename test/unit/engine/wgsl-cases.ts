@@ -16,6 +16,7 @@ import { dropoutBackward, dropoutForward } from '../../../src/engine/ops/dropout
 import * as ce from '../../../src/engine/ops/cross-entropy.ts';
 import { adamwUpdate } from '../../../src/engine/ops/adamw.ts';
 import { gradClip } from '../../../src/engine/ops/grad-clip.ts';
+import { packedWords, type PackedFormat } from '../../../src/engine/packed.ts';
 
 function t(...shape: number[]): GpuTensor {
   return { buffer: {} as GPUBuffer, shape, size: numel(shape), dtype: 'f32', offset: 0 };
@@ -23,6 +24,11 @@ function t(...shape: number[]): GpuTensor {
 function ids(...shape: number[]): GpuTensor {
   return { ...t(...shape), dtype: 'u32' };
 }
+/** A frozen weight packed in `format` (its words: packed.ts). */
+function packed(format: PackedFormat, ...shape: number[]): GpuTensor {
+  return { ...t(...shape), dtype: 'u32', format, words: packedWords(format, numel(shape)) };
+}
+const PACKED: PackedFormat[] = [{ kind: 'bf16' }, { kind: 'f16' }, { kind: 'q4', group: 32 }, { kind: 'q4', group: 64 }];
 
 const N = 4,
   C = 8,
@@ -41,6 +47,7 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
   (rt) => {
     embeddingForward(rt, t(N, C), ids(N), t(V, C));
     embeddingBackward(rt, t(V, C), t(N, C), ids(N));
+    for (const f of PACKED) embeddingForward(rt, t(N, 64), ids(N), packed(f, V, 64));
   },
   (rt) => {
     rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6);
@@ -55,6 +62,11 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
           accumulate = !!(f & 4);
         gemm(rt, t(side, side), t(side, side), t(side, side), { transA, transB, accumulate });
       }
+    }
+    // a packed frozen W in the decoder's two products: x @ W^T (forward) and dy @ W (backward)
+    for (const f of PACKED) {
+      gemm(rt, t(N, 64), t(N, 64), packed(f, 64, 64), { transB: true });
+      gemm(rt, t(N, 64), t(N, 64), packed(f, 64, 64), { accumulate: true });
     }
   },
   (rt) => {
