@@ -44,7 +44,7 @@ export function checkRunId(id: string, where: string): void {
 /** sha-256 of text, hex (Web Crypto: the browser, workers and Node 20 alike). */
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => pad(b.toString(16))).join('');
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class RunLibrary {
