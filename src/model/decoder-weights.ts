@@ -2,6 +2,7 @@
 // mis-shaped tensor: Llama's two norms per layer, or Gemma 3's four (sandwich), q/k norms, biases.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import type { ModelConfig } from './hf-config.ts';
+import type { PackedHost } from './base-precision.ts';
 
 export interface LayerWeights<T> {
   inNorm: T; // (C) input_layernorm
@@ -27,8 +28,14 @@ export interface LayerWeights<T> {
  * Uploads tensors after checking their sizes (the error names the tensor), keeping a list of what it
  * uploaded so that a load that fails half way can release it: nothing half-loaded stays on the GPU.
  */
-export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, Float32Array>, uploaded: T[] = []) {
+export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, Float32Array>, uploaded: T[] = [], packed?: Map<string, PackedHost>) {
   const up = (name: string, shape: number[]): T => {
+    const p = packed?.get(name);
+    if (p) {
+      const t = be.uploadPacked(p.words, shape, p.format);
+      uploaded.push(t);
+      return t;
+    }
     const w = weights.get(name);
     if (!w) throw new Error(`decoder: weight ${name} missing`);
     if (w.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`decoder: weight ${name} has ${w.length} elements, expected (${shape.join(', ')})`);
@@ -36,7 +43,7 @@ export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, 
     uploaded.push(t);
     return t;
   };
-  const opt = (name: string, shape: number[]): T | null => (weights.has(name) ? up(name, shape) : null);
+  const opt = (name: string, shape: number[]): T | null => (weights.has(name) || packed?.has(name) ? up(name, shape) : null);
   return { up, opt, uploaded };
 }
 
@@ -47,8 +54,9 @@ export function layerWeights<T extends Tensor>(
   weights: Map<string, Float32Array>,
   l: number,
   uploaded: T[] = [],
+  packed?: Map<string, PackedHost>,
 ): LayerWeights<T> {
-  const { up, opt } = uploader(be, weights, uploaded);
+  const { up, opt } = uploader(be, weights, uploaded, packed);
   const C = cfg.hiddenSize,
     H = cfg.intermediateSize,
     QD = cfg.numHeads * cfg.headDim,

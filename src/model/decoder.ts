@@ -4,10 +4,11 @@
 // Written once against Backend<T>: on gpuBackend it is the engine, on cpuBackend its reference twin.
 import type { AttnOpts, Backend, Tensor } from '../engine/backend.ts';
 import { ropeInvFreq, type ModelConfig } from './hf-config.ts';
-import { loraDelta, type LoraAdapter } from './lora-types.ts';
+import { loraDelta, loraScale, type LoraAdapter } from './lora-types.ts';
 import type { LoraModule, LoraParams } from './lora-params.ts';
 import type { Workspace } from './workspace.ts';
 import { layerTensors, layerWeights, uploader, type LayerWeights } from './decoder-weights.ts';
+import type { PackedHost } from './base-precision.ts';
 
 export { Workspace } from './workspace.ts';
 
@@ -42,20 +43,25 @@ export class Decoder<T extends Tensor> {
   readonly invFreqs: T[];
   /** Attention options per layer: the score scale, and the sliding window of sliding layers. */
   private readonly attn: AttnOpts<T>[];
+  /** Adapters folded into a packed base weight, per module path: kept low-rank beside it (see foldAdapter). */
+  private readonly frozen = new Map<string, FrozenStack<T>>();
+  /** Scratch (rows · rank) for the frozen stacks' low-rank products; grown on demand, shared by every module. */
+  private frozenScratch: T | null = null;
 
   constructor(
     readonly be: Backend<T>,
     readonly cfg: ModelConfig,
     weights: Map<string, Float32Array>,
+    packed?: Map<string, PackedHost>,
   ) {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
-    const { up, uploaded } = uploader(be, weights);
+    const { up, uploaded } = uploader(be, weights, [], packed);
     const C = cfg.hiddenSize;
     try {
       this.embed = up('model.embed_tokens.weight', [cfg.vocabSize, C]);
-      for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l, uploaded));
+      for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l, uploaded, packed));
       this.norm = up('model.norm.weight', [C]);
       this.lmHead = cfg.tieWordEmbeddings ? this.embed : up('lm_head.weight', [cfg.vocabSize, C]);
     } catch (err) {
@@ -83,10 +89,49 @@ export class Decoder<T extends Tensor> {
       const lw = this.layers[Number(m[1])];
       if (!lw) throw new Error(`decoder: adapter module ${path} names a layer the model does not have`);
       const W = lw[m[3] as 'q'];
+      if (W.format) {
+        // A packed weight cannot take the delta without losing it to rounding (bf16 keeps 8 bits; q4 would need
+        // re-quantising): the adapter joins the module's frozen low-rank stack instead, applied next to W.
+        this.frozen.set(path, stackAdapter(this.be, this.frozen.get(path), layer, sign * loraScale(adapter.config), adapter.config.r));
+        continue;
+      }
       const d = this.be.upload(loraDelta(adapter, path, sign), [layer.outFeatures, layer.inFeatures]);
       this.be.add(W, d);
       this.be.release(d);
     }
+  }
+
+  /** The rank of the frozen stack beside a packed module (0 when nothing was folded there). */
+  frozenRank(path: string): number {
+    return this.frozen.get(path)?.r ?? 0;
+  }
+
+  /** (rows, r) scratch for a frozen stack's product, as a view of one shared buffer. */
+  private stackScratch(rows: number, r: number): T {
+    const need = rows * r;
+    if (!this.frozenScratch || this.frozenScratch.size < need) {
+      if (this.frozenScratch) this.be.release(this.frozenScratch);
+      this.frozenScratch = this.be.zeros([need]);
+    }
+    return this.be.view(this.frozenScratch, 0, [rows, r]);
+  }
+
+  /** out += x @ (Bf·Af)^T for the frozen stack of `path`, if any (x (N, in), out (N, out)). */
+  private frozenForward(path: string, out: T, inp: T): void {
+    const st = this.frozen.get(path);
+    if (!st) return;
+    const h = this.stackScratch(inp.size / st.inFeatures, st.r);
+    this.be.gemm(h, inp, st.A, { transB: true }); // (N, rF) = x @ Af^T
+    this.be.gemm(out, h, st.B, { transB: true, accumulate: true }); // += h @ Bf^T
+  }
+
+  /** dinp (+)= dout @ Bf·Af for the frozen stack of `path`, if any: its input gradient (it has no parameters). */
+  private frozenBackward(path: string, dinp: T, dout: T): void {
+    const st = this.frozen.get(path);
+    if (!st) return;
+    const dh = this.stackScratch(dout.size / st.outFeatures, st.r);
+    this.be.gemm(dh, dout, st.B); // (N, rF) = dout @ Bf
+    this.be.gemm(dinp, dh, st.A, { accumulate: true }); // += dh @ Af
   }
 
   /** LoRA ranks by module path, for sizing a Workspace. */
@@ -98,8 +143,19 @@ export class Decoder<T extends Tensor> {
     return (drop.seed ^ Math.imul(mod.offsetA + 1, 0x9e3779b1)) >>> 0;
   }
 
-  private linear(out: T, inp: T, W: T, bias: T | null, mod: LoraModule<T> | undefined, h: T | undefined, ws: Workspace<T>, drop?: LoraDropout): void {
+  private linear(
+    path: string,
+    out: T,
+    inp: T,
+    W: T,
+    bias: T | null,
+    mod: LoraModule<T> | undefined,
+    h: T | undefined,
+    ws: Workspace<T>,
+    drop?: LoraDropout,
+  ): void {
     this.be.matmulForward(out, inp, W);
+    this.frozenForward(path, out, inp);
     if (bias) this.be.biasForward(out, bias);
     if (!mod || !h) return;
     const xin = drop ? ws.loraIn.get(mod.path) : undefined;
@@ -109,6 +165,7 @@ export class Decoder<T extends Tensor> {
   }
 
   private linearBackward(
+    path: string,
     dinp: T,
     dout: T,
     inp: T,
@@ -120,6 +177,7 @@ export class Decoder<T extends Tensor> {
     drop?: LoraDropout,
   ): void {
     this.be.matmulBackward(dinp, dout, W, accumulate);
+    this.frozenBackward(path, dinp, dout);
     if (!mod || !h) return;
     const dh = ws.dLoraH.get(mod.r)!;
     if (!drop) {
@@ -144,8 +202,10 @@ export class Decoder<T extends Tensor> {
     be.embeddingForward(ws.xs[0], ws.ids, this.embed);
     if (cfg.embedScale !== 1) be.scale(ws.xs[0], cfg.embedScale);
     for (let l = 0; l < cfg.numLayers; l++) {
-      const lin = (out: T, inp: T, W: T, bias: T | null, name: string) =>
-        this.linear(out, inp, W, bias, lora?.modules.get(`layers.${l}.${name}`), ws.layers[l].loraH.get(`layers.${l}.${name}`), ws, drop);
+      const lin = (out: T, inp: T, W: T, bias: T | null, name: string) => {
+        const path = `layers.${l}.${name}`;
+        this.linear(path, out, inp, W, bias, lora?.modules.get(path), ws.layers[l].loraH.get(path), ws, drop);
+      };
       this.attentionForward(ws, l, lin, cache);
       this.mlpForward(ws, l, lin);
     }
@@ -252,8 +312,10 @@ export class Decoder<T extends Tensor> {
     const { be, cfg } = this;
     be.rmsnormBackward(ws.dx, null, dhf, ws.xs[cfg.numLayers], this.norm, ws.rstdF, cfg.normWeightOffset);
     for (let l = cfg.numLayers - 1; l >= 0; l--) {
-      const back = (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) =>
-        this.linearBackward(dinp, dout, inp, W, lora.modules.get(`layers.${l}.${name}`), ws.layers[l].loraH.get(`layers.${l}.${name}`), ws, acc, drop);
+      const back = (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => {
+        const path = `layers.${l}.${name}`;
+        this.linearBackward(path, dinp, dout, inp, W, lora.modules.get(path), ws.layers[l].loraH.get(path), ws, acc, drop);
+      };
       this.mlpBackward(ws, l, back); // ws.dx: d x_next → d x2
       this.attentionBackward(ws, l, back); // ws.dx: d x2 → d x
     }
@@ -327,9 +389,50 @@ export class Decoder<T extends Tensor> {
   }
 
   release(): void {
-    const all: (T | null)[] = [this.embed, this.norm, ...new Set(this.invFreqs)];
+    const all: (T | null)[] = [this.embed, this.norm, ...new Set(this.invFreqs), this.frozenScratch];
+    for (const st of this.frozen.values()) all.push(st.A, st.B);
     if (this.lmHead !== this.embed) all.push(this.lmHead);
     for (const w of this.layers) all.push(...layerTensors(w));
     for (const t of all) if (t) this.be.release(t);
   }
+}
+
+/** Adapters folded beside one packed weight: their A rows stacked (r, in) and sign·scale·B columns side by side (out, r). */
+interface FrozenStack<T> {
+  A: T;
+  B: T;
+  r: number;
+  inFeatures: number;
+  outFeatures: number;
+  hostA: Float32Array;
+  hostB: Float32Array;
+}
+
+/** `prev` with one more adapter layer appended (rank grows by r); the old tensors are released. */
+function stackAdapter<T extends Tensor>(
+  be: Backend<T>,
+  prev: FrozenStack<T> | undefined,
+  layer: { A: Float32Array; B: Float32Array; inFeatures: number; outFeatures: number },
+  scale: number,
+  r: number,
+): FrozenStack<T> {
+  const { inFeatures: I, outFeatures: O } = layer;
+  if (prev && (prev.inFeatures !== I || prev.outFeatures !== O)) {
+    throw new Error(`decoder: a folded adapter is (${O}, ${I}) where the earlier ones are (${prev.outFeatures}, ${prev.inFeatures})`);
+  }
+  const r0 = prev?.r ?? 0;
+  const R = r0 + r;
+  const hostA = new Float32Array(R * I);
+  if (prev) hostA.set(prev.hostA);
+  hostA.set(layer.A, r0 * I);
+  const hostB = new Float32Array(O * R);
+  for (let o = 0; o < O; o++) {
+    if (prev) hostB.set(prev.hostB.subarray(o * r0, (o + 1) * r0), o * R);
+    for (let k = 0; k < r; k++) hostB[o * R + r0 + k] = scale * layer.B[o * r + k];
+  }
+  if (prev) {
+    be.release(prev.A);
+    be.release(prev.B);
+  }
+  return { A: be.upload(hostA, [R, I]), B: be.upload(hostB, [O, R]), r: R, inFeatures: I, outFeatures: O, hostA, hostB };
 }

@@ -6,6 +6,7 @@ import { parseModelConfig } from './hf-config.ts';
 import { TINY_ARCHS, tinyModelFiles, type TinyArch } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
+import type { PrecisionOptions } from './base-precision.ts';
 
 export const TINY_MODEL_NAME = 'tiny';
 
@@ -17,8 +18,8 @@ export interface ModelBundle {
 }
 
 /** Weights and tokenizer from any ModelFiles source (browser file maps, OPFS, memory). */
-export async function loadModelFiles(files: ModelFiles, name = files.label): Promise<ModelBundle> {
-  const model = await loadModelFolder(files);
+export async function loadModelFiles(files: ModelFiles, name = files.label, precision: PrecisionOptions = {}): Promise<ModelBundle> {
+  const model = await loadModelFolder(files, precision);
   const tokenizer = await Tokenizer.fromFiles(files);
   return { model, tokenizer, name };
 }
@@ -33,10 +34,10 @@ export interface HubLoadOptions {
  * 'tiny' (or 'tiny-qwen3', ...) → the generated tiny model of that architecture (seed 0); a local HF
  * model folder (Node); else `ORG/NAME[@REV]` → the Hub model through the Hugging Face cache (Node).
  */
-export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}): Promise<ModelBundle> {
-  if (dirOrTiny === TINY_MODEL_NAME) return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME);
+export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}, precision: PrecisionOptions = {}): Promise<ModelBundle> {
+  if (dirOrTiny === TINY_MODEL_NAME) return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME, precision);
   const arch = dirOrTiny.startsWith(`${TINY_MODEL_NAME}-`) ? dirOrTiny.slice(TINY_MODEL_NAME.length + 1) : null;
-  if (arch && (TINY_ARCHS as readonly string[]).includes(arch)) return loadModelFiles(tinyModelFiles(0, arch as TinyArch), dirOrTiny);
+  if (arch && (TINY_ARCHS as readonly string[]).includes(arch)) return loadModelFiles(tinyModelFiles(0, arch as TinyArch), dirOrTiny, precision);
   const dir = dirOrTiny.replace(/(.)\/+$/, '$1');
   const fs = await import('node:fs/promises');
   const stat = await fs.stat(dir).catch(() => null);
@@ -46,10 +47,10 @@ export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}): Pr
     const { resolveHubModel, snapshotModelFiles } = await import('../hub/resolve.ts');
     // The architecture is checked on config.json before any weights are fetched.
     const { dir: snapshot } = await resolveHubModel(hubId, { token: hub.token, checkConfig: (json, file) => void parseModelConfig(json, file) });
-    return loadModelFiles(snapshotModelFiles(snapshot), hubId.repoId);
+    return loadModelFiles(snapshotModelFiles(snapshot), hubId.repoId, precision);
   }
   if (!stat)
     throw new Error(`${dir}: no such model folder (give a Hugging Face model folder, a Hub id ORG/NAME[@REVISION], or 'tiny' for the generated tiny model)`);
   if (!stat.isDirectory()) throw new Error(`${dir}: not a folder (a Hugging Face model folder holds config.json, *.safetensors and tokenizer files)`);
-  return loadModelFiles(nodeModelFiles(dir), dir);
+  return loadModelFiles(nodeModelFiles(dir), dir, precision);
 }

@@ -201,6 +201,39 @@ export function parseSafetensors(bytes: Uint8Array, name = 'model.safetensors'):
   return out;
 }
 
+/** Where a tensor's bytes sit in its file (absolute byte offsets), for reading tensor by tensor. */
+export interface TensorSpan {
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** Bytes to read first to learn a file's header size: the 8-byte little-endian length. */
+export function safetensorsHeaderLength(first8: Uint8Array, name: string, fileSize: number): number {
+  if (first8.length < 8 || fileSize < 8) fail(name, `file is ${fileSize} bytes, too small for the 8-byte header length`);
+  const n64 = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n64 > BigInt(MAX_HEADER_SIZE)) fail(name, `header length ${n64} exceeds the ${MAX_HEADER_SIZE}-byte limit`);
+  const n = Number(n64);
+  if (n > fileSize - 8) fail(name, `header length ${n} runs past the end of the file (${fileSize - 8} bytes after the length)`);
+  return n;
+}
+
+/**
+ * Parses and validates a safetensors header given only its first bytes (the length and the JSON) and the
+ * file's size, with the same checks as parseSafetensors; the tensors come back as byte spans to read.
+ */
+export function parseSafetensorsLayout(head: Uint8Array, fileSize: number, name = 'model.safetensors'): Map<string, TensorSpan> {
+  const { header, dataStart } = readHeader(head, name);
+  const entries: HeaderEntry[] = [];
+  for (const [key, raw] of Object.entries(header)) {
+    if (key === '__metadata__') checkMetadata(raw, name);
+    else entries.push(parseEntry(key, raw, name));
+  }
+  checkCoverage(entries, fileSize - dataStart, name);
+  return new Map(entries.map((e) => [e.key, { dtype: e.dtype, shape: e.shape, begin: dataStart + e.begin, end: dataStart + e.end }]));
+}
+
 /** Reads the metadata map of a (valid) safetensors file; empty when it has none. */
 export function readSafetensorsMetadata(bytes: Uint8Array): Record<string, string> {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));

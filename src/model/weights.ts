@@ -1,6 +1,9 @@
-// Loads a Hugging Face model folder (config, single or sharded safetensors, tokenizer files) into f32 weights.
+// Loads a Hugging Face model folder (config, single or sharded safetensors, tokenizer files): tensor by
+// tensor (a file is never read whole when its source can read byte ranges), each converted to the precision
+// it will sit in on the GPU (base-precision.ts): f32, or packed bf16 / f16 / q4 for the large matrices.
 import { parseModelConfig, type ModelConfig } from './hf-config.ts';
-import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensors, readTensorF32 } from './safetensors.ts';
+import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensorsLayout, safetensorsHeaderLength, type TensorSpan } from './safetensors.ts';
+import { toHostTensor, type PackedHost, type PrecisionOptions } from './base-precision.ts';
 
 /** Reads the files of one model folder by name: a Node directory, a browser File map, OPFS, memory. */
 export interface ModelFiles {
@@ -10,12 +13,19 @@ export interface ModelFiles {
   list(): Promise<string[]>;
   /** The file's bytes; rejects when it is absent. */
   read(name: string): Promise<Uint8Array>;
+  /** Bytes [start, end) of a file and the file's size, where the source can read ranges (weights then stream tensor by tensor). */
+  readRange?(name: string, start: number, end: number): Promise<Uint8Array>;
+  size?(name: string): Promise<number>;
 }
 
 export interface LoadedModel {
   config: ModelConfig;
-  /** f32 weights by HF name (model.layers.0.self_attn.q_proj.weight, ...), row-major (out, in). */
+  /** f32 weights by HF name (model.layers.0.self_attn.q_proj.weight, ...), row-major (out, in); a tensor is here or in `packed`. */
   weights: Map<string, Float32Array>;
+  /** Frozen matrices kept packed (bf16 / f16 as stored, or q4), by HF name; uploaded as they are. */
+  packed: Map<string, PackedHost>;
+  /** What the requested precision could not do, one line per tensor (q4 on rows no group divides). */
+  precisionNotes: string[];
   shapes: Map<string, number[]>;
   /** dtype of each tensor in the files (F32, F16, BF16). */
   sourceDtypes: Map<string, string>;
@@ -137,8 +147,28 @@ export function storedEmbedScale(scale: number, dtype: string | undefined): numb
   return Math.fround(scale);
 }
 
-/** Reads and validates a model folder; every expected tensor must be present with its expected shape. */
-export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
+/** A shard's tensors as byte spans, and a reader of one span: by range when the source can, else from the whole file read once. */
+async function openShard(files: ModelFiles, shard: string): Promise<{ spans: Map<string, TensorSpan>; bytes(span: TensorSpan): Promise<Uint8Array> }> {
+  const where = `${files.label}/${shard}`;
+  if (files.readRange && files.size) {
+    const size = await files.size(shard);
+    const n = safetensorsHeaderLength(await files.readRange(shard, 0, Math.min(8, size)), where, size);
+    const spans = parseSafetensorsLayout(await files.readRange(shard, 0, 8 + n), size, where);
+    const readRange = files.readRange.bind(files);
+    return { spans, bytes: (span) => readRange(shard, span.begin, span.end) };
+  }
+  const all = await files.read(shard);
+  const n = safetensorsHeaderLength(all.subarray(0, 8), where, all.length);
+  const spans = parseSafetensorsLayout(all.subarray(0, 8 + n), all.length, where);
+  return { spans, bytes: async (span) => all.slice(span.begin, span.end) };
+}
+
+/**
+ * Reads and validates a model folder; every expected tensor must be present with its expected shape. Tensors
+ * are read one at a time and converted to the requested precision (default: as stored), so the host never
+ * holds a shard's bytes and its converted copy at once.
+ */
+export async function loadModelFolder(files: ModelFiles, opts: PrecisionOptions = {}): Promise<LoadedModel> {
   const names = new Set(await files.list());
   if (!names.has('config.json')) throw new Error(`${files.label}: config.json is missing`);
   const config = parseModelConfig(await readJson(files, 'config.json'), `${files.label}/config.json`);
@@ -146,14 +176,16 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
   const { shards, index } = await planShards(files, names);
 
   const weights = new Map<string, Float32Array>();
+  const packed = new Map<string, PackedHost>();
   const shapes = new Map<string, number[]>();
   const sourceDtypes = new Map<string, string>();
   const ignoredTensors: string[] = [];
+  const precisionNotes: string[] = [];
   const seenIn = new Map<string, string>();
   for (const shard of shards) {
     const where = `${files.label}/${shard}`;
-    const tensors = parseSafetensors(await files.read(shard), where);
-    for (const [stored, entry] of tensors) {
+    const { spans, bytes } = await openShard(files, shard);
+    for (const [stored, span] of spans) {
       const name = decoderTensorName(stored);
       if (name === null) {
         ignoredTensors.push(stored);
@@ -172,12 +204,14 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
         ignoredTensors.push(name);
         continue;
       }
-      if (want.length !== entry.shape.length || want.some((d, i) => d !== entry.shape[i])) {
-        throw new Error(`${where}: tensor '${name}' has shape [${entry.shape.join(', ')}], expected [${want.join(', ')}] from config.json`);
+      if (want.length !== span.shape.length || want.some((d, i) => d !== span.shape[i])) {
+        throw new Error(`${where}: tensor '${name}' has shape [${span.shape.join(', ')}], expected [${want.join(', ')}] from config.json`);
       }
-      weights.set(name, readTensorF32(entry, `${where}: tensor '${name}'`));
-      shapes.set(name, entry.shape);
-      sourceDtypes.set(name, entry.dtype);
+      const host = toHostTensor(name, { dtype: span.dtype, shape: span.shape, data: await bytes(span) }, opts, (m) => precisionNotes.push(m));
+      if ('f32' in host) weights.set(name, host.f32);
+      else packed.set(name, host.packed);
+      shapes.set(name, span.shape);
+      sourceDtypes.set(name, span.dtype);
     }
   }
   if (index) {
@@ -187,7 +221,7 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
         throw new Error(`${files.label}/${INDEX_NAME}: weight_map lists '${stored}' in ${shard}, but that file does not contain it`);
     }
   }
-  const missing = [...expected.keys()].filter((n) => !weights.has(n));
+  const missing = [...expected.keys()].filter((n) => !shapes.has(n));
   if (missing.length) {
     const shown = missing
       .slice(0, 8)
@@ -200,6 +234,8 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
   return {
     config: config.embedScale === 1 ? config : { ...config, embedScale: storedEmbedScale(config.embedScale, sourceDtypes.get('model.embed_tokens.weight')) },
     weights,
+    packed,
+    precisionNotes,
     shapes,
     sourceDtypes,
     ignoredTensors,
@@ -214,7 +250,12 @@ export async function loadModelFolder(files: ModelFiles): Promise<LoadedModel> {
 export function lmHeadWeight(model: LoadedModel): Float32Array {
   const name = model.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight';
   const w = model.weights.get(name);
-  if (!w) throw new Error(`model has no ${name}`);
+  if (!w)
+    throw new Error(
+      model.packed.has(name)
+        ? `${name} is packed (${model.packed.get(name)!.format.kind}); load the model in f32 to read it as floats`
+        : `model has no ${name}`,
+    );
   return w;
 }
 
@@ -228,6 +269,12 @@ export function memoryModelFiles(entries: Record<string, Uint8Array | string>, l
       if (v === undefined) throw new Error(`${label}/${name}: file not found`);
       return typeof v === 'string' ? new TextEncoder().encode(v) : v;
     },
+    async readRange(name, start, end) {
+      return (await this.read(name)).subarray(start, end);
+    },
+    async size(name) {
+      return (await this.read(name)).length;
+    },
   };
 }
 
@@ -240,6 +287,16 @@ export function blobModelFiles(blobs: Map<string, Blob>, label = 'selected files
       const b = blobs.get(name);
       if (!b) throw new Error(`${label}/${name}: file not found`);
       return new Uint8Array(await b.arrayBuffer());
+    },
+    async readRange(name, start, end) {
+      const b = blobs.get(name);
+      if (!b) throw new Error(`${label}/${name}: file not found`);
+      return new Uint8Array(await b.slice(start, end).arrayBuffer());
+    },
+    async size(name) {
+      const b = blobs.get(name);
+      if (!b) throw new Error(`${label}/${name}: file not found`);
+      return b.size;
     },
   };
 }
@@ -257,6 +314,30 @@ export function nodeModelFiles(dir: string): ModelFiles {
     read: async (name) => {
       try {
         return new Uint8Array(await (await fs()).readFile(join(name)));
+      } catch (err) {
+        throw new Error(`${join(name)}: cannot read: ${(err as Error).message}`);
+      }
+    },
+    readRange: async (name, start, end) => {
+      const handle = await (await fs()).open(join(name), 'r').catch((err: Error) => {
+        throw new Error(`${join(name)}: cannot read: ${err.message}`);
+      });
+      try {
+        const out = new Uint8Array(end - start);
+        let done = 0;
+        while (done < out.length) {
+          const { bytesRead } = await handle.read(out, done, out.length - done, start + done);
+          if (bytesRead === 0) throw new Error(`${join(name)}: file ended at byte ${start + done}, expected ${end} (truncated?)`);
+          done += bytesRead;
+        }
+        return out;
+      } finally {
+        await handle.close();
+      }
+    },
+    size: async (name) => {
+      try {
+        return (await (await fs()).stat(join(name))).size;
       } catch (err) {
         throw new Error(`${join(name)}: cannot read: ${(err as Error).message}`);
       }

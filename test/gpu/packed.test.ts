@@ -68,3 +68,38 @@ it('refuses a packed operand where only f32 works, and a shape q4 cannot group',
   expect(() => rt.view(packed, 0, [4, 8])).toThrow(/views of packed tensors/);
   expect(() => rt.uploadPacked(new Uint32Array(40), [8, 40], { kind: 'q4', group: 32 })).toThrow(/rows split into groups of 32/);
 });
+
+it('a decoder over packed weights (llama bf16, gemma3 q4) gives the twin its logits, with an adapter folded beside it', async () => {
+  const { loadModelFolder } = await import('../../src/model/weights.ts');
+  const { tinyModelFiles } = await import('../../src/model/tiny-model.ts');
+  const { Decoder, Workspace } = await import('../../src/model/decoder.ts');
+  const { cpuBackend } = await import('../../src/engine/backend.ts');
+  const { initLora, LORA_TARGETS } = await import('../../src/model/lora-types.ts');
+  const { Rng } = await import('../../src/util/rng.ts');
+  const rt = await runtime();
+  const ids = [507, 12, 99, 300, 45, 7, 510, 256, 3];
+  for (const [arch, precision] of [
+    ['llama', 'bf16'],
+    ['gemma3', 'q4'],
+  ] as const) {
+    const m = await loadModelFolder(tinyModelFiles(0, arch), { precision });
+    const adapter = initLora(m.config, { r: 4, alpha: 8, dropout: 0, targetModules: [...LORA_TARGETS], useRslora: false }, new Rng(3), 'tiny');
+    const rng = new Rng(4);
+    for (const l of adapter.layers.values()) for (let i = 0; i < l.B.length; i++) l.B[i] = rng.normal() * 0.05;
+    const logits = async <T extends { shape: readonly number[]; size: number }>(be: import('../../src/engine/backend.ts').Backend<T>) => {
+      const dec = new Decoder(be, m.config, m.weights, m.packed);
+      dec.foldAdapter(adapter);
+      const ws = new Workspace(be, m.config, 1, ids.length, new Map());
+      ws.setBatch(Uint32Array.from(ids), Uint32Array.of(ids.length));
+      be.beginStep();
+      dec.forward(ws, null);
+      be.submit();
+      const out = await be.read(ws.logits!);
+      ws.release();
+      dec.release();
+      return out;
+    };
+    const want = await logits(cpuBackend());
+    expect(compare(`${arch} ${precision} decoder logits`, await logits(gpuBackend(rt)), want) / Math.max(...want.map(Math.abs))).toBeLessThan(1e-4);
+  }
+});

@@ -11,6 +11,7 @@ import { evaluateTopic, releaseEvalWorkspaces, runExam, type EvalContext, type E
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { markersName, type MarkerSource } from '../../analysis/marker-source.ts';
 import { loadInputs } from './analyze.ts';
+import { PRECISION_OPTIONS, PRECISION_USAGE, precisionFromFlags } from '../precision-flags.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
 const usage = `Usage: mindprint eval --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] [--data DIR] [--json] [--embedder DIR]
@@ -29,6 +30,7 @@ Options:
   --model DIR           Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face
                         cache, downloaded if missing), or 'tiny' for the generated tiny model
   --token TOKEN         Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
+${PRECISION_USAGE}
   --adapter DIR         PEFT LoRA adapter folder applied on top of the base weights
   --data DIR            curriculum folder (default: the bundled sample-data/)
   --json                print one JSON object: {similarity: {name, reason}, topics, exams, passRate, ...}
@@ -221,6 +223,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
       token: { type: 'string' },
+      ...PRECISION_OPTIONS,
       adapter: { type: 'string' },
       data: { type: 'string' },
       json: { type: 'boolean' },
@@ -245,7 +248,7 @@ export const command: Command = {
     log(`similarity: ${resolved.reason}`);
     log(`voice markers: ${markersName(source)}`);
 
-    const bundle = await loadModelArg(values.model, values.token);
+    const bundle = await loadModelArg(values.model, values.token, precisionFromFlags(values));
     const e = await openEngine(bundle, values.adapter);
     try {
       const ctx: EvalContext<GpuTensor> = {

@@ -3,6 +3,7 @@
 import { parseCommandArgs, UsageError, type Command } from '../command.ts';
 import { generateText } from '../../model/generate.ts';
 import { Rng } from '../../util/rng.ts';
+import { PRECISION_OPTIONS, PRECISION_USAGE, precisionFromFlags } from '../precision-flags.ts';
 import { loadModelArg, openEngine } from './logits.ts';
 
 const usage = `Usage: mindprint generate --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] --prompt TEXT [--max-tokens N]
@@ -16,6 +17,7 @@ Options:
   --model DIR        Hugging Face model folder, a Hub id ORG/NAME[@REV] (from the Hugging Face cache,
                      downloaded if missing), or 'tiny' for the generated tiny model
   --token TOKEN      Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
+${PRECISION_USAGE}
   --adapter DIR      PEFT LoRA adapter folder applied as a live adapter on top of the base weights
   --prompt TEXT      the user message
   --max-tokens N     most new tokens to generate, a positive integer (default 128)
@@ -38,6 +40,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
       token: { type: 'string' },
+      ...PRECISION_OPTIONS,
       adapter: { type: 'string' },
       prompt: { type: 'string' },
       'max-tokens': { type: 'string' },
@@ -53,7 +56,7 @@ export const command: Command = {
     const topP = parseNumber('top-p', values['top-p'], 1, (x) => x > 0 && x <= 1, 'a number in (0, 1]');
     const seed = parseNumber('seed', values.seed, 0, (x) => Number.isInteger(x) && x >= 0 && x <= 0xffffffff, 'an integer from 0 to 4294967295');
 
-    const bundle = await loadModelArg(values.model, values.token);
+    const bundle = await loadModelArg(values.model, values.token, precisionFromFlags(values));
     const promptLen = bundle.tokenizer.hasChatTemplate
       ? bundle.tokenizer.encodeChat([{ role: 'user', content: values.prompt }], { addGenerationPrompt: true }).length
       : bundle.tokenizer.encode(values.prompt, { addSpecialTokens: true }).length;

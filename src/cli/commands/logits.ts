@@ -8,6 +8,8 @@ import { Decoder, Workspace } from '../../model/decoder.ts';
 import { LoraParams } from '../../model/lora-params.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { loadModel, type ModelBundle } from '../../model/load.ts';
+import type { PrecisionOptions } from '../../model/base-precision.ts';
+import { PRECISION_OPTIONS, PRECISION_USAGE, precisionFromFlags } from '../precision-flags.ts';
 import { importPeftFolder } from '../../storage/peft.ts';
 
 const usage = `Usage: mindprint logits --model DIR|ORG/NAME[@REV]|tiny [--token TOKEN] [--adapter DIR] --ids 1,2,3 [--json]
@@ -20,6 +22,7 @@ Options:
                   ORG/NAME[@REV] (from the Hugging Face cache, downloaded if missing), or 'tiny'
                   for the generated tiny model
   --token TOKEN   Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
+${PRECISION_USAGE}
   --adapter DIR   PEFT LoRA adapter folder (adapter_config.json, adapter_model.safetensors) applied
                   as a live adapter on top of the base weights
   --ids LIST      comma-separated token ids, each an integer in [0, vocab_size)
@@ -37,9 +40,11 @@ export interface OpenEngine {
 }
 
 /** loadModel, with a bad --model reported as a usage error (the message names the file and what was wrong). */
-export async function loadModelArg(modelArg: string, token?: string): Promise<ModelBundle> {
+export async function loadModelArg(modelArg: string, token?: string, precision: PrecisionOptions = {}): Promise<ModelBundle> {
   try {
-    return await loadModel(modelArg, { token });
+    const bundle = await loadModel(modelArg, { token }, precision);
+    for (const note of bundle.model.precisionNotes) console.error(`note: ${note}`);
+    return bundle;
   } catch (err) {
     throw new UsageError(`--model: ${(err as Error).message}`);
   }
@@ -61,7 +66,7 @@ export async function openEngine(bundle: ModelBundle, adapterDir: string | undef
   const rt = await createNodeRuntime();
   try {
     const be = gpuBackend(rt);
-    const decoder = new Decoder(be, bundle.model.config, bundle.model.weights);
+    const decoder = new Decoder(be, bundle.model.config, bundle.model.weights, bundle.model.packed);
     const lora = adapter ? LoraParams.create(be, adapter) : null;
     return { rt, be, bundle, decoder, lora, close: () => rt.destroy() };
   } catch (err) {
@@ -113,6 +118,7 @@ export const command: Command = {
     const { values, positionals } = parseCommandArgs(argv, {
       model: { type: 'string' },
       token: { type: 'string' },
+      ...PRECISION_OPTIONS,
       adapter: { type: 'string' },
       ids: { type: 'string' },
       json: { type: 'boolean' },
@@ -120,7 +126,7 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'\n\n${usage}`);
     if (!values.model) throw new UsageError(`--model DIR|tiny is required\n\n${usage}`);
     if (values.ids === undefined) throw new UsageError(`--ids LIST is required\n\n${usage}`);
-    const bundle = await loadModelArg(values.model, values.token);
+    const bundle = await loadModelArg(values.model, values.token, precisionFromFlags(values));
     const cfg = bundle.model.config;
     const ids = parseIds(values.ids, cfg.vocabSize);
     if (ids.length > cfg.maxPositionEmbeddings) {

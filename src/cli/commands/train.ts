@@ -6,6 +6,7 @@ import { configNamesModel, loadDefaultPipelineConfig, loadPipelineConfigFile } f
 import { markersName } from '../../analysis/marker-source.ts';
 import { loadGivenMarkers, resolveMarkers } from '../markers-input.ts';
 import { SAMPLE_DATA_DIR } from './analyze.ts';
+import { PRECISION_OPTIONS, PRECISION_USAGE, precisionFromFlags } from '../precision-flags.ts';
 import { loadModelArg } from './logits.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
 import { gpuBackend } from '../../engine/backend.ts';
@@ -32,6 +33,7 @@ Options:
                         downloaded if missing), or 'tiny' for the generated test model (default: the
                         model a --config file names with model:, else tiny)
   --token TOKEN         Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
+${PRECISION_USAGE}
   --out DIR             output folder (default: ./output)
   --phases LIST         comma-separated: sft,reward,ppo,dpo,eval (default: sft,reward,ppo,eval; with
                         --alignment dpo: sft,dpo,eval)
@@ -65,6 +67,7 @@ const OPTIONS = {
   data: { type: 'string' },
   model: { type: 'string' },
   token: { type: 'string' },
+  ...PRECISION_OPTIONS,
   out: { type: 'string' },
   phases: { type: 'string' },
   alignment: { type: 'string' },
@@ -187,7 +190,7 @@ export const command: Command = {
       dataset,
       markers,
       markerSource: markerSrc,
-      loadModel: () => loadModelArg(modelName, values.token),
+      loadModel: () => loadModelArg(modelName, values.token, precisionFromFlags(values)),
       loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
     });
     const { name } = prepared.bundle;

@@ -60,14 +60,17 @@ describe('loadModelFolder', () => {
     const weightMap: Record<string, string> = {};
     for (const n of Object.keys(shard1)) weightMap[n] = 'model-00001-of-00002.safetensors';
     for (const n of Object.keys(shard2)) weightMap[n] = 'model-00002-of-00002.safetensors';
-    const m = await loadModelFolder(
-      withFiles({
-        'model.safetensors': undefined,
-        'model-00001-of-00002.safetensors': writeSafetensors(shard1),
-        'model-00002-of-00002.safetensors': writeSafetensors(shard2),
-        'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
-      }),
-    );
+    const files = withFiles({
+      'model.safetensors': undefined,
+      'model-00001-of-00002.safetensors': writeSafetensors(shard1),
+      'model-00002-of-00002.safetensors': writeSafetensors(shard2),
+      'model.safetensors.index.json': JSON.stringify({ metadata: { total_size: 0 }, weight_map: weightMap }),
+    });
+    // By default each 16-bit matrix stays in its stored format (packed); f32 reads them as floats.
+    const stored = await loadModelFolder(files);
+    expect(stored.packed.get('model.layers.0.self_attn.q_proj.weight')!.format).toEqual({ kind: 'f16' });
+    expect(stored.packed.get('lm_head.weight')!.format).toEqual({ kind: 'bf16' });
+    const m = await loadModelFolder(files, { precision: 'f32' });
     expect(m.sourceDtypes.get('model.layers.0.self_attn.q_proj.weight')).toBe('F16');
     expect(m.sourceDtypes.get('lm_head.weight')).toBe('BF16');
     const exact = readTensorF32(tinyTensors.get('lm_head.weight')!);
