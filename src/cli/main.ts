@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   eval: () => import('./commands/eval.ts'),
   markers: () => import('./commands/markers.ts'),
   plan: () => import('./commands/plan.ts'),
+  'export-bundle': () => import('./commands/export-bundle.ts'),
+  'import-run': () => import('./commands/import-run.ts'),
 };
 
 async function loadCommands(): Promise<Map<string, Command>> {
