@@ -45,25 +45,28 @@ function Cell({ c, col }: { c: TopicConfig; col: Column }) {
   const setOverride = useStudio((s) => s.setOverride);
   const baseValue = useStudio((s) => s.result?.base[col.key]);
   const userSet = useStudio((s) => s.overrides[c.id]?.[col.key] !== undefined);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null); // "expected a whole number ≥ 1, got 0"
   const shown = col.show(c);
   const commit = (text: string) => {
     if (text === shown) return setError(null);
     const v = parseCell(text, col.kind);
-    if (typeof v === 'string') return setError(`${c.id} ${col.label}: ${v}`);
+    if (typeof v === 'string') return setError(v);
     setError(null);
     void setOverride(c.id, col.key, v);
   };
   const overridden = c.overridden.includes(col.key);
   const adapted = !overridden && baseValue !== undefined && c[col.key] !== baseValue;
   const title =
-    error ?? (overridden ? `${col.title}: your override` : adapted ? `${col.title}: adapted (base ${col.show({ ...c, [col.key]: baseValue })})` : col.title);
+    (error && `${c.id} ${col.label}: ${error}`) ??
+    (overridden ? `${col.title}: your override` : adapted ? `${col.title}: adapted (base ${col.show({ ...c, [col.key]: baseValue })})` : col.title);
   return (
     <td className={`num edit${overridden ? ' overridden' : ''}${adapted ? ' adapted' : ''}${error ? ' invalid' : ''}`} title={title}>
       <input
         key={shown}
         defaultValue={shown}
         aria-label={`${c.id} ${col.label}`}
+        aria-invalid={!!error}
+        aria-describedby={error ? `${c.id}-${col.key}-error` : undefined}
         data-testid={`cfg-${col.key}`}
         onBlur={(e) => commit(e.target.value)}
         onKeyDown={(e) => {
@@ -74,6 +77,11 @@ function Cell({ c, col }: { c: TopicConfig; col: Column }) {
           }
         }}
       />
+      {error && (
+        <div className="cell-error" id={`${c.id}-${col.key}-error`} role="alert" data-testid="cfg-error">
+          {error}
+        </div>
+      )}
       {userSet && (
         <button className="reset" title="Back to the adaptive value" onClick={() => void setOverride(c.id, col.key, undefined)}>
           ↺
