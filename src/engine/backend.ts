@@ -30,6 +30,8 @@ export interface AttnOpts<T> {
 /** What a backend does besides ops: tensors and steps. */
 export interface BackendCore<T extends Tensor> {
   readonly kind: 'gpu' | 'cpu';
+  /** The largest tensor one binding can hold, in bytes (the device's storage-binding and buffer limits; unlimited on the CPU). */
+  readonly maxTensorBytes: number;
   /** A zero-filled tensor. */
   zeros(shape: readonly number[]): T;
   upload(data: Float32Array | Uint32Array, shape: readonly number[]): T;
@@ -51,6 +53,7 @@ export interface Backend<T extends Tensor> extends BackendCore<T>, Ops<T> {}
 export function gpuBackend(rt: GpuRuntime): Backend<GpuTensor> {
   return {
     kind: 'gpu',
+    maxTensorBytes: Math.min(rt.limits.maxStorageBufferBindingSize, rt.limits.maxBufferSize),
     zeros(shape) {
       const t = rt.empty(shape);
       fill(rt, t, 0);
@@ -79,6 +82,7 @@ function tensor(data: Float32Array | Uint32Array, shape: readonly number[]): Cpu
 export function cpuBackend(): Backend<CpuTensor> {
   return {
     kind: 'cpu',
+    maxTensorBytes: Number.POSITIVE_INFINITY,
     zeros: (shape) => tensor(new Float32Array(numel(shape)), shape),
     upload(data, shape) {
       if (data.length !== numel(shape)) throw new Error(`upload: ${data.length} elements for shape (${shape.join(', ')})`);

@@ -88,3 +88,60 @@ export function layerWeights<T extends Tensor>(
 export function layerTensors<T>(w: LayerWeights<T>): (T | null)[] {
   return [w.inNorm, w.mlpNorm, w.attnOutNorm, w.mlpOutNorm, w.q, w.k, w.v, w.o, w.gate, w.up, w.down, w.qBias, w.kBias, w.vBias, w.oBias, w.qNorm, w.kNorm];
 }
+
+/** One row part of a matrix split across bindings: rows [r0, r0 + rows) of the whole. */
+export interface RowPart<T> {
+  t: T;
+  r0: number;
+  rows: number;
+}
+
+/** Bytes one row of `cols` values takes in the given storage. */
+function rowBytes(cols: number, p: PackedHost | undefined): number {
+  if (!p) return cols * 4;
+  return p.format.kind === 'q4' ? (cols / 8 + cols / p.format.group) * 4 : cols * 2;
+}
+
+/** Rows [r0, r1) of a packed (rows, cols) matrix, as a packed matrix of its own (q4: its codes, then its groups' scales). */
+function packedRows(p: PackedHost, totalRows: number, cols: number, r0: number, r1: number): Uint32Array {
+  if (p.format.kind !== 'q4') return p.words.slice((r0 * cols) / 2, (r1 * cols) / 2);
+  const g = p.format.group;
+  const base = (totalRows * cols) / 8;
+  const codes = p.words.subarray((r0 * cols) / 8, (r1 * cols) / 8);
+  const scales = p.words.subarray(base + (r0 * cols) / g, base + (r1 * cols) / g);
+  const out = new Uint32Array(codes.length + scales.length);
+  out.set(codes);
+  out.set(scales, codes.length);
+  return out;
+}
+
+/**
+ * Uploads a (rows, cols) matrix as row parts no larger than `maxBytes` each (parts of whole 64-row blocks), or
+ * as one part when it fits: a 262k-token embedding is larger than one binding on most devices.
+ */
+export function uploadRowParts<T extends Tensor>(
+  be: Backend<T>,
+  name: string,
+  shape: [number, number],
+  weights: Map<string, Float32Array>,
+  packed: Map<string, PackedHost> | undefined,
+  maxBytes: number,
+  uploaded: T[],
+): RowPart<T>[] {
+  const [R, C] = shape;
+  const p = packed?.get(name);
+  const per = rowBytes(C, p);
+  if (R * per <= maxBytes) return [{ t: uploader(be, weights, uploaded, packed).up(name, [R, C]), r0: 0, rows: R }];
+  const step = Math.floor(maxBytes / per / 64) * 64;
+  if (step < 64) throw new Error(`decoder: ${name} rows of ${per} bytes do not fit 64 to a binding of ${maxBytes} bytes`);
+  const w = p ? null : weights.get(name);
+  if (!p && !w) throw new Error(`decoder: weight ${name} missing`);
+  const parts: RowPart<T>[] = [];
+  for (let r0 = 0; r0 < R; r0 += step) {
+    const r1 = Math.min(R, r0 + step);
+    const t = p ? be.uploadPacked(packedRows(p, R, C, r0, r1), [r1 - r0, C], p.format) : be.upload(w!.subarray(r0 * C, r1 * C), [r1 - r0, C]);
+    uploaded.push(t);
+    parts.push({ t, r0, rows: r1 - r0 });
+  }
+  return parts;
+}

@@ -7,7 +7,7 @@ import { ropeInvFreq, type ModelConfig } from './hf-config.ts';
 import { loraDelta, loraScale, type LoraAdapter } from './lora-types.ts';
 import type { LoraModule, LoraParams } from './lora-params.ts';
 import type { Workspace } from './workspace.ts';
-import { layerTensors, layerWeights, uploader, type LayerWeights } from './decoder-weights.ts';
+import { layerTensors, layerWeights, uploader, uploadRowParts, type LayerWeights, type RowPart } from './decoder-weights.ts';
 import type { PackedHost } from './base-precision.ts';
 
 export { Workspace } from './workspace.ts';
@@ -34,11 +34,18 @@ const UNSUPPORTED: [keyof ModelConfig, string][] = [
   ['mlpBias', 'MLP biases'],
 ];
 
+export interface DecoderOptions {
+  /** Split the embedding and LM head into row parts of at most this many bytes (default: the backend's binding limit). */
+  maxTensorBytes?: number;
+}
+
 export class Decoder<T extends Tensor> {
   readonly layers: LayerWeights<T>[] = [];
-  readonly embed: T; // (V, C)
+  /** (V, C) in row parts: one part unless the table is larger than one binding (then parts of whole 64-row blocks). */
+  readonly embedParts: RowPart<T>[];
   readonly norm: T; // (C)
-  readonly lmHead: T; // (V, C)
+  /** (V, C) the same way; the embedding's parts when tied. */
+  readonly headParts: RowPart<T>[];
   /** (HS/2) RoPE inverse frequencies per layer (Gemma 3: sliding layers use the local theta, unscaled); shared when equal. */
   readonly invFreqs: T[];
   /** Attention options per layer: the score scale, and the sliding window of sliding layers. */
@@ -47,23 +54,28 @@ export class Decoder<T extends Tensor> {
   private readonly frozen = new Map<string, FrozenStack<T>>();
   /** Scratch (rows · rank) for the frozen stacks' low-rank products; grown on demand, shared by every module. */
   private frozenScratch: T | null = null;
+  /** Scratch for the logits of one part of a split LM head. */
+  private headBuf: T | null = null;
 
   constructor(
     readonly be: Backend<T>,
     readonly cfg: ModelConfig,
     weights: Map<string, Float32Array>,
     packed?: Map<string, PackedHost>,
+    opts: DecoderOptions = {},
   ) {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
     const { up, uploaded } = uploader(be, weights, [], packed);
     const C = cfg.hiddenSize;
+    const maxBytes = opts.maxTensorBytes ?? be.maxTensorBytes;
+    const rowParts = (name: string) => uploadRowParts(be, name, [cfg.vocabSize, C], weights, packed, maxBytes, uploaded);
     try {
-      this.embed = up('model.embed_tokens.weight', [cfg.vocabSize, C]);
+      this.embedParts = rowParts('model.embed_tokens.weight');
       for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l, uploaded, packed));
       this.norm = up('model.norm.weight', [C]);
-      this.lmHead = cfg.tieWordEmbeddings ? this.embed : up('lm_head.weight', [cfg.vocabSize, C]);
+      this.headParts = cfg.tieWordEmbeddings ? this.embedParts : rowParts('lm_head.weight');
     } catch (err) {
       for (const t of uploaded) be.release(t); // nothing half-loaded stays on the GPU
       throw err;
@@ -199,7 +211,8 @@ export class Decoder<T extends Tensor> {
    */
   forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: { kv: KvCache<T>; start: number }, drop?: LoraDropout): void {
     const { be, cfg } = this;
-    be.embeddingForward(ws.xs[0], ws.ids, this.embed);
+    if (this.embedParts.length === 1) be.embeddingForward(ws.xs[0], ws.ids, this.embedParts[0].t);
+    else for (const p of this.embedParts) be.embeddingForwardRows(ws.xs[0], ws.ids, p.t, p.r0);
     if (cfg.embedScale !== 1) be.scale(ws.xs[0], cfg.embedScale);
     for (let l = 0; l < cfg.numLayers; l++) {
       const lin = (out: T, inp: T, W: T, bias: T | null, name: string) => {
@@ -216,13 +229,30 @@ export class Decoder<T extends Tensor> {
   /** logits = hf · lmHead^T, soft-capped when the model says so (`raw` then keeps the values before the cap). */
   headForward(logits: T, hidden: T, raw: T | null): void {
     const cap = this.cfg.finalLogitSoftcap;
-    if (!cap) {
-      this.be.matmulForward(logits, hidden, this.lmHead);
-      return;
+    if (cap && !raw) throw new Error('decoder: soft-capped logits need a buffer for the values before the cap');
+    const out = cap ? raw! : logits;
+    if (this.headParts.length === 1) {
+      this.be.matmulForward(out, hidden, this.headParts[0].t);
+    } else {
+      // A head split across bindings: each part's vocabulary slice through a scratch, into its columns.
+      const rows = hidden.size / this.cfg.hiddenSize;
+      for (const p of this.headParts) {
+        const s = this.headScratch(rows, p.rows);
+        this.be.matmulForward(s, hidden, p.t);
+        this.be.copyColumns(out, s, p.r0, 0, p.rows);
+      }
     }
-    if (!raw) throw new Error('decoder: soft-capped logits need a buffer for the values before the cap');
-    this.be.matmulForward(raw, hidden, this.lmHead);
-    this.be.softcapForward(logits, raw, cap);
+    if (cap) this.be.softcapForward(logits, raw!, cap);
+  }
+
+  /** (rows, cols) scratch for one head part's logits, as a view of one buffer grown on demand. */
+  private headScratch(rows: number, cols: number): T {
+    const need = rows * cols;
+    if (!this.headBuf || this.headBuf.size < need) {
+      if (this.headBuf) this.be.release(this.headBuf);
+      this.headBuf = this.be.zeros([need]);
+    }
+    return this.be.view(this.headBuf, 0, [rows, cols]);
   }
 
   /** x2 = x + [post-norm] o(attention(rope([q/k-norm] q(h1)), rope([q/k-norm] k(h1)), v(h1))), h1 = norm(x). */
@@ -304,7 +334,15 @@ export class Decoder<T extends Tensor> {
     if (!ws.logits) throw new Error('decoder backward: the workspace has no logits');
     const cap = this.cfg.finalLogitSoftcap;
     if (cap) this.be.softcapBackward(ws.logits, ws.logits, ws.logitsRaw!, cap);
-    this.be.matmulBackward(ws.dh, ws.logits, this.lmHead, false);
+    if (this.headParts.length === 1) {
+      this.be.matmulBackward(ws.dh, ws.logits, this.headParts[0].t, false);
+      return;
+    }
+    this.headParts.forEach((p, i) => {
+      const s = this.headScratch(ws.N, p.rows);
+      this.be.copyColumns(s, ws.logits!, 0, p.r0, p.rows);
+      this.be.matmulBackward(ws.dh, s, p.t, i > 0);
+    });
   }
 
   /** Backward from a gradient on the final normed hidden states (N, C); LoRA gradients accumulate. */
@@ -389,9 +427,9 @@ export class Decoder<T extends Tensor> {
   }
 
   release(): void {
-    const all: (T | null)[] = [this.embed, this.norm, ...new Set(this.invFreqs), this.frozenScratch];
+    const all: (T | null)[] = [...this.embedParts.map((p) => p.t), this.norm, ...new Set(this.invFreqs), this.frozenScratch, this.headBuf];
     for (const st of this.frozen.values()) all.push(st.A, st.B);
-    if (this.lmHead !== this.embed) all.push(this.lmHead);
+    if (this.headParts !== this.embedParts) all.push(...this.headParts.map((p) => p.t));
     for (const w of this.layers) all.push(...layerTensors(w));
     for (const t of all) if (t) this.be.release(t);
   }

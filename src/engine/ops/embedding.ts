@@ -69,6 +69,44 @@ ${elementwiseMain(`  let row = i / u.C;
   };
 });
 
+// The gather from rows [r0, r0 + V) of a table split across buffers: only ids in the range are written.
+const forwardRows = variants((fact: string): OpDescription => {
+  const packed = fact !== 'f32';
+  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  return {
+    name: 'embedding_forward_rows',
+    workgroupSize: [WG_1D],
+    facts: { wte: fact },
+    bindings: [
+      { name: 'out', access: 'read_write' },
+      { name: 'ids', access: 'read', type: 'u32' },
+      { name: 'wte', access: 'read', type: packed ? 'u32' : 'f32' },
+    ],
+    uniforms: [
+      ['n', 'u32'],
+      ['C', 'u32'],
+      ['V', 'u32'],
+      ['r0', 'u32'],
+      ['wBase', 'u32'],
+    ],
+    wgsl: `${packed ? wgslElementReader(format, 'wteAt', 'wte', 'u.wBase') : 'fn wteAt(i: u32) -> f32 { return wte[i]; }'}
+${elementwiseMain(`  let row = i / u.C;
+  let id = ids[row];
+  if (id >= u.r0 && id - u.r0 < u.V) { out[i] = wteAt((id - u.r0) * u.C + (i - row * u.C)); }`)}`,
+  };
+});
+
+/**
+ * out[n] = part[ids[n] - r0] for the ids in [r0, r0 + rows of part); other rows of out are left as they are.
+ * A table larger than one binding is uploaded in row parts and gathered part by part.
+ */
+export function embeddingForwardRows(rt: GpuRuntime, out: GpuTensor, ids: GpuTensor, part: GpuTensor, r0: number): void {
+  const [V, C] = [part.shape[0], part.shape[1]];
+  const N = ids.size;
+  expectShape('embeddingForwardRows out', out, [N, C]);
+  rt.run(forwardRows(formatFact(part.format)), { out, ids, wte: part }, { n: N * C, C, V, r0, wBase: scaleBase(part.format, V * C) }, groups1d(N * C));
+}
+
 /** out (N, C) = wte[ids]; ids (N) u32, wte (V, C), f32 or packed */
 export function embeddingForward(rt: GpuRuntime, out: GpuTensor, ids: GpuTensor, wte: GpuTensor): void {
   const [V, C] = [wte.shape[0], wte.shape[1]];
@@ -88,5 +126,5 @@ export function embeddingBackward(rt: GpuRuntime, dwte: GpuTensor, dout: GpuTens
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
-export const kernels = { embeddingForward, embeddingBackward };
+export const kernels = { embeddingForward, embeddingForwardRows, embeddingBackward };
 export { twins } from '../ref/embedding.ts';

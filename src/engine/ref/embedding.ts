@@ -33,4 +33,18 @@ export function embeddingBackward(dwte: RefTensor, dout: RefTensor, ids: RefTens
   }
 }
 
-export const twins = { embeddingForward, embeddingBackward };
+/** out[n] = part[ids[n] - r0] for ids in [r0, r0 + rows of part); other rows of out are left as they are. */
+export function embeddingForwardRows(out: RefTensor, ids: RefTensor, part: RefTensor, r0: number): void {
+  const [V, C] = [part.shape[0], part.shape[1]];
+  const N = ids.size;
+  expectSizes('embeddingForwardRows', [['out', out, N * C]]);
+  const o = floats('embeddingForwardRows out', out),
+    w = weightFloats('embeddingForwardRows part', part);
+  for (let n = 0; n < N; n++) {
+    const id = ids.data[n] - r0;
+    if (id < 0 || id >= V) continue;
+    for (let c = 0; c < C; c++) o[n * C + c] = w[id * C + c];
+  }
+}
+
+export const twins = { embeddingForward, embeddingForwardRows, embeddingBackward };

@@ -1,5 +1,5 @@
 // Reference twins of the elementwise utilities in ops/util.ts.
-import { expectSizes, floats, type RefTensor } from './tensor.ts';
+import { expectSizes, floats, rows, type RefTensor } from './tensor.ts';
 
 /** x[i] = value */
 export function fill(x: RefTensor, value: number): void {
@@ -26,4 +26,18 @@ export function copy(dst: RefTensor, src: RefTensor): void {
   dst.data.set(src.data);
 }
 
-export const twins = { fill, scale, add, copy };
+/** dst[r, dstCol + j] = src[r, srcCol + j] for j < cols and every row r (dst (R, Wd), src (R, Ws)). */
+export function copyColumns(dst: RefTensor, src: RefTensor, dstCol: number, srcCol: number, cols: number): void {
+  const [R, Wd] = rows(dst);
+  const [Rs, Ws] = rows(src);
+  if (R !== Rs || dstCol + cols > Wd || srcCol + cols > Ws) {
+    throw new Error(
+      `copyColumns: ${cols} columns from column ${srcCol} of (${src.shape.join(', ')}) to column ${dstCol} of (${dst.shape.join(', ')}) do not fit`,
+    );
+  }
+  const d = floats('copyColumns dst', dst),
+    s = floats('copyColumns src', src);
+  for (let r = 0; r < R; r++) for (let j = 0; j < cols; j++) d[r * Wd + dstCol + j] = s[r * Ws + srcCol + j];
+}
+
+export const twins = { fill, scale, add, copy, copyColumns };

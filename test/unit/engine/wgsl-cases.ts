@@ -2,8 +2,8 @@
 // them on a recording runtime. A new kernel (or a new compile-time variant) adds its call here.
 import { numel, type GpuTensor } from '../../../src/engine/op.ts';
 import type { GpuRuntime } from '../../../src/engine/runtime.ts';
-import { add, fill, scale } from '../../../src/engine/ops/util.ts';
-import { embeddingBackward, embeddingForward } from '../../../src/engine/ops/embedding.ts';
+import { add, copyColumns, fill, scale } from '../../../src/engine/ops/util.ts';
+import { embeddingBackward, embeddingForward, embeddingForwardRows } from '../../../src/engine/ops/embedding.ts';
 import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ops/rmsnorm.ts';
 import { gemm } from '../../../src/engine/ops/matmul.ts';
 import { biasBackward, biasForward } from '../../../src/engine/ops/bias.ts';
@@ -43,11 +43,14 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     fill(rt, t(N), 0);
     scale(rt, t(N), 2);
     add(rt, t(N), t(N));
+    copyColumns(rt, t(N, C), t(N, 4), 2, 0, 4);
   },
   (rt) => {
     embeddingForward(rt, t(N, C), ids(N), t(V, C));
     embeddingBackward(rt, t(V, C), t(N, C), ids(N));
     for (const f of PACKED) embeddingForward(rt, t(N, 64), ids(N), packed(f, V, 64));
+    embeddingForwardRows(rt, t(N, C), ids(N), t(V, C), 64);
+    for (const f of PACKED) embeddingForwardRows(rt, t(N, 64), ids(N), packed(f, V, 64), 64);
   },
   (rt) => {
     rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6);

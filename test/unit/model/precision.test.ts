@@ -190,3 +190,47 @@ describe('loading', () => {
     );
   });
 });
+
+describe('an embedding and LM head larger than one binding', () => {
+  /** Logits and LoRA gradients of one SFT step, with the vocabulary matrices split into parts of at most `maxTensorBytes`. */
+  async function step(m: LoadedModel, maxTensorBytes?: number) {
+    const be = cpuBackend();
+    const dec = new Decoder(be, m.config, m.weights, m.packed, { maxTensorBytes });
+    const lora = LoraParams.create(be, randomAdapter(m, 5));
+    const ws = new Workspace(be, m.config, 1, ROW.length, Decoder.loraRanks(lora));
+    const targets = Uint32Array.from([...ROW.slice(1), 0]);
+    ws.setBatch(Uint32Array.from(ROW), Uint32Array.of(ROW.length), targets, Float32Array.from(ROW.map((_, t) => (t < ROW.length - 1 ? 1 : 0))));
+    dec.forward(ws, lora);
+    const logits = Float32Array.from((ws.logits as CpuTensor).data);
+    be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, m.config.vocabSize);
+    lora.zeroGrads();
+    be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, m.config.vocabSize);
+    dec.backward(ws, lora);
+    return { logits, grads: Float32Array.from((lora.grads as CpuTensor).data), parts: dec.embedParts.length, headParts: dec.headParts.length };
+  }
+
+  it.each([
+    ['llama', 'f32'],
+    ['gemma3', 'q4'],
+    ['qwen3', 'bf16'],
+  ] as const)('%s %s: split into 64-row parts, the same logits and gradients as whole', async (arch, precision) => {
+    const m = await loadModelFolder(tinyModelFiles(0, arch), { precision });
+    const whole = await step(m);
+    const C = m.config.hiddenSize;
+    const rowBytes = precision === 'f32' ? C * 4 : precision === 'q4' ? C / 2 + (C / 64) * 4 : C * 2;
+    const split = await step(m, rowBytes * 130); // room for 130 rows: parts of 128
+    expect(whole.parts).toBe(1);
+    expect(split.parts).toBe(Math.ceil(m.config.vocabSize / 128));
+    expect(split.parts).toBeGreaterThanOrEqual(3);
+    expect(split.headParts).toBe(split.parts);
+    expect(maxRel(split.logits, whole.logits)).toBeLessThan(1e-6);
+    expect(maxRel(split.grads, whole.grads)).toBeLessThan(1e-5);
+  });
+
+  it('says when not even 64 rows fit one binding', async () => {
+    const m = await loadModelFolder(tinyModelFiles(0));
+    expect(() => new Decoder(cpuBackend(), m.config, m.weights, m.packed, { maxTensorBytes: 1000 })).toThrow(
+      /model.embed_tokens.weight rows of 256 bytes do not fit 64 to a binding of 1000 bytes/,
+    );
+  });
+});
