@@ -9,6 +9,7 @@ import type { LoraModule, LoraParams } from './lora-params.ts';
 import type { Workspace } from './workspace.ts';
 import { layerTensors, layerWeights, uploader, uploadRowParts, type LayerWeights, type RowPart } from './decoder-weights.ts';
 import type { PackedHost } from './base-precision.ts';
+import { FrozenStacks } from './frozen-stack.ts';
 
 export { Workspace } from './workspace.ts';
 
@@ -51,9 +52,7 @@ export class Decoder<T extends Tensor> {
   /** Attention options per layer: the score scale, and the sliding window of sliding layers. */
   private readonly attn: AttnOpts<T>[];
   /** Adapters folded into a packed base weight, per module path: kept low-rank beside it (see foldAdapter). */
-  private readonly frozen = new Map<string, FrozenStack<T>>();
-  /** Scratch (rows · rank) for the frozen stacks' low-rank products; grown on demand, shared by every module. */
-  private frozenScratch: T | null = null;
+  private readonly frozen: FrozenStacks<T>;
   /** Scratch for the logits of one part of a split LM head. */
   private headBuf: T | null = null;
 
@@ -64,6 +63,7 @@ export class Decoder<T extends Tensor> {
     packed?: Map<string, PackedHost>,
     opts: DecoderOptions = {},
   ) {
+    this.frozen = new FrozenStacks(be);
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
@@ -104,7 +104,7 @@ export class Decoder<T extends Tensor> {
       if (W.format) {
         // A packed weight cannot take the delta without losing it to rounding (bf16 keeps 8 bits; q4 would need
         // re-quantising): the adapter joins the module's frozen low-rank stack instead, applied next to W.
-        this.frozen.set(path, stackAdapter(this.be, this.frozen.get(path), layer, sign * loraScale(adapter.config), adapter.config.r));
+        this.frozen.fold(path, layer, sign * loraScale(adapter.config), adapter.config.r);
         continue;
       }
       const d = this.be.upload(loraDelta(adapter, path, sign), [layer.outFeatures, layer.inFeatures]);
@@ -115,35 +115,7 @@ export class Decoder<T extends Tensor> {
 
   /** The rank of the frozen stack beside a packed module (0 when nothing was folded there). */
   frozenRank(path: string): number {
-    return this.frozen.get(path)?.r ?? 0;
-  }
-
-  /** (rows, r) scratch for a frozen stack's product, as a view of one shared buffer. */
-  private stackScratch(rows: number, r: number): T {
-    const need = rows * r;
-    if (!this.frozenScratch || this.frozenScratch.size < need) {
-      if (this.frozenScratch) this.be.release(this.frozenScratch);
-      this.frozenScratch = this.be.zeros([need]);
-    }
-    return this.be.view(this.frozenScratch, 0, [rows, r]);
-  }
-
-  /** out += x @ (Bf·Af)^T for the frozen stack of `path`, if any (x (N, in), out (N, out)). */
-  private frozenForward(path: string, out: T, inp: T): void {
-    const st = this.frozen.get(path);
-    if (!st) return;
-    const h = this.stackScratch(inp.size / st.inFeatures, st.r);
-    this.be.gemm(h, inp, st.A, { transB: true }); // (N, rF) = x @ Af^T
-    this.be.gemm(out, h, st.B, { transB: true, accumulate: true }); // += h @ Bf^T
-  }
-
-  /** dinp (+)= dout @ Bf·Af for the frozen stack of `path`, if any: its input gradient (it has no parameters). */
-  private frozenBackward(path: string, dinp: T, dout: T): void {
-    const st = this.frozen.get(path);
-    if (!st) return;
-    const dh = this.stackScratch(dout.size / st.outFeatures, st.r);
-    this.be.gemm(dh, dout, st.B); // (N, rF) = dout @ Bf
-    this.be.gemm(dinp, dh, st.A, { accumulate: true }); // += dh @ Af
+    return this.frozen.rank(path);
   }
 
   /** LoRA ranks by module path, for sizing a Workspace. */
@@ -167,7 +139,7 @@ export class Decoder<T extends Tensor> {
     drop?: LoraDropout,
   ): void {
     this.be.matmulForward(out, inp, W);
-    this.frozenForward(path, out, inp);
+    this.frozen.forward(path, out, inp);
     if (bias) this.be.biasForward(out, bias);
     if (!mod || !h) return;
     const xin = drop ? ws.loraIn.get(mod.path) : undefined;
@@ -189,7 +161,7 @@ export class Decoder<T extends Tensor> {
     drop?: LoraDropout,
   ): void {
     this.be.matmulBackward(dinp, dout, W, accumulate);
-    this.frozenBackward(path, dinp, dout);
+    this.frozen.backward(path, dinp, dout);
     if (!mod || !h) return;
     const dh = ws.dLoraH.get(mod.r)!;
     if (!drop) {
@@ -427,50 +399,10 @@ export class Decoder<T extends Tensor> {
   }
 
   release(): void {
-    const all: (T | null)[] = [...this.embedParts.map((p) => p.t), this.norm, ...new Set(this.invFreqs), this.frozenScratch, this.headBuf];
-    for (const st of this.frozen.values()) all.push(st.A, st.B);
+    const all: (T | null)[] = [...this.embedParts.map((p) => p.t), this.norm, ...new Set(this.invFreqs), this.headBuf];
+    this.frozen.release();
     if (this.headParts !== this.embedParts) all.push(...this.headParts.map((p) => p.t));
     for (const w of this.layers) all.push(...layerTensors(w));
     for (const t of all) if (t) this.be.release(t);
   }
-}
-
-/** Adapters folded beside one packed weight: their A rows stacked (r, in) and sign·scale·B columns side by side (out, r). */
-interface FrozenStack<T> {
-  A: T;
-  B: T;
-  r: number;
-  inFeatures: number;
-  outFeatures: number;
-  hostA: Float32Array;
-  hostB: Float32Array;
-}
-
-/** `prev` with one more adapter layer appended (rank grows by r); the old tensors are released. */
-function stackAdapter<T extends Tensor>(
-  be: Backend<T>,
-  prev: FrozenStack<T> | undefined,
-  layer: { A: Float32Array; B: Float32Array; inFeatures: number; outFeatures: number },
-  scale: number,
-  r: number,
-): FrozenStack<T> {
-  const { inFeatures: I, outFeatures: O } = layer;
-  if (prev && (prev.inFeatures !== I || prev.outFeatures !== O)) {
-    throw new Error(`decoder: a folded adapter is (${O}, ${I}) where the earlier ones are (${prev.outFeatures}, ${prev.inFeatures})`);
-  }
-  const r0 = prev?.r ?? 0;
-  const R = r0 + r;
-  const hostA = new Float32Array(R * I);
-  if (prev) hostA.set(prev.hostA);
-  hostA.set(layer.A, r0 * I);
-  const hostB = new Float32Array(O * R);
-  for (let o = 0; o < O; o++) {
-    if (prev) hostB.set(prev.hostB.subarray(o * r0, (o + 1) * r0), o * R);
-    for (let k = 0; k < r; k++) hostB[o * R + r0 + k] = scale * layer.B[o * r + k];
-  }
-  if (prev) {
-    be.release(prev.A);
-    be.release(prev.B);
-  }
-  return { A: be.upload(hostA, [R, I]), B: be.upload(hostB, [O, R]), r: R, inFeatures: I, outFeatures: O, hostA, hostB };
 }
