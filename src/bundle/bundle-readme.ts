@@ -12,6 +12,10 @@ export interface ReadmeFacts {
 
 const DIFFERENCES = `## Where TRL behaves differently from the studio
 
+Status: train.py compiles, and its pure helpers (seeds, split, schedules, truncation, score formula,
+verdicts, run.json) are tested against the studio's TypeScript; the TRL calls follow the trl 1.9.0 and
+peft 0.20.0 sources but were not run where this bundle was made. Run the smoke command first.
+
 train.py takes every value from plan.json and mirrors the studio's rules where TRL lets it: the
 seeds (FNV-1a per topic and attempt), the reward model's 80/20 split (the same mulberry32 shuffle, so
 the same pairs are held out), the truncation (a prompt cut from the left to leave its answer a quarter
@@ -23,8 +27,12 @@ last model kept), the step counts and --max-steps caps, retries with one more SF
 seed, folds, exact unit merges and the score formula. What differs:
 
 - **Data order and initialisation.** TRL's samplers shuffle with the Trainer's seed, not the studio's
-  per-epoch order, and PEFT initialises LoRA A with Kaiming-uniform weights. Same steps and batch
-  sizes, different batches: the numbers will not match the studio's to the digit.
+  per-epoch order, and PEFT draws LoRA A from the same Kaiming-uniform range (B = 0) with another
+  generator. Same steps and batch sizes, different batches: the numbers will not match the studio's
+  to the digit.
+- **Optimizer.** Each trainer gets train.py's own AdamW and LambdaLR (the studio's schedules, the
+  reward head's own learning rate). transformers does not combine a caller's optimizer with DeepSpeed,
+  so scale out with the data-parallel accelerate configs given.
 - **Reward model.** transformers' sequence classifier reads the last non-padding token; train.py pads
   with a token that is never the end-of-turn token (the tokenizer's pad, else unk, else the last
   vocabulary id) so the head reads the end-of-turn token as the studio's does. TRL's RewardTrainer

@@ -39,7 +39,7 @@ class Policy:
 
     def log_likelihood(self, prompt, answer):
         torch = self.stack.torch
-        ex = self.stack.example(prompt, answer, max_len=self.stack.max_len)
+        ex = self.stack.example(prompt, answer, max_len=self.stack.max_positions)
         ids = torch.tensor([ex["ids"]], device=self.stack.device)
         with torch.no_grad():
             logp = torch.log_softmax(self.model(input_ids=ids).logits[0, :-1].float(), -1)
@@ -83,12 +83,11 @@ def take_exam(ctx, state, exam):
         return
     stack = ctx["stack"]
     policy = Policy(stack, stack.load("causal"), ctx["plan"]["pipeline"]["evaluation"]["max_new_tokens"])
-    scope = exam["scope"]
-    guards = [d for t in ctx["plan"]["topics"] if scope == "final" or t["id"] == scope or t["id"].startswith(scope + "/")
-              for d in topic_files(ctx["bundle"], t["id"])["distinctions"]] + ctx["global_distinctions"]
+    # As the studio's exams: open answers are checked against every distinction of the curriculum.
+    guards = [d for t in ctx["plan"]["topics"] for d in topic_files(ctx["bundle"], t["id"])["distinctions"]] + ctx["global_distinctions"]
     rows = evaluate_questions(policy, exam["questions"], ctx["plan"]["voiceMarkers"], guards, ctx["similarity"], ctx["plan"]["pipeline"]["evaluation"]["weights"])
     s = summarise_exam(exam["level"], rows)
-    state["exams"].append({"level": exam["level"], "scopeId": scope, "title": exam["title"], "accuracy": s["accuracy"], "meanVoice": s["meanVoice"],
+    state["exams"].append({"level": exam["level"], "scopeId": exam["scope"], "title": exam["title"], "accuracy": s["accuracy"], "meanVoice": s["meanVoice"],
                            "passed": s["passed"], "bars": s["bars"], "questions": len(rows)})
     ctx["say"](f"exam {exam['title']}: accuracy {s['accuracy']:.3f}, {'passed' if s['passed'] else 'failed'}")
 

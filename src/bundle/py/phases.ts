@@ -39,9 +39,9 @@ def phase_sft(ctx, tc, ar, data):
     params = [p for p in model.parameters() if p.requires_grad]
     opt = optimizer_with_schedule([(params, tc["learningRate"])], total, lambda s, t: sft_lr_factor(s, t, cfg["warmup_ratio"]), cfg["weight_decay"])
     work = ctx["files"].path("run", "trainer", "sft")
-    args = training_args(SFTConfig, work, total, tc["batchSize"], tc["learningRate"], cfg["max_grad_norm"], ar["seed"], ctx["device"],
+    args = training_args(SFTConfig, stack, work, total, tc["batchSize"], tc["learningRate"], cfg["max_grad_norm"], ar["seed"],
                          completion_only_loss=True, max_length=stack.max_len, packing=False)
-    log = LogLines(ctx["files"], {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "sft"})
+    log = log_lines(ctx["files"], {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "sft"})
     trainer = SFTTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=stack.tok, optimizers=opt, callbacks=[log])
     trainer.train(resume_from_checkpoint=last_checkpoint(work))
     losses = [r["loss"] for r in log.logs if "loss" in r]
@@ -97,10 +97,10 @@ def phase_reward(ctx, tc, ar, data):
     opt = optimizer_with_schedule([(lora, tc["rewardLearningRate"]), (head, cfg["head_learning_rate"])], total,
                                   lambda s, t: lr_factor(cfg["scheduler"], s, t, cfg["warmup_ratio"]))
     work = ctx["files"].path("run", "trainer", "reward")
-    args = training_args(RewardConfig, work, total, b, tc["rewardLearningRate"], cfg["max_grad_norm"], seed, ctx["device"],
-                         eval_strategy="epoch", max_length=stack.max_len, logging_steps=cfg["log_every"], disable_dropout=True)
+    args = training_args(RewardConfig, stack, work, total, b, tc["rewardLearningRate"], cfg["max_grad_norm"], seed,
+                         logging_steps=cfg["log_every"], eval_strategy="epoch", max_length=stack.max_len, disable_dropout=True)
     stop = early_stopping(cfg["patience"], cfg["min_delta"])
-    log = LogLines(ctx["files"], {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "reward"})
+    log = log_lines(ctx["files"], {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "reward"})
     trainer = RewardTrainer(model=model, args=args, train_dataset=rows(split["train"]), eval_dataset=rows(split["val"]),
                             processing_class=stack.tok, optimizers=opt, callbacks=[stop, log])
     trainer.train(resume_from_checkpoint=last_checkpoint(work))
@@ -115,6 +115,10 @@ def phase_reward(ctx, tc, ar, data):
     shutil.rmtree(work, ignore_errors=True)
     ctx["say"](f"{tc['id']} reward: {metrics['steps']} steps, val loss {stop.best}, val accuracy {last.get('valAccuracy')}")
     return key, dict(metrics, rewardLearned=learned), [], warnings
+
+
+class KlRunaway(Exception):
+    """Raised by the KL callback to end PPO: TRL's PPO loop does not read control.should_training_stop."""
 
 
 def adaptive_kl(ppo_cfg, response_length):
@@ -137,7 +141,7 @@ def adaptive_kl(ppo_cfg, response_length):
             self.runaway = self.runaway + 1 if ppo_cfg["kl_stop"] > 0 and kl > stop_at else 0
             if self.runaway >= ppo_cfg["kl_stop_patience"]:
                 self.reason = f"KL runaway at step {state.global_step}: mean KL {kl:.3g} nats/token exceeded {stop_at:.3g}"
-                control.should_training_stop = True
+                raise KlRunaway(self.reason)
 
     return _Kl()
 
@@ -164,13 +168,19 @@ def phase_ppo(ctx, tc, ar, data, sft_key, reward_key):
                      lr_scheduler_type="constant", kl_coef=p["kl_coef"], cliprange=p["clip_range"], cliprange_value=p["clip_range"],
                      vf_coef=p["vf_coef"], gamma=p["gamma"], lam=p["lam"], response_length=p["max_new_tokens"], temperature=p["temperature"],
                      stop_token="eos", max_grad_norm=p["max_grad_norm"], model_adapter_name="policy", ref_adapter_name="reference",
-                     num_sample_generations=0, seed=seed_for(ar["seed"], "ppo"), report_to=[], use_cpu=ctx["device"] == "cpu",
-                     bf16=ctx["device"] == "cuda", save_strategy="no")
+                     num_sample_generations=0, seed=seed_for(ar["seed"], "ppo"), report_to=[], use_cpu=stack.device == "cpu",
+                     bf16=stack.bf16, save_strategy="no")
     kl = adaptive_kl(p, p["max_new_tokens"])
-    log = LogLines(files, {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "ppo"})
+    log = log_lines(files, {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "ppo"})
+    # TRL drops a last partial batch: prompts repeat (as the studio cycles them) to fill at least one.
+    prompts = data["prompts"] * math.ceil(p["batch_size"] / len(data["prompts"]))
+    dataset = Dataset.from_list([{"input_ids": ids} for ids in prompts])
     trainer = PPOTrainer(args=args, processing_class=stack.tok, model=policy, ref_model=None, reward_model=reward,
-                         train_dataset=Dataset.from_list([{"input_ids": ids} for ids in data["prompts"]]), value_model=value, callbacks=[kl, log])
-    trainer.train()
+                         train_dataset=dataset, eval_dataset=dataset, value_model=value, callbacks=[kl, log])
+    try:
+        trainer.train()
+    except KlRunaway:
+        pass  # the adapter as it stands is kept, as the studio keeps it
     metrics = {"phase": "ppo", "steps": len(log.logs), "stoppedReason": kl.reason, "finalKlCoef": args.kl_coef}
     key = save_adapter(files, policy, "policy", adapter_key(tc["id"], "ppo"), metrics)
     shutil.rmtree(work, ignore_errors=True)
@@ -192,11 +202,11 @@ def phase_dpo(ctx, tc, ar, data, sft_key):
     params = [w for w in policy.parameters() if w.requires_grad]
     opt = optimizer_with_schedule([(params, d["learning_rate"])], total, lambda s, t: lr_factor("cosine", s, t, d["warmup_ratio"]))
     work = files.path("run", "trainer", "dpo")
-    args = training_args(DPOConfig, work, total, d["batch_size"], d["learning_rate"], d["max_grad_norm"], seed_for(ar["seed"], "dpo"),
-                         ctx["device"], beta=d["beta"], label_smoothing=d["label_smoothing"], loss_type=["sigmoid"], max_length=stack.max_len)
+    args = training_args(DPOConfig, stack, work, total, d["batch_size"], d["learning_rate"], d["max_grad_norm"], seed_for(ar["seed"], "dpo"),
+                         beta=d["beta"], label_smoothing=d["label_smoothing"], loss_type=["sigmoid"], max_length=stack.max_len)
     rows = [{"prompt": [{"role": "user", "content": x["prompt"]}], "chosen": [{"role": "assistant", "content": x["chosen"]}],
              "rejected": [{"role": "assistant", "content": x["rejected"]}]} for x in pairs]
-    log = LogLines(files, {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "dpo"})
+    log = log_lines(files, {"topicId": tc["id"], "attempt": ar["attempt"], "phase": "dpo"})
     trainer = DPOTrainer(model=policy, ref_model=None, args=args, train_dataset=Dataset.from_list(rows), processing_class=stack.tok,
                          optimizers=opt, callbacks=[log])
     trainer.train(resume_from_checkpoint=last_checkpoint(work))

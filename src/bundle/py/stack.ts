@@ -17,11 +17,13 @@ class Stack:
         self.torch = torch
         self.state = PartialState()
         self.model_id = model_id
-        self.device = device
+        # One process per GPU under accelerate: each loads its models on its own device.
+        self.device = str(self.state.device) if device == "cuda" else device
         self.tok = AutoTokenizer.from_pretrained(model_id)
         self.config = AutoConfig.from_pretrained(model_id)
         text_cfg = getattr(self.config, "text_config", None) or self.config
-        self.max_len = min(max_seq_length, getattr(text_cfg, "max_position_embeddings", max_seq_length))
+        self.max_positions = getattr(text_cfg, "max_position_embeddings", max_seq_length)
+        self.max_len = min(max_seq_length, self.max_positions)
         eos = self.tok.eos_token_id
         gen_eos = getattr(self.config, "eos_token_id", None)
         ends = [e for e in ([eos] + (gen_eos if isinstance(gen_eos, list) else [gen_eos])) if e is not None]
@@ -36,6 +38,7 @@ class Stack:
         self.pad_id = self.tok.pad_token_id
         use_bf16 = device == "cuda" and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
         self.dtype = torch.bfloat16 if use_bf16 else torch.float32
+        self.bf16 = use_bf16
         self.folded = []  # adapter folders merged into the base, in order (the studio's folds)
 
     def chat(self, prompt, answer=None):
@@ -98,7 +101,7 @@ def topic_data(stack, files, ppo_new_tokens):
     }
 
 
-def training_args(cls, out_dir, total_steps, batch, lr, max_grad_norm, seed, device, **extra):
+def training_args(cls, stack, out_dir, total_steps, batch, lr, max_grad_norm, seed, logging_steps=1, **extra):
     """The TrainingArguments every phase shares: steps as the studio counts them, our own LR schedule."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     return cls(
@@ -109,13 +112,13 @@ def training_args(cls, out_dir, total_steps, batch, lr, max_grad_norm, seed, dev
         learning_rate=lr,
         max_grad_norm=max_grad_norm,
         seed=seed,
-        logging_steps=1,
+        logging_steps=logging_steps,
         save_strategy="steps",
         save_steps=50,
         save_total_limit=1,
         report_to=[],
-        use_cpu=device == "cpu",
-        bf16=device == "cuda",
+        use_cpu=stack.device == "cpu",
+        bf16=stack.bf16,
         remove_unused_columns=False,
         **extra,
     )
@@ -153,20 +156,18 @@ def save_adapter(files, model, adapter_name, key, metrics):
     return key
 
 
-class LogLines:
-    """A trainer callback that records each logged step in metrics.jsonl and prints one line at the end."""
+def log_lines(files, record):
+    """A trainer callback that keeps each logged step (callback.logs) and appends it to metrics.jsonl."""
+    from transformers import TrainerCallback
 
-    def __new__(cls, files, record):
-        from transformers import TrainerCallback
+    class _LogLines(TrainerCallback):
+        def __init__(self):
+            self.logs = []
 
-        class _LogLines(TrainerCallback):
-            def __init__(self):
-                self.logs = []
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if logs:
+                self.logs.append(dict(logs, step=state.global_step))
+                files.metric({**record, "step": state.global_step, **logs})
 
-            def on_log(self, args, state, control, logs=None, **kwargs):
-                if logs:
-                    self.logs.append(dict(logs, step=state.global_step))
-                    files.metric({**record, "step": state.global_step, **logs})
-
-        return _LogLines()
+    return _LogLines()
 `;
