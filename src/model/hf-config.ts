@@ -165,7 +165,9 @@ function unwrapConfig(json: unknown, file: string): { obj: Record<string, unknow
     // Multimodal Gemma 3 wraps the decoder's settings in text_config.
     const text = obj.text_config;
     if (typeof text !== 'object' || text === null) throw new Error(`${file}: text_config: expected an object for model_type gemma3`);
-    obj = { ...(text as Record<string, unknown>), architectures: obj.architectures };
+    // The checkpoint's dtype is written at the top level (torch_dtype, or dtype in transformers 5).
+    const t = text as Record<string, unknown>;
+    obj = { torch_dtype: obj.torch_dtype ?? obj.dtype, ...t, architectures: obj.architectures };
     where = `${file}: text_config`;
     modelType = 'gemma3_text';
   }

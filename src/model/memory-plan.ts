@@ -111,6 +111,9 @@ function activationValuesPerToken(cfg: ModelConfig, req: PlanRequest, recompute:
   return streams + scratch + (recompute ? layer : L * layer);
 }
 
+/** The matrices the decoder splits into row parts when they exceed one binding. */
+const VOCAB_MATRICES = new Set(['embed_tokens', 'lm_head']);
+
 /** Plans a LoRA run of `cfg` under `limits`. */
 export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLimits): MemoryPlan {
   for (const [k, v] of [
@@ -126,12 +129,14 @@ export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLi
   let parameters = vectors;
   let weights = vectors * F32;
   let largestTensor = { name: '', bytes: 0 };
+  let largestUnsplit = { name: '', bytes: 0 };
   for (const m of matrices) {
     const count = m.perLayer ? L : 1;
     parameters += m.n * count;
     const b = matrixBytes(m.n, req.precision, g);
     weights += b * count;
     if (b > largestTensor.bytes) largestTensor = { name: m.name, bytes: b };
+    if (!VOCAB_MATRICES.has(m.name) && b > largestUnsplit.bytes) largestUnsplit = { name: m.name, bytes: b };
   }
   const loraParameters = L * req.targets.reduce((s, t) => s + req.rank * moduleShape(cfg, t).reduce((a, b) => a + b, 0), 0);
   const N = req.batch * req.seq;
@@ -146,8 +151,13 @@ export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLi
     total: 0,
   };
   bytes.total = bytes.weights + bytes.lora + bytes.ppoExtra + bytes.activations + bytes.logits + bytes.kvCache;
-  const largestBuffer = Math.max(largestTensor.bytes, bytes.logits);
-  const { fits, verdict } = judge(cfg, req, limits, bytes, largestTensor, largestBuffer);
+  const largestBuffer = Math.max(largestUnsplit.bytes, bytes.logits);
+  const judged = judge(cfg, req, limits, bytes, largestUnsplit, largestBuffer);
+  // The embedding and LM head are uploaded in row parts when one binding cannot hold them (decoder-weights.ts).
+  const parts = Math.ceil(largestTensor.bytes / limits.maxStorageBufferBindingSize);
+  const verdict =
+    judged.fits && VOCAB_MATRICES.has(largestTensor.name) && parts > 1 ? `${judged.verdict} (${largestTensor.name} in ${parts} buffer parts)` : judged.verdict;
+  const fits = judged.fits;
   return { parameters, loraParameters, bytes, largestTensor, fits, verdict };
 }
 

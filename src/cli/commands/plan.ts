@@ -31,7 +31,8 @@ Options:
   --model DIR|FILE     a Hugging Face model folder, its config.json, a Hub id ORG/NAME[@REV] (only its
                        config.json is fetched, from the Hugging Face cache or the Hub), or 'tiny'
   --token TOKEN        Hugging Face access token for gated or private Hub models (default: HF_TOKEN)
-  --dtype f32|bf16|f16 precision of the frozen base weights (default f32: what this build loads)
+  --dtype f32|bf16|f16 precision of the frozen base weights (default: the checkpoint's torch_dtype, as
+                       training loads it; f32 when the config does not say)
   --quantize q4        4-bit group-wise base weights (group 64, 16-bit scale and offset per group)
   --batch B            sequences per step (default: the config's sft.batch_size)
   --seq T              tokens per sequence (default: the config's max_seq_length)
@@ -40,6 +41,11 @@ Options:
   --memory GIB         memory the GPU may use (default: unknown, only the buffer limits are checked)
   --limits NAME        adapter (default: this machine's WebGPU adapter), ${Object.keys(LIMIT_PRESETS).join(', ')}
   --json               print the plan as JSON`;
+
+/** The precision training keeps a checkpoint's weights in by default (--dtype stored): its torch_dtype. */
+function storedPrecision(torchDtype: string | null): 'f32' | 'bf16' | 'f16' {
+  return torchDtype === 'bfloat16' ? 'bf16' : torchDtype === 'float16' ? 'f16' : 'f32';
+}
 
 /** The config.json of a Hub id (cache first), or null when `model` is not one. */
 async function hubConfigFile(model: string, token: string | undefined): Promise<string | null> {
@@ -121,8 +127,6 @@ function render(where: string, req: PlanRequest, limits: AdapterLimits, p: Memor
     `verdict: ${p.verdict}`,
   ];
   if (q4) lines.push(`with --quantize q4: ${q4.fits ? 'fits' : 'still too large'} (total ${formatGiB(q4.bytes.total)})`);
-  if (req.precision !== 'f32')
-    lines.push('note: this build still loads base weights as f32; 16-bit and q4 loading are on the way (the plan shows what they will need).');
   return lines.join('\n');
 }
 
@@ -146,12 +150,12 @@ export const command: Command = {
     if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}' (use --model)`);
     if (!values.model) throw new UsageError('--model is required (a model folder, its config.json, or tiny)');
     if (values.quantize !== undefined && values.quantize !== 'q4') throw new UsageError(`--quantize must be q4, got '${values.quantize}'`);
-    const dtype = values.dtype ?? 'f32';
+    const { cfg, where } = await modelConfig(values.model, values.token);
+    const dtype = values.dtype ?? storedPrecision(cfg.torchDtype);
     if (!['f32', 'bf16', 'f16'].includes(dtype)) throw new UsageError(`--dtype must be f32, bf16 or f16, got '${dtype}'`);
     const memory = values.memory === undefined ? null : Number(values.memory);
     if (memory !== null && !(memory > 0)) throw new UsageError(`--memory must be a positive number of GiB, got '${values.memory}'`);
     const pipeline = values.config ? await loadPipelineConfigFile(values.config) : await loadDefaultPipelineConfig();
-    const { cfg, where } = await modelConfig(values.model, values.token);
     const req: PlanRequest = {
       precision: (values.quantize ?? dtype) as WeightPrecision,
       batch: positive(values.batch, 'batch') ?? pipeline.sft.batch_size,
