@@ -16,6 +16,15 @@ def topic_record(state, tc):
     return rec
 
 
+def load_policy(ctx, key):
+    """The policy evaluation asks: the base with the folded adapters, and the topic's adapter on top."""
+    from peft import PeftModel
+
+    stack = ctx["stack"]
+    model = PeftModel.from_pretrained(stack.load("causal"), ctx["files"].path(*key.split("/")))
+    return Policy(stack, model, ctx["plan"]["pipeline"]["evaluation"]["max_new_tokens"])
+
+
 def run_attempt(ctx, save, rec, ar, tc, files, data):
     """One attempt's phases in order, skipping those the saved state says are done; returns the policy's key."""
     pipeline, phases = ctx["plan"]["pipeline"], ctx["phases"]
@@ -66,12 +75,8 @@ def run_attempt(ctx, save, rec, ar, tc, files, data):
     if ctx["plan"]["alignment"] == "dpo":
         policy = ar["adapters"].get("dpo", policy)
     if policy and "eval" in phases and "eval" not in done:
-        stack = ctx["stack"]
-        from peft import PeftModel
-
-        model = PeftModel.from_pretrained(stack.load("causal"), ctx["files"].path(*policy.split("/")))
         distinctions = files["distinctions"] + ctx["global_distinctions"]
-        score, passed, summary = evaluate_topic(ctx, Policy(stack, model, pipeline["evaluation"]["max_new_tokens"]), tc, files, distinctions)
+        score, passed, summary = evaluate_topic(ctx, load_policy(ctx, policy), tc, files, distinctions)
         ar["score"], ar["passed"], ar["evaluation"] = score, passed, summary
         ctx["files"].metric({"topicId": tc["id"], "attempt": ar["attempt"], "phase": "eval", "score": score, "threshold": tc["passThreshold"], "passed": passed})
         ctx["say"](f"{tc['id']} eval: score {score:.3f} (threshold {tc['passThreshold']}), {'passed' if passed else 'failed'}")
