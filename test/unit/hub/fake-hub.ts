@@ -63,6 +63,8 @@ export class FakeHub {
   readonly renamed = new Map<string, string>();
   /** Serve this file's bytes with its last byte changed (a corrupt transfer). */
   tamper: string | null = null;
+  /** Send file bodies in pieces of `bytes` with `ms` between them (a slow link, so a progress bar is seen moving). */
+  throttle: { bytes: number; ms: number } | null = null;
   private readonly byEtag = new Map<string, { file: string; body: Uint8Array }>();
 
   private constructor(
@@ -94,6 +96,16 @@ export class FakeHub {
   private handle(req: IncomingMessage, res: ServerResponse): undefined {
     const url = new URL(req.url!, this.url);
     const path = decodeURIComponent(url.pathname);
+    // CORS as the Hub answers it, so a page on another origin (the studio in the e2e tests) can call it.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'X-Error-Code, X-Repo-Commit, ETag, X-Linked-Etag, X-Linked-Size, Content-Range, Content-Length, Accept-Ranges',
+    );
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Headers': 'Authorization, Range, Accept', 'Access-Control-Allow-Methods': 'GET, HEAD' }).end();
+      return;
+    }
     this.log.push({ method: req.method!, path, range: req.headers.range, auth: !!req.headers.authorization });
     for (const [from, to] of this.renamed) {
       const moved = path
@@ -119,7 +131,11 @@ export class FakeHub {
     const repo = this.repos.get(id);
     if (!repo) return this.fail(res, 404, 'RepoNotFound');
     if (!this.revisionOk(repo, rev)) return this.fail(res, 404, 'RevisionNotFound');
-    const siblings = Object.keys(repo.files).map((rfilename) => ({ rfilename }));
+    // With ?blobs=true the Hub adds each file's size and blob id, and the LFS sha256 (the studio reads these).
+    const siblings = Object.entries(repo.files).map(([rfilename, v]) => {
+      const b = bytesOf(v);
+      return { rfilename, size: b.length, blobId: gitSha1(b), ...(isLfs(rfilename) ? { lfs: { sha256: sha256(b), size: b.length, pointerSize: 134 } } : {}) };
+    });
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ id, sha: commitOf(id), gated: repo.token ? 'manual' : false, siblings }));
   }
 
@@ -172,6 +188,20 @@ export class FakeHub {
       res.write(part.subarray(0, this.cut.at - start), () => res.socket?.end());
       return;
     }
+    if (this.throttle) return void this.trickle(res, part, this.throttle);
     res.end(part);
+  }
+
+  private trickle(res: ServerResponse, body: Uint8Array, t: { bytes: number; ms: number }): void {
+    let at = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      const end = Math.min(body.length, at + t.bytes);
+      if (end >= body.length) return void res.end(body.subarray(at));
+      res.write(body.subarray(at, end));
+      at = end;
+      setTimeout(next, t.ms);
+    };
+    next();
   }
 }
