@@ -18,7 +18,11 @@ export function newTiming(): Timing {
 const sameTopicPhase = (a: Timing['phase'], c: CurrentStep | null) => !!a && !!c && a.topicId === c.topicId && a.attempt === c.attempt && a.phase === c.phase;
 
 /** Folds a new training view into the timing (called on every store change; cheap when nothing moved). */
-export function observe(timing: Timing, view: Pick<TrainingView, 'metrics' | 'current' | 'status'>, now: number): Timing {
+export function observe(
+  timing: Timing,
+  view: Pick<TrainingView, 'metrics' | 'current' | 'status'> & Partial<Pick<TrainingView, 'questions'>>,
+  now: number,
+): Timing {
   let t = timing;
   if (view.metrics.length < t.metricsSeen) t = newTiming(); // a new run cleared the metrics
   const c = view.current;
@@ -33,6 +37,12 @@ export function observe(timing: Timing, view: Pick<TrainingView, 'metrics' | 'cu
     let phase = t.phase;
     for (const m of fresh) phase = addStep(phase, m, now);
     t = { ...t, metricsSeen: view.metrics.length, phase };
+  }
+  // An evaluation's questions are its steps.
+  const q = view.questions;
+  const p = t.phase;
+  if (q && p && p.phase === 'eval' && q.what === `evaluation of ${p.topicId}` && p.steps.at(-1)?.step !== q.done) {
+    t = { ...t, phase: { ...p, totalSteps: q.total, steps: [...p.steps, { t: now, step: q.done }] } };
   }
   return t;
 }

@@ -31,6 +31,8 @@ export interface EvalContext<T extends Tensor> {
   seed?: number;
   /** Weights of an open question's score (evaluation.weights); default the curriculum's. */
   weights?: Readonly<QuestionWeights>;
+  /** Called after each question is answered and scored (progress for a long evaluation or exam). */
+  onQuestion?: (done: number, total: number) => void;
 }
 
 /**
@@ -127,11 +129,13 @@ export interface ScoringContext {
   similarity: Similarity;
   /** Weights of an open question's score; default the curriculum's. */
   weights?: Readonly<QuestionWeights>;
+  /** Called after each question is answered and scored. */
+  onQuestion?: (done: number, total: number) => void;
 }
 
 /** The ScoringContext of a policy's EvalContext (the API at the end of this module). */
 function scoring<T extends Tensor>(ctx: EvalContext<T>, distinctions = ctx.distinctions): ScoringContext {
-  return { markers: ctx.markers, distinctions, similarity: ctx.similarity, weights: ctx.weights };
+  return { markers: ctx.markers, distinctions, similarity: ctx.similarity, weights: ctx.weights, onQuestion: ctx.onQuestion };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +151,7 @@ export async function optionLogLikelihoodsWith(src: AnswerSource, q: EvalQuestio
 export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContext, questions: readonly EvalQuestion[]): Promise<QuestionEvaluation[]> {
   const results: QuestionEvaluation[] = [];
   for (const q of questions) {
+    sc.onQuestion?.(results.length, questions.length);
     if (q.type === 'open') {
       const answer = await src.answer(q.question);
       const result = await questionScore({
@@ -181,6 +186,7 @@ export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContex
       });
     }
   }
+  if (results.length) sc.onQuestion?.(results.length, questions.length);
   return results;
 }
 

@@ -114,7 +114,8 @@ async function openEngine(model: ModelChoice, status: (m: string) => void): Prom
 }
 
 /** The chosen adapter with the adapters of its policy stacked under it, merged exactly into one LoRA. */
-async function adapterParams(e: Engine, runs: RunStore, key: string): Promise<{ lora: LoraParams<GpuTensor>; context: string[] }> {
+async function adapterParams(e: Engine, runs: RunStore | null, key: string): Promise<{ lora: LoraParams<GpuTensor>; context: string[] }> {
+  if (!runs) throw new Error(`playground: no run is stored in this browser, so there is no adapter '${key}': train one, or answer with the base only`);
   const state = await runs.readState();
   const context = policyContext(state, key);
   const parts = [];
@@ -216,7 +217,7 @@ async function scoreAnswer(
 }
 
 /** Answers the prompt with the base, then with the adapter; scores both when a quiz question was asked. */
-export async function playgroundGenerate(p: GenerateParams, runs: RunStore, report: (p: PlaygroundProgress) => void): Promise<GenerateOutcome> {
+export async function playgroundGenerate(p: GenerateParams, runs: RunStore | null, report: (p: PlaygroundProgress) => void): Promise<GenerateOutcome> {
   checkSampling(p.sampling);
   if (!p.prompt.trim()) throw new Error('playground: the prompt is empty: type a question or pick one from the quiz');
   cancelled = false;

@@ -1,6 +1,7 @@
 // The per-topic dashboard: the voice markers in use, headline figures, curriculum tree, topic table
 // and the selected topic's (or all pairs') quality histogram, recommendations and flags. Figures that
 // depend on markers are coloured against their targets only when the markers are the user's own.
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Analysis, TopicAnalysis } from '../../analysis/analysis-types.ts';
 import { HIGH_QUALITY, TARGETS } from '../../analysis/analysis-types.ts';
@@ -104,6 +105,14 @@ function TopicTable({ topics, judged: j, measured }: { topics: TopicAnalysis[]; 
               key={t.id}
               className={`clickable${selected === t.id ? ' selected' : ''}`}
               onClick={() => select(selected === t.id ? null : t.id)}
+              // Reachable by Tab; Enter or Space opens (or closes) the topic's detail, as a click does.
+              tabIndex={0}
+              aria-current={selected === t.id ? 'true' : undefined}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                e.preventDefault();
+                select(selected === t.id ? null : t.id);
+              }}
               data-testid="topic-row"
               data-topic={t.id}
             >
@@ -141,8 +150,13 @@ function Detail({ a }: { a: Analysis }) {
   const flags = allFlags.slice(0, 12);
   const flagTotal = t ? Object.values(t.flagCounts).reduce((n, c) => n + (c ?? 0), 0) : Object.values(a.flagCounts).reduce((n, c) => n + c, 0);
   const recs = t ? t.recommendations : [];
+  const ref = useRef<HTMLDivElement>(null);
+  // Opening a topic scrolls its detail into view (it sits below the table).
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView?.({ behavior: 'smooth', block: 'nearest' });
+  }, [selected]);
   return (
-    <div className="detail-grid">
+    <div className="detail-grid" ref={ref} data-testid="topic-detail">
       <section className="card">
         <div className="card-head">
           <h2>Pair quality {t ? <span className="muted">· {t.id}</span> : <span className="muted">· all pairs</span>}</h2>
@@ -204,6 +218,18 @@ function Detail({ a }: { a: Analysis }) {
   );
 }
 
+/** What the table's colours mean, with the targets they are judged against. */
+function ColourLegend() {
+  return (
+    <p className="legend colour-legend small-text" data-testid="colour-legend">
+      <span className="key-good">green</span> meets its target · <span className="key-bad">red</span> misses it (voice density ≤ {TARGETS.minDensity}
+      /100 words, pair quality &lt; 1, high-quality share ≤ {pct(TARGETS.minHighQualityShare)}, any flag) · <span className="key-warn">amber</span> output
+      length outside {TARGETS.minOutputChars}–{TARGETS.maxOutputChars} characters · <span className="key-selected">highlighted</span> the topic whose detail is
+      open.
+    </p>
+  );
+}
+
 export function Dashboard() {
   const result = useStudio((s) => s.result);
   if (!result) return <EmptyState />;
@@ -227,6 +253,7 @@ export function Dashboard() {
           <div className="scroll-x">
             <TopicTable topics={a.topics} judged={judged(a)} measured={a.markers?.origin !== 'none'} />
           </div>
+          <ColourLegend />
         </section>
       </div>
       <Detail a={a} />

@@ -12,8 +12,8 @@ useStudio.subscribe((s, prev) => {
 });
 
 export function RunEta() {
-  const { status, current, runOptions } = useStudio(
-    useShallow((s) => ({ status: s.training.status, current: s.training.current, runOptions: s.training.runOptions })),
+  const { status, current, runOptions, questions } = useStudio(
+    useShallow((s) => ({ status: s.training.status, current: s.training.current, runOptions: s.training.runOptions, questions: s.training.questions })),
   );
   const [now, setNow] = useState(Date.now());
   const tick = useRef<number | undefined>(undefined);
@@ -27,11 +27,19 @@ export function RunEta() {
   const eta = etaOf(timing, { current, runOptions }, now);
   const phase = current.phase ?? 'phase';
   return (
-    <div className="muted small-text" data-testid="train-eta">
-      {eta.phaseMs === null ? `${phase}: estimating time left…` : `${phase}: ${formatDuration(eta.phaseMs)} left`}
-      {eta.basis === 'earlier phases' ? ' (from earlier phases)' : ''}
-      {' · run: '}
-      {eta.runMs === null ? 'estimating (after each kind of phase ran once)' : `${formatDuration(eta.runMs)} left`}
-    </div>
+    <>
+      {questions && (
+        <div className="small-text" data-testid="train-questions">
+          {questions.what}: question {questions.done + 1} of {questions.total}{' '}
+          <progress max={questions.total} value={questions.done} aria-label={`${questions.what} progress`} />
+        </div>
+      )}
+      <div className="muted small-text" data-testid="train-eta">
+        {eta.phaseMs === null ? `${phase}: estimating time left…` : `${phase}: ${formatDuration(eta.phaseMs)} left`}
+        {eta.basis === 'earlier phases' ? ' (from earlier phases)' : ''}
+        {' · run: '}
+        {eta.runMs === null ? 'estimating (after each kind of phase ran once)' : `${formatDuration(eta.runMs)} left`}
+      </div>
+    </>
   );
 }

@@ -75,6 +75,18 @@ async function persistFiles(set: SetState, get: GetState, client: () => Analysis
   });
 }
 
+/** Names among the incoming files that a loaded file already has (they replace it), in the order given. */
+export function replacedNames(loaded: readonly string[], incoming: readonly string[]): string[] {
+  const have = new Set(loaded);
+  return [...new Set(incoming.filter((n) => have.has(n)))];
+}
+
+/** The notice after a load that replaced files: which ones, so a drop that overwrote data is never silent. */
+export function replacedNotice(names: readonly string[]): string {
+  const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
+  return `Replaced ${names.length === 1 ? 'the loaded file' : `${names.length} loaded files`} with the same name${names.length === 1 ? '' : 's'}: ${shown}`;
+}
+
 /** The files slice: the loaded files and the actions that send them to the analysis worker. */
 export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) => {
   const install = (r: StudioResult | null) => {
@@ -101,10 +113,15 @@ export const createFilesSlice: Slice<FilesSlice> = (set, get, _store, client) =>
     loadFiles: async (files) => {
       if (files.length === 0) return;
       get().notify(null);
+      const replaced = replacedNames(
+        get().files.map((f) => f.path),
+        files.map((f) => f.name),
+      );
       const label = files.length === 1 ? `Reading ${files[0]!.name}` : `Reading ${files.length} files`;
       const r = await busy(get, label, () => client().load(files, (p) => get().setProgress(p)));
       if (!r) return;
       install(r);
+      if (replaced.length) get().notify({ kind: 'info', text: replacedNotice(replaced) });
       await persistFiles(set, get, client);
     },
 
