@@ -127,7 +127,7 @@ function stateOf(run: ImportedRunJson, steps: number): RunState {
     modelName: run.model,
     alignment: run.alignment,
     phases: run.phases,
-    cursor: run.finished ? steps : 0,
+    cursor: steps,
     attemptPhase: null,
     topics: run.topics,
     exams: run.exams,
@@ -146,6 +146,7 @@ export async function importRun(inp: ImportInputs): Promise<ImportedRun> {
   const text = await inp.source.getText(RUN_FILES.summary);
   if (text === null) throw new Error(`${where}: missing (train.py writes run.json when the run finishes; run it again to finish or resume it)`);
   const run = parseRunJson(text, where);
+  if (!run.finished) throw new Error(`${where}: finished: false: train.py stopped before the end; run it again with the same arguments to resume it`);
   const known = new Set(inp.plan.topics);
   run.topics.forEach((t, i) => {
     if (!known.has(t.id)) throw new Error(`${where}: topics[${i}].id: unknown topic '${t.id}' (${inp.plan.where} has ${inp.plan.topics.join(', ')})`);

@@ -94,6 +94,8 @@ export const command: Command = {
     await emptyFolder(values.out, !!values.force);
     await writeBundle(values.out, files);
     const bytes = files.reduce((n, f) => n + f.bytes.length, 0);
+    const unassigned = ds.preference.filter((p) => p.topicId === null).length;
+    if (unassigned) console.log(`${unassigned} preference pair(s) match no topic's SFT instruction and are not in the bundle (mindprint analyze lists them)`);
     console.log(
       `Wrote ${files.length} files (${(bytes / 1024).toFixed(1)} KiB) to ${values.out}: train.py for trl ${TRL_VERSION} + peft ${PEFT_VERSION}, model ${model}, alignment ${alignment}`,
     );

@@ -168,6 +168,7 @@ describe('mindprint import-run', () => {
         'run.json: topics[0].score: expected a number or null, got "high"',
       ],
       [await bundleOutput({ run: (r) => ((r.passRate as { passed: number }).passed = 2) }), 'run.json: passRate: says 2 of 2, but its topics say 1 of 2'],
+      [await bundleOutput({ run: (r) => (r.finished = false) }), 'run.json: finished: false: train.py stopped before the end'],
     ];
     for (const [dir, message] of cases) {
       const r = await importInto(dir);
