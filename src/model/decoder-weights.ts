@@ -28,19 +28,45 @@ export interface LayerWeights<T> {
  * Uploads tensors after checking their sizes (the error names the tensor), keeping a list of what it
  * uploaded so that a load that fails half way can release it: nothing half-loaded stays on the GPU.
  */
-export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, Float32Array>, uploaded: T[] = [], packed?: Map<string, PackedHost>) {
+/** The host copies of the base weights a decoder uploads: f32 ones, packed ones, and whether each is dropped once uploaded. */
+export interface HostWeights {
+  f32: Map<string, Float32Array>;
+  packed?: Map<string, PackedHost>;
+  /** Delete each tensor from its map once it is on the backend, so that the host does not keep a second copy of the model. */
+  release?: boolean;
+}
+
+function missing(name: string, host: HostWeights): Error {
+  return new Error(
+    host.release
+      ? `decoder: weight ${name} missing (these host weights were released when a decoder uploaded them; load the model again)`
+      : `decoder: weight ${name} missing`,
+  );
+}
+
+/** Drops a tensor's host copy after upload when the weights say so. */
+function dropHost(name: string, host: HostWeights): void {
+  if (!host.release) return;
+  host.f32.delete(name);
+  host.packed?.delete(name);
+}
+
+export function uploader<T extends Tensor>(be: Backend<T>, host: HostWeights, uploaded: T[] = []) {
+  const { f32: weights, packed } = host;
   const up = (name: string, shape: number[]): T => {
     const p = packed?.get(name);
     if (p) {
       const t = be.uploadPacked(p.words, shape, p.format);
       uploaded.push(t);
+      dropHost(name, host);
       return t;
     }
     const w = weights.get(name);
-    if (!w) throw new Error(`decoder: weight ${name} missing`);
+    if (!w) throw missing(name, host);
     if (w.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`decoder: weight ${name} has ${w.length} elements, expected (${shape.join(', ')})`);
     const t = be.upload(w, shape);
     uploaded.push(t);
+    dropHost(name, host);
     return t;
   };
   const opt = (name: string, shape: number[]): T | null => (weights.has(name) || packed?.has(name) ? up(name, shape) : null);
@@ -48,15 +74,8 @@ export function uploader<T extends Tensor>(be: Backend<T>, weights: Map<string, 
 }
 
 /** Layer l's weights, in the Hugging Face names. */
-export function layerWeights<T extends Tensor>(
-  be: Backend<T>,
-  cfg: ModelConfig,
-  weights: Map<string, Float32Array>,
-  l: number,
-  uploaded: T[] = [],
-  packed?: Map<string, PackedHost>,
-): LayerWeights<T> {
-  const { up, opt } = uploader(be, weights, uploaded, packed);
+export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, host: HostWeights, l: number, uploaded: T[] = []): LayerWeights<T> {
+  const { up, opt } = uploader(be, host, uploaded);
   const C = cfg.hiddenSize,
     H = cfg.intermediateSize,
     QD = cfg.numHeads * cfg.headDim,
@@ -123,19 +142,18 @@ export function uploadRowParts<T extends Tensor>(
   be: Backend<T>,
   name: string,
   shape: [number, number],
-  weights: Map<string, Float32Array>,
-  packed: Map<string, PackedHost> | undefined,
+  host: HostWeights,
   maxBytes: number,
   uploaded: T[],
 ): RowPart<T>[] {
   const [R, C] = shape;
-  const p = packed?.get(name);
+  const p = host.packed?.get(name);
   const per = rowBytes(C, p);
-  if (R * per <= maxBytes) return [{ t: uploader(be, weights, uploaded, packed).up(name, [R, C]), r0: 0, rows: R }];
+  if (R * per <= maxBytes) return [{ t: uploader(be, host, uploaded).up(name, [R, C]), r0: 0, rows: R }];
   const step = Math.floor(maxBytes / per / 64) * 64;
   if (step < 64) throw new Error(`decoder: ${name} rows of ${per} bytes do not fit 64 to a binding of ${maxBytes} bytes`);
-  const w = p ? null : weights.get(name);
-  if (!p && !w) throw new Error(`decoder: weight ${name} missing`);
+  const w = p ? null : host.f32.get(name);
+  if (!p && !w) throw missing(name, host);
   const parts: RowPart<T>[] = [];
   for (let r0 = 0; r0 < R; r0 += step) {
     const r1 = Math.min(R, r0 + step);
@@ -143,5 +161,6 @@ export function uploadRowParts<T extends Tensor>(
     uploaded.push(t);
     parts.push({ t, r0, rows: r1 - r0 });
   }
+  dropHost(name, host);
   return parts;
 }

@@ -38,6 +38,8 @@ const UNSUPPORTED: [keyof ModelConfig, string][] = [
 export interface DecoderOptions {
   /** Split the embedding and LM head into row parts of at most this many bytes (default: the backend's binding limit). */
   maxTensorBytes?: number;
+  /** Delete each weight from the given maps once uploaded: the host then holds no second copy of the model (a run's own load). */
+  releaseHost?: boolean;
 }
 
 export class Decoder<T extends Tensor> {
@@ -67,13 +69,14 @@ export class Decoder<T extends Tensor> {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
-    const { up, uploaded } = uploader(be, weights, [], packed);
+    const host = { f32: weights, packed, release: opts.releaseHost };
+    const { up, uploaded } = uploader(be, host);
     const C = cfg.hiddenSize;
     const maxBytes = opts.maxTensorBytes ?? be.maxTensorBytes;
-    const rowParts = (name: string) => uploadRowParts(be, name, [cfg.vocabSize, C], weights, packed, maxBytes, uploaded);
+    const rowParts = (name: string) => uploadRowParts(be, name, [cfg.vocabSize, C], host, maxBytes, uploaded);
     try {
       this.embedParts = rowParts('model.embed_tokens.weight');
-      for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, weights, l, uploaded, packed));
+      for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, host, l, uploaded));
       this.norm = up('model.norm.weight', [C]);
       this.headParts = cfg.tieWordEmbeddings ? this.embedParts : rowParts('lm_head.weight');
     } catch (err) {

@@ -67,7 +67,7 @@ async function openState<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStor
 /** The context every phase shares; the decoder replays a resumed run's folds in order, so the base is bit-identical. */
 async function runContext<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStore, st: RunState): Promise<RunContext<T>> {
   const { be, config, tokenizer, model } = inp;
-  const dec = new Decoder(be, model.config, model.weights, model.packed);
+  const dec = new Decoder(be, model.config, model.weights, model.packed, { releaseHost: inp.releaseHostWeights });
   for (const key of st.folded) dec.foldAdapter((await runs.loadAdapter(key, model.config)).adapter);
   const emit = (e: PipelineEvent) => inp.onEvent?.(e);
   return {
@@ -132,7 +132,8 @@ async function takeExam<T extends Tensor>(ctx: RunContext<T>, set: EvalSet): Pro
     ctx.emit({ type: 'log', message: `${set.title}: not taken (evaluation is not among the phases)` });
     return;
   }
-  const res = await runExam(ctx.evalContext(null), set);
+  const onQuestion = (done: number, total: number) => ctx.emit({ type: 'questions', what: set.title, topicId: null, done, total });
+  const res = await runExam({ ...ctx.evalContext(null), onQuestion }, set);
   const rec: ExamRecord = {
     level: set.level as ExamRecord['level'],
     scopeId: set.scopeId,

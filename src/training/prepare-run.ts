@@ -163,6 +163,7 @@ export async function runPrepared<T extends Tensor>(p: PreparedRun, s: RunSessio
     topicConfigs: p.topicConfigs,
     config: p.config,
     model: p.bundle.model,
+    releaseHostWeights: true,
     modelName: p.bundle.name,
     tokenizer: p.bundle.tokenizer,
     markers: p.markers,

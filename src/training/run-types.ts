@@ -20,6 +20,8 @@ export interface PipelineInputs<T extends Tensor> {
   topicConfigs: TopicConfig[]; // adaptive, in curriculum order
   config: PipelineConfig;
   model: LoadedModel;
+  /** The model was loaded for this run alone: its host weights are dropped as they are uploaded (no second copy). */
+  releaseHostWeights?: boolean;
   modelName: string;
   tokenizer: Tokenizer;
   markers: VoiceMarkers;
@@ -46,6 +48,8 @@ export type PipelineEvent =
   | { type: 'exam'; result: ExamRecord }
   | { type: 'merge'; unit: string; key: string; rank: number; relativeError: number | null }
   | { type: 'warning'; topicId: string; phase: Phase; message: string }
+  /** Questions answered so far in a topic's evaluation (topicId) or an exam (topicId null). */
+  | { type: 'questions'; what: string; topicId: string | null; done: number; total: number }
   | { type: 'log'; message: string };
 
 export interface MetricRecord {

@@ -234,3 +234,16 @@ describe('an embedding and LM head larger than one binding', () => {
     );
   });
 });
+
+it('a run’s decoder drops each host weight once uploaded, so the model is not held twice', async () => {
+  const m = await loadModelFolder(tinyModelFiles(0, 'gemma3'), { precision: 'bf16' });
+  const want = forward(m);
+  const be = cpuBackend();
+  const dec = new Decoder(be, m.config, m.weights, m.packed, { releaseHost: true, maxTensorBytes: 130 * m.config.hiddenSize * 2 });
+  expect(m.weights.size + m.packed.size).toBe(0);
+  const ws = new Workspace(be, m.config, 1, ROW.length, new Map());
+  ws.setBatch(Uint32Array.from(ROW), Uint32Array.of(ROW.length));
+  dec.forward(ws, null);
+  expect(maxRel((ws.logits as CpuTensor).data, want)).toBeLessThan(1e-6);
+  expect(() => new Decoder(be, m.config, m.weights, m.packed)).toThrow(/decoder: weight model\.embed_tokens\.weight missing/);
+});
