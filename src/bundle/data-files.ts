@@ -37,7 +37,9 @@ export function questionJson(q: EvalQuestion): Record<string, unknown> {
 }
 
 export function evalSetJson(s: EvalSet): Record<string, unknown> {
-  return { level: s.level, scope: s.scopeId, title: s.title, source: `${s.file} ${s.path}`, questions: s.questions.map(questionJson) };
+  // The file's name only: the bundle leaves the machine, and the CLI and the studio name files differently.
+  const file = s.file.split(/[\\/]/).pop();
+  return { level: s.level, scope: s.scopeId, title: s.title, source: `${file} ${s.path}`, questions: s.questions.map(questionJson) };
 }
 
 const distinctionJson = (d: Distinction) => ({
