@@ -1,5 +1,6 @@
 // The markdown quality report: SFT and preference tables by topic, overall preference figures,
 // top topics, recommendations, flags and the metric definitions.
+import { mdCode, mdText } from '../util/markdown.ts';
 import {
   HIGH_QUALITY,
   LOW_QUALITY,
@@ -16,7 +17,8 @@ import { markersName, notJudgedWhy } from './marker-source.ts';
 const FLAGS_LISTED = 50;
 const TOP_N = 5;
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** User text (ids, file names, messages) as plain text in a paragraph or table cell. */
+const cell = mdText;
 /** Fixed decimals without a "-0.0" for tiny negatives. */
 const fixed = (x: number, digits: number) => {
   const s = x.toFixed(digits);
@@ -49,7 +51,8 @@ function topTopics(a: Analysis): string[] {
   const withSft = a.topics.filter((t) => t.sft.examples > 0);
   const byDensity = [...withSft].sort((x, y) => y.sft.voiceDensity - x.sft.voiceDensity).slice(0, TOP_N);
   const bySize = [...a.topics].sort((x, y) => y.sft.examples + y.preference.pairs - (x.sft.examples + x.preference.pairs)).slice(0, TOP_N);
-  const list = (ts: TopicAnalysis[], show: (t: TopicAnalysis) => string) => (ts.length ? ts.map((t, i) => `${i + 1}. \`${t.id}\`: ${show(t)}`) : ['(none)']);
+  const list = (ts: TopicAnalysis[], show: (t: TopicAnalysis) => string) =>
+    ts.length ? ts.map((t, i) => `${i + 1}. ${mdCode(t.id)}: ${show(t)}`) : ['(none)'];
   out.push('**By mean pair quality**', '', ...list(byQuality, (t) => `${f2(t.preference.meanQuality)} over ${count(t.preference.pairs, 'pair')}`), '');
   out.push('**By voice density**', '', ...list(byDensity, (t) => `${f1(t.sft.voiceDensity)} per 100 words over ${count(t.sft.examples, 'output')}`), '');
   out.push('**By amount of data**', '', ...list(bySize, (t) => `${count(t.sft.examples, 'SFT example')}, ${count(t.preference.pairs, 'pair')}`), '');
@@ -202,7 +205,7 @@ function recommendationsSection(a: Analysis): string[] {
   const needing = a.topics.filter((t) => t.recommendations.length > 0);
   if (needing.length === 0) L.push('Every topic meets the targets.');
   for (const t of needing) {
-    L.push(`- \`${t.id}\``);
+    L.push(`- ${mdCode(t.id)}`);
     for (const r of t.recommendations) L.push(`  - ${r}`);
   }
   L.push(`\n${a.topics.length - needing.length} of ${a.topics.length} topics meet every target.`, '');
@@ -226,7 +229,7 @@ function flagsSection(a: Analysis): string[] {
       const items = a.flags.filter((f) => f.kind === k);
       if (items.length === 0) continue;
       L.push(`### ${FLAG_TITLES[k]}`, '');
-      for (const f of items.slice(0, FLAGS_LISTED)) L.push(`- ${f.file}:${f.line} (${f.topicId ?? 'unassigned'}): ${cell(f.message)}`);
+      for (const f of items.slice(0, FLAGS_LISTED)) L.push(`- ${cell(f.file)}:${f.line} (${cell(f.topicId ?? 'unassigned')}): ${cell(f.message)}`);
       if (a.flagCounts[k] > FLAGS_LISTED) L.push(`- … and ${a.flagCounts[k] - FLAGS_LISTED} more`);
       L.push('');
     }

@@ -7,6 +7,7 @@ import { FilesPanel } from './components/FilesPanel.tsx';
 import { Dashboard } from './components/Dashboard.tsx';
 import { MarkerEditor } from './components/MarkerEditor.tsx';
 import { ConfigTable } from './components/ConfigTable.tsx';
+import { ExportBundle } from './components/ExportBundle.tsx';
 import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { downloadReport } from './download.ts';
 
@@ -78,6 +79,7 @@ export function App() {
         {tab === 'dashboard' && <Dashboard />}
         {tab === 'markers' && <MarkerEditor />}
         {tab === 'config' && <ConfigTable />}
+        {tab === 'config' && <ExportBundle />}
         {tab === 'training' && <TrainingPanel />}
       </main>
     </div>
