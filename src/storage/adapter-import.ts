@@ -136,7 +136,8 @@ export function checkAdapter(found: FoundAdapter, cfg: ModelConfig, modelName: s
  * adapter must fit the model; the first that does not is the error, and nothing is returned.
  */
 export function importAdapters(files: ImportFile[], cfg: ModelConfig, modelName: string, where: string): CheckedAdapter[] {
-  const expanded = files.length === 1 && looksLikeZip(files[0].bytes) ? unzipFiles(files[0].bytes, where) : files;
+  const oneZip = files.length === 1 && (looksLikeZip(files[0].bytes) || /\.zip$/i.test(files[0].path));
+  const expanded = oneZip ? unzipFiles(files[0].bytes, where) : files;
   return findPeftAdapters(expanded, where).map((f) => checkAdapter(f, cfg, modelName, where));
 }
 

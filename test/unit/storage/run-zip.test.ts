@@ -204,7 +204,9 @@ describe('importing adapters', () => {
       "d/my_adapter/adapter_config.json: target_modules: unknown module 'lm_head'",
     );
     expect(() => importAdapters(folder({ 'my_adapter/adapter_config.json': '{nope' }), model, 'tiny', 'd')).toThrow('adapter_config.json: not valid JSON');
-    expect(() => unzipFiles(strToU8('hello'), 'notes.zip')).toThrow("notes.zip: not a zip file (it does not start with 'PK')");
+    expect(() => importAdapters([{ path: 'notes.zip', bytes: strToU8('hello') }], model, 'tiny', 'notes.zip')).toThrow(
+      "notes.zip: not a zip file (it does not start with 'PK')",
+    );
     const truncated = zipSync({ 'a/adapter_config.json': strToU8('{}') }).slice(0, 30);
     expect(() => importAdapters([{ path: 't.zip', bytes: truncated }], model, 'tiny', 't.zip')).toThrow('t.zip: the zip cannot be read');
     const noAdapter = zipSync({ 'readme.md': strToU8('hi') });

@@ -1,0 +1,81 @@
+// Import PEFT adapters trained elsewhere (a zip, or a folder holding adapter_config.json and
+// adapter_model.safetensors), checked against the model chosen in the Training tab; the imports kept.
+import { useShallow } from 'zustand/react/shallow';
+import { useStudio } from '../store/store.ts';
+
+/** Files of an <input type=file> as import files: a folder's keep their path inside it. */
+function picked(list: FileList | null): { name: string; files: { path: string; file: Blob }[] } | null {
+  const files = [...(list ?? [])];
+  if (!files.length) return null;
+  const rel = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;
+  const name = rel(files[0]).split('/')[0];
+  return { name, files: files.map((f) => ({ path: rel(f), file: f })) };
+}
+
+function ImportList() {
+  const { imports, busy, download, remove } = useStudio(
+    useShallow((s) => ({ imports: s.history.imports, busy: s.history.busy !== null, download: s.downloadRunAdapter, remove: s.deleteImport })),
+  );
+  if (!imports.length) return <p className="muted small-text">No adapter imported yet.</p>;
+  return (
+    <table className="grid compact" data-testid="import-table">
+      <tbody>
+        {imports.map((k) => (
+          <tr key={k} data-testid="import-row" data-key={k}>
+            <td className="topic-id">{k.replace(/^imports\//, '')}</td>
+            <td className="num row-actions">
+              <button className="small" disabled={busy} onClick={() => void download(null, k)}>
+                PEFT .zip
+              </button>
+              <button className="small quiet danger" disabled={busy} onClick={() => void remove(k)} data-testid="import-delete">
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function AdapterImport() {
+  const { model, busy, imported, importAdapters } = useStudio(
+    useShallow((s) => ({
+      model: s.trainModel.kind === 'tiny' ? 'the tiny model' : s.trainModel.label,
+      busy: s.history.busy !== null,
+      imported: s.history.imported,
+      importAdapters: s.importAdapters,
+    })),
+  );
+  const onPick = (e: React.ChangeEvent<HTMLInputElement>) => {
+    const p = picked(e.target.files);
+    e.target.value = '';
+    if (p) void importAdapters(p.name, p.files);
+  };
+  return (
+    <div className="card" data-testid="adapter-import">
+      <div className="card-head">
+        <h2>Import adapters</h2>
+        <span className="muted small-text">PEFT LoRA (safetensors), checked against {model} — the model chosen in the Training tab</span>
+      </div>
+      <div className="import-actions">
+        <label className="button-like">
+          Zip…
+          <input type="file" accept=".zip,application/zip" hidden disabled={busy} onChange={onPick} data-testid="import-zip" />
+        </label>
+        <label className="button-like">
+          Folder…
+          <input type="file" hidden disabled={busy} onChange={onPick} data-testid="import-folder" {...{ webkitdirectory: '' }} />
+        </label>
+      </div>
+      {imported && (
+        <ul className="small-text" data-testid="import-result">
+          {imported.map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
+      )}
+      <ImportList />
+    </div>
+  );
+}

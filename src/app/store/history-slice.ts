@@ -1,0 +1,109 @@
+// Run history state: every run in this browser (listed with date and pass rate), the one reopened
+// read-only, the two chosen for comparison, the imported adapters; actions ask the training worker,
+// which owns the store, and save its zips.
+import type { StateCreator } from 'zustand';
+import type { RunInfo, RunSummary } from '../../workers/training-protocol.ts';
+import { trainingClient, type TrainingClient } from '../training-client.ts';
+import { saveBlob } from '../zip-download.ts';
+import type { StudioState } from './types.ts';
+
+export interface HistoryView {
+  loaded: boolean;
+  runs: RunSummary[];
+  /** The run reopened read-only. */
+  open: RunInfo | null;
+  /** Up to two run ids, in the order chosen. */
+  compare: string[];
+  imports: string[];
+  /** What the worker is doing for the history now ('Zipping …', 'Checking …'). */
+  busy: string | null;
+  error: string | null;
+  /** The last import's outcome, one line per adapter kept or note. */
+  imported: string[] | null;
+}
+
+export interface HistorySlice {
+  history: HistoryView;
+  loadHistory: () => Promise<void>;
+  openRun: (id: string | null) => Promise<void>;
+  toggleCompare: (id: string) => void;
+  deleteRun: (id: string) => Promise<void>;
+  downloadRun: (id: string) => Promise<void>;
+  downloadRunAdapter: (runId: string | null, key: string) => Promise<void>;
+  importAdapters: (name: string, files: { path: string; file: Blob }[]) => Promise<void>;
+  deleteImport: (key: string) => Promise<void>;
+}
+
+const initialHistory: HistoryView = { loaded: false, runs: [], open: null, compare: [], imports: [], busy: null, error: null, imported: null };
+
+type Set = Parameters<StateCreator<StudioState>>[0];
+type Get = () => StudioState;
+
+export function createHistorySlice(set: Set, get: Get, client: () => TrainingClient = trainingClient): HistorySlice {
+  const patch = (p: Partial<HistoryView>) => set((s) => ({ history: { ...s.history, ...p } }));
+  /** Runs `fn` with a busy line; its error is shown (as text) and nothing else changes. */
+  const withBusy = async (label: string, fn: () => Promise<void>) => {
+    patch({ busy: label, error: null });
+    try {
+      await fn();
+    } catch (e) {
+      patch({ error: (e as Error).message });
+    } finally {
+      patch({ busy: null });
+    }
+  };
+  const reload = async () => {
+    const [runs, imports] = await Promise.all([client().call('listRuns', {}), client().call('listImports', {})]);
+    const ids = new Set(runs.map((r) => r.id));
+    set((s) => ({
+      history: {
+        ...s.history,
+        loaded: true,
+        runs,
+        imports,
+        compare: s.history.compare.filter((id) => ids.has(id)),
+        open: s.history.open?.runId && ids.has(s.history.open.runId) ? s.history.open : null,
+      },
+    }));
+  };
+  return {
+    history: initialHistory,
+    loadHistory: () => withBusy('Reading the runs', reload),
+    openRun: (id) =>
+      id === null ? Promise.resolve(patch({ open: null })) : withBusy('Opening the run', async () => patch({ open: await client().call('runInfo', { id }) })),
+    toggleCompare: (id) =>
+      set((s) => {
+        const c = s.history.compare;
+        const next = c.includes(id) ? c.filter((x) => x !== id) : [...c, id].slice(-2);
+        return { history: { ...s.history, compare: next } };
+      }),
+    deleteRun: (id) =>
+      withBusy('Deleting the run', async () => {
+        await client().call('deleteRun', { id });
+        await reload();
+        if (get().training.runId === id) await get().loadTraining(); // the Training tab shows the newest run left
+      }),
+    downloadRun: (id) =>
+      withBusy('Zipping the run', async () => {
+        const z = await client().call('downloadRun', { id });
+        saveBlob(z.blob, z.name);
+      }),
+    downloadRunAdapter: (runId, key) =>
+      withBusy('Zipping the adapter', async () => {
+        const z = await client().call('downloadAdapterZip', { runId, key });
+        saveBlob(z.blob, z.name);
+      }),
+    importAdapters: (name, files) =>
+      withBusy(`Checking ${name}`, async () => {
+        patch({ imported: null });
+        const r = await client().call('importAdapters', { name, files, model: get().trainModel });
+        patch({ imported: [...r.keys.map((k) => `${k} (fits ${r.model})`), ...r.notes] });
+        await reload();
+      }),
+    deleteImport: (key) =>
+      withBusy('Deleting the import', async () => {
+        await client().call('deleteImport', { key });
+        await reload();
+      }),
+  };
+}
