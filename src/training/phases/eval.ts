@@ -14,13 +14,11 @@ export const evalPhase: PhaseModule = {
     const { topicId, attempt, data } = at;
     const lora = LoraParams.create(be, (await ctx.runs.loadAdapter(at.policyKey!, model.config)).adapter);
     try {
-      const ev = await evaluateTopic(ctx.evalContext(lora), {
-        topicId,
-        quiz: data.quiz,
-        seenQuestions: data.sftRecords,
-        threshold: at.tc.passThreshold,
-        distinctions: data.distinctions,
-      });
+      const onQuestion = (done: number, total: number) => ctx.emit({ type: 'questions', what: `evaluation of ${topicId}`, topicId, done, total });
+      const ev = await evaluateTopic(
+        { ...ctx.evalContext(lora), onQuestion },
+        { topicId, quiz: data.quiz, seenQuestions: data.sftRecords, threshold: at.tc.passThreshold, distinctions: data.distinctions },
+      );
       const summary = {
         source: ev.source,
         score: ev.score,
