@@ -8,6 +8,7 @@ import { isStepMetric } from '../../training/metric-types.ts';
 import { downloadText } from '../download.ts';
 import { TrainingOptions } from './TrainingOptions.tsx';
 import { TrainingCharts } from './TrainingCharts.tsx';
+import { RunEta } from './RunEta.tsx';
 import { AdapterList, ExamTable, TopicStatusTable } from './TrainingTables.tsx';
 import type { RunStatus } from '../store/training-slice.ts';
 import type { RunSnapshot } from '../../workers/training-protocol.ts';
@@ -71,6 +72,7 @@ function Headline() {
           )}
         </div>
         {message && <div className="muted small-text">{message}…</div>}
+        <RunEta />
         <dl className="facts small-text">
           {runOptions && (
             <>
