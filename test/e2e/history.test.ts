@@ -1,5 +1,5 @@
 // End to end in Debian's Chromium (WebGPU on SwiftShader): two tiny runs of one topic (the first with the
-// reward model, the second without), both kept in the Runs tab, compared side by side, the first opened
+// reward model, the second without, reloaded mid-run and resumed from the offer), both kept in the Runs tab, compared side by side, the first opened
 // read-only and downloaded as a zip that our own importer reads back (PEFT adapters for the tiny model,
 // the reward head, run.json, report.md, metrics.jsonl), one adapter imported back, and a run deleted.
 import { readFileSync } from 'node:fs';
@@ -32,10 +32,23 @@ function miniCurriculum() {
   return [file('sft_data.jsonl', sft.join('\n')), file('preference_data.jsonl', pairs.join('\n')), file('quiz_data.json', JSON.stringify(quiz))];
 }
 
-async function runToEnd(page: Page, phases: Record<string, boolean>) {
+async function runToEnd(page: Page, phases: Record<string, boolean>, reloadMidRun = false) {
   for (const [p, on] of Object.entries(phases)) await page.getByTestId(`phase-${p}`).setChecked(on);
   await page.getByTestId('train-start').click();
   const t0 = Date.now();
+  if (reloadMidRun) {
+    // Once SFT's adapter is saved, reload: the Training tab offers to resume the run, which then finishes.
+    await page.locator(`[data-testid=adapter-row][data-key="adapters/${TOPIC}/sft_adapter"]`).waitFor({ timeout: RUN_MS });
+    await page.reload();
+    await page
+      .getByTestId('storage-status')
+      .filter({ hasText: /Restored|Saved in this browser/ })
+      .waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: /^Training$/ }).click();
+    await page.getByTestId('resume-offer').waitFor({ timeout: 30_000 });
+    await shot(page, 'history-00-resume-offer', false);
+    await page.getByTestId('resume-offer-button').click();
+  }
   try {
     await page.waitForFunction(
       () => ['finished', 'failed'].includes(document.querySelector('[data-testid=train-status]')?.getAttribute('data-status') ?? ''),
@@ -82,7 +95,7 @@ describe('run history and adapters in and out, in Chromium', () => {
     await page.getByTestId('opt-retries').fill('0');
     await page.getByTestId('opt-similarity').selectOption('lexical');
     await runToEnd(page, { sft: true, reward: true, ppo: false, eval: true });
-    await runToEnd(page, { sft: true, reward: false, ppo: false, eval: true });
+    await runToEnd(page, { sft: true, reward: false, ppo: false, eval: true }, true);
 
     await page.getByRole('tab', { name: /^Runs$/ }).click();
     await page

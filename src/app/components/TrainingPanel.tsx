@@ -7,6 +7,7 @@ import { passRate, renderRunReport } from '../../training/run-report.ts';
 import { isStepMetric } from '../../training/metric-types.ts';
 import { downloadText } from '../download.ts';
 import { TrainingOptions } from './TrainingOptions.tsx';
+import { TrainingResumeOffer } from './TrainingResumeOffer.tsx';
 import { TrainingCharts } from './TrainingCharts.tsx';
 import { RunEta } from './RunEta.tsx';
 import { AdapterList, ExamTable, TopicStatusTable } from './TrainingTables.tsx';
@@ -159,6 +160,7 @@ export function TrainingPanel() {
   return (
     <div className="stack" data-testid="training-panel">
       <TrainingOptions />
+      <TrainingResumeOffer />
       <ErrorBox />
       <Headline />
       <TrainingCharts />
