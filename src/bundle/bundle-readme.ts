@@ -61,6 +61,10 @@ seed, folds, exact unit merges and the score formula. What differs:
 - **Warnings** are fewer: train.py reports a reward model that did not learn and an SFT loss that did
   not fall, not the studio's checks of unchanged adapters and skipped steps. metrics.jsonl holds TRL's
   own log keys.
+- **Loading.** Each phase loads the base model afresh and merges the folded adapters into it (the
+  studio keeps one base on the GPU for every model of a topic): simple and memory-safe, slower to start
+  each phase on a large model. PPO holds three copies (policy with its SFT reference adapter, reward
+  model, value model).
 - **Gemma 3 checkpoints in the conditional-generation layout** name their decoder
   model.language_model.layers; the studio imports adapters of the causal-LM layout (model.layers).
 `;

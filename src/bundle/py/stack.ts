@@ -31,9 +31,12 @@ class Stack:
         self.bos_id = self.tok.bos_token_id
         # The reward model reads the last non-padding token, which must be the end-of-turn token: pad with
         # a token that is never an end token (the studio's head was trained to read that token).
+        # Nor BOS: TRL's PPO masks every pad id in the prompts. Else unk, else the highest real token id.
         pad = self.tok.pad_token_id
-        if pad is None or pad in self.end_ids:
-            pad = next(t for t in (self.tok.unk_token_id, text_cfg.vocab_size - 1) if t is not None and t not in self.end_ids)
+        if pad is None or pad in self.end_ids or pad == self.bos_id:
+            taken = set(self.end_ids) | {self.bos_id}
+            candidates = [self.tok.unk_token_id, *range(len(self.tok) - 1, -1, -1)]
+            pad = next(t for t in candidates if t is not None and t not in taken and self.tok.convert_ids_to_tokens(t) is not None)
             self.tok.pad_token = self.tok.convert_ids_to_tokens(pad)
         self.pad_id = self.tok.pad_token_id
         use_bf16 = device == "cuda" and torch.cuda.is_available() and torch.cuda.is_bf16_supported()
