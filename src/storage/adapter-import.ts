@@ -66,14 +66,14 @@ const utf8 = (b: Uint8Array, where: string) => {
 };
 
 /** Every folder holding adapter_config.json, with its weights; a config without weights is an error. */
-export function findPeftAdapters(files: ImportFile[], where: string): FoundAdapter[] {
+export function findPeftAdapters(files: ImportFile[], where: string, labelBase: string = where): FoundAdapter[] {
   const byPath = new Map(files.map((f) => [f.path.replace(/^\.\//, ''), f.bytes]));
   const at = (folder: string, name: string) => byPath.get(folder ? `${folder}/${name}` : name) ?? null;
   const out: FoundAdapter[] = [];
   for (const path of [...byPath.keys()].sort()) {
     if (path !== ADAPTER_CONFIG && !path.endsWith(`/${ADAPTER_CONFIG}`)) continue;
     const folder = dirOf(path);
-    const label = `${where}${folder ? `/${folder}` : ''}`;
+    const label = [labelBase, folder].filter(Boolean).join('/') || where;
     const weights = at(folder, ADAPTER_WEIGHTS);
     if (!weights) {
       const bin = at(folder, 'adapter_model.bin');
@@ -114,7 +114,7 @@ export function describeModel(cfg: ModelConfig, name: string): string {
 
 /** Checks one found adapter against the model; the error names the adapter's folder and the model. */
 export function checkAdapter(found: FoundAdapter, cfg: ModelConfig, modelName: string, where: string): CheckedAdapter {
-  const label = `${where}${found.folder ? `/${found.folder}` : ''}`;
+  const label = [where, found.folder].filter(Boolean).join('/') || 'adapter';
   let adapter: LoraAdapter;
   let score: Float32Array | null;
   try {
@@ -138,7 +138,9 @@ export function checkAdapter(found: FoundAdapter, cfg: ModelConfig, modelName: s
 export function importAdapters(files: ImportFile[], cfg: ModelConfig, modelName: string, where: string): CheckedAdapter[] {
   const oneZip = files.length === 1 && (looksLikeZip(files[0].bytes) || /\.zip$/i.test(files[0].path));
   const expanded = oneZip ? unzipFiles(files[0].bytes, where) : files;
-  return findPeftAdapters(expanded, where).map((f) => checkAdapter(f, cfg, modelName, where));
+  // A zip's adapters are named inside it (x.zip/a/b); a picked folder's paths already start with its name.
+  const base = oneZip ? where : '';
+  return findPeftAdapters(expanded, where, base).map((f) => checkAdapter(f, cfg, modelName, base));
 }
 
 /** Where imported adapters are kept in the studio's store: imports/{name}/{folder}. */

@@ -187,13 +187,13 @@ describe('importing adapters', () => {
     const other = exportPeft(trained(6, qwen), 'tiny-qwen3');
     const files = folder({ 'my_adapter/adapter_model.safetensors': other['adapter_model.safetensors'] });
     expect(() => importAdapters(files, model, 'tiny', 'x.zip')).toThrow(
-      /x\.zip\/my_adapter\/adapter_model\.safetensors: tensor '.*' has shape \[\d+, \d+\], expected \[\d+, \d+\].* this adapter does not fit tiny \(LlamaForCausalLM, \d+ layers, hidden \d+\)/,
+      /^my_adapter\/adapter_model\.safetensors: tensor '.*' has shape \[\d+, \d+\], expected \[\d+, \d+\].* this adapter does not fit tiny \(LlamaForCausalLM, \d+ layers, hidden \d+\)/,
     );
   });
 
   it('names a missing weights file, a pickle-only adapter, an unknown target, a non-zip and an empty import', () => {
     expect(() => importAdapters(folder({ 'my_adapter/adapter_model.safetensors': undefined }), model, 'tiny', 'd')).toThrow(
-      'd/my_adapter: adapter_model.safetensors is missing beside adapter_config.json',
+      'my_adapter: adapter_model.safetensors is missing beside adapter_config.json',
     );
     expect(() =>
       importAdapters(folder({ 'my_adapter/adapter_model.safetensors': undefined, 'my_adapter/adapter_model.bin': 'x' }), model, 'tiny', 'd'),
@@ -201,7 +201,7 @@ describe('importing adapters', () => {
     const cfg = JSON.parse(peft['adapter_config.json']);
     cfg.target_modules = ['q_proj', 'lm_head'];
     expect(() => importAdapters(folder({ 'my_adapter/adapter_config.json': JSON.stringify(cfg) }), model, 'tiny', 'd')).toThrow(
-      "d/my_adapter/adapter_config.json: target_modules: unknown module 'lm_head'",
+      "my_adapter/adapter_config.json: target_modules: unknown module 'lm_head'",
     );
     expect(() => importAdapters(folder({ 'my_adapter/adapter_config.json': '{nope' }), model, 'tiny', 'd')).toThrow('adapter_config.json: not valid JSON');
     expect(() => importAdapters([{ path: 'notes.zip', bytes: strToU8('hello') }], model, 'tiny', 'notes.zip')).toThrow(
