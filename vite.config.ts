@@ -47,5 +47,21 @@ export default defineConfig({
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { fs: { allow: ['.'] } },
-  optimizeDeps: { exclude: ['onnxruntime-node'] },
+  optimizeDeps: {
+    exclude: ['onnxruntime-node'],
+    // Deps the workers import are not found by the first scan (it follows the page's imports only), so the
+    // first visit would reload once they are discovered; pre-bundle them all up front instead.
+    include: [
+      'react',
+      'react-dom/client',
+      'react/jsx-dev-runtime',
+      'zustand',
+      'zustand/react/shallow',
+      'recharts',
+      'idb',
+      'yaml',
+      'fflate',
+      '@huggingface/transformers',
+    ],
+  },
 });

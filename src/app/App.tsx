@@ -9,6 +9,9 @@ import { MarkerEditor } from './components/MarkerEditor.tsx';
 import { ConfigTable } from './components/ConfigTable.tsx';
 import { ExportBundle } from './components/ExportBundle.tsx';
 import { TrainingPanel } from './components/TrainingPanel.tsx';
+import { ModelPanel } from './components/ModelPanel.tsx';
+import { StoragePanel } from './components/StoragePanel.tsx';
+import { NoWebGpu } from './components/NoWebGpu.tsx';
 import { downloadReport } from './download.ts';
 
 const TABS: { id: Tab; label: string }[] = [
@@ -16,7 +19,9 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'dashboard', label: 'Dashboard' },
   { id: 'markers', label: 'Voice markers' },
   { id: 'config', label: 'Training config' },
+  { id: 'model', label: 'Model' },
   { id: 'training', label: 'Training' },
+  { id: 'storage', label: 'Storage' },
 ];
 
 function Header() {
@@ -72,6 +77,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <NoWebGpu />
       <Tabs />
       <StatusBar />
       <main className="panel">
@@ -81,6 +87,8 @@ export function App() {
         {tab === 'config' && <ConfigTable />}
         {tab === 'config' && <ExportBundle />}
         {tab === 'training' && <TrainingPanel />}
+        {tab === 'model' && <ModelPanel />}
+        {tab === 'storage' && <StoragePanel />}
       </main>
     </div>
   );

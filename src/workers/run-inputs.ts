@@ -12,7 +12,10 @@ import { blobModelFiles } from '../model/weights.ts';
 import { lexicalSimilarity } from '../training/similarity.ts';
 import { resolveSimilarity, type ResolvedSimilarity } from '../training/embedder.ts';
 import type { OverrideMap } from './protocol.ts';
-import type { ModelChoice, StartParams, TrainOptions } from './training-protocol.ts';
+import type { HubModelChoice, ModelChoice, StartParams, TrainOptions } from './training-protocol.ts';
+import { OpfsBlobDir } from '../hub/browser/opfs-dir.ts';
+import { HUB_CACHE_DIR, snapshotModelFiles } from '../hub/browser/hub-cache.ts';
+import type { PrecisionOptions } from '../model/base-precision.ts';
 
 /** The files given, else the curriculum the studio saved (with its markers and overrides). */
 export async function readInputs(p: StartParams, status: (message: string) => void) {
@@ -45,13 +48,27 @@ export async function readInputs(p: StartParams, status: (message: string) => vo
   }
 }
 
-export function loadModelChoice(model: ModelChoice, status: (message: string) => void): Promise<ModelBundle> {
+/** The precision the run options ask the base weights in (the Model tab's choice); none: as stored. */
+export function precisionOf(o: Pick<TrainOptions, 'dtype' | 'quantize'>): PrecisionOptions {
+  return o.quantize === 'q4' ? { precision: 'q4' } : o.dtype ? { precision: o.dtype } : {};
+}
+
+export function loadModelChoice(model: ModelChoice, status: (message: string) => void, precision: PrecisionOptions = {}): Promise<ModelBundle> {
   if (model.kind === 'tiny') {
     status('Generating the tiny model');
-    return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME);
+    return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME, precision);
   }
+  if (model.kind === 'hub') return loadHubChoice(model, status, precision);
   status(`Loading ${model.label} (${model.files.length} files)`);
-  return loadModelFiles(blobModelFiles(new Map(model.files.map((f) => [f.name, f.file])), model.label), model.label);
+  return loadModelFiles(blobModelFiles(new Map(model.files.map((f) => [f.name, f.file])), model.label), model.label, precision);
+}
+
+/** A Hub model from this browser's cache (OPFS), as the Model tab downloaded it; nothing is fetched here. */
+async function loadHubChoice(model: HubModelChoice, status: (message: string) => void, precision: PrecisionOptions): Promise<ModelBundle> {
+  const dir = await OpfsBlobDir.open(HUB_CACHE_DIR);
+  if (!dir) throw new Error(`${model.label}: this browser has no private file storage (OPFS) for the model cache: pick the model's folder instead`);
+  status(`Loading ${model.label} from this browser's model cache`);
+  return loadModelFiles(await snapshotModelFiles(dir, model.repoId, model.commit), model.repoId, precision);
 }
 
 export async function loadSimilarityChoice(choice: TrainOptions['similarity'], status: (message: string) => void): Promise<ResolvedSimilarity> {

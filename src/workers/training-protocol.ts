@@ -11,13 +11,26 @@ import type { MarkerSource } from '../analysis/marker-source.ts';
 
 export const TRAINING_PROTOCOL_VERSION = 1;
 
-/** The base model: the generated tiny model, or the files of a Hugging Face folder the user picked. */
-export type ModelChoice = { kind: 'tiny' } | { kind: 'files'; label: string; files: { name: string; file: Blob }[] };
+/** The base model: the generated tiny model, the files of a Hugging Face folder the user picked, or a Hub model in this browser's cache. */
+export type ModelChoice = { kind: 'tiny' } | { kind: 'files'; label: string; files: { name: string; file: Blob }[] } | HubModelChoice;
+
+/** A Hub model downloaded in the Model tab (src/hub/browser/): the worker reads it from the browser's cache (OPFS). */
+export interface HubModelChoice {
+  kind: 'hub';
+  repoId: string;
+  revision: string;
+  commit: string;
+  label: string;
+}
 
 /** What a run is asked to do (RunOptions), and which similarity scores the evaluation. */
 export interface TrainOptions extends RunOptions {
   /** 'auto': sentence embeddings (all-MiniLM, downloaded once), lexical when they do not load. */
   similarity: 'auto' | 'lexical';
+  /** Precision of the frozen base weights on the GPU, chosen in the Model tab (absent: as stored). */
+  dtype?: 'f32' | 'bf16' | 'f16';
+  /** 4-bit group-wise base weights (QLoRA), chosen in the Model tab. */
+  quantize?: 'q4';
 }
 
 /** Quick settings for the tiny model: a demo run finishes in minutes, even on software WebGPU. */
@@ -35,7 +48,7 @@ export const QUICK_OPTIONS: TrainOptions = {
 
 /** Saved beside the run state (run/options.json) so Resume after a reload repeats the same run. */
 export interface StoredRunOptions extends TrainOptions {
-  model: { kind: 'tiny' } | { kind: 'files'; label: string };
+  model: { kind: 'tiny' } | { kind: 'files'; label: string } | HubModelChoice;
   modelName: string;
   /** Which similarity scored the evaluation, and why (written into the report). */
   similarityUsed: { name: string; reason: string } | null;

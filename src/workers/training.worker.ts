@@ -11,7 +11,7 @@ import { gpuBackend } from '../engine/backend.ts';
 import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
 import { checkRunOptions, prepareRun, runPrepared } from '../training/prepare-run.ts';
 import { RunStore } from '../storage/run-store.ts';
-import { loadModelChoice, loadSimilarityChoice, readInputs } from './run-inputs.ts';
+import { loadModelChoice, loadSimilarityChoice, precisionOf, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
 import { batched } from '../util/pace.ts';
 import {
@@ -52,7 +52,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
       options: o,
       config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'),
       status,
-      loadModel: () => loadModelChoice(model, status),
+      loadModel: () => loadModelChoice(model, status, precisionOf(o)),
       loadSimilarity: () => loadSimilarityChoice(o.similarity, status),
     });
     report({ type: 'similarity', ...prepared.similarityUsed });
@@ -62,7 +62,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     const stored: StoredRunOptions = {
       ...o,
       seed: prepared.seed,
-      model: model.kind === 'tiny' ? { kind: 'tiny' } : { kind: 'files', label: model.label },
+      model: model.kind === 'files' ? { kind: 'files', label: model.label } : model,
       modelName: prepared.bundle.name,
       similarityUsed: prepared.similarityUsed,
       startedAt: Date.now(),
@@ -122,7 +122,7 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
     const runs = new RunStore(await runStore());
     const saved = await runs.readOptions<StoredRunOptions>();
     if (!saved || !(await runs.readState())) throw new Error('There is no saved run in this browser to resume: start one');
-    let model: ModelChoice = { kind: 'tiny' };
+    let model: ModelChoice = saved.model.kind === 'hub' ? saved.model : { kind: 'tiny' }; // a Hub model is read from the browser's cache again
     if (saved.model.kind === 'files') {
       if (!p.model || p.model.kind !== 'files') throw new Error(`This run trained ${saved.model.label}: pick that model folder again to resume`);
       model = p.model;

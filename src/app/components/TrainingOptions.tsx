@@ -71,39 +71,21 @@ function TopicPicker({ all, chosen, onChange, disabled }: { all: string[]; chose
   );
 }
 
-/** The base model select: the generated tiny model, or a Hugging Face folder picked through a hidden input. */
-function ModelField({ busy }: { busy: boolean }) {
-  const { model, setModel } = useStudio(useShallow((s) => ({ model: s.trainModel, setModel: s.setTrainModel })));
+/** The base model chosen in the Model tab (tiny, a checked folder, or a cached Hub model), with a link there. */
+function ModelField() {
+  const { label, setTab } = useStudio(
+    useShallow((s) => ({ label: s.trainModel.kind === 'tiny' ? 'tiny (generated, for demos)' : s.trainModel.label, setTab: s.setTab })),
+  );
   return (
-    <label className="field">
+    <div className="field">
       <span>Base model</span>
-      <select
-        value={model.kind}
-        disabled={busy}
-        data-testid="train-model"
-        onChange={(e) => {
-          if (e.target.value === 'tiny') setModel({ kind: 'tiny' });
-          else document.getElementById('model-folder-input')?.click();
-        }}
-      >
-        <option value="tiny">tiny (generated, for demos)</option>
-        <option value="files">{model.kind === 'files' ? model.label : 'Hugging Face folder…'}</option>
-      </select>
-      <input
-        id="model-folder-input"
-        type="file"
-        hidden
-        multiple
-        {...({ webkitdirectory: '' } as Record<string, string>)}
-        onChange={(e) => {
-          const files = [...(e.target.files ?? [])];
-          if (!files.length) return;
-          const label = files[0]!.webkitRelativePath.split('/')[0] || 'selected folder';
-          setModel({ kind: 'files', label, files: files.map((f) => ({ name: f.name, file: f })) });
-          e.target.value = '';
-        }}
-      />
-    </label>
+      <span data-testid="train-model">
+        {label}{' '}
+        <button className="link-button" onClick={() => setTab('model')} data-testid="train-model-change">
+          change in the Model tab
+        </button>
+      </span>
+    </div>
   );
 }
 
@@ -291,7 +273,7 @@ export function TrainingOptions() {
   return (
     <div className="card train-options">
       <div className="options-row">
-        <ModelField busy={busy} />
+        <ModelField />
         <AlignmentFields busy={busy} />
         <TopicsField busy={busy} />
       </div>

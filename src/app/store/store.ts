@@ -8,6 +8,7 @@ import { createMarkersSlice } from './markers-slice.ts';
 import type { StudioState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
 import { createTrainingSlice } from './training-slice.ts';
+import { createModelSlice } from './model-slice.ts';
 
 export type { StudioState } from './types.ts';
 
@@ -20,6 +21,7 @@ export function createStudioStore(client: () => AnalysisClient = analysisClient)
     ...createConfigSlice(set, get, store, client),
     ...createUiSlice(set, get, store, client),
     ...createTrainingSlice(set, get),
+    ...createModelSlice(set, get),
   }));
 }
 
