@@ -1,7 +1,7 @@
 // The Model tab: which base model trains (the generated tiny model, a local Hugging Face folder checked
 // when picked, or a Hub model downloaded into this browser), its summary and memory plan at the chosen
 // precision, this adapter's limits, and the Hub models cached here.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store.ts';
 import { GpuLimits } from './GpuLimits.tsx';
@@ -68,7 +68,16 @@ function SourceChoice({ source, setSource }: { source: Source; setSource: (s: So
 }
 
 export function ModelPanel() {
-  const kind = useStudio((s) => s.trainModel.kind);
+  const { kind, needsTiny, chooseTiny } = useStudio(
+    useShallow((s) => ({
+      kind: s.trainModel.kind,
+      needsTiny: s.trainModel.kind === 'tiny' && !s.modelSummary && !s.modelCheck.busy,
+      chooseTiny: s.chooseTiny,
+    })),
+  );
+  useEffect(() => {
+    if (needsTiny) void chooseTiny();
+  }, [needsTiny, chooseTiny]);
   // Follows the chosen model (restored after a reload) until the user picks a source here.
   const [picked, setSource] = useState<Source | null>(null);
   const source = picked ?? kind;

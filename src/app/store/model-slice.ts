@@ -163,7 +163,7 @@ function selectHub(set: Set, insp: HubInspection): void {
   rememberChoice(label);
 }
 
-/** Restores the Hub model chosen before a reload when it is still cached complete; else the tiny model. */
+/** Restores the Hub model chosen before a reload when it is still cached complete (the tiny model's summary waits for the Model tab: building it costs the page ~0.1 s). */
 async function initModel(set: Set, get: Get): Promise<void> {
   const probe = probeGpu().then((gpu) => set({ gpu }));
   await get().refreshCached();
@@ -171,7 +171,6 @@ async function initModel(set: Set, get: Get): Promise<void> {
   const id = saved ? parseHubId(saved) : null;
   const dir = await modelCache();
   if (id && (await cachedSnapshot(dir, id.repoId, id.revision))) await get().inspectHub(saved!);
-  else if (get().trainModel.kind === 'tiny') await get().chooseTiny();
   await probe;
 }
 
