@@ -1,5 +1,5 @@
 // Import PEFT adapters trained elsewhere (a zip, or a folder holding adapter_config.json and
-// adapter_model.safetensors), checked against the model chosen in the Training tab; the imports kept.
+// adapter_model.safetensors), checked against the model chosen for training; the imports kept.
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store.ts';
 
@@ -56,7 +56,7 @@ export function AdapterImport() {
     <div className="card" data-testid="adapter-import">
       <div className="card-head">
         <h2>Import adapters</h2>
-        <span className="muted small-text">PEFT LoRA (safetensors), checked against {model} — the model chosen in the Training tab</span>
+        <span className="muted small-text">PEFT LoRA (safetensors), checked against {model}, the model chosen for training (Model tab)</span>
       </div>
       <div className="import-actions">
         <label className="button-like">

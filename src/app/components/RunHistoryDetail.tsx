@@ -133,8 +133,8 @@ export function RunHistoryDetail() {
       </dl>
       <DetailTopics info={info} />
       <div className="chart-grid">
-        <MetricChart info={info} phase="sft" field="loss" title="SFT loss" yTitle="loss (nats/token)" />
-        <MetricChart info={info} phase="eval" field="score" title="Evaluation score" yTitle="score (0-1)" />
+        <MetricChart info={info} phase="sft" field="loss" title="SFT loss (nats per completion token)" yTitle="nats/token" />
+        <MetricChart info={info} phase="eval" field="score" title="Evaluation score" yTitle="score 0-1" />
       </div>
       <h3>Adapters</h3>
       <DetailAdapters info={info} />
