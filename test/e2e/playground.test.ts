@@ -43,6 +43,8 @@ describe('playground, ETA, charts and CSP in Chromium', () => {
   let page: Page;
   let pageErrors: string[];
   let cspMessages: string[];
+  /** Every request the page and its workers made that did not go to the studio's own origin. */
+  const offsite: string[] = [];
 
   beforeAll(async () => {
     studio = await startStudio();
@@ -50,6 +52,9 @@ describe('playground, ETA, charts and CSP in Chromium', () => {
     page = await context.newPage();
     cspMessages = await watchCsp(context, page);
     pageErrors = collectPageErrors(page);
+    context.on('request', (r) => {
+      if (!r.url().startsWith(studio.url) && !/^(blob|data):/.test(r.url())) offsite.push(`${r.method()} ${r.url()}`);
+    });
     page.on('dialog', (d) => void d.accept());
   });
 
@@ -199,5 +204,7 @@ describe('playground, ETA, charts and CSP in Chromium', () => {
     expect(violations).toEqual([]);
     expect(cspMessages).toEqual([]);
     expect(pageErrors).toEqual([]);
+    // No file content, prompt or answer left the page: nothing went anywhere but the studio's own origin.
+    expect(offsite).toEqual([]);
   });
 });

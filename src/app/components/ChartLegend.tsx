@@ -8,7 +8,16 @@ export function ChartLegend({ series, attempts }: { series: readonly SeriesDef[]
       {series.map((s) => (
         <span key={s.key} className="legend-item">
           <svg width="22" height="8" aria-hidden>
-            <line x1="0" y1="4" x2="22" y2="4" stroke={s.color} strokeWidth="2" strokeDasharray={s.reference ? '4 3' : undefined} />
+            <line
+              className={`series-${s.key}`}
+              x1="0"
+              y1="4"
+              x2="22"
+              y2="4"
+              stroke={s.color}
+              strokeWidth="2"
+              strokeDasharray={s.reference ? '4 3' : undefined}
+            />
           </svg>
           {s.label}
           {s.axis === 'right' ? ' (right axis)' : ''}
