@@ -30,7 +30,7 @@ export interface HubInspection {
   requests: number;
 }
 
-/** Commit what was written every this many bytes, so a closed tab loses at most this much. */
+/** The first commit of a file's bytes comes after this many (later ones at doubling sizes: see appendBody). */
 const COMMIT_BYTES = 8 * 2 ** 20;
 
 export function parseHubIdOrThrow(text: string): HubId {
@@ -197,7 +197,12 @@ async function downloadFile(
   await dir.move(part, path);
 }
 
-/** Streams a response onto the end of `part`, committing every COMMIT_BYTES; returns the file's new length. */
+/**
+ * Streams a response onto the end of `part`; returns the file's new length. It commits once the new bytes
+ * reach the size already committed (at least COMMIT_BYTES): an OPFS commit copies the whole file (a
+ * writable opened with keepExistingData starts from a copy), so doubling sizes keep the copying under
+ * twice the file, while a closed tab loses at most half of what arrived (a cut or Cancel loses nothing).
+ */
 async function appendBody(
   res: Response,
   dir: BlobDir,
@@ -229,7 +234,7 @@ async function appendBody(
       pos += value.length;
       meter.advance(value.length);
       onProgress?.(meter.snapshot());
-      if (pos - committed >= COMMIT_BYTES) {
+      if (pos - committed >= Math.max(COMMIT_BYTES, committed)) {
         await w.commit();
         committed = pos;
       }

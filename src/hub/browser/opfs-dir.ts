@@ -66,7 +66,8 @@ export class OpfsBlobDir implements BlobDir {
         await w.write(chunk as Uint8Array<ArrayBuffer>);
         pos += chunk.length;
       },
-      // close() is what makes OPFS writes part of the file; reopen to go on appending.
+      // close() is what makes OPFS writes part of the file; reopen to go on appending. The reopened writable
+      // starts from a copy of the file (keepExistingData), so callers commit sparingly.
       commit: async () => {
         await w.close();
         w = await open();

@@ -181,6 +181,29 @@ describe('Hub models into the browser cache', () => {
     expect(hub.log.some((r) => r.path.startsWith('/cdn/'))).toBe(false);
   });
 
+  it('commits a large file at doubling sizes, so the copies an OPFS commit makes stay under twice the file', async () => {
+    const size = 40 * 2 ** 20;
+    const big = new Uint8Array(size).map((_, i) => (i * 7919) & 255);
+    const bigHub = await FakeHub.start([{ id: 'acme/big', files: { ...tiny, 'model.safetensors': big } }]);
+    try {
+      const commits: number[] = [];
+      const append = dir.append.bind(dir);
+      dir.append = async (path, at) => {
+        const w = await append(path, at);
+        let have = at;
+        return { ...w, write: async (c) => ((have += c.length), w.write(c)), commit: async () => (commits.push(have), w.commit()) };
+      };
+      const insp = await inspectHubModel('acme/big', { endpoint: bigHub.url, token: null }, dir);
+      await downloadHubModel(insp, { endpoint: bigHub.url, token: null }, dir, () => {}, new AbortController().signal);
+      const MiB = 2 ** 20;
+      expect(commits.map((c) => Math.floor(c / MiB))).toEqual([8, 16, 32]);
+      expect(commits.reduce((a, b) => a + b, 0)).toBeLessThan(2 * size);
+      expect(Buffer.compare(dir.files.get(blobPath('acme/big', etagOf('model.safetensors', big)))!, big)).toBe(0);
+    } finally {
+      await bigHub.close();
+    }
+  });
+
   it('a Hub that cannot be reached says so in one sentence', async () => {
     const err = await rejection(inspectHubModel('acme/tiny', { endpoint: 'http://127.0.0.1:9', token: null }, dir));
     expect(err.kind).toBe('network');
