@@ -135,7 +135,7 @@ describe('playground, ETA, charts and CSP in Chromium', () => {
     expect(new Set(ticks).size, `distinct y tick labels: ${ticks.join(', ')}`).toBe(ticks.length);
     // The evaluation chart: the score per attempt and the threshold as a dashed reference line.
     const evalChart = page.getByTestId('eval-chart');
-    await expect(evalChart.locator('.series-threshold').count()).resolves.toBe(1);
+    await expect(evalChart.locator('.recharts-surface .series-threshold').count()).resolves.toBe(1);
     await expect(evalChart.getAttribute('data-points')).resolves.toBe('2');
     await expect(evalChart.locator('.axis-title').allTextContents()).resolves.toContain('score (0-1)');
     await shot(page, 'playground-02-charts');
