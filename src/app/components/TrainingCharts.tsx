@@ -72,6 +72,7 @@ function Chart({ spec, data }: { spec: ChartSpec; data: ChartData }) {
                   tick={tick}
                   tickLine={false}
                   allowDecimals={false}
+                  padding={{ left: 8, right: 8 }}
                   label={{ value: spec.xTitle, position: 'insideBottom', offset: -10, fontSize: 11, className: 'axis-title' }}
                 />
                 <YAxis
