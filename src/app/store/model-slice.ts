@@ -4,9 +4,11 @@
 // choice itself is the training slice's trainModel, which Start sends to the worker.
 import type { StateCreator } from 'zustand';
 import { HubError } from '../../hub/errors.ts';
-import { HUB_CACHE_DIR, cachedSnapshot, deleteCachedRepo, listCachedModels, type CachedModel } from '../../hub/browser/hub-cache.ts';
+import { HUB_CACHE_DIR, type CachedModel } from '../../hub/browser/hub-cache.ts';
+import { localHubService, type HubService } from '../../hub/browser/hub-service.ts';
+import { workerHubService } from '../../hub/browser/hub-protocol.ts';
 import { parseHubId } from '../../hub/hub-id.ts';
-import { downloadHubModel, inspectHubModel, type HubInspection } from '../../hub/browser/hub-download.ts';
+import type { HubInspection } from '../../hub/browser/hub-download.ts';
 import { type BlobDir, MemoryBlobDir } from '../../hub/browser/blob-dir.ts';
 import { OpfsBlobDir } from '../../hub/browser/opfs-dir.ts';
 import { hasToken, hubRequestSettings, normaliseEndpoint, readEndpoint, saveEndpoint, saveToken } from '../../hub/browser/settings.ts';
@@ -64,11 +66,21 @@ export interface ModelSlice {
 type Set = Parameters<StateCreator<StudioState>>[0];
 type Get = () => StudioState;
 
-let cacheDir: Promise<BlobDir> | null = null;
-/** The browser's model cache (OPFS), or memory where there is none (then nothing survives a reload). */
-export const modelCache = () => (cacheDir ??= OpfsBlobDir.open(HUB_CACHE_DIR).then((d) => d ?? new MemoryBlobDir()));
+let service: HubService | null = null;
+/**
+ * The model cache's operations: in the Hub worker where the browser has workers (fetching, hashing and
+ * writing off the main thread), else in place over OPFS, or memory where there is none (Node tests).
+ */
+export function hubService(): HubService {
+  if (service) return service;
+  if (typeof Worker !== 'undefined')
+    return (service = workerHubService(new Worker(new URL('../../workers/hub.worker.ts', import.meta.url), { type: 'module', name: 'hub' })));
+  let dir: Promise<BlobDir> | null = null;
+  return (service = localHubService(() => (dir ??= OpfsBlobDir.open(HUB_CACHE_DIR).then((d) => d ?? new MemoryBlobDir()))));
+}
 
-let download: AbortController | null = null;
+/** Set by Cancel: the download's rejection then means "cancelled", not an error. */
+let cancelled = false;
 
 const message = (e: unknown) => (e instanceof HubError || e instanceof Error ? e.message : String(e));
 
@@ -95,10 +107,9 @@ export function hubSummary(insp: HubInspection): ModelSummary {
 function hubActions(set: Set, get: Get) {
   const patchHub = (p: Partial<HubView>) => set((s) => ({ hub: { ...s.hub, ...p } }));
   const inspectHub = async (idText: string) => {
-    download?.abort();
     patchHub({ phase: 'inspecting', error: null, inspection: null, progress: null });
     try {
-      const insp = await inspectHubModel(idText, hubRequestSettings(), await modelCache());
+      const insp = await hubService().inspect(idText, hubRequestSettings());
       set({ modelSummary: hubSummary(insp) });
       patchHub({ phase: insp.cached ? 'done' : 'ready', inspection: insp });
       if (insp.cached) selectHub(set, insp);
@@ -110,27 +121,19 @@ function hubActions(set: Set, get: Get) {
   const downloadHub = async () => {
     const insp = get().hub.inspection;
     if (!insp) return;
-    const ac = (download = new AbortController());
+    cancelled = false;
     patchHub({ phase: 'downloading', error: null });
-    let last = 0;
-    const onProgress = (p: TransferSnapshot) => {
-      const t = performance.now();
-      if (t - last < 100 && p.done < p.total) return; // at most ~10 renders a second
-      last = t;
-      patchHub({ progress: p });
-    };
     try {
-      await downloadHubModel(insp, hubRequestSettings(), await modelCache(), onProgress, ac.signal);
+      // The service reports at most ~10 times a second.
+      await hubService().download(insp, hubRequestSettings(), (p) => patchHub({ progress: p }));
       patchHub({ phase: 'done', inspection: { ...insp, haveBytes: insp.totalBytes, cached: true } });
       selectHub(set, insp);
     } catch (e) {
-      const cancelled = ac.signal.aborted;
       patchHub({
         phase: cancelled ? 'ready' : 'error',
         error: cancelled ? 'Download cancelled; what arrived is kept, and Download resumes from there.' : message(e),
       });
     } finally {
-      if (download === ac) download = null;
       await get().refreshCached();
     }
   };
@@ -169,8 +172,7 @@ async function initModel(set: Set, get: Get): Promise<void> {
   await get().refreshCached();
   const saved = rememberedChoice();
   const id = saved ? parseHubId(saved) : null;
-  const dir = await modelCache();
-  if (id && (await cachedSnapshot(dir, id.repoId, id.revision))) await get().inspectHub(saved!);
+  if (id && (await hubService().isCached(id.repoId, id.revision))) await get().inspectHub(saved!);
   await probe;
 }
 
@@ -226,10 +228,13 @@ export function createModelSlice(set: Set, get: Get): ModelSlice {
     },
     inspectHub,
     downloadHub,
-    cancelHub: () => download?.abort(),
-    refreshCached: async () => set({ cachedModels: await listCachedModels(await modelCache()) }),
+    cancelHub: () => {
+      cancelled = true;
+      void hubService().cancel();
+    },
+    refreshCached: async () => set({ cachedModels: await hubService().list() }),
     deleteCached: async (repoId) => {
-      await deleteCachedRepo(await modelCache(), repoId);
+      await hubService().remove(repoId);
       const t = get().trainModel;
       if (t.kind === 'hub' && t.repoId === repoId) await get().chooseTiny();
       await get().refreshCached();
