@@ -160,6 +160,15 @@ describe('run history and adapters in and out, in Chromium', () => {
     await page.getByTestId('import-row').first().waitFor();
     await expect(page.getByTestId('import-row').first().getAttribute('data-key')).resolves.toBe('imports/topic-03-sft/unit-01_chapter-01_topic-03_sft_adapter');
     await expect(page.getByTestId('import-result').textContent()).resolves.toContain('fits tiny');
+    // Evaluated on the saved curriculum's one topic: its score against the threshold, kept with the import.
+    await page.getByTestId('import-evaluate').first().click();
+    const evaluation = page.getByTestId('import-evaluation');
+    await evaluation.waitFor({ timeout: 60_000 });
+    await expect(evaluation.getAttribute('data-topics')).resolves.toBe('1');
+    await expect(evaluation.textContent()).resolves.toMatch(new RegExp(`[01] / 1 topics passed.*${TOPIC} \\d\\.\\d{3}/0\\.\\d{2}`));
+    // Against the same pass threshold the run's evaluation used (same markers and overrides).
+    const runThreshold = (await page.getByTestId('history-topics').locator('tbody tr').first().locator('td').nth(4).textContent())!;
+    await expect(evaluation.textContent()).resolves.toContain(`/${runThreshold}`);
     await shot(page, 'history-02-imported');
   });
 

@@ -1,6 +1,7 @@
 // Import PEFT adapters trained elsewhere (a zip, or a folder holding adapter_config.json and
 // adapter_model.safetensors), checked against the model chosen for training; the imports kept.
 import { useShallow } from 'zustand/react/shallow';
+import type { ImportEvaluation } from '../../workers/training-protocol.ts';
 import { useStudio } from '../store/store.ts';
 
 /** Files of an <input type=file> as import files: a folder's keep their path inside it. */
@@ -12,9 +13,35 @@ function picked(list: FileList | null): { name: string; files: { path: string; f
   return { name, files: files.map((f) => ({ path: rel(f), file: f })) };
 }
 
+/** An import's last evaluation: pass count, then each topic's score against its threshold. */
+function EvaluationLine({ e }: { e: ImportEvaluation }) {
+  return (
+    <div className="small-text" data-testid="import-evaluation" data-passed={e.passed} data-topics={e.topics.length}>
+      <strong>
+        {e.passed} / {e.topics.length} topics passed
+      </strong>{' '}
+      <span className="muted">
+        on {e.model}, scored by {e.similarity}:
+      </span>{' '}
+      {e.topics.map((t) => (
+        <span key={t.id} className={t.passed ? 'good' : 'bad'}>
+          <span className="mono">{t.id}</span> {t.score.toFixed(3)}/{t.threshold.toFixed(2)}{' '}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 function ImportList() {
-  const { imports, busy, download, remove } = useStudio(
-    useShallow((s) => ({ imports: s.history.imports, busy: s.history.busy !== null, download: s.downloadRunAdapter, remove: s.deleteImport })),
+  const { imports, evaluations, busy, download, remove, evaluate } = useStudio(
+    useShallow((s) => ({
+      imports: s.history.imports,
+      evaluations: s.history.evaluations,
+      busy: s.history.busy !== null,
+      download: s.downloadRunAdapter,
+      remove: s.deleteImport,
+      evaluate: s.evaluateImport,
+    })),
   );
   if (!imports.length) return <p className="muted small-text">No adapter imported yet.</p>;
   return (
@@ -22,8 +49,20 @@ function ImportList() {
       <tbody>
         {imports.map((k) => (
           <tr key={k} data-testid="import-row" data-key={k}>
-            <td className="topic-id">{k.replace(/^imports\//, '')}</td>
+            <td>
+              <div className="topic-id">{k.replace(/^imports\//, '')}</div>
+              {evaluations[k] && <EvaluationLine e={evaluations[k]} />}
+            </td>
             <td className="num row-actions">
+              <button
+                className="small"
+                disabled={busy}
+                onClick={() => void evaluate(k)}
+                data-testid="import-evaluate"
+                title="Answer the saved curriculum's topic quizzes with base + this adapter and score them against each topic's pass threshold"
+              >
+                Evaluate
+              </button>
               <button className="small" disabled={busy} onClick={() => void download(null, k)}>
                 PEFT .zip
               </button>

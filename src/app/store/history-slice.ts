@@ -2,7 +2,7 @@
 // read-only, the two chosen for comparison, the imported adapters; actions ask the training worker,
 // which owns the store, and save its zips.
 import type { StateCreator } from 'zustand';
-import type { RunInfo, RunSummary } from '../../workers/training-protocol.ts';
+import type { ImportEvaluation, RunInfo, RunSummary } from '../../workers/training-protocol.ts';
 import { trainingClient, type TrainingClient } from '../training-client.ts';
 import { saveBlob } from '../zip-download.ts';
 import type { StudioState } from './types.ts';
@@ -15,6 +15,8 @@ export interface HistoryView {
   /** Up to two run ids, in the order chosen. */
   compare: string[];
   imports: string[];
+  /** Each import's last evaluation (null: not evaluated). */
+  evaluations: Record<string, ImportEvaluation | null>;
   /** What the worker is doing for the history now ('Zipping …', 'Checking …'). */
   busy: string | null;
   error: string | null;
@@ -32,9 +34,11 @@ export interface HistorySlice {
   downloadRunAdapter: (runId: string | null, key: string) => Promise<void>;
   importAdapters: (name: string, files: { path: string; file: Blob }[]) => Promise<void>;
   deleteImport: (key: string) => Promise<void>;
+  /** Evaluates an import on the saved curriculum's quizzes with the training form's model and limits. */
+  evaluateImport: (key: string) => Promise<void>;
 }
 
-const initialHistory: HistoryView = { loaded: false, runs: [], open: null, compare: [], imports: [], busy: null, error: null, imported: null };
+const initialHistory: HistoryView = { loaded: false, runs: [], open: null, compare: [], imports: [], evaluations: {}, busy: null, error: null, imported: null };
 
 type Set = Parameters<StateCreator<StudioState>>[0];
 type Get = () => StudioState;
@@ -53,7 +57,8 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
     }
   };
   const reload = async () => {
-    const [runs, imports] = await Promise.all([client().call('listRuns', {}), client().call('listImports', {})]);
+    const [runs, evaluations] = await Promise.all([client().call('listRuns', {}), client().call('importEvaluations', {})]);
+    const imports = Object.keys(evaluations);
     const ids = new Set(runs.map((r) => r.id));
     set((s) => ({
       history: {
@@ -61,6 +66,7 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
         loaded: true,
         runs,
         imports,
+        evaluations,
         compare: s.history.compare.filter((id) => ids.has(id)),
         open: s.history.open?.runId && ids.has(s.history.open.runId) ? s.history.open : null,
       },
@@ -99,6 +105,23 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
         const r = await client().call('importAdapters', { name, files, model: get().trainModel });
         patch({ imported: [...r.keys.map((k) => `${k} (fits ${r.model})`), ...r.notes] });
         await reload();
+      }),
+    evaluateImport: (key) =>
+      withBusy('Evaluating the adapter', async () => {
+        const s = get();
+        // As a run started now: the form's model and limits, the studio's markers and overrides.
+        const params = {
+          key,
+          model: s.trainModel,
+          options: s.trainOptions,
+          markersYaml: s.lastGoodMarkersYaml || undefined,
+          markerSource: s.result?.analysis.markers,
+          overrides: s.overrides,
+        };
+        const r = await client().call('evaluateImport', params, (p) => {
+          if (p.type === 'status') patch({ busy: p.message });
+        });
+        set((s) => ({ history: { ...s.history, evaluations: { ...s.history.evaluations, [key]: r } } }));
       }),
     deleteImport: (key) =>
       withBusy('Deleting the import', async () => {
