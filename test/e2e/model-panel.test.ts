@@ -1,6 +1,6 @@
 // The Model and Storage tabs in Chromium, against a fake Hub served from Node (test/unit/hub/fake-hub.ts):
 // a gated model refused without a token with one sentence, then checked (size and memory plan before any
-// weights) and downloaded with a moving progress bar; a reload finds it cached with no request; the token
+// weights), cut halfway and resumed with a Range request, with a moving progress bar; a reload finds it cached with no request; the token
 // is nowhere but its own localStorage entry (not in IndexedDB, the model cache or the console). The
 // Storage tab shows usage, persistence and the model's size; a picked folder is checked when picked. And a browser without WebGPU explains why
 // on load while the curriculum still loads.
@@ -120,6 +120,16 @@ describe('Model and Storage tabs in Chromium', () => {
     expect(hub.log.some((r) => r.path.startsWith('/cdn/'))).toBe(false);
     await shot(page, 'model-hub-checked');
 
+    // The connection drops halfway through the weights: one sentence, and what arrived is kept for the next try.
+    const weights = FILES['model.safetensors'] as Uint8Array;
+    hub.cut = { file: 'model.safetensors', at: weights.length >> 1, times: 1 };
+    hub.throttle = { bytes: 64 * 1024, ms: 20 };
+    await page.getByTestId('hub-download').click();
+    expect(await page.getByTestId('hub-error').textContent()).toMatch(
+      /acme\/tiny-gated\/model\.safetensors: the connection was lost after 27\d\.\d KiB of 547\.4 KiB: press Download again to resume/,
+    );
+    expect(await page.getByTestId('hub-download').textContent()).toMatch(/^Download 27\d\.\d KiB$/);
+    hub.log.length = 0;
     hub.throttle = { bytes: 16 * 1024, ms: 60 };
     await page.getByTestId('hub-download').click();
     const seen = new Set<number>();
@@ -135,6 +145,7 @@ describe('Model and Storage tabs in Chromium', () => {
       await page.waitForTimeout(100);
     }
     hub.throttle = null;
+    expect(hub.log.find((r) => r.path.startsWith('/cdn/'))?.range).toBe(`bytes=${weights.length >> 1}-`); // resumed, not restarted
     expect([...seen].filter((v) => v > 20_000 && v < TOTAL).length, `progress values seen: ${[...seen].join(', ')}`).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('hub-size').textContent()).toMatch(/in this browser, nothing to download/);
     await page.getByTestId('cached-model').filter({ hasText: REPO }).waitFor();

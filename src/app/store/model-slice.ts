@@ -135,6 +135,10 @@ function hubActions(set: Set, get: Get) {
       });
     } finally {
       await get().refreshCached();
+      // What is in the cache now (after a cut or Cancel: what arrived), for the Download button's size.
+      const m = get().cachedModels?.find((c) => c.repoId === insp.id.repoId && c.commit === insp.commit);
+      const now = get().hub.inspection;
+      if (m && now?.commit === insp.commit) patchHub({ inspection: { ...now, haveBytes: m.bytes } });
     }
   };
   return { inspectHub, downloadHub, patchHub };

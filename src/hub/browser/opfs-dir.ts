@@ -1,8 +1,9 @@
 // BlobDir on the Origin Private File System (navigator.storage.getDirectory()). Chosen over Cache
-// Storage because a download must resume: an OPFS file is appended in commits (createWritable with
-// keepExistingData, closed every few MiB), so a cut connection or a closed tab keeps what arrived,
-// whereas cache.put() stores a response whole or not at all. Files read back as disk-backed File
-// objects, sliced without loading a model into memory, in the page and in the training worker alike.
+// Storage because a download must resume: an OPFS file is appended in commits, so a cut connection
+// or a closed tab keeps what arrived, whereas cache.put() stores a response whole or not at all. In a
+// worker (the Hub worker) it writes in place through a sync access handle, a commit being a flush;
+// elsewhere through createWritable with keepExistingData, which starts from a copy of the file. Files
+// read back as disk-backed File objects, sliced without loading a model into memory.
 import type { BlobDir, BlobWriter } from './blob-dir.ts';
 
 const split = (path: string) => path.split('/').filter(Boolean);
@@ -47,12 +48,15 @@ export class OpfsBlobDir implements BlobDir {
 
   async file(path: string): Promise<Blob | null> {
     const h = await this.handle(path, false);
-    return h ? h.getFile() : null;
+    // A file being written through a sync access handle cannot be read meanwhile: absent until closed.
+    return h ? h.getFile().catch(() => null) : null;
   }
 
   async append(path: string, at: number): Promise<BlobWriter> {
     const h = await this.handle(path, true);
     if (!h) throw new Error(`${path}: cannot create the file in this browser's private storage`);
+    // Only dedicated workers have sync access handles (the DOM typings declare them everywhere).
+    if (typeof (h as Partial<SyncCapable>).createSyncAccessHandle === 'function') return syncAppend(await (h as SyncCapable).createSyncAccessHandle(), at);
     const open = async () => {
       const w = await h.createWritable({ keepExistingData: true });
       return w;
@@ -105,4 +109,38 @@ export class OpfsBlobDir implements BlobDir {
     for await (const name of (d as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
     return names.sort();
   }
+}
+
+/** The worker-only handle that writes a file in place (no copy), with flush() to make the bytes durable. */
+interface SyncHandle {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+type SyncCapable = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncHandle> };
+
+/** Appends in place through a sync access handle (dedicated workers): commit is a flush, abort cuts back to the last one. */
+function syncAppend(ah: SyncHandle, at: number): BlobWriter {
+  ah.truncate(at);
+  let pos = at,
+    committed = at;
+  return {
+    write: async (chunk) => {
+      for (let n = 0; n < chunk.length; ) n += ah.write(chunk.subarray(n), { at: pos + n });
+      pos += chunk.length;
+    },
+    commit: async () => {
+      ah.flush();
+      committed = pos;
+    },
+    close: async () => {
+      ah.flush();
+      ah.close();
+    },
+    abort: async () => {
+      ah.truncate(committed);
+      ah.close();
+    },
+  };
 }

@@ -185,19 +185,24 @@ export class FakeHub {
     if (req.method === 'HEAD') return void res.end();
     if (this.cut && this.cut.file === file && this.cut.times > 0) {
       this.cut.times--;
-      res.write(part.subarray(0, this.cut.at - start), () => res.socket?.end());
+      const sent = part.subarray(0, this.cut.at - start);
+      // Throttled, the bytes before the cut arrive over time, as on a real link (a browser may drop the
+      // tail of a body whose connection fails in the same instant).
+      if (this.throttle) return void this.trickle(res, sent, this.throttle, () => res.socket?.end());
+      res.write(sent, () => res.socket?.end());
       return;
     }
     if (this.throttle) return void this.trickle(res, part, this.throttle);
     res.end(part);
   }
 
-  private trickle(res: ServerResponse, body: Uint8Array, t: { bytes: number; ms: number }): void {
+  /** Sends `body` in pieces; ends the response, or calls `cut` after the last piece instead. */
+  private trickle(res: ServerResponse, body: Uint8Array, t: { bytes: number; ms: number }, cut?: () => void): void {
     let at = 0;
     const next = () => {
       if (res.destroyed) return;
       const end = Math.min(body.length, at + t.bytes);
-      if (end >= body.length) return void res.end(body.subarray(at));
+      if (end >= body.length) return void (cut ? res.write(body.subarray(at), () => setTimeout(cut, t.ms)) : res.end(body.subarray(at)));
       res.write(body.subarray(at, end));
       at = end;
       setTimeout(next, t.ms);
