@@ -12,6 +12,7 @@ const benches: Bench[] = [
   { name: 'engine', load: async () => (await import('./engine.ts')).benchEngine },
   { name: 'attention', load: async () => (await import('./attention.ts')).benchAttention },
   { name: 'training', load: async () => (await import('./training.ts')).benchTraining },
+  { name: 'load', load: async () => (await import('./load.ts')).benchLoad },
 ];
 
 const results: Record<string, unknown> = {};

@@ -53,7 +53,9 @@ export interface Backend<T extends Tensor> extends BackendCore<T>, Ops<T> {}
 export function gpuBackend(rt: GpuRuntime): Backend<GpuTensor> {
   return {
     kind: 'gpu',
-    maxTensorBytes: Math.min(rt.limits.maxStorageBufferBindingSize, rt.limits.maxBufferSize),
+    get maxTensorBytes() {
+      return Math.min(rt.limits.maxStorageBufferBindingSize, rt.limits.maxBufferSize);
+    },
     zeros(shape) {
       const t = rt.empty(shape);
       fill(rt, t, 0);

@@ -45,6 +45,22 @@ export class BufferPool {
       this.released.delete(reuse);
       return reuse;
     }
+    return this.create(bytes, rounded, what, false);
+  }
+
+  /**
+   * A new storage buffer holding `data`, written through a mapping at creation: the caller's array is not
+   * referenced once this returns (queue.writeBuffer keeps it until the queue has run), so a model uploaded
+   * tensor by tensor never sits in host memory twice.
+   */
+  createFilled(data: Uint8Array, what: string): GPUBuffer {
+    const buffer = this.create(data.byteLength, roundUp(Math.max(data.byteLength, 4), BUCKET), what, true);
+    new Uint8Array(buffer.getMappedRange(0, data.byteLength)).set(data);
+    buffer.unmap();
+    return buffer;
+  }
+
+  private create(bytes: number, rounded: number, what: string, mappedAtCreation: boolean): GPUBuffer {
     const limits = this.device.limits;
     const max = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
     if (rounded > max) {
@@ -54,7 +70,7 @@ export class BufferPool {
     }
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    const buffer = this.device.createBuffer({ size: rounded, usage: this.usage, label: what });
+    const buffer = this.device.createBuffer({ size: rounded, usage: this.usage, label: what, mappedAtCreation });
     const validation = this.device.popErrorScope();
     const oom = this.device.popErrorScope();
     this.watch({ validation, oom, bytes, what, held: this.stats.bytesAllocated });

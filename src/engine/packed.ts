@@ -75,8 +75,14 @@ export function pack16(halves: Uint16Array): Uint32Array {
   return out;
 }
 
-/** Little-endian 16-bit data as stored in a safetensors file → packed words (a copy; no f32 in between). */
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Little-endian 16-bit data as stored in a safetensors file → packed words, with no f32 in between: a view of
+ * the same bytes when they are 4-byte aligned and whole words (a tensor read on its own), else a copy.
+ */
 export function pack16Bytes(bytes: Uint8Array): Uint32Array {
+  if (littleEndian && bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const n = bytes.length >> 1;
   const out = new Uint32Array(Math.ceil(n / 2));
   new Uint8Array(out.buffer).set(bytes.subarray(0, n * 2));
@@ -102,21 +108,31 @@ export function quantizeQ4(x: Float32Array, shape: readonly number[], group: num
   const out = new Uint32Array(packedWords({ kind: 'q4', group }, n));
   const base = n / 8;
   for (let g = 0; g < n / group; g++) {
-    let lo = Infinity,
-      hi = -Infinity;
-    for (let i = g * group; i < (g + 1) * group; i++) {
-      if (!Number.isFinite(x[i])) throw new Error(`quantizeQ4: element ${i} is ${x[i]}; weights must be finite`);
-      lo = Math.min(lo, x[i]);
-      hi = Math.max(hi, x[i]);
+    const start = g * group,
+      end = start + group;
+    let lo = x[start],
+      hi = x[start],
+      nonFinite = 0; // v - v is 0 for every finite v, NaN for NaN and ±Infinity
+    for (let i = start; i < end; i++) {
+      const v = x[i];
+      nonFinite += v - v;
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+    if (nonFinite !== 0) {
+      const bad = x.subarray(start, end).findIndex((v) => !Number.isFinite(v));
+      throw new Error(`quantizeQ4: element ${start + bad} is ${x[start + bad]}; weights must be finite`);
     }
     const offBits = f32ToF16(lo);
     const off = f16ToF32(offBits);
     const scaleBits = f32ToF16(Math.max(0, hi - off) / 15);
     const scale = f16ToF32(scaleBits);
     out[base + g] = scaleBits | (offBits << 16);
-    for (let i = g * group; i < (g + 1) * group; i++) {
-      const code = scale > 0 ? Math.min(15, Math.max(0, Math.round((x[i] - off) / scale))) : 0;
-      out[i >> 3] |= code << ((i & 7) * 4);
+    if (!(scale > 0)) continue; // every code 0: the group is its offset
+    const inv = 1 / scale;
+    for (let i = start; i < end; i++) {
+      const q = Math.round((x[i] - off) * inv);
+      out[i >> 3] |= Math.min(15, Math.max(0, q)) << ((i & 7) * 4);
     }
   }
   return out;

@@ -57,6 +57,9 @@ export interface RuntimeStats {
   dispatches: number;
 }
 
+/** Uploads of at least this many bytes get a buffer of their own, written through a mapping. */
+const LARGE_UPLOAD = 1 << 20;
+
 export class GpuRuntime {
   readonly stats: RuntimeStats = {
     pipelinesCompiled: 0,
@@ -144,7 +147,15 @@ export class GpuRuntime {
   upload(data: Float32Array | Uint32Array, shape: readonly number[]): GpuTensor {
     const size = numel(shape);
     if (data.length !== size) throw new Error(`upload: data has ${data.length} elements, shape ${shapeStr(shape)} needs ${size}`);
-    const t = this.empty(shape, data instanceof Uint32Array ? 'u32' : 'f32');
+    const dtype = data instanceof Uint32Array ? 'u32' : 'f32';
+    if (data.byteLength >= LARGE_UPLOAD) {
+      // A new buffer filled through its mapping: the host array is free as soon as this returns (model weights).
+      this.alive();
+      const buffer = this.pool.createFilled(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), `tensor ${shapeStr(shape)} ${dtype}`);
+      this.stats.bytesLive += buffer.size;
+      return { buffer, shape: [...shape], size, dtype, offset: 0, owned: true };
+    }
+    const t = this.empty(shape, dtype);
     this.write(t, data);
     return t;
   }
@@ -158,9 +169,8 @@ export class GpuRuntime {
     if (words.length !== packedWords(format, size)) {
       throw new Error(`uploadPacked: ${words.length} words for a ${formatName(format)} tensor ${shapeStr(shape)}, expected ${packedWords(format, size)}`);
     }
-    const buffer = this.pool.acquire(words.length * 4, `tensor ${shapeStr(shape)} ${formatName(format)}`);
+    const buffer = this.pool.createFilled(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), `tensor ${shapeStr(shape)} ${formatName(format)}`);
     this.stats.bytesLive += buffer.size;
-    if (words.length > 0) this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, words.byteLength);
     return { buffer, shape: [...shape], size, dtype: 'u32', offset: 0, owned: true, format, words: words.length };
   }
 

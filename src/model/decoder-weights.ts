@@ -36,6 +36,11 @@ export interface HostWeights {
   release?: boolean;
 }
 
+/** HostWeights plus tensors already on the backend (loadOntoBackend), which the decoder takes over as they are. */
+export interface DecoderWeights<T> extends HostWeights {
+  device?: Map<string, T>;
+}
+
 function missing(name: string, host: HostWeights): Error {
   return new Error(
     host.release
@@ -51,9 +56,18 @@ function dropHost(name: string, host: HostWeights): void {
   host.packed?.delete(name);
 }
 
-export function uploader<T extends Tensor>(be: Backend<T>, host: HostWeights, uploaded: T[] = []) {
-  const { f32: weights, packed } = host;
+export function uploader<T extends Tensor>(be: Backend<T>, host: DecoderWeights<T>, uploaded: T[] = []) {
+  const { f32: weights, packed, device } = host;
   const up = (name: string, shape: number[]): T => {
+    const d = device?.get(name);
+    if (d) {
+      if (d.shape.length !== shape.length || d.shape.some((n, i) => n !== shape[i])) {
+        throw new Error(`decoder: weight ${name} on the device is (${d.shape.join(', ')}), expected (${shape.join(', ')})`);
+      }
+      device!.delete(name);
+      uploaded.push(d);
+      return d;
+    }
     const p = packed?.get(name);
     if (p) {
       const t = be.uploadPacked(p.words, shape, p.format);
@@ -69,12 +83,12 @@ export function uploader<T extends Tensor>(be: Backend<T>, host: HostWeights, up
     dropHost(name, host);
     return t;
   };
-  const opt = (name: string, shape: number[]): T | null => (weights.has(name) || packed?.has(name) ? up(name, shape) : null);
+  const opt = (name: string, shape: number[]): T | null => (weights.has(name) || packed?.has(name) || device?.has(name) ? up(name, shape) : null);
   return { up, opt, uploaded };
 }
 
 /** Layer l's weights, in the Hugging Face names. */
-export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, host: HostWeights, l: number, uploaded: T[] = []): LayerWeights<T> {
+export function layerWeights<T extends Tensor>(be: Backend<T>, cfg: ModelConfig, host: DecoderWeights<T>, l: number, uploaded: T[] = []): LayerWeights<T> {
   const { up, opt } = uploader(be, host, uploaded);
   const C = cfg.hiddenSize,
     H = cfg.intermediateSize,
@@ -142,11 +156,12 @@ export function uploadRowParts<T extends Tensor>(
   be: Backend<T>,
   name: string,
   shape: [number, number],
-  host: HostWeights,
+  host: DecoderWeights<T>,
   maxBytes: number,
   uploaded: T[],
 ): RowPart<T>[] {
   const [R, C] = shape;
+  if (host.device?.has(name)) return [{ t: uploader(be, host, uploaded).up(name, [R, C]), r0: 0, rows: R }];
   const p = host.packed?.get(name);
   const per = rowBytes(C, p);
   if (R * per <= maxBytes) return [{ t: uploader(be, host, uploaded).up(name, [R, C]), r0: 0, rows: R }];

@@ -40,6 +40,8 @@ export interface DecoderOptions {
   maxTensorBytes?: number;
   /** Delete each weight from the given maps once uploaded: the host then holds no second copy of the model (a run's own load). */
   releaseHost?: boolean;
+  /** Weights already on this backend (loadOntoBackend): taken over, and removed from the map. */
+  device?: Map<string, Tensor>;
 }
 
 export class Decoder<T extends Tensor> {
@@ -69,7 +71,7 @@ export class Decoder<T extends Tensor> {
     for (const [key, what] of UNSUPPORTED) {
       if (cfg[key]) throw new Error(`decoder: ${cfg.modelType} uses ${what}, which the WebGPU decoder does not implement yet`);
     }
-    const host = { f32: weights, packed, release: opts.releaseHost };
+    const host = { f32: weights, packed, release: opts.releaseHost, device: opts.device as Map<string, T> | undefined };
     const { up, uploaded } = uploader(be, host);
     const C = cfg.hiddenSize;
     const maxBytes = opts.maxTensorBytes ?? be.maxTensorBytes;

@@ -7,6 +7,8 @@ import { TINY_ARCHS, tinyModelFiles, type TinyArch } from './tiny-model.ts';
 import { Tokenizer } from './tokenizer.ts';
 import { loadModelFolder, nodeModelFiles, type LoadedModel, type ModelFiles } from './weights.ts';
 import type { PrecisionOptions } from './base-precision.ts';
+import type { Backend, Tensor } from '../engine/backend.ts';
+import { loadOntoBackend } from './device-load.ts';
 
 export const TINY_MODEL_NAME = 'tiny';
 
@@ -15,13 +17,23 @@ export interface ModelBundle {
   tokenizer: Tokenizer;
   /** The name adapters record as base_model_name_or_path: 'tiny' or the folder path as given. */
   name: string;
+  /** Weights already uploaded to the backend the model was loaded for (loadOntoBackend); the decoder takes them over. */
+  device?: Map<string, Tensor>;
+}
+
+/** How a model is loaded: its weights' precision, and optionally the backend to upload them to while reading. */
+export interface ModelLoadOptions extends PrecisionOptions {
+  /** Upload each tensor to this backend as soon as it is read: the host never holds the whole model. */
+  backend?: Backend<Tensor>;
 }
 
 /** Weights and tokenizer from any ModelFiles source (browser file maps, OPFS, memory). */
-export async function loadModelFiles(files: ModelFiles, name = files.label, precision: PrecisionOptions = {}): Promise<ModelBundle> {
-  const model = await loadModelFolder(files, precision);
+export async function loadModelFiles(files: ModelFiles, name = files.label, opts: ModelLoadOptions = {}): Promise<ModelBundle> {
+  const { backend, ...precision } = opts;
   const tokenizer = await Tokenizer.fromFiles(files);
-  return { model, tokenizer, name };
+  if (!backend) return { model: await loadModelFolder(files, precision), tokenizer, name };
+  const { model, device } = await loadOntoBackend(backend, files, precision);
+  return { model, tokenizer, name, device };
 }
 
 /** How a Hub id is fetched (Node). */
@@ -34,7 +46,7 @@ export interface HubLoadOptions {
  * 'tiny' (or 'tiny-qwen3', ...) → the generated tiny model of that architecture (seed 0); a local HF
  * model folder (Node); else `ORG/NAME[@REV]` → the Hub model through the Hugging Face cache (Node).
  */
-export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}, precision: PrecisionOptions = {}): Promise<ModelBundle> {
+export async function loadModel(dirOrTiny: string, hub: HubLoadOptions = {}, precision: ModelLoadOptions = {}): Promise<ModelBundle> {
   if (dirOrTiny === TINY_MODEL_NAME) return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME, precision);
   const arch = dirOrTiny.startsWith(`${TINY_MODEL_NAME}-`) ? dirOrTiny.slice(TINY_MODEL_NAME.length + 1) : null;
   if (arch && (TINY_ARCHS as readonly string[]).includes(arch)) return loadModelFiles(tinyModelFiles(0, arch as TinyArch), dirOrTiny, precision);

@@ -264,7 +264,12 @@ export function readTensorF32(entry: TensorEntry, tensorName = 'tensor'): Float3
     case 'BF16': {
       const out = new Float32Array(data.byteLength / 2);
       const u = new Uint32Array(out.buffer);
-      for (let i = 0; i < out.length; i++) u[i] = dv.getUint16(i * 2, true) << 16;
+      if (littleEndian && data.byteOffset % 2 === 0) {
+        const h = new Uint16Array(data.buffer, data.byteOffset, out.length);
+        for (let i = 0; i < out.length; i++) u[i] = h[i] << 16;
+      } else {
+        for (let i = 0; i < out.length; i++) u[i] = dv.getUint16(i * 2, true) << 16;
+      }
       return out;
     }
     case 'F64': {

@@ -3,7 +3,7 @@
 // it will sit in on the GPU (base-precision.ts): f32, or packed bf16 / f16 / q4 for the large matrices.
 import { parseModelConfig, type ModelConfig } from './hf-config.ts';
 import { f16ToF32, f32ToBf16, f32ToF16, parseSafetensorsLayout, safetensorsHeaderLength, type TensorSpan } from './safetensors.ts';
-import { toHostTensor, type PackedHost, type PrecisionOptions } from './base-precision.ts';
+import { toHostTensor, type HostTensor, type PackedHost, type PrecisionOptions } from './base-precision.ts';
 
 /** Reads the files of one model folder by name: a Node directory, a browser File map, OPFS, memory. */
 export interface ModelFiles {
@@ -14,7 +14,8 @@ export interface ModelFiles {
   /** The file's bytes; rejects when it is absent. */
   read(name: string): Promise<Uint8Array>;
   /** Bytes [start, end) of a file and the file's size, where the source can read ranges (weights then stream tensor by tensor). */
-  readRange?(name: string, start: number, end: number): Promise<Uint8Array>;
+  /** `into` (at least end - start bytes), when the source can fill it, receives the bytes; the result may be a view of it. */
+  readRange?(name: string, start: number, end: number, into?: Uint8Array): Promise<Uint8Array>;
   size?(name: string): Promise<number>;
 }
 
@@ -147,15 +148,26 @@ export function storedEmbedScale(scale: number, dtype: string | undefined): numb
   return Math.fround(scale);
 }
 
+export interface LoadOptions extends PrecisionOptions {
+  /**
+   * Offered each tensor as soon as it is read and converted; when it resolves true the tensor was taken (e.g.
+   * uploaded to the GPU) and the loader keeps no copy of it (see loadOntoBackend).
+   */
+  sink?: (name: string, tensor: HostTensor, shape: number[]) => Promise<boolean>;
+}
+
 /** A shard's tensors as byte spans, and a reader of one span: by range when the source can, else from the whole file read once. */
-async function openShard(files: ModelFiles, shard: string): Promise<{ spans: Map<string, TensorSpan>; bytes(span: TensorSpan): Promise<Uint8Array> }> {
+async function openShard(
+  files: ModelFiles,
+  shard: string,
+): Promise<{ spans: Map<string, TensorSpan>; bytes(span: TensorSpan, into?: Uint8Array): Promise<Uint8Array> }> {
   const where = `${files.label}/${shard}`;
   if (files.readRange && files.size) {
     const size = await files.size(shard);
     const n = safetensorsHeaderLength(await files.readRange(shard, 0, Math.min(8, size)), where, size);
     const spans = parseSafetensorsLayout(await files.readRange(shard, 0, 8 + n), size, where);
     const readRange = files.readRange.bind(files);
-    return { spans, bytes: (span) => readRange(shard, span.begin, span.end) };
+    return { spans, bytes: (span, into) => readRange(shard, span.begin, span.end, into) };
   }
   const all = await files.read(shard);
   const n = safetensorsHeaderLength(all.subarray(0, 8), where, all.length);
@@ -168,7 +180,7 @@ async function openShard(files: ModelFiles, shard: string): Promise<{ spans: Map
  * are read one at a time and converted to the requested precision (default: as stored), so the host never
  * holds a shard's bytes and its converted copy at once.
  */
-export async function loadModelFolder(files: ModelFiles, opts: PrecisionOptions = {}): Promise<LoadedModel> {
+export async function loadModelFolder(files: ModelFiles, opts: LoadOptions = {}): Promise<LoadedModel> {
   const names = new Set(await files.list());
   if (!names.has('config.json')) throw new Error(`${files.label}: config.json is missing`);
   const config = parseModelConfig(await readJson(files, 'config.json'), `${files.label}/config.json`);
@@ -182,6 +194,12 @@ export async function loadModelFolder(files: ModelFiles, opts: PrecisionOptions 
   const ignoredTensors: string[] = [];
   const precisionNotes: string[] = [];
   const seenIn = new Map<string, string>();
+  // With a sink, tensors are read into one reused buffer: a taken tensor leaves nothing behind to collect.
+  let scratch = new Uint8Array(0);
+  const scratchFor = (n: number) => {
+    if (opts.sink && scratch.length < n) scratch = new Uint8Array(n);
+    return opts.sink ? scratch.subarray(0, n) : undefined;
+  };
   for (const shard of shards) {
     const where = `${files.label}/${shard}`;
     const { spans, bytes } = await openShard(files, shard);
@@ -207,9 +225,12 @@ export async function loadModelFolder(files: ModelFiles, opts: PrecisionOptions 
       if (want.length !== span.shape.length || want.some((d, i) => d !== span.shape[i])) {
         throw new Error(`${where}: tensor '${name}' has shape [${span.shape.join(', ')}], expected [${want.join(', ')}] from config.json`);
       }
-      const host = toHostTensor(name, { dtype: span.dtype, shape: span.shape, data: await bytes(span) }, opts, (m) => precisionNotes.push(m));
-      if ('f32' in host) weights.set(name, host.f32);
-      else packed.set(name, host.packed);
+      const data = await bytes(span, scratchFor(span.end - span.begin));
+      const host = toHostTensor(name, { dtype: span.dtype, shape: span.shape, data }, opts, (m) => precisionNotes.push(m));
+      if (opts.sink && (await opts.sink(name, host, span.shape))) {
+        // taken: nothing kept here
+      } else if ('f32' in host) weights.set(name, host.f32);
+      else packed.set(name, host.packed.words.buffer === scratch.buffer ? { ...host.packed, words: host.packed.words.slice() } : host.packed);
       shapes.set(name, span.shape);
       sourceDtypes.set(name, span.dtype);
     }
@@ -318,12 +339,12 @@ export function nodeModelFiles(dir: string): ModelFiles {
         throw new Error(`${join(name)}: cannot read: ${(err as Error).message}`);
       }
     },
-    readRange: async (name, start, end) => {
+    readRange: async (name, start, end, into) => {
       const handle = await (await fs()).open(join(name), 'r').catch((err: Error) => {
         throw new Error(`${join(name)}: cannot read: ${err.message}`);
       });
       try {
-        const out = new Uint8Array(end - start);
+        const out = into && into.length >= end - start ? into.subarray(0, end - start) : new Uint8Array(end - start);
         let done = 0;
         while (done < out.length) {
           const { bytesRead } = await handle.read(out, done, out.length - done, start + done);

@@ -67,7 +67,7 @@ async function openState<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStor
 /** The context every phase shares; the decoder replays a resumed run's folds in order, so the base is bit-identical. */
 async function runContext<T extends Tensor>(inp: PipelineInputs<T>, runs: RunStore, st: RunState): Promise<RunContext<T>> {
   const { be, config, tokenizer, model } = inp;
-  const dec = new Decoder(be, model.config, model.weights, model.packed, { releaseHost: inp.releaseHostWeights });
+  const dec = new Decoder(be, model.config, model.weights, model.packed, { releaseHost: inp.releaseHostWeights, device: inp.deviceWeights });
   for (const key of st.folded) dec.foldAdapter((await runs.loadAdapter(key, model.config)).adapter);
   const emit = (e: PipelineEvent) => inp.onEvent?.(e);
   return {

@@ -164,6 +164,7 @@ export async function runPrepared<T extends Tensor>(p: PreparedRun, s: RunSessio
     config: p.config,
     model: p.bundle.model,
     releaseHostWeights: true,
+    deviceWeights: p.bundle.device,
     modelName: p.bundle.name,
     tokenizer: p.bundle.tokenizer,
     markers: p.markers,

@@ -22,6 +22,8 @@ export interface PipelineInputs<T extends Tensor> {
   model: LoadedModel;
   /** The model was loaded for this run alone: its host weights are dropped as they are uploaded (no second copy). */
   releaseHostWeights?: boolean;
+  /** Weights already on `be` (the model was loaded onto it); the decoder takes them over. */
+  deviceWeights?: Map<string, Tensor>;
   modelName: string;
   tokenizer: Tokenizer;
   markers: VoiceMarkers;

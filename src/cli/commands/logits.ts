@@ -7,8 +7,7 @@ import type { GpuRuntime } from '../../engine/runtime.ts';
 import { Decoder, Workspace } from '../../model/decoder.ts';
 import { LoraParams } from '../../model/lora-params.ts';
 import { createNodeRuntime } from '../../engine/node-driver.ts';
-import { loadModel, type ModelBundle } from '../../model/load.ts';
-import type { PrecisionOptions } from '../../model/base-precision.ts';
+import { loadModel, type ModelBundle, type ModelLoadOptions } from '../../model/load.ts';
 import { PRECISION_OPTIONS, PRECISION_USAGE, precisionFromFlags } from '../precision-flags.ts';
 import { importPeftFolder } from '../../storage/peft.ts';
 
@@ -40,7 +39,7 @@ export interface OpenEngine {
 }
 
 /** loadModel, with a bad --model reported as a usage error (the message names the file and what was wrong). */
-export async function loadModelArg(modelArg: string, token?: string, precision: PrecisionOptions = {}): Promise<ModelBundle> {
+export async function loadModelArg(modelArg: string, token?: string, precision: ModelLoadOptions = {}): Promise<ModelBundle> {
   try {
     const bundle = await loadModel(modelArg, { token }, precision);
     for (const note of bundle.model.precisionNotes) console.error(`note: ${note}`);

@@ -184,28 +184,36 @@ export const command: Command = {
     const { values, config, givenMarkers, options, modelName, quickApplied, out } = await parseTrainArgs(argv);
     const dataset = await loadDataset([values.data ?? SAMPLE_DATA_DIR]);
     const { markers, source: markerSrc } = await resolveMarkers([values.data ?? SAMPLE_DATA_DIR], givenMarkers, dataset);
-    const prepared = await prepareRun({
-      options,
-      config,
-      dataset,
-      markers,
-      markerSource: markerSrc,
-      loadModel: () => loadModelArg(modelName, values.token, precisionFromFlags(values)),
-      loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
-    });
+    const progress = new Progress(process.stderr);
+    const log = (m: string) => progress.line(m);
+    // The GPU first: the model's weights are uploaded tensor by tensor as they are read.
+    const rt = await createNodeRuntime(log);
+    const be = gpuBackend(rt);
+    let prepared: Awaited<ReturnType<typeof prepareRun>>;
+    try {
+      prepared = await prepareRun({
+        options,
+        config,
+        dataset,
+        markers,
+        markerSource: markerSrc,
+        loadModel: () => loadModelArg(modelName, values.token, { ...precisionFromFlags(values), backend: be }),
+        loadSimilarity: () => resolveSimilarity({ localDir: values.embedder }),
+      });
+    } catch (err) {
+      rt.destroy();
+      throw err;
+    }
     const { name } = prepared.bundle;
     const simInfo = prepared.similarityUsed;
     const store = await FsStore.open(out);
-    const progress = new Progress(process.stderr);
-    const log = (m: string) => progress.line(m);
     log(`mindprint train: ${dataset.topics.length} topics, model ${name}, phases ${options.phases.join(',')}, out ${out}`);
-    const rt = await createNodeRuntime(log);
     if (quickApplied.length) log(`tiny model, quick demo settings: ${quickApplied.join(' ')} (give them, or --config, to change)`);
     log(`semantic similarity: ${simInfo.name}${simInfo.reason ? ` (${simInfo.reason})` : ''}`);
     log(`voice markers: ${markersName(markerSrc)}`);
     const onEvent = eventLogger(progress, log);
     try {
-      const { state } = await runPrepared(prepared, { be: gpuBackend(rt), store, resume: !!values.resume, onEvent });
+      const { state } = await runPrepared(prepared, { be, store, resume: !!values.resume, onEvent });
       const pr = passRate(state);
       progress.done();
       log(`pass rate: ${pr.passed}/${pr.trained}${pr.rate === null ? '' : ` (${(pr.rate * 100).toFixed(1)}%)`} — ${path.join(out, 'report.md')}`);

@@ -4,7 +4,7 @@ import { cpuBackend, gpuBackend } from '../../../src/engine/backend.ts';
 import { numel, type GpuTensor, type OpDescription } from '../../../src/engine/op.ts';
 import type { GpuRuntime } from '../../../src/engine/runtime.ts';
 
-const CORE = ['kind', 'zeros', 'upload', 'write', 'view', 'read', 'release', 'beginStep', 'submit'];
+const CORE = ['kind', 'maxTensorBytes', 'zeros', 'upload', 'uploadPacked', 'write', 'view', 'read', 'release', 'beginStep', 'submit'];
 const ops = (b: object): string[] =>
   Object.keys(b)
     .filter((k) => !CORE.includes(k))

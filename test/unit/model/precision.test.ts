@@ -156,7 +156,7 @@ describe('loading', () => {
       const q = m.packed.get('model.layers.0.self_attn.q_proj.weight')!;
       expect(q.format.kind).toBe(dtype.toLowerCase());
       const raw = parseSafetensors(files['model.safetensors'] as Uint8Array).get('model.layers.0.self_attn.q_proj.weight')!.data;
-      expect(Buffer.from(q.words.buffer, 0, raw.length).equals(Buffer.from(raw))).toBe(true);
+      expect(Buffer.from(q.words.buffer, q.words.byteOffset, raw.length).equals(Buffer.from(raw))).toBe(true);
       expect(m.weights.has('model.norm.weight')).toBe(true);
       const f32 = await loadModelFolder(memoryModelFiles(files), { precision: 'f32' });
       expect(f32.packed.size).toBe(0);
@@ -246,4 +246,51 @@ it('a run’s decoder drops each host weight once uploaded, so the model is not 
   dec.forward(ws, null);
   expect(maxRel((ws.logits as CpuTensor).data, want)).toBeLessThan(1e-6);
   expect(() => new Decoder(be, m.config, m.weights, m.packed)).toThrow(/decoder: weight model\.embed_tokens\.weight missing/);
+});
+
+describe('loading onto a backend', () => {
+  it('uploads each tensor as it is read, and the decoder takes them over with the same logits', async () => {
+    const { loadOntoBackend } = await import('../../../src/model/device-load.ts');
+    const want = forward(await loadModelFolder(tinyModelFiles(0, 'qwen3'), { precision: 'q4' }));
+    const base = cpuBackend();
+    const order: string[] = [];
+    const be = Object.create(base, {
+      uploadPacked: { value: (w: Uint32Array, s: readonly number[], f: never) => (order.push(`up ${s.join('x')}`), base.uploadPacked(w, s, f)) },
+      maxTensorBytes: { value: 10_000 }, // the embedding (512 × 64 in q4: 18 KiB) does not fit: left for the decoder to split
+    }) as typeof base;
+    const files = tinyModelFiles(0, 'qwen3');
+    const spy: ModelFiles = { ...files, readRange: (n, a, b) => (order.push('read'), files.readRange!(n, a, b)), size: (n) => files.size!(n) };
+    const { model, device } = await loadOntoBackend(be, spy, { precision: 'q4' });
+    // Only the vocabulary matrices stay on the host, for the decoder to split.
+    expect([...model.packed.keys(), ...model.weights.keys()].sort()).toEqual(['lm_head.weight', 'model.embed_tokens.weight']);
+    // Reads and uploads interleave: the first upload happens before the last tensor is read.
+    expect(order.findIndex((o) => o.startsWith('up'))).toBeLessThan(order.lastIndexOf('read'));
+    expect(device.size).toBe(model.shapes.size - 2);
+    const dec = new Decoder(be, model.config, model.weights, model.packed, { device, releaseHost: true });
+    expect(device.size).toBe(0);
+    const ws = new Workspace(be, model.config, 1, ROW.length, new Map());
+    ws.setBatch(Uint32Array.from(ROW), Uint32Array.of(ROW.length));
+    dec.forward(ws, null);
+    expect(maxRel((ws.logits as CpuTensor).data, want)).toBeLessThan(1e-6);
+    expect(dec.embedParts.length).toBeGreaterThan(1);
+  });
+
+  it('a load that fails part way leaves nothing on the backend', async () => {
+    const { loadOntoBackend } = await import('../../../src/model/device-load.ts');
+    const base = cpuBackend();
+    let live = 0;
+    const be = Object.create(base, {
+      upload: { value: (d: Float32Array, s: readonly number[]) => (live++, base.upload(d, s)) },
+      release: { value: (t: CpuTensor) => (live--, base.release(t)) },
+    }) as typeof base;
+    const files = buildTinyModel(0, 'llama');
+    const tensors: Record<string, WritableTensor> = {};
+    for (const [name, e] of parseSafetensors(files['model.safetensors'] as Uint8Array)) {
+      if (name !== 'model.norm.weight') tensors[name] = { dtype: 'F32', shape: e.shape, data: e.data.slice() };
+    }
+    await expect(loadOntoBackend(be, memoryModelFiles({ ...files, 'model.safetensors': writeSafetensors(tensors) }))).rejects.toThrow(
+      /1 expected tensor\(s\) missing: model\.norm\.weight/,
+    );
+    expect(live).toBe(0);
+  });
 });
