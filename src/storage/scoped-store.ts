@@ -1,7 +1,7 @@
 // One folder of an ArtifactStore seen as a store of its own: every key is read and written under
 // `{prefix}/`. A run of the history lives in `runs/{id}/` this way, with the same keys as the CLI's
 // output folder, so the pipeline and RunStore work on it unchanged.
-import { checkKey, checkPrefix, type ArtifactStore, type StoreValue, type WriteOptions } from './store.ts';
+import { checkKey, checkPrefix, prepareGroup, type ArtifactStore, type StoreValue, type WriteOptions } from './store.ts';
 
 export class ScopedStore implements ArtifactStore {
   private closed = false;
@@ -19,17 +19,35 @@ export class ScopedStore implements ArtifactStore {
     return `${this.prefix}/${key}`;
   }
 
+  /** Runs an inner call; its errors name keys as this view's callers know them (without the prefix). */
+  private async inside<R>(call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (e) {
+      const err = e as Error;
+      err.message = err.message.split(`${this.prefix}/`).join('');
+      throw err;
+    }
+  }
+
   private check(where: string): void {
     if (this.closed) throw new Error(`${where}: the view of '${this.prefix}' is closed`);
   }
 
   async put(key: string, value: StoreValue, options?: WriteOptions): Promise<void> {
-    return this.inner.put(this.at(key, 'put'), value, options);
+    const at = this.at(key, 'put');
+    return this.inside(() => this.inner.put(at, value, options));
   }
 
   async putMany(entries: Iterable<readonly [string, StoreValue]>, options?: WriteOptions): Promise<void> {
-    const mapped = [...entries].map(([k, v]) => [this.at(k, 'putMany'), v] as const);
-    return this.inner.putMany(mapped, options);
+    this.check('putMany');
+    const group = prepareGroup(entries, 'putMany'); // duplicates and folder clashes named as given
+    return this.inside(() =>
+      this.inner.putMany(
+        group.map(([k, v]) => [`${this.prefix}/${k}`, v] as const),
+        options,
+      ),
+    );
   }
 
   async get(key: string): Promise<Uint8Array | null> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsStore } from '../../../src/storage/fs-store.ts';
 import { IdbStore } from '../../../src/storage/idb-store.ts';
+import { ScopedStore } from '../../../src/storage/scoped-store.ts';
 import { keyProblem, type ArtifactStore } from '../../../src/storage/store.ts';
 
 const dirs: string[] = [];
@@ -24,6 +25,25 @@ const impls: Array<[string, () => Promise<ArtifactStore>]> = [
     },
   ],
   ['IdbStore', async () => IdbStore.open(`contract-${dbCount++}`, { chunkBytes: 7 })],
+  // A run of the history is a scoped view (runs/{id}/) of either store: it keeps the same contract.
+  [
+    'ScopedStore over FsStore',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'mp-store-'));
+      dirs.push(d);
+      const inner = await FsStore.open(d);
+      await inner.put('outside', 'not in the view');
+      return new ScopedStore(inner, 'runs/20260101-000000-abcd');
+    },
+  ],
+  [
+    'ScopedStore over IdbStore',
+    async () => {
+      const inner = await IdbStore.open(`contract-${dbCount++}`, { chunkBytes: 7 });
+      await inner.put('runs/other/x', 'another run');
+      return new ScopedStore(inner, 'runs/20260101-000000-abcd');
+    },
+  ],
 ];
 
 describe('keyProblem', () => {
