@@ -226,7 +226,12 @@ export async function loadModelFolder(files: ModelFiles, opts: LoadOptions = {})
         throw new Error(`${where}: tensor '${name}' has shape [${span.shape.join(', ')}], expected [${want.join(', ')}] from config.json`);
       }
       const data = await bytes(span, scratchFor(span.end - span.begin));
-      const host = toHostTensor(name, { dtype: span.dtype, shape: span.shape, data }, opts, (m) => precisionNotes.push(m));
+      let host: HostTensor;
+      try {
+        host = toHostTensor(name, { dtype: span.dtype, shape: span.shape, data }, opts, (m) => precisionNotes.push(m));
+      } catch (err) {
+        throw new Error(`${where}: ${(err as Error).message}`);
+      }
       if (opts.sink && (await opts.sink(name, host, span.shape))) {
         // taken: nothing kept here
       } else if ('f32' in host) weights.set(name, host.f32);

@@ -294,3 +294,18 @@ describe('loading onto a backend', () => {
     expect(live).toBe(0);
   });
 });
+
+it('a weight stored in a dtype we cannot read is refused, naming the file, the tensor and the dtype', async () => {
+  const files = buildTinyModel(0, 'llama');
+  const st = files['model.safetensors'] as Uint8Array;
+  // Rewrite the header's dtype of one F32 tensor as I32 (same width, so the file stays consistent).
+  const n = Number(new DataView(st.buffer, st.byteOffset, 8).getBigUint64(0, true));
+  const header = new TextDecoder().decode(st.subarray(8, 8 + n));
+  const changed = header.replace(/("model\.layers\.0\.mlp\.up_proj\.weight":\{"dtype":")F32/, '$1I32');
+  expect(changed).not.toBe(header);
+  const out = st.slice();
+  out.set(new TextEncoder().encode(changed), 8);
+  await expect(loadModelFolder(memoryModelFiles({ ...files, 'model.safetensors': out }), { precision: 'q4' })).rejects.toThrow(
+    "memory/model.safetensors: tensor 'model.layers.0.mlp.up_proj.weight': dtype I32 cannot be read as floats (expected F32, F16, BF16 or F64)",
+  );
+});
