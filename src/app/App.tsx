@@ -9,6 +9,7 @@ import { MarkerEditor } from './components/MarkerEditor.tsx';
 import { ConfigTable } from './components/ConfigTable.tsx';
 import { ExportBundle } from './components/ExportBundle.tsx';
 import { TrainingPanel } from './components/TrainingPanel.tsx';
+import { RunHistory } from './components/RunHistory.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { NoWebGpu } from './components/NoWebGpu.tsx';
@@ -21,6 +22,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'config', label: 'Training config' },
   { id: 'model', label: 'Model' },
   { id: 'training', label: 'Training' },
+  { id: 'runs', label: 'Runs' },
   { id: 'storage', label: 'Storage' },
 ];
 
@@ -87,6 +89,7 @@ export function App() {
         {tab === 'config' && <ConfigTable />}
         {tab === 'config' && <ExportBundle />}
         {tab === 'training' && <TrainingPanel />}
+        {tab === 'runs' && <RunHistory />}
         {tab === 'model' && <ModelPanel />}
         {tab === 'storage' && <StoragePanel />}
       </main>

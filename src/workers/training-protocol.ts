@@ -7,6 +7,7 @@ import type { PhaseMetric } from '../training/metric-types.ts';
 import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
 import type { AdapterEntry } from '../storage/adapter-store.ts';
 import type { AdapterDownload } from '../storage/adapter-download.ts';
+import type { RunSummary } from '../storage/run-library.ts';
 import type { MarkerSource } from '../analysis/marker-source.ts';
 
 export const TRAINING_PROTOCOL_VERSION = 1;
@@ -53,7 +54,36 @@ export interface StoredRunOptions extends TrainOptions {
   /** Which similarity scored the evaluation, and why (written into the report). */
   similarityUsed: { name: string; reason: string } | null;
   startedAt: number;
+  /** sha-256 of the curriculum the run trained on (its normalised records), to tell runs on other data apart. */
+  dataFingerprint?: string;
 }
+
+/** A zip for the page to save: built in the worker from streamed pieces, passed by reference. */
+export interface ZipDownload {
+  name: string;
+  blob: Blob;
+  bytes: number;
+  files: number;
+}
+
+/** PEFT adapters to import: a picked folder's files (paths relative to it) or one zip, checked against `model`. */
+export interface ImportParams {
+  name: string;
+  files: { path: string; file: Blob }[];
+  model: ModelChoice;
+}
+
+/** An imported adapter's evaluation: each topic's score against its pass threshold (kept as evaluation.json beside it). */
+export interface ImportEvaluation {
+  key: string;
+  model: string;
+  similarity: string;
+  at: number;
+  topics: { id: string; score: number; threshold: number; passed: boolean; questions: number; source: 'quiz' | 'seen-questions' }[];
+  passed: number;
+}
+
+export type { RunSummary };
 
 /** The run's saved state without the (long) metric list: sent after every checkpoint. */
 export type RunSnapshot = Omit<RunState, 'metrics'>;
@@ -64,13 +94,15 @@ export type TrainingProgress =
   | { type: 'metrics'; records: PhaseMetric[] }
   | { type: 'checkpoint'; state: RunSnapshot }
   | { type: 'status'; message: string }
-  | { type: 'run'; options: StoredRunOptions }
+  | { type: 'run'; options: StoredRunOptions; runId: string }
   | { type: 'similarity'; name: string; reason: string };
 
 export type { RunOutcome };
 
 /** What the panel shows on open: the last run in this browser (nothing is lost on reload). */
 export interface RunInfo {
+  /** The run's id in the history (runs/{id}); null when no run is stored. */
+  runId: string | null;
   state: RunState | null;
   options: StoredRunOptions | null;
   report: string | null;
@@ -96,9 +128,9 @@ export interface StartParams {
 
 /** Method name → params and result. */
 export interface TrainingMethods {
-  /** The last run stored in this browser. */
+  /** The newest run stored in this browser (the current one). */
   info: { params: Record<string, never>; result: RunInfo };
-  /** Starts a new run (the previous run's state and adapters in this browser are replaced). */
+  /** Starts a new run in the history (earlier runs are kept). */
   start: { params: StartParams; result: RunOutcome };
   /** Continues the stored run from its last completed phase; a picked model folder must be given again. */
   resume: { params: { model?: ModelChoice; files?: FileInput[]; markersYaml?: string; overrides?: OverrideMap }; result: RunOutcome };
@@ -106,6 +138,24 @@ export interface TrainingMethods {
   pause: { params: Record<string, never>; result: { pausing: boolean } };
   listAdapters: { params: Record<string, never>; result: AdapterEntry[] };
   downloadAdapter: { params: { key: string }; result: AdapterDownload };
+  /** Every run in this browser, oldest first, with pass rate and per-topic scores. */
+  listRuns: { params: Record<string, never>; result: RunSummary[] };
+  /** One run of the history, read-only. */
+  runInfo: { params: { id: string }; result: RunInfo };
+  /** Deletes a run and its adapters (not the one training now). */
+  deleteRun: { params: { id: string }; result: { deleted: number } };
+  /** A run as a zip: adapters, merges, reward heads, run.json, report.md, metrics.jsonl. */
+  downloadRun: { params: { id: string }; result: ZipDownload };
+  /** One adapter as a zip: `key` in run `runId`, or an import (runId null). */
+  downloadAdapterZip: { params: { runId: string | null; key: string }; result: ZipDownload };
+  /** Imports PEFT adapters (folder or zip) after checking every one against the model; keeps all or none. */
+  importAdapters: { params: ImportParams; result: { keys: string[]; notes: string[]; model: string } };
+  listImports: { params: Record<string, never>; result: string[] };
+  deleteImport: { params: { key: string }; result: { deleted: number } };
+  /** Evaluates an imported adapter on the saved curriculum's topic quizzes (refused while a run trains); status lines as progress. */
+  evaluateImport: { params: Omit<StartParams, 'files'> & { key: string }; result: ImportEvaluation };
+  /** The imports with their last evaluation (null when not evaluated). */
+  importEvaluations: { params: Record<string, never>; result: Record<string, ImportEvaluation | null> };
 }
 
 export type TrainingMethod = keyof TrainingMethods;

@@ -4,13 +4,15 @@
 // Pause aborts the run's signal: it stops after the current phase's checkpoint; Resume continues.
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
 import { parsePipelineConfig } from '../config/pipeline-config.ts';
-import { IdbStore } from '../storage/idb-store.ts';
 import { adapterDownload, downloadBuffers } from '../storage/adapter-download.ts';
 import { GpuRuntime, DeviceLostError } from '../engine/runtime.ts';
 import { gpuBackend } from '../engine/backend.ts';
 import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
 import { checkRunOptions, prepareRun, runPrepared } from '../training/prepare-run.ts';
 import { RunStore } from '../storage/run-store.ts';
+import { sha256Hex } from '../storage/run-library.ts';
+import { adapterZip, deleteImport, history, importPicked, listImports, runInfo, runZip } from './history-handlers.ts';
+import { evaluateImport, readImportEvaluation } from './import-eval.ts';
 import { loadModelChoice, loadSimilarityChoice, precisionOf, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
 import { batched } from '../util/pace.ts';
@@ -29,13 +31,22 @@ type Report = (p: TrainingProgress) => void;
 /** Metric batches go out at most this often (ms): ~10 messages per second. */
 const METRIC_FLUSH_MS = 100;
 
-let idb: IdbStore | null = null;
-const runStore = async () => (idb ??= await IdbStore.open('mindprint-run'));
 /** The run going in this tab; aborting it pauses the run. */
 let pause: AbortController | null = null;
+/** The id of the run going (runs/{id} in the history). */
+let going: string | null = null;
+/** True while an imported adapter is evaluated (it holds the GPU, as a run does). */
+let evaluating = false;
+/** The newest run's store: the one the Training tab shows, Resume continues and the playground reads. */
+const currentRuns = async () => {
+  const lib = await history();
+  const id = await lib.latest();
+  return id ? lib.run(id) : null;
+};
 
 async function run(p: StartParams, resume: boolean, report: Report): Promise<RunOutcome> {
   if (pause) throw new Error('A run is already going in this tab: pause it or wait for it to finish');
+  if (evaluating) throw new Error('An imported adapter is being evaluated on the GPU: wait for it to finish, then start');
   const signal = (pause = new AbortController()).signal;
   let where = 'preparing the run'; // for the device-lost message
   let rt: GpuRuntime | null = null;
@@ -56,9 +67,13 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
       loadSimilarity: () => loadSimilarityChoice(o.similarity, status),
     });
     report({ type: 'similarity', ...prepared.similarityUsed });
-    const st = await runStore();
+    const lib = await history();
+    // A new run gets its own folder in the history; Resume continues the newest.
+    const runId = resume ? await lib.latest() : await lib.newId();
+    if (!runId) throw new Error('There is no saved run in this browser to resume: start one');
+    going = runId;
+    const st = lib.scope(runId);
     const runs = new RunStore(st);
-    if (!resume) await runs.clear();
     const stored: StoredRunOptions = {
       ...o,
       seed: prepared.seed,
@@ -66,10 +81,14 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
       modelName: prepared.bundle.name,
       similarityUsed: prepared.similarityUsed,
       startedAt: Date.now(),
+      dataFingerprint: await sha256Hex(
+        JSON.stringify([prepared.dataset.sft, prepared.dataset.preference, prepared.dataset.distinctions, prepared.dataset.evalSets]),
+      ),
     };
     if (resume) stored.startedAt = (await runs.readOptions<StoredRunOptions>())?.startedAt ?? stored.startedAt;
     await runs.writeOptions(stored);
-    report({ type: 'run', options: stored });
+    await runs.writeConfig({ topics: prepared.topicConfigs });
+    report({ type: 'run', options: stored, runId });
     status('Starting WebGPU');
     rt = await GpuRuntime.create();
     const outcome = await runPrepared(prepared, {
@@ -103,25 +122,20 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     metrics.stop();
     rt?.destroy();
     pause = null;
+    going = null;
   }
 }
 
 const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   async info() {
-    const runs = new RunStore(await runStore());
-    return {
-      state: await runs.readState(),
-      options: await runs.readOptions<StoredRunOptions>(),
-      report: await runs.readReport(),
-      adapters: await runs.listAdapters(),
-      running: !!pause,
-    };
+    const lib = await history();
+    return runInfo(lib, await lib.latest(), !!pause);
   },
   start: (p, report) => run(p, false, report),
   async resume(p, report) {
-    const runs = new RunStore(await runStore());
-    const saved = await runs.readOptions<StoredRunOptions>();
-    if (!saved || !(await runs.readState())) throw new Error('There is no saved run in this browser to resume: start one');
+    const runs = await currentRuns();
+    const saved = await runs?.readOptions<StoredRunOptions>();
+    if (!saved || !(await runs?.readState())) throw new Error('There is no saved run in this browser to resume: start one');
     let model: ModelChoice = saved.model.kind === 'hub' ? saved.model : { kind: 'tiny' }; // a Hub model is read from the browser's cache again
     if (saved.model.kind === 'files') {
       if (!p.model || p.model.kind !== 'files') throw new Error(`This run trained ${saved.model.label}: pick that model folder again to resume`);
@@ -134,8 +148,38 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
     pause?.abort();
     return { pausing: !!pause };
   },
-  listAdapters: async () => new RunStore(await runStore()).listAdapters(),
-  downloadAdapter: async ({ key }) => adapterDownload(await runStore(), key),
+  listAdapters: async () => (await currentRuns())?.listAdapters() ?? [],
+  async downloadAdapter({ key }) {
+    const runs = await currentRuns();
+    if (!runs) throw new Error('No run is stored in this browser');
+    return adapterDownload(runs.store, key);
+  },
+  listRuns: async () => (await history()).list(),
+  runInfo: async ({ id }) => runInfo(await history(), id, going === id),
+  async deleteRun({ id }) {
+    if (going === id) throw new Error('This run is training now: pause it before deleting it');
+    return { deleted: await (await history()).delete(id) };
+  },
+  downloadRun: async ({ id }) => runZip(await history(), id),
+  downloadAdapterZip: async ({ runId, key }) => adapterZip(await history(), runId, key),
+  importAdapters: async (p) => importPicked(await history(), p),
+  listImports: async () => listImports(await history()),
+  deleteImport: async ({ key }) => deleteImport(await history(), key),
+  async evaluateImport(p, report) {
+    if (pause) throw new Error('A run is training on this GPU: pause it (or wait for it to finish) to evaluate an adapter');
+    if (evaluating) throw new Error('An adapter is being evaluated already: wait for it to finish');
+    evaluating = true;
+    try {
+      return await evaluateImport(await history(), p, (message) => report({ type: 'status', message }));
+    } finally {
+      evaluating = false;
+    }
+  },
+  async importEvaluations() {
+    const lib = await history();
+    const keys = await listImports(lib);
+    return Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await readImportEvaluation(lib, k)] as const)));
+  },
 };
 
 // Requests run concurrently: a pause or an adapter download must not wait for the run to end.

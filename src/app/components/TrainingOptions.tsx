@@ -211,7 +211,7 @@ function LimitFields({ busy }: { busy: boolean }) {
   );
 }
 
-/** Start (a new run, confirming before it replaces a saved one), Pause and Resume. */
+/** Start (a new run beside the saved ones; confirming when it leaves one unfinished), Pause and Resume. */
 function RunButtons({ busy }: { busy: boolean }) {
   const { noPhases, modelKind, status, hasRun, finished, hasData, start, pause, resume, savedModel } = useStudio(
     useShallow((s) => ({
@@ -236,7 +236,8 @@ function RunButtons({ busy }: { busy: boolean }) {
         disabled={busy || !hasData || noPhases}
         title={hasData ? 'Start a new run with these options' : 'Load a curriculum in the Files tab first'}
         onClick={() => {
-          if (hasRun && !confirm('Start a new run? The saved run and its adapters in this browser are replaced.')) return;
+          const unfinished = hasRun && !finished;
+          if (unfinished && !confirm('Start a new run? The unfinished run stays in Runs with its adapters, but only the newest run can be resumed.')) return;
           void start();
         }}
       >

@@ -8,6 +8,7 @@ import { createMarkersSlice } from './markers-slice.ts';
 import type { StudioState } from './types.ts';
 import { createUiSlice } from './ui-slice.ts';
 import { createTrainingSlice } from './training-slice.ts';
+import { createHistorySlice } from './history-slice.ts';
 import { createModelSlice } from './model-slice.ts';
 
 export type { StudioState } from './types.ts';
@@ -21,6 +22,7 @@ export function createStudioStore(client: () => AnalysisClient = analysisClient)
     ...createConfigSlice(set, get, store, client),
     ...createUiSlice(set, get, store, client),
     ...createTrainingSlice(set, get),
+    ...createHistorySlice(set, get),
     ...createModelSlice(set, get),
   }));
 }

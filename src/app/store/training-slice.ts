@@ -32,6 +32,8 @@ export interface CurrentStep {
 export interface TrainingView {
   /** True once the stored run (if any) has been read. */
   loaded: boolean;
+  /** The shown run's id in the history (runs/{id}); null before the first run. */
+  runId: string | null;
   status: RunStatus;
   /** What the worker is doing right now (loading the model, starting WebGPU, ...). */
   message: string | null;
@@ -67,6 +69,7 @@ const LOG_LINES = 200;
 
 const initialView: TrainingView = {
   loaded: false,
+  runId: null,
   status: 'idle',
   message: null,
   error: null,
@@ -132,7 +135,7 @@ function applyProgress({ get, patch, addLog, refreshAdapters }: TrainingCtx, p: 
       patch({ message: p.message });
       break;
     case 'run':
-      patch({ runOptions: p.options });
+      patch({ runOptions: p.options, runId: p.runId });
       break;
     case 'similarity':
       patch({ similarity: { name: p.name, reason: p.reason } });
@@ -212,6 +215,7 @@ async function loadTraining({ set, client, patch }: TrainingCtx): Promise<void> 
       training: {
         ...s.training,
         loaded: true,
+        runId: info.runId,
         status,
         state: st ? (snapshot as RunSnapshot) : null,
         metrics: metrics.map(phaseMetric),

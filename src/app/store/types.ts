@@ -7,9 +7,10 @@ import type { MarkersSlice } from './markers-slice.ts';
 import type { ConfigSlice } from './config-slice.ts';
 import type { UiSlice } from './ui-slice.ts';
 import type { TrainingSlice } from './training-slice.ts';
+import type { HistorySlice } from './history-slice.ts';
 import type { ModelSlice } from './model-slice.ts';
 
-export type StudioState = FilesSlice & AnalysisSlice & MarkersSlice & ConfigSlice & UiSlice & TrainingSlice & ModelSlice;
+export type StudioState = FilesSlice & AnalysisSlice & MarkersSlice & ConfigSlice & UiSlice & TrainingSlice & HistorySlice & ModelSlice;
 
 /** A slice gets the combined store's set/get plus the worker client (injected, so tests can fake it). */
 export type Slice<T> = (...args: [...Parameters<StateCreator<StudioState, [], [], T>>, () => AnalysisClient]) => T;
