@@ -1,7 +1,8 @@
-// End to end in Debian's Chromium (WebGPU on SwiftShader): two tiny runs of one topic (the first with the
-// reward model, the second without, reloaded mid-run and resumed from the offer), both kept in the Runs tab, compared side by side, the first opened
-// read-only and downloaded as a zip that our own importer reads back (PEFT adapters for the tiny model,
-// the reward head, run.json, report.md, metrics.jsonl), one adapter imported back, and a run deleted.
+// End to end in Debian's Chromium (WebGPU on SwiftShader): two tiny runs of one topic (the first without
+// the reward model; the second with it, reloaded after SFT and resumed from the offer), both kept in the
+// Runs tab, compared side by side, the second opened read-only and downloaded as a zip that our own
+// importer reads back (PEFT adapters for the tiny model, the reward head, run.json, report.md,
+// metrics.jsonl), one adapter imported back and evaluated, and the first run deleted.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,8 +95,9 @@ describe('run history and adapters in and out, in Chromium', () => {
     await page.getByTestId('opt-maxNewTokens').fill('2');
     await page.getByTestId('opt-retries').fill('0');
     await page.getByTestId('opt-similarity').selectOption('lexical');
-    await runToEnd(page, { sft: true, reward: true, ppo: false, eval: true });
-    await runToEnd(page, { sft: true, reward: false, ppo: false, eval: true }, true);
+    await runToEnd(page, { sft: true, reward: false, ppo: false, eval: true });
+    // The second run trains the reward model after SFT, so the reload after SFT lands mid-run.
+    await runToEnd(page, { sft: true, reward: true, ppo: false, eval: true }, true);
 
     await page.getByRole('tab', { name: /^Runs$/ }).click();
     await page
@@ -124,7 +126,7 @@ describe('run history and adapters in and out, in Chromium', () => {
     expect(topicCells[2]).toMatch(/^\d\.\d{3} [✓✗]$/);
     await expect(cmp.textContent()).resolves.toContain('same curriculum');
 
-    await page.getByTestId('run-row').last().getByTestId('run-open').click(); // newest first: the last row is the first run
+    await page.getByTestId('run-row').first().getByTestId('run-open').click(); // newest first: the second run, with the reward model
     const detail = page.getByTestId('run-detail');
     await detail.waitFor();
     await expect(detail.getByTestId('history-adapter').count()).resolves.toBe(2); // sft + reward
@@ -132,8 +134,8 @@ describe('run history and adapters in and out, in Chromium', () => {
     await shot(page, 'history-01-compare-and-detail');
   });
 
-  it('downloads the first run as a zip our importer reads: adapters, reward head, run.json, report.md, metrics.jsonl', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-row').last().getByTestId('run-zip').click()]);
+  it('downloads the second run as a zip our importer reads: adapters, reward head, run.json, report.md, metrics.jsonl', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('run-row').first().getByTestId('run-zip').click()]);
     expect(download.suggestedFilename()).toMatch(/^mindprint-run-\d{8}-\d{6}-\w+\.zip$/);
     const bytes = new Uint8Array(readFileSync((await download.path())!));
     const files = new Map(unzipFiles(bytes, 'run.zip').map((f) => [f.path.split('/').slice(1).join('/'), f.bytes]));
