@@ -1,6 +1,7 @@
 // Vite config for the studio: React, workers as ES modules, the sample data served from sample-data/.
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { cspPlugin } from './src/app/csp.ts';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -43,7 +44,7 @@ function sampleData(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), sampleData()],
+  plugins: [react(), sampleData(), cspPlugin()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { fs: { allow: ['.'] } },

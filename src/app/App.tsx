@@ -10,10 +10,12 @@ import { ConfigTable } from './components/ConfigTable.tsx';
 import { ExportBundle } from './components/ExportBundle.tsx';
 import { TrainingPanel } from './components/TrainingPanel.tsx';
 import { RunHistory } from './components/RunHistory.tsx';
+import { Playground } from './components/Playground.tsx';
 import { ModelPanel } from './components/ModelPanel.tsx';
 import { StoragePanel } from './components/StoragePanel.tsx';
 import { NoWebGpu } from './components/NoWebGpu.tsx';
 import { downloadReport } from './download.ts';
+import { tabForKey } from './tab-keys.ts';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'files', label: 'Files' },
@@ -23,6 +25,7 @@ const TABS: { id: Tab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'training', label: 'Training' },
   { id: 'runs', label: 'Runs' },
+  { id: 'playground', label: 'Playground' },
   { id: 'storage', label: 'Storage' },
 ];
 
@@ -63,9 +66,33 @@ function Tabs() {
   );
   const badge = (id: Tab) => (id === 'files' && fileCount ? fileCount : id === 'dashboard' && topicCount ? topicCount : null);
   return (
-    <div className="tabs" role="tablist">
+    <div
+      className="tabs"
+      role="tablist"
+      aria-label="Studio sections"
+      onKeyDown={(e) => {
+        const next = tabForKey(
+          TABS.map((t) => t.id),
+          tab,
+          e.key,
+        );
+        if (next === null) return;
+        e.preventDefault();
+        setTab(next);
+        document.getElementById(`tab-${next}`)?.focus();
+      }}
+    >
       {TABS.map((t) => (
-        <button key={t.id} role="tab" aria-selected={tab === t.id} className={tab === t.id ? 'tab active' : 'tab'} onClick={() => setTab(t.id)}>
+        <button
+          key={t.id}
+          id={`tab-${t.id}`}
+          role="tab"
+          aria-selected={tab === t.id}
+          aria-controls="tab-panel"
+          tabIndex={tab === t.id ? 0 : -1}
+          className={tab === t.id ? 'tab active' : 'tab'}
+          onClick={() => setTab(t.id)}
+        >
           {t.label}
           {badge(t.id) !== null && <span className="badge">{badge(t.id)}</span>}
         </button>
@@ -82,7 +109,7 @@ export function App() {
       <NoWebGpu />
       <Tabs />
       <StatusBar />
-      <main className="panel">
+      <main className="panel" role="tabpanel" id="tab-panel" aria-labelledby={`tab-${tab}`}>
         {tab === 'files' && <FilesPanel />}
         {tab === 'dashboard' && <Dashboard />}
         {tab === 'markers' && <MarkerEditor />}
@@ -90,6 +117,7 @@ export function App() {
         {tab === 'config' && <ExportBundle />}
         {tab === 'training' && <TrainingPanel />}
         {tab === 'runs' && <RunHistory />}
+        {tab === 'playground' && <Playground />}
         {tab === 'model' && <ModelPanel />}
         {tab === 'storage' && <StoragePanel />}
       </main>

@@ -6,7 +6,7 @@ import { parseModelConfig, type ModelConfig } from '../model/hf-config.ts';
 import { TINY_MODEL_NAME } from '../model/load.ts';
 import { buildTinyModel } from '../model/tiny-model.ts';
 import { importAdapters } from '../storage/adapter-import.ts';
-import { deleteImported, listImported, saveImported } from '../storage/adapter-imports.ts';
+import { deleteImported, listImported, mergeImported, saveImported } from '../storage/adapter-imports.ts';
 import { IdbStore } from '../storage/idb-store.ts';
 import { RunLibrary } from '../storage/run-library.ts';
 import { writeAdapterZip, writeRunZip, type ZipResult, type ZipSink } from '../storage/run-zip.ts';
@@ -104,6 +104,13 @@ export async function importPicked(
   const checked = importAdapters(files, config, name, p.name);
   const keys = await saveImported(lib.store, checked, p.name);
   return { keys, notes: checked.flatMap((c) => c.notes.map((n) => `${c.folder || p.name}: ${n}`)), model: name };
+}
+
+/** Merges imported adapters exactly into imports/merged/{UTC time}, checked against the chosen model. */
+export async function mergePicked(lib: RunLibrary, p: { keys: string[]; model: ModelChoice }): Promise<{ key: string }> {
+  const { config } = await modelConfigOf(p.model);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return { key: await mergeImported(lib.store, p.keys, config, stamp) };
 }
 
 export const listImports = async (lib: RunLibrary) => listImported(lib.store);

@@ -152,6 +152,8 @@ export interface TrainingMethods {
   importAdapters: { params: ImportParams; result: { keys: string[]; notes: string[]; model: string } };
   listImports: { params: Record<string, never>; result: string[] };
   deleteImport: { params: { key: string }; result: { deleted: number } };
+  /** Merges imported adapters exactly (rank = the sum of theirs) into a new import. */
+  mergeImports: { params: { keys: string[]; model: ModelChoice }; result: { key: string } };
   /** Evaluates an imported adapter on the saved curriculum's topic quizzes (refused while a run trains); status lines as progress. */
   evaluateImport: { params: Omit<StartParams, 'files'> & { key: string }; result: ImportEvaluation };
   /** The imports with their last evaluation (null when not evaluated). */

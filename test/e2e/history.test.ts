@@ -171,6 +171,13 @@ describe('run history and adapters in and out, in Chromium', () => {
     // Against the same pass threshold the run's evaluation used (same markers and overrides).
     const runThreshold = (await page.getByTestId('history-topics').locator('tbody tr').first().locator('td').nth(4).textContent())!;
     await expect(evaluation.textContent()).resolves.toContain(`/${runThreshold}`);
+    // The same adapter imported again under another name, then both merged exactly into a third import.
+    await page.getByTestId('import-zip').setInputFiles({ name: 'again.zip', mimeType: 'application/zip', buffer: readFileSync(path) });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-row]').length === 2);
+    for (const box of await page.getByTestId('import-merge-toggle').all()) await box.check();
+    await page.getByTestId('import-merge').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=import-row]').length === 3);
+    await expect(page.locator('[data-testid=import-row][data-key^="imports/merged/2"]').count()).resolves.toBe(1);
     await shot(page, 'history-02-imported');
   });
 

@@ -32,11 +32,26 @@ function EvaluationLine({ e }: { e: ImportEvaluation }) {
   );
 }
 
+/** Merge the ticked imports exactly (their deltas summed) into a new import. */
+function MergeBar() {
+  const { count, busy, merge } = useStudio(useShallow((s) => ({ count: s.history.mergeSel.length, busy: s.history.busy !== null, merge: s.mergeImports })));
+  return (
+    <div className="import-actions merge-bar small-text">
+      <button className="small" disabled={busy || count < 2} onClick={() => void merge()} data-testid="import-merge">
+        Merge {count >= 2 ? `${count} ticked` : 'ticked'} adapters
+      </button>
+      <span className="muted">exactly: the merged update is the sum of theirs, at the sum of their ranks (reward models excluded)</span>
+    </div>
+  );
+}
+
 function ImportList() {
-  const { imports, evaluations, busy, download, remove, evaluate } = useStudio(
+  const { imports, evaluations, sel, toggle, busy, download, remove, evaluate } = useStudio(
     useShallow((s) => ({
       imports: s.history.imports,
       evaluations: s.history.evaluations,
+      sel: s.history.mergeSel,
+      toggle: s.toggleMergeSel,
       busy: s.history.busy !== null,
       download: s.downloadRunAdapter,
       remove: s.deleteImport,
@@ -45,35 +60,41 @@ function ImportList() {
   );
   if (!imports.length) return <p className="muted small-text">No adapter imported yet.</p>;
   return (
-    <table className="grid compact" data-testid="import-table">
-      <tbody>
-        {imports.map((k) => (
-          <tr key={k} data-testid="import-row" data-key={k}>
-            <td>
-              <div className="topic-id">{k.replace(/^imports\//, '')}</div>
-              {evaluations[k] && <EvaluationLine e={evaluations[k]} />}
-            </td>
-            <td className="num row-actions">
-              <button
-                className="small"
-                disabled={busy}
-                onClick={() => void evaluate(k)}
-                data-testid="import-evaluate"
-                title="Answer the saved curriculum's topic quizzes with base + this adapter and score them against each topic's pass threshold"
-              >
-                Evaluate
-              </button>
-              <button className="small" disabled={busy} onClick={() => void download(null, k)}>
-                PEFT .zip
-              </button>
-              <button className="small quiet danger" disabled={busy} onClick={() => void remove(k)} data-testid="import-delete">
-                Delete
-              </button>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <table className="grid compact" data-testid="import-table">
+        <tbody>
+          {imports.map((k) => (
+            <tr key={k} data-testid="import-row" data-key={k}>
+              <td>
+                <input type="checkbox" checked={sel.includes(k)} onChange={() => toggle(k)} aria-label={`merge ${k}`} data-testid="import-merge-toggle" />
+              </td>
+              <td>
+                <div className="topic-id">{k.replace(/^imports\//, '')}</div>
+                {evaluations[k] && <EvaluationLine e={evaluations[k]} />}
+              </td>
+              <td className="num row-actions">
+                <button
+                  className="small"
+                  disabled={busy}
+                  onClick={() => void evaluate(k)}
+                  data-testid="import-evaluate"
+                  title="Answer the saved curriculum's topic quizzes with base + this adapter and score them against each topic's pass threshold"
+                >
+                  Evaluate
+                </button>
+                <button className="small" disabled={busy} onClick={() => void download(null, k)}>
+                  PEFT .zip
+                </button>
+                <button className="small quiet danger" disabled={busy} onClick={() => void remove(k)} data-testid="import-delete">
+                  Delete
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {imports.length > 1 && <MergeBar />}
+    </>
   );
 }
 

@@ -16,6 +16,7 @@ function NumberField({
   testId,
   onChange,
   min = 1,
+  disabled = false,
 }: {
   label: string;
   value: number | null;
@@ -24,6 +25,8 @@ function NumberField({
   testId: string;
   onChange: (v: number | null) => void;
   min?: number;
+  /** Locked while a run goes (the run uses the values it started with). */
+  disabled?: boolean;
 }) {
   return (
     <label className="field" title={title}>
@@ -33,6 +36,7 @@ function NumberField({
         min={min}
         value={value ?? ''}
         placeholder={placeholder}
+        disabled={disabled}
         data-testid={testId}
         onChange={(e) => {
           const v = e.target.value.trim();
@@ -136,7 +140,8 @@ function TopicsField({ busy }: { busy: boolean }) {
   const { chosen, set, configs } = useStudio(
     useShallow((s) => ({ chosen: s.trainOptions.topics, set: s.setTrainOptions, configs: s.result?.configs ?? null })),
   );
-  const topics = useMemo(() => (configs ?? []).map((c) => c.id), [configs]);
+  // Topics unticked in the config (not trainable) are not offered.
+  const topics = useMemo(() => (configs ?? []).filter((c) => c.trainable).map((c) => c.id), [configs]);
   return (
     <div className="field">
       <span>Topics</span>
@@ -157,6 +162,7 @@ function LimitFields({ busy }: { busy: boolean }) {
         placeholder="config"
         title="Caps every phase's optimizer steps (quick runs); empty: the adaptive config's"
         testId="opt-maxSteps"
+        disabled={busy}
         onChange={(v) => patch({ maxSteps: v })}
       />
       <NumberField
@@ -165,6 +171,7 @@ function LimitFields({ busy }: { busy: boolean }) {
         placeholder="config"
         title="Tokens per example; longer answers are cut and counted in the report"
         testId="opt-maxSeqLength"
+        disabled={busy}
         onChange={(v) => patch({ maxSeqLength: v })}
       />
       <NumberField
@@ -173,6 +180,7 @@ function LimitFields({ busy }: { busy: boolean }) {
         placeholder="config"
         title="Longest generated answer in evaluation and longest PPO rollout"
         testId="opt-maxNewTokens"
+        disabled={busy}
         onChange={(v) => patch({ maxNewTokens: v })}
       />
       <NumberField
@@ -182,6 +190,7 @@ function LimitFields({ busy }: { busy: boolean }) {
         placeholder="config"
         title="Extra attempts for a topic that fails evaluation (one more SFT epoch and a new seed each; 0: none); empty: the config's"
         testId="opt-retries"
+        disabled={busy}
         onChange={(v) => patch({ retries: v })}
       />
       <NumberField
@@ -190,6 +199,7 @@ function LimitFields({ busy }: { busy: boolean }) {
         placeholder="config"
         title="Random seed; the same seed gives the same adapters"
         testId="opt-seed"
+        disabled={busy}
         onChange={(v) => patch({ seed: v })}
       />
       <label

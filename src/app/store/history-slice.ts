@@ -15,6 +15,8 @@ export interface HistoryView {
   /** Up to two run ids, in the order chosen. */
   compare: string[];
   imports: string[];
+  /** Imports ticked for merging. */
+  mergeSel: string[];
   /** Each import's last evaluation (null: not evaluated). */
   evaluations: Record<string, ImportEvaluation | null>;
   /** What the worker is doing for the history now ('Zipping …', 'Checking …'). */
@@ -36,9 +38,23 @@ export interface HistorySlice {
   deleteImport: (key: string) => Promise<void>;
   /** Evaluates an import on the saved curriculum's quizzes with the training form's model and limits. */
   evaluateImport: (key: string) => Promise<void>;
+  toggleMergeSel: (key: string) => void;
+  /** Merges the ticked imports exactly into a new import. */
+  mergeImports: () => Promise<void>;
 }
 
-const initialHistory: HistoryView = { loaded: false, runs: [], open: null, compare: [], imports: [], evaluations: {}, busy: null, error: null, imported: null };
+const initialHistory: HistoryView = {
+  loaded: false,
+  runs: [],
+  open: null,
+  compare: [],
+  imports: [],
+  evaluations: {},
+  mergeSel: [],
+  busy: null,
+  error: null,
+  imported: null,
+};
 
 type Set = Parameters<StateCreator<StudioState>>[0];
 type Get = () => StudioState;
@@ -67,6 +83,7 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
         runs,
         imports,
         evaluations,
+        mergeSel: s.history.mergeSel.filter((k) => imports.includes(k)),
         compare: s.history.compare.filter((id) => ids.has(id)),
         open: s.history.open?.runId && ids.has(s.history.open.runId) ? s.history.open : null,
       },
@@ -122,6 +139,17 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
           if (p.type === 'status') patch({ busy: p.message });
         });
         set((s) => ({ history: { ...s.history, evaluations: { ...s.history.evaluations, [key]: r } } }));
+      }),
+    toggleMergeSel: (key) =>
+      set((s) => {
+        const sel = s.history.mergeSel;
+        return { history: { ...s.history, mergeSel: sel.includes(key) ? sel.filter((k) => k !== key) : [...sel, key] } };
+      }),
+    mergeImports: () =>
+      withBusy('Merging the adapters', async () => {
+        const { key } = await client().call('mergeImports', { keys: get().history.mergeSel, model: get().trainModel });
+        patch({ mergeSel: [], imported: [`${key} (exact merge)`] });
+        await reload();
       }),
     deleteImport: (key) =>
       withBusy('Deleting the import', async () => {

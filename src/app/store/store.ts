@@ -10,6 +10,7 @@ import { createUiSlice } from './ui-slice.ts';
 import { createTrainingSlice } from './training-slice.ts';
 import { createHistorySlice } from './history-slice.ts';
 import { createModelSlice } from './model-slice.ts';
+import { createPlaygroundSlice } from './playground-slice.ts';
 
 export type { StudioState } from './types.ts';
 
@@ -24,6 +25,7 @@ export function createStudioStore(client: () => AnalysisClient = analysisClient)
     ...createTrainingSlice(set, get),
     ...createHistorySlice(set, get),
     ...createModelSlice(set, get),
+    ...createPlaygroundSlice(set, get),
   }));
 }
 

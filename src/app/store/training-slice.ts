@@ -17,6 +17,7 @@ import {
 import { downloadBytes, TrainingError, trainingClient, type TrainingClient } from '../training-client.ts';
 import type { StudioState } from './types.ts';
 import { phaseMetric } from '../../training/metric-types.ts';
+import { loadRunLog, saveRunLog } from '../run-log.ts';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'interrupted' | 'finished' | 'failed';
 
@@ -49,6 +50,8 @@ export interface TrainingView {
   adapters: AdapterEntry[];
   report: string | null;
   log: string[];
+  /** Questions answered so far in the evaluation or exam going (null outside them). */
+  questions: { what: string; done: number; total: number } | null;
 }
 
 export interface TrainingSlice {
@@ -82,6 +85,7 @@ const initialView: TrainingView = {
   adapters: [],
   report: null,
   log: [],
+  questions: null,
 };
 
 type Set = Parameters<StateCreator<StudioState>>[0];
@@ -103,7 +107,10 @@ interface TrainingCtx {
 /** The shared writers over the store for one training slice. */
 function trainingCtx(set: Set, get: Get, client: () => TrainingClient): TrainingCtx {
   const patch = (p: Partial<TrainingView>) => set((s) => ({ training: { ...s.training, ...p } }));
-  const addLog = (line: string) => set((s) => ({ training: { ...s.training, log: [...s.training.log.slice(-(LOG_LINES - 1)), line] } }));
+  const addLog = (line: string) => {
+    set((s) => ({ training: { ...s.training, log: [...s.training.log.slice(-(LOG_LINES - 1)), line] } }));
+    saveRunLog(get().training.log);
+  };
   const refreshAdapters = async () => {
     try {
       patch({ adapters: await client().listAdapters() });
@@ -170,6 +177,9 @@ function applyProgress({ get, patch, addLog, refreshAdapters }: TrainingCtx, p: 
     case 'log':
       addLog(p.message);
       break;
+    case 'questions':
+      patch({ questions: p.done < p.total ? { what: p.what, done: p.done, total: p.total } : null });
+      break;
     case 'warning':
       addLog(`⚠ ${p.topicId}: ${p.message}`);
       break;
@@ -223,6 +233,7 @@ async function loadTraining({ set, client, patch }: TrainingCtx): Promise<void> 
         similarity: info.options?.similarityUsed ?? null,
         adapters: info.adapters,
         report: info.report,
+        log: s.training.log.length ? s.training.log : loadRunLog(),
       },
       // The form starts from the stored run's options, so Start repeats it unless changed.
       trainOptions: info.options ? pickOptions(info.options) : s.trainOptions,
@@ -249,6 +260,7 @@ async function startTraining(ctx: TrainingCtx, onProgress: (p: TrainingProgress)
     log: [],
     message: 'Preparing the run',
   });
+  saveRunLog([]);
   await drive(ctx, () =>
     // Markers and overrides as the studio shows them now ('' before the analysis worker restored them: the worker reads the saved ones).
     ctx

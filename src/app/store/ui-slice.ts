@@ -2,7 +2,7 @@
 import type { Progress } from '../../workers/protocol.ts';
 import type { Slice } from './types.ts';
 
-export type Tab = 'files' | 'dashboard' | 'markers' | 'config' | 'model' | 'training' | 'runs' | 'storage';
+export type Tab = 'files' | 'dashboard' | 'markers' | 'config' | 'model' | 'training' | 'runs' | 'playground' | 'storage';
 
 export interface Notice {
   kind: 'error' | 'info';
