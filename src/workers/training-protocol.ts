@@ -9,6 +9,7 @@ import type { AdapterEntry } from '../storage/adapter-store.ts';
 import type { AdapterDownload } from '../storage/adapter-download.ts';
 import type { RunSummary } from '../storage/run-library.ts';
 import type { MarkerSource } from '../analysis/marker-source.ts';
+import type { GenerateOutcome, GenerateParams, PlaygroundProgress, PlaygroundQuiz } from './playground.ts';
 
 export const TRAINING_PROTOCOL_VERSION = 1;
 
@@ -95,7 +96,8 @@ export type TrainingProgress =
   | { type: 'checkpoint'; state: RunSnapshot }
   | { type: 'status'; message: string }
   | { type: 'run'; options: StoredRunOptions; runId: string }
-  | { type: 'similarity'; name: string; reason: string };
+  | { type: 'similarity'; name: string; reason: string }
+  | PlaygroundProgress;
 
 export type { RunOutcome };
 
@@ -158,7 +160,15 @@ export interface TrainingMethods {
   evaluateImport: { params: Omit<StartParams, 'files'> & { key: string }; result: ImportEvaluation };
   /** The imports with their last evaluation (null when not evaluated). */
   importEvaluations: { params: Record<string, never>; result: Record<string, ImportEvaluation | null> };
+  /** The curriculum's topic quizzes, for the playground. */
+  playgroundQuizzes: { params: Record<string, never>; result: PlaygroundQuiz[] };
+  /** The base model, then a stored adapter, answer a prompt (streamed as 'generated' progress); refused while a run trains. */
+  generate: { params: GenerateParams; result: GenerateOutcome };
+  /** Stops the answer being generated after its current token. */
+  stopGenerate: { params: Record<string, never>; result: boolean };
 }
+
+export type { GenerateOutcome, GenerateParams, PlaygroundQuiz };
 
 export type TrainingMethod = keyof TrainingMethods;
 

@@ -16,6 +16,7 @@ import { evaluateImport, readImportEvaluation } from './import-eval.ts';
 import { loadModelChoice, loadSimilarityChoice, precisionOf, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
 import { batched } from '../util/pace.ts';
+import { cancelGenerate, playgroundGenerate, playgroundQuizzes, releasePlayground } from './playground.ts';
 import {
   TRAINING_PROTOCOL_VERSION,
   type AdapterDownload,
@@ -48,6 +49,7 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
   if (pause) throw new Error('A run is already going in this tab: pause it or wait for it to finish');
   if (evaluating) throw new Error('An imported adapter is being evaluated on the GPU: wait for it to finish, then start');
   const signal = (pause = new AbortController()).signal;
+  releasePlayground(); // the run needs the GPU the playground held
   let where = 'preparing the run'; // for the device-lost message
   let rt: GpuRuntime | null = null;
   // Metrics are batched; any other event flushes the batch first so the page sees them in order.
@@ -169,6 +171,7 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   async evaluateImport(p, report) {
     if (pause) throw new Error('A run is training on this GPU: pause it (or wait for it to finish) to evaluate an adapter');
     if (evaluating) throw new Error('An adapter is being evaluated already: wait for it to finish');
+    releasePlayground(); // the evaluation needs the GPU the playground held
     evaluating = true;
     try {
       return await evaluateImport(await history(), p, (message) => report({ type: 'status', message }));
@@ -181,6 +184,12 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
     const keys = await listImports(lib);
     return Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await readImportEvaluation(lib, k)] as const)));
   },
+  playgroundQuizzes: () => playgroundQuizzes(),
+  async generate(p, report) {
+    if (pause) throw new Error('A run is training on this GPU: pause it (or wait for it to finish) to use the playground');
+    return playgroundGenerate(p, await currentRuns(), report); // no run yet: the base answers alone
+  },
+  stopGenerate: async () => cancelGenerate(),
 };
 
 // Requests run concurrently: a pause or an adapter download must not wait for the run to end.
