@@ -19,6 +19,8 @@ export interface RunSummary {
   phases: string[];
   /** sha-256 of the curriculum the run trained on (hex), when recorded. */
   dataFingerprint: string | null;
+  /** The folder a TRL bundle's output was imported from (startedAt is then the import's time); null for a run trained here. */
+  importedFrom: string | null;
   /** 'finished', 'unfinished' (a state saved, Resume continues it) or 'empty' (no state yet). */
   status: 'finished' | 'unfinished' | 'empty';
   passRate: PassRate | null;
@@ -94,6 +96,7 @@ export class RunLibrary {
       alignment: state?.alignment ?? str(options.alignment),
       phases: state?.phases ?? (Array.isArray(options.phases) ? (options.phases as string[]) : []),
       dataFingerprint: str(options.dataFingerprint),
+      importedFrom: str((options.importedFrom as { folder?: unknown } | undefined)?.folder),
       status: !state ? 'empty' : state.finished ? 'finished' : 'unfinished',
       passRate: state ? passRate(state) : null,
       topics: (state?.topics ?? []).map((t) => ({ id: t.id, trainable: t.trainable, score: t.score, threshold: t.threshold, passed: t.passed })),

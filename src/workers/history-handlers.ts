@@ -10,8 +10,10 @@ import { deleteImported, listImported, mergeImported, saveImported } from '../st
 import { IdbStore } from '../storage/idb-store.ts';
 import { RunLibrary } from '../storage/run-library.ts';
 import { writeAdapterZip, writeRunZip, type ZipResult, type ZipSink } from '../storage/run-zip.ts';
-import type { ModelChoice, RunInfo, StoredRunOptions, ZipDownload } from './training-protocol.ts';
-import { loadModelChoice } from './run-inputs.ts';
+import { importRunInto, type RunImportResult } from '../bundle/studio-import-run.ts';
+import { HUB_CACHE_DIR, snapshotModelFiles } from '../hub/browser/hub-cache.ts';
+import { OpfsBlobDir } from '../hub/browser/opfs-dir.ts';
+import type { ImportParams, ModelChoice, RunInfo, StoredRunOptions, ZipDownload } from './training-protocol.ts';
 
 let opened: Promise<RunLibrary> | null = null;
 
@@ -89,8 +91,12 @@ async function modelConfigOf(model: ModelChoice): Promise<{ config: ModelConfig;
     }
     return { config: parseModelConfig(json, `${model.label}/config.json`), name: model.label };
   }
-  const bundle = await loadModelChoice(model, () => {});
-  return { config: bundle.model.config, name: bundle.name };
+  // A Hub model: its config.json from this browser's cache, no weights read.
+  const dir = await OpfsBlobDir.open(HUB_CACHE_DIR);
+  if (!dir) throw new Error(`${model.label}: this browser has no private file storage (OPFS) for the model cache: pick the model's folder instead`);
+  const files = await snapshotModelFiles(dir, model.repoId, model.commit);
+  const text = new TextDecoder().decode(await files.read('config.json'));
+  return { config: parseModelConfig(text, `${model.repoId}/config.json`), name: model.repoId };
 }
 
 /** Checks every adapter of the picked files or zip against the model, then keeps them all (or none). */
@@ -111,6 +117,18 @@ export async function mergePicked(lib: RunLibrary, p: { keys: string[]; model: M
   const { config } = await modelConfigOf(p.model);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return { key: await mergeImported(lib.store, p.keys, config, stamp) };
+}
+
+/** Records a TRL bundle's output (a picked folder's files or one zip) as a new run; nothing is kept unless it all checks. */
+export async function importRunPicked(lib: RunLibrary, p: ImportParams): Promise<RunImportResult> {
+  const { config, name } = await modelConfigOf(p.model);
+  return importRunInto(lib, {
+    name: p.name,
+    files: p.files.map((f) => ({ path: f.path, data: f.file })),
+    modelConfig: config,
+    modelName: name,
+    modelChoice: p.model.kind === 'files' ? { kind: 'files', label: p.model.label } : p.model,
+  });
 }
 
 export const listImports = async (lib: RunLibrary) => listImported(lib.store);

@@ -8,6 +8,7 @@ import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '.
 import type { AdapterEntry } from '../storage/adapter-store.ts';
 import type { AdapterDownload } from '../storage/adapter-download.ts';
 import type { RunSummary } from '../storage/run-library.ts';
+import type { RunImportResult } from '../bundle/studio-import-run.ts';
 import type { MarkerSource } from '../analysis/marker-source.ts';
 import type { GenerateOutcome, GenerateParams, PlaygroundProgress, PlaygroundQuiz } from './playground.ts';
 
@@ -57,6 +58,8 @@ export interface StoredRunOptions extends TrainOptions {
   startedAt: number;
   /** sha-256 of the curriculum the run trained on (its normalised records), to tell runs on other data apart. */
   dataFingerprint?: string;
+  /** Set when the run was imported from a TRL bundle's output (startedAt is then the import's time). */
+  importedFrom?: { trainer: 'trl'; folder: string; at: number };
 }
 
 /** A zip for the page to save: built in the worker from streamed pieces, passed by reference. */
@@ -84,7 +87,7 @@ export interface ImportEvaluation {
   passed: number;
 }
 
-export type { RunSummary };
+export type { RunImportResult, RunSummary };
 
 /** The run's saved state without the (long) metric list: sent after every checkpoint. */
 export type RunSnapshot = Omit<RunState, 'metrics'>;
@@ -156,6 +159,8 @@ export interface TrainingMethods {
   deleteImport: { params: { key: string }; result: { deleted: number } };
   /** Merges imported adapters exactly (rank = the sum of theirs) into a new import. */
   mergeImports: { params: { keys: string[]; model: ModelChoice }; result: { key: string } };
+  /** Records a TRL bundle's output (folder or zip: run.json, adapters, plan.json) as a new finished run, every adapter checked against `model` first; refused while a run trains. */
+  importRun: { params: ImportParams; result: RunImportResult };
   /** Evaluates an imported adapter on the saved curriculum's topic quizzes (refused while a run trains); status lines as progress. */
   evaluateImport: { params: Omit<StartParams, 'files'> & { key: string }; result: ImportEvaluation };
   /** The imports with their last evaluation (null when not evaluated). */

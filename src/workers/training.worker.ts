@@ -11,7 +11,7 @@ import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
 import { checkRunOptions, prepareRun, runPrepared } from '../training/prepare-run.ts';
 import { RunStore } from '../storage/run-store.ts';
 import { sha256Hex } from '../storage/run-library.ts';
-import { adapterZip, deleteImport, history, importPicked, listImports, mergePicked, runInfo, runZip } from './history-handlers.ts';
+import { adapterZip, deleteImport, history, importPicked, importRunPicked, listImports, mergePicked, runInfo, runZip } from './history-handlers.ts';
 import { evaluateImport, readImportEvaluation } from './import-eval.ts';
 import { loadModelChoice, loadSimilarityChoice, precisionOf, readInputs } from './run-inputs.ts';
 import { serve, type Handlers } from '../util/rpc.ts';
@@ -168,6 +168,11 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   listImports: async () => listImports(await history()),
   deleteImport: async ({ key }) => deleteImport(await history(), key),
   mergeImports: async (p) => mergePicked(await history(), p),
+  async importRun(p) {
+    // The import becomes the newest run, which Resume would continue: not while one trains.
+    if (pause) throw new Error('A run is training: pause it (or wait for it to finish) before importing a run');
+    return importRunPicked(await history(), p);
+  },
   async evaluateImport(p, report) {
     if (pause) throw new Error('A run is training on this GPU: pause it (or wait for it to finish) to evaluate an adapter');
     if (evaluating) throw new Error('An adapter is being evaluated already: wait for it to finish');

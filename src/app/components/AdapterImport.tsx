@@ -5,7 +5,7 @@ import type { ImportEvaluation } from '../../workers/training-protocol.ts';
 import { useStudio } from '../store/store.ts';
 
 /** Files of an <input type=file> as import files: a folder's keep their path inside it. */
-function picked(list: FileList | null): { name: string; files: { path: string; file: Blob }[] } | null {
+export function picked(list: FileList | null): { name: string; files: { path: string; file: Blob }[] } | null {
   const files = [...(list ?? [])];
   if (!files.length) return null;
   const rel = (f: File) => (f as File & { webkitRelativePath?: string }).webkitRelativePath || f.name;

@@ -8,6 +8,7 @@ import { useStudio } from '../store/store.ts';
 import { AdapterImport } from './AdapterImport.tsx';
 import { RunCompare } from './RunCompare.tsx';
 import { RunHistoryDetail } from './RunHistoryDetail.tsx';
+import { RunImport } from './RunImport.tsx';
 import './run-history.css';
 
 export const fmtDate = (ms: number | null) => (ms === null ? '—' : new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }));
@@ -40,6 +41,11 @@ function RunRow({ r, current }: { r: RunSummary; current: boolean }) {
       <td title={r.id}>
         {fmtDate(r.startedAt)}
         {current && <span className="badge">current</span>}
+        {r.importedFrom && (
+          <span className="badge" title={`imported from the TRL bundle output ${r.importedFrom}; the time is the import's`} data-testid="run-imported">
+            imported
+          </span>
+        )}
       </td>
       <td>{r.modelName ?? '—'}</td>
       <td className="muted">{r.phases.join(', ') || '—'}</td>
@@ -144,6 +150,7 @@ export function RunHistory() {
   return (
     <div className="stack run-history" data-testid="run-history" data-loaded={loaded}>
       <RunList />
+      <RunImport />
       <RunCompare />
       <RunHistoryDetail />
       <AdapterImport />

@@ -24,6 +24,8 @@ export interface HistoryView {
   error: string | null;
   /** The last import's outcome, one line per adapter kept or note. */
   imported: string[] | null;
+  /** The last run imported from a TRL bundle's output: its id and what it holds, one line per fact or note. */
+  runImported: { runId: string; lines: string[] } | null;
 }
 
 export interface HistorySlice {
@@ -35,6 +37,8 @@ export interface HistorySlice {
   downloadRun: (id: string) => Promise<void>;
   downloadRunAdapter: (runId: string | null, key: string) => Promise<void>;
   importAdapters: (name: string, files: { path: string; file: Blob }[]) => Promise<void>;
+  /** Records a TRL bundle's output (folder files or one zip) as a new run, checked against the training form's model. */
+  importRun: (name: string, files: { path: string; file: Blob }[]) => Promise<void>;
   deleteImport: (key: string) => Promise<void>;
   /** Evaluates an import on the saved curriculum's quizzes with the training form's model and limits. */
   evaluateImport: (key: string) => Promise<void>;
@@ -54,6 +58,7 @@ const initialHistory: HistoryView = {
   busy: null,
   error: null,
   imported: null,
+  runImported: null,
 };
 
 type Set = Parameters<StateCreator<StudioState>>[0];
@@ -122,6 +127,18 @@ export function createHistorySlice(set: Set, get: Get, client: () => TrainingCli
         const r = await client().call('importAdapters', { name, files, model: get().trainModel });
         patch({ imported: [...r.keys.map((k) => `${k} (fits ${r.model})`), ...r.notes] });
         await reload();
+      }),
+    importRun: (name, files) =>
+      withBusy(`Checking the run in ${name}`, async () => {
+        patch({ runImported: null });
+        const r = await client().call('importRun', { name, files, model: get().trainModel });
+        const pr = r.passRate;
+        const rate = pr.rate === null ? '' : ` (${(pr.rate * 100).toFixed(0)}%)`;
+        patch({
+          runImported: { runId: r.runId, lines: [`${r.topics} topics, ${r.adapters.length} adapters, ${pr.passed} / ${pr.trained} passed${rate}`, ...r.notes] },
+        });
+        await reload();
+        await get().loadTraining(); // the import is now the newest run, which the Training tab shows
       }),
     evaluateImport: (key) =>
       withBusy('Evaluating the adapter', async () => {
