@@ -43,9 +43,6 @@ export class TrainingClient {
   listAdapters() {
     return this.call('listAdapters', {});
   }
-  downloadAdapter(key: string) {
-    return this.call('downloadAdapter', { key });
-  }
 }
 
 let shared: TrainingClient | null = null;
@@ -57,16 +54,4 @@ export function trainingClient(): TrainingClient {
     shared = new TrainingClient(worker);
   }
   return shared;
-}
-
-/** Saves bytes as a file through a temporary object URL. */
-export function downloadBytes(bytes: ArrayBuffer, fileName: string, type = 'application/octet-stream'): void {
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

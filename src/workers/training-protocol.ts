@@ -6,13 +6,12 @@ import type { RunOptions, RunOutcome } from '../training/prepare-run.ts';
 import type { PhaseMetric } from '../training/metric-types.ts';
 import type { ExamRecord, MetricRecord, Phase, PipelineEvent, RunState } from '../training/pipeline.ts';
 import type { AdapterEntry } from '../storage/adapter-store.ts';
-import type { AdapterDownload } from '../storage/adapter-download.ts';
 import type { RunSummary } from '../storage/run-library.ts';
 import type { RunImportResult } from '../bundle/studio-import-run.ts';
 import type { MarkerSource } from '../analysis/marker-source.ts';
 import type { GenerateOutcome, GenerateParams, PlaygroundProgress, PlaygroundQuiz } from './playground.ts';
 
-export const TRAINING_PROTOCOL_VERSION = 1;
+export const TRAINING_PROTOCOL_VERSION = 2;
 
 /** The base model: the generated tiny model, the files of a Hugging Face folder the user picked, or a Hub model in this browser's cache. */
 export type ModelChoice = { kind: 'tiny' } | { kind: 'files'; label: string; files: { name: string; file: Blob }[] } | HubModelChoice;
@@ -116,8 +115,6 @@ export interface RunInfo {
   running: boolean;
 }
 
-export type { AdapterDownload };
-
 export interface StartParams {
   /** Curriculum files; absent: the files the studio saved in IndexedDB (mindprint-datasets). */
   files?: FileInput[];
@@ -142,7 +139,6 @@ export interface TrainingMethods {
   /** Asks the running run to stop after its current phase (its state is saved); the run call then returns 'paused'. */
   pause: { params: Record<string, never>; result: { pausing: boolean } };
   listAdapters: { params: Record<string, never>; result: AdapterEntry[] };
-  downloadAdapter: { params: { key: string }; result: AdapterDownload };
   /** Every run in this browser, oldest first, with pass rate and per-topic scores. */
   listRuns: { params: Record<string, never>; result: RunSummary[] };
   /** One run of the history, read-only. */

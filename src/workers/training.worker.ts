@@ -4,7 +4,6 @@
 // Pause aborts the run's signal: it stops after the current phase's checkpoint; Resume continues.
 import pipelineYaml from '../../configs/training_pipeline.yaml?raw';
 import { parsePipelineConfig } from '../config/pipeline-config.ts';
-import { adapterDownload, downloadBuffers } from '../storage/adapter-download.ts';
 import { GpuRuntime, DeviceLostError } from '../engine/runtime.ts';
 import { gpuBackend } from '../engine/backend.ts';
 import { phaseMetric, type PhaseMetric } from '../training/metric-types.ts';
@@ -19,7 +18,6 @@ import { batched } from '../util/pace.ts';
 import { cancelGenerate, playgroundGenerate, playgroundQuizzes, releasePlayground } from './playground.ts';
 import {
   TRAINING_PROTOCOL_VERSION,
-  type AdapterDownload,
   type ModelChoice,
   type RunOutcome,
   type StartParams,
@@ -151,11 +149,6 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
     return { pausing: !!pause };
   },
   listAdapters: async () => (await currentRuns())?.listAdapters() ?? [],
-  async downloadAdapter({ key }) {
-    const runs = await currentRuns();
-    if (!runs) throw new Error('No run is stored in this browser');
-    return adapterDownload(runs.store, key);
-  },
   listRuns: async () => (await history()).list(),
   runInfo: async ({ id }) => runInfo(await history(), id, going === id),
   async deleteRun({ id }) {
@@ -203,6 +196,5 @@ serve(self as unknown as DedicatedWorkerGlobalScope, {
   label: 'training protocol',
   handlers,
   order: 'concurrent',
-  transfer: (method, res) => (method === 'downloadAdapter' ? downloadBuffers(res as AdapterDownload) : []),
   errorFlags: (e) => ({ deviceLost: (e as Error).name === 'DeviceLostError' }),
 });

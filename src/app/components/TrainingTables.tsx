@@ -143,9 +143,9 @@ export function AdapterList() {
                 className="small"
                 onClick={() => void download(a.key)}
                 data-testid="adapter-download"
-                title={`${a.key} as a .tar holding adapter_config.json + adapter_model.safetensors`}
+                title={`${a.key} as a .zip holding adapter_config.json + adapter_model.safetensors`}
               >
-                PEFT .tar
+                PEFT .zip
               </button>
             </td>
           </tr>

@@ -14,7 +14,8 @@ import {
   type TrainOptions,
   type TrainingProgress,
 } from '../../workers/training-protocol.ts';
-import { downloadBytes, TrainingError, trainingClient, type TrainingClient } from '../training-client.ts';
+import { TrainingError, trainingClient, type TrainingClient } from '../training-client.ts';
+import { saveBlob } from '../zip-download.ts';
 import type { StudioState } from './types.ts';
 import { phaseMetric } from '../../training/metric-types.ts';
 import { loadRunLog, saveRunLog } from '../run-log.ts';
@@ -299,8 +300,8 @@ async function resumeTraining(ctx: TrainingCtx, onProgress: (p: TrainingProgress
 /** Saves an adapter as a tar file, or shows why it could not. */
 async function downloadAdapter({ get, client }: TrainingCtx, key: string): Promise<void> {
   try {
-    const d = await client().downloadAdapter(key);
-    downloadBytes(d.tar, `${d.folder}.tar`, 'application/x-tar');
+    const z = await client().call('downloadAdapterZip', { runId: get().training.runId, key });
+    saveBlob(z.blob, z.name);
   } catch (e) {
     get().notify({ kind: 'error', text: (e as Error).message });
   }
