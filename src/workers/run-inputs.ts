@@ -6,7 +6,7 @@ import { chunksOf, streamChunks } from '../data/line-reader.ts';
 import { parseMarkers } from '../analysis/markers.ts';
 import { markerSource } from '../analysis/marker-source.ts';
 import { DatasetStore } from '../storage/dataset-store.ts';
-import { loadModelFiles, TINY_MODEL_NAME, type ModelBundle } from '../model/load.ts';
+import { loadModelFiles, TINY_MODEL_NAME, type ModelBundle, type ModelLoadOptions } from '../model/load.ts';
 import { tinyModelFiles } from '../model/tiny-model.ts';
 import { blobModelFiles } from '../model/weights.ts';
 import { lexicalSimilarity } from '../training/similarity.ts';
@@ -53,7 +53,7 @@ export function precisionOf(o: Pick<TrainOptions, 'dtype' | 'quantize'>): Precis
   return o.quantize === 'q4' ? { precision: 'q4' } : o.dtype ? { precision: o.dtype } : {};
 }
 
-export function loadModelChoice(model: ModelChoice, status: (message: string) => void, precision: PrecisionOptions = {}): Promise<ModelBundle> {
+export function loadModelChoice(model: ModelChoice, status: (message: string) => void, precision: ModelLoadOptions = {}): Promise<ModelBundle> {
   if (model.kind === 'tiny') {
     status('Generating the tiny model');
     return loadModelFiles(tinyModelFiles(0), TINY_MODEL_NAME, precision);
@@ -64,7 +64,7 @@ export function loadModelChoice(model: ModelChoice, status: (message: string) =>
 }
 
 /** A Hub model from this browser's cache (OPFS), as the Model tab downloaded it; nothing is fetched here. */
-async function loadHubChoice(model: HubModelChoice, status: (message: string) => void, precision: PrecisionOptions): Promise<ModelBundle> {
+async function loadHubChoice(model: HubModelChoice, status: (message: string) => void, precision: ModelLoadOptions): Promise<ModelBundle> {
   const dir = await OpfsBlobDir.open(HUB_CACHE_DIR);
   if (!dir) throw new Error(`${model.label}: this browser has no private file storage (OPFS) for the model cache: pick the model's folder instead`);
   status(`Loading ${model.label} from this browser's model cache`);

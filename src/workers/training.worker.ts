@@ -58,12 +58,16 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
       status = (message: string) => report({ type: 'status', message });
     checkRunOptions(o);
     const inputs = await readInputs(p, status);
+    // WebGPU first: the model's tensors are uploaded as they are read, so the page never holds the model.
+    status('Starting WebGPU');
+    rt = await GpuRuntime.create();
+    const be = gpuBackend(rt);
     const prepared = await prepareRun({
       ...inputs,
       options: o,
       config: parsePipelineConfig(pipelineYaml, 'configs/training_pipeline.yaml'),
       status,
-      loadModel: () => loadModelChoice(model, status, precisionOf(o)),
+      loadModel: () => loadModelChoice(model, status, { ...precisionOf(o), backend: be }),
       loadSimilarity: () => loadSimilarityChoice(o.similarity, status),
     });
     report({ type: 'similarity', ...prepared.similarityUsed });
@@ -89,10 +93,8 @@ async function run(p: StartParams, resume: boolean, report: Report): Promise<Run
     await runs.writeOptions(stored);
     await runs.writeConfig({ topics: prepared.topicConfigs });
     report({ type: 'run', options: stored, runId });
-    status('Starting WebGPU');
-    rt = await GpuRuntime.create();
     const outcome = await runPrepared(prepared, {
-      be: gpuBackend(rt),
+      be,
       store: st,
       resume,
       signal,
