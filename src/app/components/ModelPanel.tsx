@@ -68,16 +68,16 @@ function SourceChoice({ source, setSource }: { source: Source; setSource: (s: So
 }
 
 export function ModelPanel() {
-  const { kind, needsTiny, chooseTiny } = useStudio(
+  const { kind, needsTiny, showTinySummary } = useStudio(
     useShallow((s) => ({
       kind: s.trainModel.kind,
       needsTiny: s.trainModel.kind === 'tiny' && !s.modelSummary && !s.modelCheck.busy,
-      chooseTiny: s.chooseTiny,
+      showTinySummary: s.showTinySummary,
     })),
   );
   useEffect(() => {
-    if (needsTiny) void chooseTiny();
-  }, [needsTiny, chooseTiny]);
+    if (needsTiny) void showTinySummary();
+  }, [needsTiny, showTinySummary]);
   // Follows the chosen model (restored after a reload) until the user picks a source here.
   const [picked, setSource] = useState<Source | null>(null);
   const source = picked ?? kind;

@@ -51,6 +51,8 @@ export interface ModelSlice {
   /** On load: the GPU probe, the cached models, and the Hub model chosen before the reload (from the cache, no request). */
   initModel: () => Promise<void>;
   chooseTiny: () => Promise<void>;
+  /** Builds the tiny model's summary for the panel without choosing it (the default before anything is chosen). */
+  showTinySummary: () => Promise<void>;
   chooseFolder: (label: string, files: File[]) => Promise<void>;
   chooseCached: (m: CachedModel) => Promise<void>;
   setHubEndpoint: (text: string) => string | null;
@@ -203,9 +205,15 @@ export function createModelSlice(set: Set, get: Get): ModelSlice {
     initModel: () => initModel(set, get),
     chooseTiny: async () => {
       rememberChoice(null);
-      set({ trainModel: { kind: 'tiny' }, modelCheck: { busy: true, error: null } });
+      set({ trainModel: { kind: 'tiny' } });
+      await get().showTinySummary();
+    },
+    // Only the summary: opening the Model tab before a reload's Hub choice is restored must not forget that choice.
+    showTinySummary: async () => {
+      set({ modelCheck: { busy: true, error: null } });
       const summary = await tinySummary();
       if (get().trainModel.kind === 'tiny') set({ modelSummary: summary, modelCheck: { busy: false, error: null } });
+      else set({ modelCheck: { busy: false, error: null } });
     },
     chooseFolder: async (label, files) => {
       set({ modelCheck: { busy: true, error: null } });

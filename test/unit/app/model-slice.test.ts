@@ -72,6 +72,14 @@ describe('model slice', () => {
     const json = JSON.stringify(store.getState(), (_k, v) => (typeof v === 'object' && v !== null ? (seen.has(v) ? undefined : (seen.add(v), v)) : v));
     expect(json).toContain('acme/gated');
     expect(json).not.toContain(TOKEN);
+    // A reload: the Model tab may open (and build the tiny model's summary) before the Hub choice is restored;
+    // that must not forget the choice.
+    const reloaded = createStudioStore();
+    await reloaded.getState().showTinySummary();
+    expect(reloaded.getState().modelSummary).not.toBeNull();
+    expect(local.get('mindprint.model.choice')).toBe('acme/gated'); // still there for initModel to restore
+    await reloaded.getState().chooseTiny(); // choosing the tiny model on purpose forgets it
+    expect(local.has('mindprint.model.choice')).toBe(false);
     await store.getState().deleteCached('acme/gated');
     expect(store.getState().cachedModels).toEqual([]);
     expect(store.getState().trainModel.kind).toBe('tiny');
