@@ -61,6 +61,11 @@ export function formatFact(f: PackedFormat | undefined): string {
   return f ? (f.kind === 'q4' ? `q4g${f.group}` : f.kind) : 'f32';
 }
 
+/** The format a formatFact() names (not 'f32'): kernels key their variants by the fact and rebuild the format from it. */
+export function formatOfFact(fact: string): PackedFormat {
+  return fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+}
+
 /** Word offset of q4's scale/offset words (the end of the codes); 0 for other formats. */
 export function scaleBase(f: PackedFormat | undefined, n: number): number {
   return f?.kind === 'q4' ? n / 8 : 0;

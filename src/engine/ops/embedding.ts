@@ -2,7 +2,7 @@
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
 import { elementwiseMain, groups1d, variants, WG_1D } from './common.ts';
-import { formatFact, formatName, scaleBase, wgslElementReader, type PackedFormat } from '../packed.ts';
+import { formatFact, formatOfFact, formatName, scaleBase, wgslElementReader } from '../packed.ts';
 
 // Ids outside [0, V) produce zero rows here (the twin throws); the tokenizer guarantees the range.
 const FORWARD: OpDescription = {
@@ -46,7 +46,7 @@ const BACKWARD: OpDescription = {
 
 // The gather from a packed table (a frozen bf16, f16 or q4 embedding, packed.ts): each element unpacked to f32.
 const forwardPacked = variants((fact: string): OpDescription => {
-  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  const format = formatOfFact(fact);
   return {
     name: 'embedding_forward',
     workgroupSize: [WG_1D],
@@ -72,7 +72,7 @@ ${elementwiseMain(`  let row = i / u.C;
 // The gather from rows [r0, r0 + V) of a table split across buffers: only ids in the range are written.
 const forwardRows = variants((fact: string): OpDescription => {
   const packed = fact !== 'f32';
-  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  const format = formatOfFact(fact);
   return {
     name: 'embedding_forward_rows',
     workgroupSize: [WG_1D],

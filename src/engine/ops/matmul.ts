@@ -5,7 +5,7 @@
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
 import { rows2d, variants } from './common.ts';
-import { formatFact, scaleBase, wgslElementReader, type PackedFormat } from '../packed.ts';
+import { formatFact, formatOfFact, scaleBase, wgslElementReader } from '../packed.ts';
 
 const BK = 16;
 
@@ -22,7 +22,7 @@ export interface GemmOptions {
 /** How b's elements are read: `b[i]` for f32, an unpacking function for a packed weight. */
 function bReader(fact: string): { decl: string; at: (idx: string) => string } {
   if (fact === 'f32') return { decl: '', at: (idx) => `b[${idx}]` };
-  const format: PackedFormat = fact.startsWith('q4g') ? { kind: 'q4', group: Number(fact.slice(3)) } : { kind: fact as 'bf16' | 'f16' };
+  const format = formatOfFact(fact);
   return { decl: wgslElementReader(format, 'bAt', 'b', 'u.bBase'), at: (idx) => `bAt(${idx})` };
 }
 
