@@ -125,23 +125,29 @@ function hubActions(set: Set, get: Get) {
     if (!insp) return;
     cancelled = false;
     patchHub({ phase: 'downloading', error: null });
+    let outcome: Partial<HubView>;
     try {
       // The service reports at most ~10 times a second.
       await hubService().download(insp, hubRequestSettings(), (p) => patchHub({ progress: p }));
-      patchHub({ phase: 'done', inspection: { ...insp, haveBytes: insp.totalBytes, cached: true } });
-      selectHub(set, insp);
+      outcome = { phase: 'done', inspection: { ...insp, haveBytes: insp.totalBytes, cached: true } };
     } catch (e) {
-      patchHub({
+      outcome = {
         phase: cancelled ? 'ready' : 'error',
         error: cancelled ? 'Download cancelled; what arrived is kept, and Download resumes from there.' : message(e),
-      });
-    } finally {
-      await get().refreshCached();
-      // What is in the cache now (after a cut or Cancel: what arrived), for the Download button's size.
+      };
+    }
+    // What is in the cache now (after a cut or Cancel: what arrived) is read before the outcome shows, so the
+    // error and the Download button's remaining size appear together (never the size from before the try).
+    await get()
+      .refreshCached()
+      .catch(() => {}); // the list stays as it was; the outcome still shows
+    if (outcome.phase !== 'done') {
       const m = get().cachedModels?.find((c) => c.repoId === insp.id.repoId && c.commit === insp.commit);
       const now = get().hub.inspection;
-      if (m && now?.commit === insp.commit) patchHub({ inspection: { ...now, haveBytes: m.bytes } });
+      if (m && now?.commit === insp.commit) outcome.inspection = { ...now, haveBytes: m.bytes };
     }
+    patchHub(outcome);
+    if (outcome.phase === 'done') selectHub(set, insp);
   };
   return { inspectHub, downloadHub, patchHub };
 }
