@@ -200,7 +200,7 @@ export class Decoder<T extends Tensor> {
       this.mlpForward(ws, l, lin);
     }
     be.rmsnormForward(ws.hf, ws.rstdF, ws.xs[cfg.numLayers], this.norm, cfg.rmsNormEps, cfg.normWeightOffset);
-    if (ws.logits) this.headForward(ws.logits, ws.hf, ws.logitsRaw);
+    if (ws.logits && ws.logitRows === ws.N) this.headForward(ws.logits, ws.hf, ws.logitsRaw); // a row-chunked head runs per chunk (src/training/logit-chunks.ts)
   }
 
   /** logits = hf · lmHead^T, soft-capped when the model says so (`raw` then keeps the values before the cap). */
@@ -309,16 +309,29 @@ export class Decoder<T extends Tensor> {
   /** ws.dh (N, C) = d/d hf from dlogits in ws.logits (through the soft cap when there is one; ws.logits is overwritten). */
   headBackward(ws: Workspace<T>): void {
     if (!ws.logits) throw new Error('decoder backward: the workspace has no logits');
+    this.headBackwardRows(ws.dh, ws.logits, ws.logitsRaw);
+  }
+
+  /**
+   * dh (rows, C) = d/d hidden from dlogits (rows, V), through the soft cap (with `raw`, the values before it,
+   * from headForward) when the model has one; dlogits is overwritten. Rows are any run of positions: the whole
+   * batch, or one chunk of a row-chunked head.
+   */
+  headBackwardRows(dh: T, dlogits: T, raw: T | null): void {
     const cap = this.cfg.finalLogitSoftcap;
-    if (cap) this.be.softcapBackward(ws.logits, ws.logits, ws.logitsRaw!, cap);
+    if (cap) {
+      if (!raw) throw new Error('decoder backward: soft-capped logits need the values before the cap');
+      this.be.softcapBackward(dlogits, dlogits, raw, cap);
+    }
     if (this.headParts.length === 1) {
-      this.be.matmulBackward(ws.dh, ws.logits, this.headParts[0].t, false);
+      this.be.matmulBackward(dh, dlogits, this.headParts[0].t, false);
       return;
     }
+    const rows = dh.size / this.cfg.hiddenSize;
     this.headParts.forEach((p, i) => {
-      const s = this.headScratch(ws.N, p.rows);
-      this.be.copyColumns(s, ws.logits!, 0, p.r0, p.rows);
-      this.be.matmulBackward(ws.dh, s, p.t, i > 0);
+      const s = this.headScratch(rows, p.rows);
+      this.be.copyColumns(s, dlogits, 0, p.r0, p.rows);
+      this.be.matmulBackward(dh, s, p.t, i > 0);
     });
   }
 

@@ -4,6 +4,7 @@
 // generation) compared with an adapter's buffer limits and a memory budget, with a plain verdict.
 import type { ModelConfig } from './hf-config.ts';
 import { LORA_TARGETS, type LoraTarget } from './lora-types.ts';
+import { LOGITS_BUDGET_BYTES, logitRowsFor } from './workspace.ts';
 
 /** How the frozen base weights sit on the GPU: f32, 16-bit as stored, or 4-bit group-wise (affine, 16-bit scale and offset per group). */
 export type WeightPrecision = 'f32' | 'bf16' | 'f16' | 'q4';
@@ -42,7 +43,7 @@ export interface MemoryPlan {
     ppoExtra: number; // PPO also holds the frozen reference and the reward model's adapters
     activations: number; // training activations and backward scratch for B × T, logits excluded
     activationsRecompute: number; // the same with each layer recomputed in the backward pass (only layer inputs kept)
-    logits: number; // (B·T, V) f32 logits
+    logits: number; // f32 logits: (B·T, V), or one chunk of rows when that would pass the logits budget or a binding (doubled when soft-capped)
     kvCache: number; // generation: keys and values of B sequences of T tokens, f32
     total: number; // weights + lora + ppoExtra + activations + logits + kvCache
   };
@@ -146,7 +147,11 @@ export function planMemory(cfg: ModelConfig, req: PlanRequest, limits: AdapterLi
     ppoExtra: 2 * loraParameters * F32,
     activations: (N * activationValuesPerToken(cfg, req, false) + 3) * F32, // + the loss pair and the gradient norm
     activationsRecompute: (N * activationValuesPerToken(cfg, req, true) + 3) * F32,
-    logits: N * cfg.vocabSize * F32,
+    logits:
+      logitRowsFor(N, cfg.vocabSize, !!cfg.finalLogitSoftcap, LOGITS_BUDGET_BYTES, limits.maxStorageBufferBindingSize) *
+      cfg.vocabSize *
+      F32 *
+      (cfg.finalLogitSoftcap ? 2 : 1),
     kvCache: 2 * L * cfg.numKvHeads * cfg.headDim * N * F32,
     total: 0,
   };

@@ -25,6 +25,21 @@ interface LayerActs<T> {
   post: { attn: T; rstdA: T; mlp: T; rstdM: T } | null;
 }
 
+/**
+ * Bytes the logits of one workspace may take (both buffers when the model soft-caps them). Beyond it, or
+ * beyond one binding, the LM head and its loss run over row chunks (src/training/logit-chunks.ts): a
+ * 262k-token vocabulary at N = 2048 would otherwise need 2 GiB of f32 logits.
+ */
+export const LOGITS_BUDGET_BYTES = 256 * 2 ** 20;
+
+/** Rows of logits a workspace of N rows keeps at once: N when they fit the budget and one binding, else a multiple of 64 (aligned views). */
+export function logitRowsFor(N: number, V: number, softcap: boolean, maxBytes: number, maxTensorBytes: number): number {
+  const rowBytes = V * 4;
+  const budget = Math.min(maxBytes / (softcap ? 2 : 1), maxTensorBytes);
+  if (N * rowBytes <= budget) return N;
+  return Math.min(N, Math.max(64, Math.floor(budget / rowBytes / 64) * 64));
+}
+
 /** All buffers of one (B, T) shape: inputs, activations, backward scratch. Allocated once, reused. */
 export class Workspace<T extends Tensor> {
   readonly N: number;
@@ -37,8 +52,10 @@ export class Workspace<T extends Tensor> {
   layers: LayerActs<T>[];
   rstdF: T;
   hf: T; // (N), (N, C) final norm
-  logits: T | null; // (N, V)
-  logitsRaw: T | null; // (N, V) before the final soft cap (Gemma 3 causal LM with final_logit_softcapping)
+  logits: T | null; // (logitRows, V)
+  logitsRaw: T | null; // (logitRows, V) before the final soft cap (Gemma 3 causal LM with final_logit_softcapping)
+  /** Rows the logits hold: N (the forward computes them all), or a chunk of rows (the head runs per chunk; see logitChunks). */
+  readonly logitRows: number;
   losses: T;
   loss: T;
   ceLse: T;
@@ -66,7 +83,7 @@ export class Workspace<T extends Tensor> {
     readonly B: number,
     readonly T: number,
     loraRanks: Map<string, number>,
-    withLogits = true,
+    withLogits: boolean | { maxBytes: number } = true,
     withDropout = false,
   ) {
     const N = (this.N = B * T);
@@ -105,8 +122,10 @@ export class Workspace<T extends Tensor> {
     });
     this.rstdF = z([N]);
     this.hf = z([N, C]);
-    this.logits = withLogits ? z([N, cfg.vocabSize]) : null;
-    this.logitsRaw = withLogits && cfg.finalLogitSoftcap ? z([N, cfg.vocabSize]) : null;
+    const maxBytes = typeof withLogits === 'object' ? withLogits.maxBytes : LOGITS_BUDGET_BYTES;
+    const R = (this.logitRows = withLogits ? logitRowsFor(N, cfg.vocabSize, !!cfg.finalLogitSoftcap, maxBytes, be.maxTensorBytes) : 0);
+    this.logits = withLogits ? z([R, cfg.vocabSize]) : null;
+    this.logitsRaw = withLogits && cfg.finalLogitSoftcap ? z([R, cfg.vocabSize]) : null;
     this.losses = z([N]);
     this.loss = z([2]);
     this.ceLse = z([N]);

@@ -6,6 +6,7 @@ import { Decoder, Workspace } from '../model/decoder.ts';
 import { generate } from '../model/generate.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
+import { targetLogprobs, wholeLogits } from './logit-chunks.ts';
 import { allFinite, clippedSurrogate, clippedValueLoss, ENTROPY_READBACK_LIMIT, gae, mean, meanEntropy, whiten } from './ppo-math.ts';
 import type { PpoState, PpoStepLog, ResolvedPpoOptions, RewardFn } from './ppo.ts';
 import { backwardJoint, pack, writeBatch, type ScalarHead } from './seq.ts';
@@ -87,8 +88,7 @@ export class PpoRun<T extends Tensor> {
     const { be, ws } = this;
     be.beginStep();
     this.dec.forward(ws, lora);
-    if (this.invTemp !== 1) be.scale(ws.logits!, this.invTemp);
-    be.crossEntropyLogprobs(this.lp, ws.logits!, ws.targets, ws.N, this.dec.cfg.vocabSize);
+    targetLogprobs(be, this.dec, ws, this.lp, this.invTemp);
     be.submit();
     return be.read(this.lp);
   }
@@ -110,7 +110,8 @@ export class PpoRun<T extends Tensor> {
     const pos: number[] = [];
     seqs.forEach((s, b) => s.responseIds.forEach((_, i) => pos.push(b * T + s.promptIds.length - 1 + i)));
     const V = this.dec.cfg.vocabSize;
-    log.entropy = ws.N * V <= ENTROPY_READBACK_LIMIT ? meanEntropy(await this.be.read(ws.logits!), V, pos) : -mean(pos.map((p) => logpOld[p]));
+    log.entropy =
+      wholeLogits(ws) && ws.N * V <= ENTROPY_READBACK_LIMIT ? meanEntropy(await this.be.read(ws.logits!), V, pos) : -mean(pos.map((p) => logpOld[p]));
     const kl = pos.map((p) => logpOld[p] - logpRef[p]);
     const vOld = pos.map((p) => valuesOld[p]);
     const lpOld = pos.map((p) => logpOld[p]);

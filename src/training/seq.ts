@@ -4,6 +4,7 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import type { Decoder, Workspace } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
+import { targetLogprobs, weightedLogprobBackward } from './logit-chunks.ts';
 import { packBatch, type TokenizedExample } from './sft.ts';
 
 export interface PackedBatch {
@@ -39,8 +40,8 @@ export function writeBatch<T extends Tensor>(ws: Workspace<T>, batch: PackedBatc
 }
 
 /**
- * Forward + per-token log-probabilities of the next token, (B*T) read back. ws.logits keep the
- * forward's logits afterwards, so a weighted backward can follow without a second forward.
+ * Forward + per-token log-probabilities of the next token, (B*T) read back. A workspace whose logits hold
+ * every row keeps them afterwards, so a weighted backward can follow without a second head forward.
  */
 export async function tokenLogprobs<T extends Tensor>(
   be: Backend<T>,
@@ -52,7 +53,7 @@ export async function tokenLogprobs<T extends Tensor>(
   if (!ws.logits) throw new Error('tokenLogprobs: the workspace has no logits');
   be.beginStep();
   dec.forward(ws, lora);
-  be.crossEntropyLogprobs(out, ws.logits, ws.targets, ws.N, dec.cfg.vocabSize);
+  targetLogprobs(be, dec, ws, out);
   be.submit();
   return be.read(out);
 }
@@ -115,18 +116,10 @@ export function backwardJoint<T extends Tensor>(be: Backend<T>, dec: Decoder<T>,
   if (!w && !head) throw new Error('backwardJoint: neither log-prob weights nor a scalar head');
   if (w && w.length !== ws.N) throw new Error(`backwardJoint: ${w.length} log-prob weights for ${ws.N} positions`);
   if (head && !terms.dscore) throw new Error('backwardJoint: a scalar head without dscore');
-  const V = dec.cfg.vocabSize,
-    N = ws.N;
   if (w) be.write(ws.mask, w); // the weights, as the cross-entropy's per-row factors
   if (head) head.writeDscore(ws, terms.dscore!);
   be.beginStep();
-  if (w) {
-    be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, N, V); // the row lse
-    be.weightedCrossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, N, V); // w_n · (softmax − onehot)
-    const invTemp = terms.invTemp ?? 1;
-    if (invTemp !== 1) be.scale(ws.logits!, invTemp); // through logits · invTemp
-    dec.headBackward(ws); // dhf (N, C), through the soft cap when the model has one
-  }
+  if (w) weightedLogprobBackward(be, dec, ws, terms.invTemp ?? 1); // dhf (N, C), over row chunks when the logits are chunked
   head?.recordBackward(ws, !!w);
   dec.backwardFromHidden(ws, lora, ws.dh);
   be.submit();

@@ -6,6 +6,7 @@ import { Decoder as DecoderClass, Workspace } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
+import { sftLossBackward } from './logit-chunks.ts';
 import { Optimizer } from './step.ts';
 
 export interface TokenizedExample {
@@ -90,7 +91,6 @@ export async function trainSft<T extends Tensor>(
   opts: SftOptions,
 ): Promise<SftResult> {
   if (!examples.length) throw new Error('sft: no examples to train on');
-  const V = decoder.cfg.vocabSize;
   const seqLen = Math.max(...examples.map((e) => e.ids.length));
   const B = Math.min(opts.batchSize, examples.length);
   const schedule = sftSchedule(examples.length, B, opts.epochs, opts.seed);
@@ -123,9 +123,7 @@ export async function trainSft<T extends Tensor>(
           // Forward, loss and backward in one submit; the loss is read after clipping.
           be.beginStep();
           decoder.forward(ws, lora, undefined, drop);
-          be.crossEntropyForward(ws.losses, ws.loss, ws.ceLse, ws.logits!, ws.targets, ws.mask, ws.N, V);
-          be.crossEntropyBackward(ws.logits!, ws.logits!, ws.ceLse, ws.targets, ws.mask, ws.loss, ws.N, V);
-          decoder.backward(ws, lora, drop);
+          sftLossBackward(be, decoder, lora, ws, drop); // over row chunks when (N, V) logits would not fit
           be.submit();
           return { loss: ws.loss };
         },
