@@ -13,7 +13,10 @@ import { Decoder } from '../model/decoder.ts';
 import { generateText } from '../model/generate.ts';
 import type { ModelBundle } from '../model/load.ts';
 import { LoraParams } from '../model/lora-params.ts';
+import { IMPORTS_ROOT } from '../storage/adapter-import.ts';
+import { loadAdapter } from '../storage/adapter-store.ts';
 import type { RunStore } from '../storage/run-store.ts';
+import type { ArtifactStore } from '../storage/store.ts';
 import { evaluateQuestionsWith, policySource, releaseEvalWorkspaces, type EvalContext } from '../training/evaluate.ts';
 import { mergeAdapters } from '../training/merge.ts';
 import type { ResolvedSimilarity } from '../training/embedder.ts';
@@ -105,7 +108,7 @@ async function openEngine(model: ModelChoice, status: (m: string) => void): Prom
   const rt = await GpuRuntime.create();
   try {
     const be = gpuBackend(rt);
-    engine = { label: modelLabel(model), rt, be, bundle, decoder: new Decoder(be, bundle.model.config, bundle.model.weights) };
+    engine = { label: modelLabel(model), rt, be, bundle, decoder: new Decoder(be, bundle.model.config, bundle.model.weights, bundle.model.packed) };
     return engine;
   } catch (e) {
     rt.destroy();
@@ -113,8 +116,23 @@ async function openEngine(model: ModelChoice, status: (m: string) => void): Prom
   }
 }
 
-/** The chosen adapter with the adapters of its policy stacked under it, merged exactly into one LoRA. */
-async function adapterParams(e: Engine, runs: RunStore | null, key: string): Promise<{ lora: LoraParams<GpuTensor>; context: string[] }> {
+/**
+ * The chosen adapter with the adapters of its policy stacked under it, merged exactly into one LoRA. An
+ * imported adapter (imports/…, from the studio's own store) answers on the base alone: it was trained elsewhere.
+ */
+async function adapterParams(
+  e: Engine,
+  runs: RunStore | null,
+  imports: ArtifactStore | null,
+  key: string,
+): Promise<{ lora: LoraParams<GpuTensor>; context: string[] }> {
+  if (key.startsWith(`${IMPORTS_ROOT}/`)) {
+    if (!imports) throw new Error(`playground: the studio's store is not open, so the imported adapter '${key}' cannot be read: reload the page`);
+    const stored = await loadAdapter(imports, key, e.bundle.model.config);
+    if (stored.head)
+      throw new Error(`playground: ${key} is a reward model (it has a score head): it scores answers rather than writing them; pick a policy adapter`);
+    return { lora: LoraParams.create(e.be, stored.adapter), context: [] };
+  }
   if (!runs) throw new Error(`playground: no run is stored in this browser, so there is no adapter '${key}': train one, or answer with the base only`);
   const state = await runs.readState();
   const context = policyContext(state, key);
@@ -217,7 +235,12 @@ async function scoreAnswer(
 }
 
 /** Answers the prompt with the base, then with the adapter; scores both when a quiz question was asked. */
-export async function playgroundGenerate(p: GenerateParams, runs: RunStore | null, report: (p: PlaygroundProgress) => void): Promise<GenerateOutcome> {
+export async function playgroundGenerate(
+  p: GenerateParams,
+  runs: RunStore | null,
+  report: (p: PlaygroundProgress) => void,
+  imports: ArtifactStore | null = null,
+): Promise<GenerateOutcome> {
   checkSampling(p.sampling);
   if (!p.prompt.trim()) throw new Error('playground: the prompt is empty: type a question or pick one from the quiz');
   cancelled = false;
@@ -234,7 +257,7 @@ export async function playgroundGenerate(p: GenerateParams, runs: RunStore | nul
   if (p.adapterKey) sides.push({ side: 'adapter', key: p.adapterKey });
   for (const { side, key } of sides) {
     status(side === 'base' ? `The base model answers` : `The adapter answers`);
-    const a = key ? await adapterParams(e, runs, key) : null;
+    const a = key ? await adapterParams(e, runs, imports, key) : null;
     if (a) out.context = a.context;
     try {
       const res = await answer(e, a?.lora ?? null, p, side, report);

@@ -187,7 +187,7 @@ const handlers: Handlers<TrainingMethods, TrainingProgress> = {
   playgroundQuizzes: () => playgroundQuizzes(),
   async generate(p, report) {
     if (pause) throw new Error('A run is training on this GPU: pause it (or wait for it to finish) to use the playground');
-    return playgroundGenerate(p, await currentRuns(), report); // no run yet: the base answers alone
+    return playgroundGenerate(p, await currentRuns(), report, (await history()).store); // no run yet: the base answers alone (or an import)
   },
   stopGenerate: async () => cancelGenerate(),
 };

@@ -5,7 +5,13 @@
 // Screenshots in the light and the dark theme; no CSP violation anywhere.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { strToU8, zipSync } from 'fflate';
 import { collectPageErrors, shot, startStudio, type Studio } from './harness.ts';
+import { parseModelConfig } from '../../src/model/hf-config.ts';
+import { initLora } from '../../src/model/lora-types.ts';
+import { buildTinyModel } from '../../src/model/tiny-model.ts';
+import { exportPeft } from '../../src/storage/peft.ts';
+import { Rng } from '../../src/util/rng.ts';
 
 const TOPIC = 'unit-01/chapter-01/topic-03';
 const SFT_KEY = `adapters/${TOPIC}/sft_adapter`;
@@ -191,11 +197,35 @@ describe('playground, ETA, charts and CSP in Chromium', () => {
     await shot(page, 'playground-04-quiz-scored');
   });
 
+  it('answers with an adapter imported on the Runs tab, beside the base', { timeout: 60_000 }, async () => {
+    // A PEFT adapter trained "elsewhere": random B so it changes the answers, zipped as users would.
+    const cfg = parseModelConfig(JSON.parse(buildTinyModel(0)['config.json'] as string));
+    const adapter = initLora(cfg, { r: 4, alpha: 8, dropout: 0, targetModules: ['q_proj', 'v_proj'], useRslora: false }, new Rng(11));
+    const rng = new Rng(12);
+    for (const l of adapter.layers.values()) for (let i = 0; i < l.B.length; i++) l.B[i] = rng.normal() * 0.5;
+    const files = exportPeft(adapter, 'tiny');
+    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([n, b]) => [n, typeof b === 'string' ? strToU8(b) : b])));
+    await page.getByRole('tab', { name: /^Runs$/ }).click();
+    await page.getByTestId('import-zip').setInputFiles({ name: 'elsewhere.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+    const row = page.locator('[data-testid=import-row][data-key^="imports/elsewhere"]');
+    await row.waitFor();
+    const key = (await row.getAttribute('data-key'))!;
+    await page.getByRole('tab', { name: /^Playground$/ }).click();
+    await expect(page.getByTestId('pg-adapter').locator(`optgroup[label=Imported] option[value="${key}"]`).count()).resolves.toBe(1);
+    await page.getByTestId('pg-adapter').selectOption(key);
+    await page.getByTestId('pg-prompt').fill('What is a voice marker?');
+    await page.getByTestId('pg-generate').click();
+    await page.locator('[data-testid=pg-answer-adapter][data-done=true]').waitFor({ timeout: 50_000 });
+    expect((await page.getByTestId('pg-text-adapter').textContent())!.length).toBeGreaterThan(0);
+    await expect(page.getByTestId('pg-error').count()).resolves.toBe(0);
+    await shot(page, 'playground-05-imported-adapter');
+  });
+
   it('renders the dark theme from the system setting, with no CSP violation or page error', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     const bg = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim());
     expect(bg).toBe('#14181d');
-    await shot(page, 'playground-05-dark');
+    await shot(page, 'playground-06-dark');
     await page.getByRole('tab', { name: /^Training$/ }).click();
     await page.getByTestId('sft-chart').locator('.recharts-line-curve').first().waitFor();
     await shot(page, 'playground-06-dark-training');

@@ -1,6 +1,6 @@
 // The playground's settings: which adapter answers beside the base, and the sampling (temperature,
 // top-p, max tokens, seed, stop sequences). Bad numbers show their message beside the field.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStudio } from '../store/store.ts';
 import { adapterLabel, answeringAdapters, MAX_PLAYGROUND_TOKENS, parseStopList, type PlaygroundSampling } from '../../workers/playground-plan.ts';
@@ -44,9 +44,12 @@ function NumberField({ field, value, onValue }: { field: (typeof FIELDS)[number]
 }
 
 export function PlaygroundSettings() {
-  const { adapters, adapterKey, sampling, setPlayground, setSampling } = useStudio(
+  const { adapters, imports, historyLoaded, loadHistory, adapterKey, sampling, setPlayground, setSampling } = useStudio(
     useShallow((s) => ({
       adapters: s.training.adapters,
+      imports: s.history.imports,
+      historyLoaded: s.history.loaded,
+      loadHistory: s.loadHistory,
       adapterKey: s.playground.adapterKey,
       sampling: s.playground.sampling,
       setPlayground: s.setPlayground,
@@ -54,6 +57,10 @@ export function PlaygroundSettings() {
     })),
   );
   const options = useMemo(() => answeringAdapters(adapters), [adapters]);
+  // Imported adapters (Runs tab) answer too: list them once the store has been read.
+  useEffect(() => {
+    if (!historyLoaded) void loadHistory();
+  }, [historyLoaded, loadHistory]);
   const [stopText, setStopText] = useState(sampling.stop.join('\n'));
   return (
     <div className="card pg-settings">
@@ -61,13 +68,28 @@ export function PlaygroundSettings() {
         <span>Adapter beside the base</span>
         <select value={adapterKey} onChange={(e) => setPlayground({ adapterKey: e.target.value })} data-testid="pg-adapter">
           <option value="">none (base only)</option>
-          {options.map((a) => (
-            <option key={a.key} value={a.key}>
-              {adapterLabel(a)}
-            </option>
-          ))}
+          {options.length > 0 && (
+            <optgroup label="This run">
+              {options.map((a) => (
+                <option key={a.key} value={a.key}>
+                  {adapterLabel(a)}
+                </option>
+              ))}
+            </optgroup>
+          )}
+          {imports.length > 0 && (
+            <optgroup label="Imported">
+              {imports.map((k) => (
+                <option key={k} value={k}>
+                  {k.replace(/^imports\//, '')} · imported
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
-        {!options.length && <span className="muted small-text">Train a topic to get adapters (the current run's are listed).</span>}
+        {!options.length && !imports.length && (
+          <span className="muted small-text">Train a topic to get adapters (the current run's are listed), or import one on the Runs tab.</span>
+        )}
       </label>
       {FIELDS.map((f) => (
         <NumberField key={f.key} field={f} value={sampling[f.key]} onValue={(v) => setSampling({ [f.key]: v } as Partial<PlaygroundSampling>)} />
