@@ -43,8 +43,11 @@ export class BindGroupCache {
     const entries: GPUBindGroupEntry[] = op.bindings.map((b, i) => {
       const t = bindings[b.name];
       if (!t) throw new Error(`op ${op.name}: binding '${b.name}' missing (got ${Object.keys(bindings).join(', ') || 'none'})`);
-      const want = b.type ?? 'f32';
+      const want = b.type === 'u32' ? 'u32' : 'f32';
       if (t.dtype !== want) throw new Error(`op ${op.name}: binding '${b.name}' must be ${want}, got a ${t.dtype} tensor ${shapeStr(t.shape)}`);
+      if (b.type === 'vec4<f32>' && t.size % 4 !== 0) {
+        throw new Error(`op ${op.name}: binding '${b.name}' is read as vec4<f32> and needs a multiple of 4 elements, got ${shapeStr(t.shape)}`);
+      }
       if ((t.offset * 4) % align !== 0) {
         throw new Error(`op ${op.name}: binding '${b.name}' is a view at element ${t.offset}; bound views need offsets that are multiples of ${align / 4}`);
       }

@@ -28,7 +28,7 @@ export interface GpuTensor {
 export interface BindingDecl {
   name: string; // WGSL identifier of the array
   access: 'read' | 'read_write';
-  type?: 'f32' | 'u32'; // element type, 'f32' when absent
+  type?: 'f32' | 'u32' | 'vec4<f32>'; // element type, 'f32' when absent; vec4<f32> binds an f32 tensor of a multiple of 4 elements
 }
 
 export type UniformType = 'u32' | 'i32' | 'f32';

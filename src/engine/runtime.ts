@@ -27,7 +27,9 @@
 // Flat buffers:     const layout = packLayout({ q_A: [R, C], ... }); const flat = rt.empty([layout.total]);
 //                   const v = rt.views(flat, layout)   (views start at multiples of 64 elements, so they bind)
 // Device loss:      GpuRuntime.create({ onLost }); afterwards every call throws DeviceLostError; create a new one.
-// Stats:            rt.stats (pipelines compiled / cache hits, buffers and bind groups created, peakBytes).
+// Stats:            rt.stats (pipelines compiled / cache hits, buffers and bind groups created, peakBytes,
+//                   dispatches in all and by op name).
+// Variants:         rt.profile ('gpu' | 'software', from the adapter) picks tiled or barrier-free kernels.
 // Ops whose WGSL depends on compile-time facts build one OpDescription per fact set (variants() in
 // ops/common.ts) and put the facts in `facts`; run-time sizes always go in uniforms. Errors from compilation,
 // allocation and dispatch validation surface at the next `await rt.checkErrors()`, `rt.sync()` or `rt.read()`.
@@ -55,7 +57,16 @@ export interface RuntimeStats {
   bytesAllocated: number; // bytes in all GPU buffers the runtime holds (live + pooled + uniforms)
   peakBytes: number; // high-water mark of bytesAllocated
   dispatches: number;
+  /** Dispatches by op name (profiling: which kernels a step is made of). */
+  dispatchesByOp: Record<string, number>;
 }
+
+/**
+ * Which kernel variants suit the adapter: 'gpu' (tiled kernels with workgroup memory and barriers) or
+ * 'software' (a CPU implementation such as SwiftShader, where barriers are expensive: barrier-free kernels,
+ * one row or one 4x4 block per invocation). Chosen from the adapter; tests set it to run both.
+ */
+export type KernelProfile = 'gpu' | 'software';
 
 /** Uploads of at least this many bytes get a buffer of their own, written through a mapping. */
 const LARGE_UPLOAD = 1 << 20;
@@ -70,7 +81,10 @@ export class GpuRuntime {
     bytesAllocated: 0,
     peakBytes: 0,
     dispatches: 0,
+    dispatchesByOp: {},
   };
+  /** Kernel variants for this adapter (see KernelProfile); writable so tests can hold both against the twins. */
+  profile: KernelProfile;
   private lostInfo: DeviceLostInfo | undefined;
   private readonly pipelines: PipelineCache;
   private readonly binds: BindGroupCache;
@@ -102,6 +116,7 @@ export class GpuRuntime {
       this.binds.idOf(buffer);
       this.pool.counted(buffer.size);
     });
+    this.profile = adapter.software ? 'software' : 'gpu';
     void lost.then((info) => {
       this.lostInfo = info;
     });
@@ -366,6 +381,7 @@ export class GpuRuntime {
       pass.setBindGroup(0, group);
       pass.dispatchWorkgroups(x, y, z);
       this.stats.dispatches++;
+      this.stats.dispatchesByOp[op.name] = (this.stats.dispatchesByOp[op.name] ?? 0) + 1;
     } finally {
       if (implicit) this.submit();
     }

@@ -28,6 +28,20 @@ export interface KvCache<T> {
   k: T[];
   v: T[];
   cap: number;
+  /** Rows (sequences) the cache holds. */
+  B: number;
+}
+
+/**
+ * Where a forward meets a KV cache: keys/values go to slots start.. (one sequence), or, when ragged, every
+ * token to the slot of its own position in ws.pos (rows of different lengths: write ws.pos with setBatch's
+ * per-row start positions). A ragged forward of T > 1 tokens is a prefill: rows right-padded from position 0,
+ * their lengths in ws.lens; of T = 1, a decode step reading each row's position from ws.pos.
+ */
+export interface KvCacheUse<T> {
+  kv: KvCache<T>;
+  start: number;
+  ragged?: boolean;
 }
 
 const UNSUPPORTED: [keyof ModelConfig, string][] = [
@@ -143,6 +157,13 @@ export class Decoder<T extends Tensor> {
     ws: Workspace<T>,
     drop?: LoraDropout,
   ): void {
+    if (mod && h && !drop) {
+      // The LoRA path in the frozen GEMM's epilogue (one dispatch and one pass over out fewer); the frozen stack and bias after it.
+      this.be.loraLinearForward(out, h, inp, W, mod.A, mod.B, mod.scale);
+      this.frozen.forward(path, out, inp);
+      if (bias) this.be.biasForward(out, bias);
+      return;
+    }
     this.be.matmulForward(out, inp, W);
     this.frozen.forward(path, out, inp);
     if (bias) this.be.biasForward(out, bias);
@@ -165,6 +186,12 @@ export class Decoder<T extends Tensor> {
     accumulate: boolean,
     drop?: LoraDropout,
   ): void {
+    if (mod && h && !drop) {
+      // dinp = dout @ W plus the LoRA path's input gradient in the same GEMM's epilogue; then the frozen stack's.
+      this.be.loraLinearBackward(dinp, mod.dA, mod.dB, ws.dLoraH.get(mod.r)!, dout, inp, W, mod.A, mod.B, h, mod.scale, accumulate);
+      this.frozen.backward(path, dinp, dout);
+      return;
+    }
     this.be.matmulBackward(dinp, dout, W, accumulate);
     this.frozen.backward(path, dinp, dout);
     if (!mod || !h) return;
@@ -184,9 +211,9 @@ export class Decoder<T extends Tensor> {
 
   /**
    * Forward over ws.ids (B, T): final hidden states in ws.hf and, when the workspace has them, logits.
-   * With a cache, keys/values are written at positions start.. and attention reads the cache (B = 1 decode).
+   * With a cache, keys/values are written at positions start.. (per row when cache.ragged) and attention reads the cache.
    */
-  forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: { kv: KvCache<T>; start: number }, drop?: LoraDropout): void {
+  forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: KvCacheUse<T>, drop?: LoraDropout): void {
     const { be, cfg } = this;
     if (this.embedParts.length === 1) be.embeddingForward(ws.xs[0], ws.ids, this.embedParts[0].t);
     else for (const p of this.embedParts) be.embeddingForwardRows(ws.xs[0], ws.ids, p.t, p.r0);
@@ -199,7 +226,7 @@ export class Decoder<T extends Tensor> {
       this.attentionForward(ws, l, lin, cache);
       this.mlpForward(ws, l, lin);
     }
-    be.rmsnormForward(ws.hf, ws.rstdF, ws.xs[cfg.numLayers], this.norm, cfg.rmsNormEps, cfg.normWeightOffset);
+    this.residualNorm(ws, cfg.numLayers, ws.hf, ws.rstdF, this.norm);
     if (ws.logits && ws.logitRows === ws.N) this.headForward(ws.logits, ws.hf, ws.logitsRaw); // a row-chunked head runs per chunk (src/training/logit-chunks.ts)
   }
 
@@ -233,12 +260,7 @@ export class Decoder<T extends Tensor> {
   }
 
   /** x2 = x + [post-norm] o(attention(rope([q/k-norm] q(h1)), rope([q/k-norm] k(h1)), v(h1))), h1 = norm(x). */
-  private attentionForward(
-    ws: Workspace<T>,
-    l: number,
-    lin: (out: T, inp: T, W: T, bias: T | null, name: string) => void,
-    cache?: { kv: KvCache<T>; start: number },
-  ): void {
+  private attentionForward(ws: Workspace<T>, l: number, lin: (out: T, inp: T, W: T, bias: T | null, name: string) => void, cache?: KvCacheUse<T>): void {
     const { be, cfg } = this;
     const { B, T } = ws;
     const NH = cfg.numHeads,
@@ -247,9 +269,8 @@ export class Decoder<T extends Tensor> {
       eps = cfg.rmsNormEps,
       off = cfg.normWeightOffset;
     const w = this.layers[l],
-      a = ws.layers[l],
-      x = ws.xs[l];
-    be.rmsnormForward(a.h1, a.rstd1, x, w.inNorm, eps, off);
+      a = ws.layers[l];
+    this.residualNorm(ws, l, a.h1, a.rstd1, w.inNorm); // h1 = norm(x), x completed by the fused residual add
     if (a.qk) {
       // q/k norms: each head's projection RMS-normed over HS (rows of a (N·heads, HS) view), then RoPE.
       lin(a.qk.qRaw, a.h1, w.q, w.qBias, 'self_attn.q_proj');
@@ -261,9 +282,18 @@ export class Decoder<T extends Tensor> {
       lin(a.k, a.h1, w.k, w.kBias, 'self_attn.k_proj');
     }
     lin(a.v, a.h1, w.v, w.vBias, 'self_attn.v_proj');
-    be.ropeForward(a.q, ws.pos, this.invFreqs[l], B, T, NH, HS);
-    be.ropeForward(a.k, ws.pos, this.invFreqs[l], B, T, NKV, HS);
-    if (cache) {
+    be.ropeQkForward(a.q, a.k, ws.pos, this.invFreqs[l], B, T, NH, NKV, HS);
+    if (cache?.ragged) {
+      // A ragged batch: each row's keys/values at its own slots of its own cache row; positions from ws.pos.
+      const KD = NKV * HS;
+      be.kvCacheWrite(cache.kv.k[l], cache.kv.v[l], a.k, a.v, ws.pos, B, T, cache.kv.cap);
+      const kc = be.view(cache.kv.k[l], 0, [B * cache.kv.cap * KD]),
+        vc = be.view(cache.kv.v[l], 0, [B * cache.kv.cap * KD]); // the first B rows: a compacted batch may hold fewer than the cache
+      // A prefill (T > 1, from position 0) attends within the batch, rows masked to their lengths: the tiled
+      // forward kernel, far fewer workgroups than one per query row.
+      if (T > 1) be.attentionForward(a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn[l], lens: ws.lens });
+      else be.attentionDecode(a.att, a.q, kc, vc, B, T, NH, NKV, HS, 0, cache.kv.cap, { ...this.attn[l], pos: ws.pos });
+    } else if (cache) {
       const o = cache.start * NKV * HS;
       be.copy(be.view(cache.kv.k[l], o, [T * NKV * HS]), a.k);
       be.copy(be.view(cache.kv.v[l], o, [T * NKV * HS]), a.v);
@@ -277,7 +307,7 @@ export class Decoder<T extends Tensor> {
     } else {
       lin(a.x2, a.att, w.o, w.oBias, 'self_attn.o_proj');
     }
-    be.add(a.x2, x);
+    // x2 += x happens in mlpForward's norm (fused).
   }
 
   /** x_next = x2 + [post-norm] down(act(gate(h2), up(h2))), h2 = norm(x2); act is SwiGLU or GeGLU. */
@@ -286,7 +316,7 @@ export class Decoder<T extends Tensor> {
     const w = this.layers[l],
       a = ws.layers[l],
       xNext = ws.xs[l + 1];
-    be.rmsnormForward(a.h2, a.rstd2, a.x2, w.mlpNorm, cfg.rmsNormEps, cfg.normWeightOffset);
+    be.rmsnormResidualForward(a.h2, a.rstd2, a.x2, ws.xs[l], w.mlpNorm, cfg.rmsNormEps, cfg.normWeightOffset); // x2 += x, then its norm
     lin(a.gate, a.h2, w.gate, null, 'mlp.gate_proj');
     lin(a.up, a.h2, w.up, null, 'mlp.up_proj');
     if (cfg.hiddenAct === 'gelu_pytorch_tanh') be.gegluForward(a.act, a.gate, a.up);
@@ -297,7 +327,17 @@ export class Decoder<T extends Tensor> {
     } else {
       lin(xNext, a.act, w.down, null, 'mlp.down_proj');
     }
-    be.add(xNext, a.x2);
+    // x_next += x2 happens in the next layer's (or the final) norm (fused).
+  }
+
+  /**
+   * out = norm(xs[l]) with the residual add that completes xs[l] fused in: xs[l] += x2 of layer l - 1
+   * (the layers leave x_next = down(...) without it). Layer 0's input is the embedding, complete already.
+   */
+  private residualNorm(ws: Workspace<T>, l: number, out: T, rstd: T, weight: T): void {
+    const { rmsNormEps: eps, normWeightOffset: off } = this.cfg;
+    if (l === 0) this.be.rmsnormForward(out, rstd, ws.xs[0], weight, eps, off);
+    else this.be.rmsnormResidualForward(out, rstd, ws.xs[l], ws.layers[l - 1].x2, weight, eps, off);
   }
 
   /** Backward from dlogits (held in ws.logits, e.g. after an in-place cross-entropy backward). */
@@ -364,8 +404,7 @@ export class Decoder<T extends Tensor> {
     else be.swigluBackward(ws.dgate, ws.dup, ws.dact, a.gate, a.up);
     back(ws.dh, ws.dgate, a.h2, w.gate, 'mlp.gate_proj', false);
     back(ws.dh, ws.dup, a.h2, w.up, 'mlp.up_proj', true);
-    be.rmsnormBackward(ws.dtmp, null, ws.dh, a.x2, w.mlpNorm, a.rstd2, off);
-    be.add(ws.dx, ws.dtmp); // now d x2
+    be.rmsnormBackward(ws.dx, null, ws.dh, a.x2, w.mlpNorm, a.rstd2, off, true); // accumulated: now d x2
   }
 
   private attentionBackward(ws: Workspace<T>, l: number, back: (dinp: T, dout: T, inp: T, W: T, name: string, acc: boolean) => void): void {
@@ -385,8 +424,7 @@ export class Decoder<T extends Tensor> {
     }
     back(ws.datt, dO, a.att, w.o, 'self_attn.o_proj', false);
     be.attentionBackward(ws.dq, ws.dk, ws.dv, ws.delta, ws.datt, a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn[l], lens: ws.lens });
-    be.ropeBackward(ws.dq, ws.pos, this.invFreqs[l], B, T, NH, HS);
-    be.ropeBackward(ws.dk, ws.pos, this.invFreqs[l], B, T, NKV, HS);
+    be.ropeQkBackward(ws.dq, ws.dk, ws.pos, this.invFreqs[l], B, T, NH, NKV, HS);
     let dq = ws.dq,
       dk = ws.dk;
     if (a.qk && ws.dqkRaw) {
@@ -398,8 +436,7 @@ export class Decoder<T extends Tensor> {
     back(ws.dh, dq, a.h1, w.q, 'self_attn.q_proj', false);
     back(ws.dh, dk, a.h1, w.k, 'self_attn.k_proj', true);
     back(ws.dh, ws.dv, a.h1, w.v, 'self_attn.v_proj', true);
-    be.rmsnormBackward(ws.dtmp, null, ws.dh, x, w.inNorm, a.rstd1, off);
-    be.add(ws.dx, ws.dtmp); // now d x
+    be.rmsnormBackward(ws.dx, null, ws.dh, x, w.inNorm, a.rstd1, off, true); // accumulated: now d x
   }
 
   /** A (N, heads·HS) tensor as (N·heads, HS) rows, for the per-head q/k norms. */
@@ -407,9 +444,10 @@ export class Decoder<T extends Tensor> {
     return this.be.view(t, 0, [t.size / this.cfg.headDim, this.cfg.headDim]);
   }
 
-  newKvCache(cap: number): KvCache<T> {
-    const n = cap * this.cfg.numKvHeads * this.cfg.headDim;
-    return { k: this.layers.map(() => this.be.zeros([n])), v: this.layers.map(() => this.be.zeros([n])), cap };
+  /** A cache of B rows of cap positions (B = 1: one sequence). */
+  newKvCache(cap: number, B = 1): KvCache<T> {
+    const n = B * cap * this.cfg.numKvHeads * this.cfg.headDim;
+    return { k: this.layers.map(() => this.be.zeros([n])), v: this.layers.map(() => this.be.zeros([n])), cap, B };
   }
 
   releaseKvCache(kv: KvCache<T>): void {

@@ -142,7 +142,7 @@ export async function generate<T extends Tensor>(
   try {
     pre.setBatch(Uint32Array.from(promptIds), Uint32Array.of(P));
     be.beginStep();
-    decoder.forward(pre, lora, { kv, start: 0 });
+    decoder.forward(pre, lora, { kv, start: 0, ragged: true }); // the path generateBatch takes, so results agree
     be.copy(lastHidden, be.view(pre.hf, (P - 1) * C, [1, C]));
     decoder.headForward(lastLogits, lastHidden, lastRaw);
     be.submit();
@@ -164,7 +164,7 @@ export async function generate<T extends Tensor>(
       ids[0] = next;
       one.setBatch(ids, lens, undefined, undefined, pos);
       be.beginStep();
-      decoder.forward(one, lora, { kv, start: pos });
+      decoder.forward(one, lora, { kv, start: pos, ragged: true });
       be.submit();
       next = sampleToken(await be.read(one.logits!), opts, rng);
     }
@@ -185,6 +185,15 @@ export interface GenerateTextResult extends GenerateResult {
   promptIds: number[];
 }
 
+/** A reply's text: its tokens decoded without special tokens and without the stop ids (as generateText gives it). */
+export function replyText(tokenizer: Tokenizer, ids: readonly number[], stopIds: readonly number[]): string {
+  const stop = new Set(stopIds);
+  return tokenizer.decode(
+    ids.filter((id) => !stop.has(id)),
+    { skipSpecialTokens: true },
+  );
+}
+
 /**
  * Generates a reply to `prompt`: the user message rendered by the chat template with a generation prompt
  * (plain encoding with the tokenizer's special tokens when the model has no template). Stops on the
@@ -202,12 +211,7 @@ export async function generateText<T extends Tensor>(
     ? tokenizer.encodeChat([{ role: 'user', content: prompt }], { addGenerationPrompt: true })
     : tokenizer.encode(prompt, { addSpecialTokens: true });
   const stopIds = opts.stopIds ?? tokenizer.eosIds;
-  const stop = new Set(stopIds);
-  const textOf = (ids: number[]) =>
-    tokenizer.decode(
-      ids.filter((id) => !stop.has(id)),
-      { skipSpecialTokens: true },
-    );
+  const textOf = (ids: number[]) => replyText(tokenizer, ids, stopIds);
   const sofar: number[] = [];
   let shown = '';
   const onToken = (id: number) => {

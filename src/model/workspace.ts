@@ -56,6 +56,9 @@ export class Workspace<T extends Tensor> {
   logitsRaw: T | null; // (logitRows, V) before the final soft cap (Gemma 3 causal LM with final_logit_softcapping)
   /** Rows the logits hold: N (the forward computes them all), or a chunk of rows (the head runs per chunk; see logitChunks). */
   readonly logitRows: number;
+  private readonly loraRanks: Map<string, number>;
+  /** Every buffer (or view of the parent's), in allocation order. */
+  private readonly allocated: T[] = [];
   losses: T;
   loss: T;
   ceLse: T;
@@ -83,19 +86,31 @@ export class Workspace<T extends Tensor> {
     readonly B: number,
     readonly T: number,
     loraRanks: Map<string, number>,
-    withLogits: boolean | { maxBytes: number } = true,
-    withDropout = false,
+    private readonly withLogits: boolean | { maxBytes: number } = true,
+    private readonly withDropout = false,
+    /** Whose buffers this one's are views of (see within()). */
+    private readonly parent: Workspace<T> | null = null,
   ) {
     const N = (this.N = B * T);
+    this.loraRanks = loraRanks;
     const C = cfg.hiddenSize,
       H = cfg.intermediateSize,
       QD = cfg.numHeads * cfg.headDim,
       KD = cfg.numKvHeads * cfg.headDim;
-    const z = (shape: number[]) => be.zeros(shape);
-    this.ids = be.upload(new Uint32Array(N), [N]);
-    this.pos = be.upload(new Uint32Array(N), [N]);
-    this.lens = be.upload(new Uint32Array(B), [B]);
-    this.targets = be.upload(new Uint32Array(N), [N]);
+    // Every buffer in one order, so a workspace within this one takes the same buffer for the same role.
+    const from = parent?.allocated;
+    let k = 0;
+    const take = (shape: number[], make: () => T): T => {
+      const t = from ? be.view(from[k++], 0, shape) : make();
+      this.allocated.push(t);
+      return t;
+    };
+    const z = (shape: number[]) => take(shape, () => be.zeros(shape));
+    const u32 = (n: number) => take([n], () => be.upload(new Uint32Array(n), [n]));
+    this.ids = u32(N);
+    this.pos = u32(N);
+    this.lens = u32(B);
+    this.targets = u32(N);
     this.mask = z([N]);
     this.xs = Array.from({ length: cfg.numLayers + 1 }, () => z([N, C]));
     this.layers = Array.from({ length: cfg.numLayers }, (_, l) => {
@@ -123,7 +138,9 @@ export class Workspace<T extends Tensor> {
     this.rstdF = z([N]);
     this.hf = z([N, C]);
     const maxBytes = typeof withLogits === 'object' ? withLogits.maxBytes : LOGITS_BUDGET_BYTES;
-    const R = (this.logitRows = withLogits ? logitRowsFor(N, cfg.vocabSize, !!cfg.finalLogitSoftcap, maxBytes, be.maxTensorBytes) : 0);
+    let R = withLogits ? logitRowsFor(N, cfg.vocabSize, !!cfg.finalLogitSoftcap, maxBytes, be.maxTensorBytes) : 0;
+    if (parent && R > parent.logitRows) R = parent.logitRows; // chunked there (64-row multiples): chunk here too
+    this.logitRows = R;
     this.logits = withLogits ? z([R, cfg.vocabSize]) : null;
     this.logitsRaw = withLogits && cfg.finalLogitSoftcap ? z([R, cfg.vocabSize]) : null;
     this.losses = z([N]);
@@ -155,10 +172,16 @@ export class Workspace<T extends Tensor> {
     }
   }
 
-  /** Writes a batch: ids (B rows of T, padded), per-row valid lengths, optional next-token targets and mask. */
-  setBatch(ids: Uint32Array, lens: Uint32Array, targets?: Uint32Array, mask?: Float32Array, startPos = 0): void {
+  /**
+   * Writes a batch: ids (B rows of T, padded), per-row valid lengths, optional next-token targets and mask.
+   * Row b's tokens sit at positions startPos + t, or startPos[b] + t when given per row (a ragged decode).
+   */
+  setBatch(ids: Uint32Array, lens: Uint32Array, targets?: Uint32Array, mask?: Float32Array, startPos: number | ArrayLike<number> = 0): void {
     const pos = new Uint32Array(this.N);
-    for (let b = 0; b < this.B; b++) for (let t = 0; t < this.T; t++) pos[b * this.T + t] = startPos + t;
+    for (let b = 0; b < this.B; b++) {
+      const s0 = typeof startPos === 'number' ? startPos : startPos[b];
+      for (let t = 0; t < this.T; t++) pos[b * this.T + t] = s0 + t;
+    }
     this.be.write(this.ids, ids);
     this.be.write(this.pos, pos);
     this.be.write(this.lens, lens);
@@ -166,7 +189,18 @@ export class Workspace<T extends Tensor> {
     if (mask) this.be.write(this.mask, mask);
   }
 
+  /**
+   * A workspace for (B, T2) with T2 ≤ T whose buffers are views of the first rows of this one's, so batches
+   * padded to their own longest example share one allocation. Its release() frees nothing; this one's does.
+   */
+  within(T2: number): Workspace<T> {
+    if (!Number.isInteger(T2) || T2 < 1 || T2 > this.T) throw new Error(`workspace: a sequence length of ${T2} does not fit within T = ${this.T}`);
+    if (T2 === this.T) return this;
+    return new Workspace(this.be, this.cfg, this.B, T2, this.loraRanks, this.withLogits, this.withDropout, this.parent ?? this);
+  }
+
   release(): void {
+    if (this.parent) return; // views of the parent's buffers
     const all: T[] = [
       this.ids,
       this.pos,

@@ -1,9 +1,11 @@
-// The policy side of evaluation: greedy answers (generateText with the chat template) and batched answer
+// The policy side of evaluation: greedy answers (generateText, or generateBatch for many questions at once,
+// with the chat template) and batched answer
 // log-likelihoods, in as few forwards as a logits budget allows, over workspaces kept per decoder (LRU).
 // evaluate.ts scores over any AnswerSource; policySource makes one of a policy (EvalContext).
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder, Workspace } from '../model/decoder.ts';
-import { generateText } from '../model/generate.ts';
+import { generateText, replyText } from '../model/generate.ts';
+import { generateBatch } from '../model/generate-batch.ts';
 import { buildSftExample, type Tokenizer } from '../model/tokenizer.ts';
 import { Rng } from '../util/rng.ts';
 import type { AnswerSource, EvalContext } from './evaluate.ts';
@@ -86,6 +88,28 @@ export async function answerQuestion<T extends Tensor>(ctx: EvalContext<T>, ques
 }
 
 /**
+ * The policy's greedy answers to many questions at once (generateBatch: ragged prompts, each answer its own
+ * stop and length), each the text answerQuestion gives for that question alone.
+ */
+export async function answerQuestions<T extends Tensor>(ctx: EvalContext<T>, questions: readonly string[]): Promise<string[]> {
+  const maxPos = ctx.dec.cfg.maxPositionEmbeddings;
+  const prompts = questions.map((q) => {
+    const ids = promptIds(ctx.tokenizer, q);
+    if (ids.length >= maxPos)
+      throw new Error(`question ${JSON.stringify(q.slice(0, 60))}: ${ids.length} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`);
+    return ids;
+  });
+  const stopIds = ctx.tokenizer.eosIds;
+  const res = await generateBatch(ctx.be, ctx.dec, ctx.lora, prompts, {
+    maxNewTokens: prompts.map((p) => Math.min(ctx.maxNewTokens, maxPos - p.length)),
+    temperature: 0,
+    stopIds,
+    rngs: prompts.map(() => new Rng(ctx.seed ?? 0)),
+  });
+  return res.map((r) => replyText(ctx.tokenizer, r.ids, stopIds));
+}
+
+/**
  * Mean token log-likelihood of each answer after its prompt, in as few forwards as the logits
  * budget allows (all of them in one for a question's options). Unused batch rows repeat the first
  * sequence (never empty rows) and are ignored.
@@ -123,5 +147,9 @@ export async function answerLogLikelihoods<T extends Tensor>(
 
 /** The policy as an AnswerSource. */
 export function policySource<T extends Tensor>(ctx: EvalContext<T>): AnswerSource {
-  return { answer: (q) => answerQuestion(ctx, q), answerLogLikelihoods: async (items) => (await answerLogLikelihoods(ctx, items)).map((r) => r.mean) };
+  return {
+    answer: (q) => answerQuestion(ctx, q),
+    answers: (qs) => answerQuestions(ctx, qs),
+    answerLogLikelihoods: async (items) => (await answerLogLikelihoods(ctx, items)).map((r) => r.mean),
+  };
 }

@@ -13,7 +13,7 @@ import { choiceOptions, questionScore, scoreChoice, topicScore, type ChoiceResul
 import { summariseExam, type ExamQuestionResult, type ExamSummary } from './exams.ts';
 import type { Similarity } from './similarity.ts';
 
-export { answerLogLikelihoods, answerQuestion, policySource, releaseEvalWorkspaces } from './eval-policy.ts';
+export { answerLogLikelihoods, answerQuestion, answerQuestions, policySource, releaseEvalWorkspaces } from './eval-policy.ts';
 
 export interface EvalContext<T extends Tensor> {
   be: Backend<T>;
@@ -45,6 +45,8 @@ export const NEUTRAL_DISTINCTION_PROMPT = 'State what is true.';
 export interface AnswerSource {
   /** The policy's answer to a question (greedy, chat template). */
   answer(question: string): Promise<string>;
+  /** The answers to many questions at once (batched generation), each as answer() gives it; optional. */
+  answers?(questions: readonly string[]): Promise<string[]>;
   /**
    * Mean token log-likelihood of each `answer` as the assistant's reply to `prompt` (chat template):
    * mean over the answer's tokens and its end-of-turn token, i.e. of the text as the WHOLE answer.
@@ -150,10 +152,15 @@ export async function optionLogLikelihoodsWith(src: AnswerSource, q: EvalQuestio
 /** Answers and scores questions in order: open ones by the question score, choice ones by accuracy. */
 export async function evaluateQuestionsWith(src: AnswerSource, sc: ScoringContext, questions: readonly EvalQuestion[]): Promise<QuestionEvaluation[]> {
   const results: QuestionEvaluation[] = [];
+  // With a batched source, every open answer is generated together when the first open question comes up.
+  const openQuestions = questions.filter((q) => q.type === 'open').map((q) => q.question);
+  let batched: string[] | null = null;
+  let nextOpen = 0;
   for (const q of questions) {
     sc.onQuestion?.(results.length, questions.length);
     if (q.type === 'open') {
-      const answer = await src.answer(q.question);
+      if (src.answers && openQuestions.length > 1) batched ??= await src.answers(openQuestions);
+      const answer = batched ? batched[nextOpen++] : await src.answer(q.question);
       const result = await questionScore({
         answer,
         reference: q.referenceAnswer,

@@ -3,7 +3,7 @@
 // KL-shaped rewards, GAE) and the clipped-surrogate epochs (3). trainPpo in ppo.ts drives them step by step.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder, Workspace } from '../model/decoder.ts';
-import { generate } from '../model/generate.ts';
+import { generateBatch } from '../model/generate-batch.ts';
 import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { targetLogprobs, wholeLogits } from './logit-chunks.ts';
@@ -199,12 +199,12 @@ export async function rollout<T extends Tensor>(
   stopIds: number[],
   o: ResolvedPpoOptions,
 ): Promise<{ seqs: Seq[]; scores: number[] }> {
-  const seqs: Seq[] = [];
-  for (let b = 0; b < o.batchSize; b++) {
-    const promptIds = prompts.next();
-    const res = await generate(be, dec, policy, promptIds, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, topP: o.topP, rng: sampleRng, stopIds });
-    seqs.push({ promptIds, responseIds: res.ids });
-  }
+  const promptIds = Array.from({ length: o.batchSize }, () => prompts.next());
+  // All sequences at once, each with its own Rng seeded from sampleRng (whose state goes into PpoState), so a
+  // rollout depends on the seed alone, not on how the batch is chunked or in which order sequences finish.
+  const rngs = promptIds.map(() => new Rng(Math.floor(sampleRng.next() * 2 ** 32)));
+  const results = await generateBatch(be, dec, policy, promptIds, { maxNewTokens: o.maxNewTokens, temperature: o.temperature, topP: o.topP, rngs, stopIds });
+  const seqs: Seq[] = promptIds.map((p, b) => ({ promptIds: p, responseIds: results[b].ids }));
   const scores = await reward(seqs.map((s) => ({ promptIds: [...s.promptIds], responseIds: [...s.responseIds] })));
   if (!Array.isArray(scores) || scores.length !== o.batchSize) {
     throw new Error(`ppo: the reward function returned ${Array.isArray(scores) ? scores.length : typeof scores} scores for ${o.batchSize} sequences`);

@@ -52,13 +52,31 @@ export interface SftResult {
   truncated: number;
 }
 
-/** The batches of every epoch, shuffled by a seeded RNG per epoch: deterministic and resumable. */
-export function sftSchedule(n: number, batchSize: number, epochs: number, seed: number): number[][] {
+/** Examples pooled for length bucketing: this many batches' worth are sorted by length together. */
+export const BUCKET_POOL_BATCHES = 8;
+
+/**
+ * The batches of every epoch, shuffled by a seeded RNG per epoch: deterministic and resumable. With the
+ * examples' lengths, batches are bucketed: each epoch's shuffled order is cut into pools of
+ * BUCKET_POOL_BATCHES batches, each pool sorted by length (stably), the result cut into batches, and the
+ * batches' order shuffled again; so a batch holds examples of similar length (less padding, since each is
+ * padded to its own longest) while every epoch still sees every example once in a seeded random order.
+ */
+export function sftSchedule(n: number, batchSize: number, epochs: number, seed: number, lengths?: readonly number[]): number[][] {
+  if (lengths && lengths.length !== n) throw new Error(`sftSchedule: ${lengths.length} lengths for ${n} examples`);
   const batches: number[][] = [];
   const rng = new Rng(seed);
   for (let e = 0; e < epochs; e++) {
-    const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
-    for (let i = 0; i < n; i += batchSize) batches.push(order.slice(i, i + batchSize));
+    let order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+    if (lengths) {
+      const pool = batchSize * BUCKET_POOL_BATCHES;
+      const sorted: number[] = [];
+      for (let i = 0; i < n; i += pool) sorted.push(...order.slice(i, i + pool).sort((a, b) => lengths[a] - lengths[b])); // stable
+      order = sorted;
+    }
+    const epoch: number[][] = [];
+    for (let i = 0; i < n; i += batchSize) epoch.push(order.slice(i, i + batchSize));
+    batches.push(...(lengths ? rng.shuffle(epoch) : epoch));
   }
   return batches;
 }
@@ -93,11 +111,12 @@ export async function trainSft<T extends Tensor>(
   if (!examples.length) throw new Error('sft: no examples to train on');
   const seqLen = Math.max(...examples.map((e) => e.ids.length));
   const B = Math.min(opts.batchSize, examples.length);
-  const schedule = sftSchedule(examples.length, B, opts.epochs, opts.seed);
+  const lengths = examples.map((e) => Math.min(e.ids.length, seqLen));
+  const schedule = sftSchedule(examples.length, B, opts.epochs, opts.seed, lengths);
   const stepsPerEpoch = Math.ceil(examples.length / B);
   const total = Math.min(schedule.length, opts.maxSteps ?? Infinity);
   const dropP = lora.config.dropout;
-  const ws = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora), true, dropP > 0);
+  const full = new Workspace(be, decoder.cfg, B, seqLen, DecoderClass.loraRanks(lora), true, dropP > 0);
   // Step s runs at the LR of step s + 1 (trainerSchedule's `ahead`): no step at LR 0, the last at the floor.
   const lrAt = trainerSchedule(
     { kind: opts.scheduler, warmupRatio: opts.warmupRatio, minLrRatio: opts.minLrRatio, ahead: true },
@@ -109,10 +128,13 @@ export async function trainSft<T extends Tensor>(
   try {
     const end = Math.min(total, opts.untilStep ?? total);
     for (let s = opts.startStep ?? 0; s < end; s++) {
+      // Padded to this batch's own longest example: views of the first rows of the full-length workspace.
+      const T = Math.max(...schedule[s].map((i) => lengths[i]));
+      const ws = full.within(T);
       const packed = packBatch(
         schedule[s].map((i) => examples[i]),
         B,
-        seqLen,
+        T,
       );
       ws.setBatch(packed.ids, packed.lens, packed.targets, packed.mask);
       const drop = dropP > 0 ? { p: dropP, seed: opts.seed >>> 0, step: s + 1 } : undefined;
@@ -135,7 +157,7 @@ export async function trainSft<T extends Tensor>(
       await opts.onStep?.({ step, totalSteps: total, epoch: Math.floor(s / stepsPerEpoch), loss, gradNorm, learningRate: lr, tokens: packed.tokens, skipped });
     }
   } finally {
-    ws.release();
+    full.release();
     opt.release();
   }
   return result;

@@ -37,14 +37,18 @@ export interface StepResult {
 }
 
 /**
- * Runs optimizer steps over fixed parameter groups. With one group the clip happens on the device
- * (gradClip); with several, each group's norm is measured on the device, combined on the CPU, and every
- * group is scaled by the same factor min(1, maxNorm / (norm + 1e-6)).
+ * Runs optimizer steps over fixed parameter groups. With one group the whole update happens on the device:
+ * gradClip measures the norm, and one adamwClipUpdate dispatch clips, skips a non-finite step and updates,
+ * after which one read-back brings [norm, loss] for the log. With several groups, each group's norm is
+ * measured on the device, combined on the CPU, and every group is scaled by the same factor
+ * min(1, maxNorm / (norm + 1e-6)).
  */
 export class Optimizer<T extends Tensor> {
   /** Steps skipped for a non-finite loss or gradient since construction. */
   skippedSteps = 0;
   private readonly norms: T[];
+  /** One group: (2) the step's [gradient norm, loss], written on the device and read once per step. */
+  private readonly stat: T | null;
 
   constructor(
     readonly be: Backend<T>,
@@ -52,7 +56,8 @@ export class Optimizer<T extends Tensor> {
     readonly opts: OptimizerOptions = {},
   ) {
     if (!groups.length) throw new Error('Optimizer: no parameter groups');
-    this.norms = groups.map(() => be.zeros([1]));
+    this.norms = groups.length === 1 ? [] : groups.map(() => be.zeros([1]));
+    this.stat = groups.length === 1 ? be.zeros([2]) : null;
   }
 
   /**
@@ -67,6 +72,7 @@ export class Optimizer<T extends Tensor> {
     const pass = await closure();
     if (typeof pass.loss === 'number' && !Number.isFinite(pass.loss)) return this.skip(pass.loss, NaN);
     pass.backward?.();
+    if (this.stat) return this.deviceStep(this.stat, pass.loss, at.t, at.lr);
     const { gradNorm, factor } = await this.clipNorm();
     const loss = typeof pass.loss === 'number' ? pass.loss : (await be.read(pass.loss))[0];
     if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) return this.skip(loss, gradNorm);
@@ -74,14 +80,46 @@ export class Optimizer<T extends Tensor> {
     return { loss, gradNorm, skipped: false };
   }
 
-  /** Global norm of all groups' gradients, clipped on the device for one group; the factor still to apply for several. */
+  /**
+   * One group: norm, clip, skip test and update in one submit, then one read-back of [norm, loss]. A host loss
+   * is reported as given.
+   */
+  private async deviceStep(stat: T, loss: number | T, t: number, lr: number | readonly number[]): Promise<StepResult> {
+    const { be } = this;
+    const g = this.groups[0];
+    const normSlot = be.view(stat, 0, [1]),
+      lossSlot = be.view(stat, 1, [1]);
+    const hp = this.hyper(t, this.lrOf(lr, 0));
+    be.beginStep();
+    be.gradClip(g.grads, normSlot, 0); // measure only: adamwClipUpdate clips
+    // A host loss was checked finite before the backward: the device's test then only needs the norm.
+    if (typeof loss === 'number') be.write(lossSlot, Float32Array.of(0));
+    else be.copy(lossSlot, be.view(loss, 0, [1]));
+    be.adamwClipUpdate(g.params, g.grads, g.m, g.v, stat, this.opts.maxGradNorm ?? 1.0, hp);
+    be.submit();
+    const [gradNorm, deviceLoss] = await be.read(stat);
+    const value = typeof loss === 'number' ? loss : deviceLoss;
+    if (!Number.isFinite(value) || !Number.isFinite(gradNorm)) return this.skip(value, gradNorm);
+    return { loss: value, gradNorm, skipped: false };
+  }
+
+  private lrOf(lr: number | readonly number[], i: number): number {
+    if (typeof lr !== 'number' && lr.length !== this.groups.length) throw new Error(`Optimizer: ${lr.length} learning rates for ${this.groups.length} groups`);
+    return typeof lr === 'number' ? lr : lr[i];
+  }
+
+  private hyper(t: number, lr: number) {
+    const [beta1, beta2] = this.opts.betas ?? [0.9, 0.999];
+    return { lr, beta1, beta2, eps: this.opts.eps ?? 1e-8, weightDecay: this.opts.weightDecay ?? 0, step: t };
+  }
+
+  /** Several groups: the global norm of all groups' gradients, and the clip factor still to apply. */
   private async clipNorm(): Promise<{ gradNorm: number; factor: number }> {
     const { be, groups, norms } = this;
     const maxNorm = this.opts.maxGradNorm ?? 1.0;
     be.beginStep();
-    groups.forEach((g, i) => be.gradClip(g.grads, norms[i], groups.length === 1 ? maxNorm : 0));
+    groups.forEach((g, i) => be.gradClip(g.grads, norms[i], 0));
     be.submit();
-    if (groups.length === 1) return { gradNorm: (await be.read(norms[0]))[0], factor: 1 };
     let ss = 0;
     for (const n of norms) ss += (await be.read(n))[0] ** 2;
     const gradNorm = Math.sqrt(ss);
@@ -89,15 +127,11 @@ export class Optimizer<T extends Tensor> {
   }
 
   private update(factor: number, t: number, lr: number | readonly number[]): void {
-    const { be, groups, opts } = this;
-    const [beta1, beta2] = opts.betas ?? [0.9, 0.999];
-    if (typeof lr !== 'number' && lr.length !== groups.length) throw new Error(`Optimizer: ${lr.length} learning rates for ${groups.length} groups`);
+    const { be, groups } = this;
+    groups.forEach((_, i) => this.lrOf(lr, i));
     be.beginStep();
     if (factor !== 1) for (const g of groups) be.scale(g.grads, factor);
-    groups.forEach((g, i) => {
-      const hp = { lr: typeof lr === 'number' ? lr : lr[i], beta1, beta2, eps: opts.eps ?? 1e-8, weightDecay: opts.weightDecay ?? 0, step: t };
-      be.adamwUpdate(g.params, g.grads, g.m, g.v, hp);
-    });
+    groups.forEach((g, i) => be.adamwUpdate(g.params, g.grads, g.m, g.v, this.hyper(t, this.lrOf(lr, i))));
     be.submit();
   }
 
@@ -108,5 +142,6 @@ export class Optimizer<T extends Tensor> {
 
   release(): void {
     for (const n of this.norms) this.be.release(n);
+    if (this.stat) this.be.release(this.stat);
   }
 }

@@ -5,6 +5,7 @@ import { Rng } from '../../src/util/rng.ts';
 import * as gpu from '../../src/engine/ops/cross-entropy.ts';
 import * as ref from '../../src/engine/ref/cross-entropy.ts';
 import { refTensor as host } from '../../src/engine/ref/tensor.ts';
+import { PROFILES } from './helpers.ts';
 
 let rt: GpuRuntime;
 beforeAll(async () => {
@@ -36,8 +37,9 @@ const cases: Case[] = [
 ];
 
 describe('cross-entropy kernels vs twin', () => {
-  for (const c of cases) {
-    it(c.name, async () => {
+  for (const [c, profile] of PROFILES.flatMap((p) => cases.map((c) => [c, p] as const))) {
+    it(`${c.name} (${profile} kernels)`, async () => {
+      rt.profile = profile;
       const { N, V } = c;
       const rng = new Rng(V);
       const logits = new Float32Array(N * V);
@@ -94,21 +96,23 @@ describe('cross-entropy kernels vs twin', () => {
     });
   }
 
-  it('logprobs of the targets, N=3 V=5000', async () => {
-    const N = 3,
-      V = 5000;
-    const rng = new Rng(12);
-    const logits = new Float32Array(N * V).map(() => 4 * rng.normal());
-    const targets = Uint32Array.from([0, 4999, 1234]);
-    const lp = new Float64Array(N);
-    ref.crossEntropyLogprobs(host(lp), host(logits), host(targets), N, V);
-    const g = { lp: rt.empty([N]), logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]) };
-    gpu.crossEntropyLogprobs(rt, g.lp, g.logits, g.targets, N, V);
-    const d = maxAbsDiff(await rt.read(g.lp), lp);
-    console.log(`cross-entropy logprobs N=${N} V=${V}: max abs diff ${d.toExponential(2)}`);
-    expect(d).toBeLessThan(1e-5);
-    for (const t of Object.values(g)) rt.release(t);
-  });
+  for (const profile of PROFILES)
+    it(`logprobs of the targets, N=3 V=5000 (${profile} kernels)`, async () => {
+      rt.profile = profile;
+      const N = 3,
+        V = 5000;
+      const rng = new Rng(12);
+      const logits = new Float32Array(N * V).map(() => 4 * rng.normal());
+      const targets = Uint32Array.from([0, 4999, 1234]);
+      const lp = new Float64Array(N);
+      ref.crossEntropyLogprobs(host(lp), host(logits), host(targets), N, V);
+      const g = { lp: rt.empty([N]), logits: rt.upload(logits, [N, V]), targets: rt.upload(targets, [N]) };
+      gpu.crossEntropyLogprobs(rt, g.lp, g.logits, g.targets, N, V);
+      const d = maxAbsDiff(await rt.read(g.lp), lp);
+      console.log(`cross-entropy logprobs N=${N} V=${V}: max abs diff ${d.toExponential(2)}`);
+      expect(d).toBeLessThan(1e-5);
+      for (const t of Object.values(g)) rt.release(t);
+    });
 
   it('row chunks on views + crossEntropyMean over all rows equal the one-shot result (N=128 in 2 chunks, V=50)', async () => {
     const N = 128,

@@ -1,5 +1,5 @@
 // Shared helpers for the GPU kernel tests: one runtime per file, seeded inputs, max-difference reporting.
-import { GpuRuntime } from '../../src/engine/runtime.ts';
+import { GpuRuntime, type KernelProfile } from '../../src/engine/runtime.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 let rtPromise: Promise<GpuRuntime> | undefined;
@@ -9,6 +9,9 @@ export function runtime(): Promise<GpuRuntime> {
   rtPromise ??= GpuRuntime.create();
   return rtPromise;
 }
+
+/** Both kernel variant sets (tiled for GPUs, barrier-free for software adapters): tests hold each against the twins. */
+export const PROFILES: readonly KernelProfile[] = ['gpu', 'software'];
 
 /** Gaussian values times `scale`, from a seeded generator. */
 export function randn(seed: number, n: number, scale = 1): Float32Array {

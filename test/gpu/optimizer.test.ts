@@ -4,7 +4,7 @@ import * as gpuAdam from '../../src/engine/ops/adamw.ts';
 import * as refAdam from '../../src/engine/ref/adamw.ts';
 import * as gpuClip from '../../src/engine/ops/grad-clip.ts';
 import * as refClip from '../../src/engine/ref/grad-clip.ts';
-import { compare, randn, runtime } from './helpers.ts';
+import { compare, PROFILES, randn, runtime } from './helpers.ts';
 import { refTensor as host } from '../../src/engine/ref/tensor.ts';
 
 it('adamw matches the twin over 5 steps with a changing learning rate (P=3001)', async () => {
@@ -29,14 +29,20 @@ it('adamw matches the twin over 5 steps with a changing learning rate (P=3001)',
   );
 });
 
-for (const [P, scale, maxNorm] of [
-  [70_001, 0.1, 1],
-  [513, 1e-3, 1],
-  [1000, 0, 1],
-  [300, 1, 0],
-] as const) {
-  it(`gradClip matches the twin (P=${P}, grad scale ${scale}, maxNorm ${maxNorm})`, async () => {
+for (const [P, scale, maxNorm, profile] of PROFILES.flatMap((p) =>
+  (
+    [
+      [70_001, 0.1, 1],
+      [513, 1e-3, 1],
+      [1000, 0, 1],
+      [300, 1, 0],
+      [300_001, 0.01, 1],
+    ] as const
+  ).map(([n, sc, mx]) => [n, sc, mx, p] as const),
+)) {
+  it(`gradClip matches the twin (P=${P}, grad scale ${scale}, maxNorm ${maxNorm}, ${profile} kernels)`, async () => {
     const rt = await runtime();
+    rt.profile = profile;
     const grads = randn(7, P, scale);
     const tg = rt.upload(grads, [P]);
     const tn = rt.empty([1]);
@@ -52,3 +58,62 @@ for (const [P, scale, maxNorm] of [
     expect(compare('gradClip grads', await rt.read(tg), g64)).toBeLessThan(1e-6 * Math.max(1, scale * 10));
   });
 }
+
+for (const [maxNorm, scale] of [
+  [1, 0.1],
+  [1000, 0.1],
+  [0, 1],
+] as const) {
+  it(`gradClip (measure) + adamwClipUpdate match gradClip + adamwUpdate's twins over 3 steps (P=3001, maxNorm ${maxNorm})`, async () => {
+    const rt = await runtime();
+    const P = 3001;
+    const params = randn(21, P);
+    const m = new Float32Array(P);
+    const v = new Float32Array(P);
+    const t = { params: rt.upload(params, [P]), grads: rt.empty([P]), m: rt.upload(m, [P]), v: rt.upload(v, [P]), stat: rt.empty([2]) };
+    let grads: Float32Array = new Float32Array(P);
+    for (let step = 1; step <= 3; step++) {
+      grads = randn(200 + step, P, scale * step);
+      rt.write(t.grads, grads);
+      const hp = { lr: 1e-3 * step, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step };
+      rt.beginStep();
+      gpuClip.gradClip(rt, t.grads, rt.view(t.stat, 0, [1]), 0);
+      rt.write(rt.view(t.stat, 1, [1]), Float32Array.of(2.5)); // a finite loss
+      gpuAdam.adamwClipUpdate(rt, t.params, t.grads, t.m, t.v, t.stat, maxNorm, hp);
+      rt.submit();
+      const norm = new Float32Array(1);
+      refClip.gradClip(host(grads), host(norm), maxNorm);
+      refAdam.adamwUpdate(host(params), host(grads), host(m), host(v), hp);
+      const [gpuNorm, loss] = await rt.read(t.stat);
+      expect(loss).toBe(2.5);
+      expect(Math.abs(gpuNorm - norm[0])).toBeLessThanOrEqual(1e-5 * Math.max(1, norm[0]));
+    }
+    expect(compare('clip+adamw grads (clipped in place)', await rt.read(t.grads), grads)).toBeLessThan(1e-6);
+    expect(compare('clip+adamw params', await rt.read(t.params), params)).toBeLessThan(1e-5);
+    expect(compare('clip+adamw m', await rt.read(t.m), m)).toBeLessThan(1e-5);
+    expect(compare('clip+adamw v', await rt.read(t.v), v)).toBeLessThan(1e-4);
+  });
+}
+
+it('adamwClipUpdate leaves everything unchanged when the norm or the loss is not finite, like its twin', async () => {
+  const rt = await runtime();
+  const P = 300;
+  const params = randn(31, P);
+  const grads = randn(32, P);
+  const hp = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 };
+  for (const stat of [
+    [Number.NaN, 1],
+    [Number.POSITIVE_INFINITY, 1],
+    [1, Number.NaN],
+    [1, Number.NEGATIVE_INFINITY],
+  ]) {
+    const t = { params: rt.upload(params, [P]), grads: rt.upload(grads, [P]), m: rt.upload(new Float32Array(P), [P]), v: rt.upload(new Float32Array(P), [P]) };
+    gpuAdam.adamwClipUpdate(rt, t.params, t.grads, t.m, t.v, rt.upload(Float32Array.from(stat), [2]), 1, hp);
+    const [p2, g2, m2] = [params.slice(), grads.slice(), new Float32Array(P)];
+    refAdam.adamwClipUpdate(host(p2), host(g2), host(m2), host(new Float32Array(P)), host(Float32Array.from(stat)), 1, hp);
+    expect(compare(`skipped step [${stat}] params`, await rt.read(t.params), params)).toBe(0);
+    expect(compare(`skipped step [${stat}] grads`, await rt.read(t.grads), grads)).toBe(0);
+    expect(compare(`skipped step [${stat}] m`, await rt.read(t.m), m2)).toBe(0);
+    expect(p2).toEqual(params);
+  }
+});

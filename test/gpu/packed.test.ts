@@ -1,5 +1,5 @@
 // Packed frozen weights (bf16, f16, q4 with groups of 32 and 64) on SwiftShader against the twins: the tiled
-// GEMM in both orientations the decoder uses (forward x @ W^T, backward dy @ W) and the embedding gather.
+// GEMM in both orientations the decoder uses (forward x @ W^T, backward dy @ W) in both kernel profiles, and the embedding gather.
 import { expect, it } from 'vitest';
 import * as gpuMm from '../../src/engine/ops/matmul.ts';
 import * as refMm from '../../src/engine/ref/matmul.ts';
@@ -8,7 +8,7 @@ import * as refEmb from '../../src/engine/ref/embedding.ts';
 import { packFloats, unpack, type PackedFormat } from '../../src/engine/packed.ts';
 import { refTensor as host, type RefTensor } from '../../src/engine/ref/tensor.ts';
 import { gpuBackend } from '../../src/engine/backend.ts';
-import { compare, randIds, randn, runtime } from './helpers.ts';
+import { compare, PROFILES, randIds, randn, runtime } from './helpers.ts';
 
 const FORMATS: PackedFormat[] = [{ kind: 'bf16' }, { kind: 'f16' }, { kind: 'q4', group: 32 }, { kind: 'q4', group: 64 }];
 
@@ -16,34 +16,37 @@ function packedHost(words: Uint32Array, shape: number[], format: PackedFormat): 
   return { data: words, shape, size: shape[0] * shape[1], format };
 }
 
-it('matmulForward / matmulBackward read packed W exactly as the twin unpacks it (N=37, I=128, O=70)', async () => {
-  const rt = await runtime();
-  const [N, I, O] = [37, 128, 70];
-  const W = randn(2, O * I, 0.2);
-  const inp = randn(1, N * I);
-  const dout = randn(3, N * O);
-  const tIn = rt.upload(inp, [N, I]);
-  const tDout = rt.upload(dout, [N, O]);
-  for (const format of FORMATS) {
-    const words = packFloats(format, W, [O, I]);
-    const tW = rt.uploadPacked(words, [O, I], format);
-    const tOut = rt.empty([N, O]);
-    const tDinp = rt.empty([N, I]);
-    gpuMm.matmulForward(rt, tOut, tIn, tW);
-    gpuMm.matmulBackward(rt, tDinp, tDout, tW);
-    const out = new Float32Array(N * O);
-    const dinp = new Float32Array(N * I);
-    const hW = packedHost(words, [O, I], format);
-    refMm.matmulForward(host(out, [N, O]), host(inp, [N, I]), hW);
-    refMm.matmulBackward(host(dinp, [N, I]), host(dout, [N, O]), hW);
-    const name = format.kind === 'q4' ? `q4g${format.group}` : format.kind;
-    expect(compare(`${name} forward`, await rt.read(tOut), out)).toBeLessThan(1e-4);
-    expect(compare(`${name} backward`, await rt.read(tDinp), dinp)).toBeLessThan(1e-4);
-    // The backend reads a packed weight back as the values the kernels use.
-    expect(compare(`${name} read back`, await gpuBackend(rt).read(tW), unpack(format, words, O * I))).toBe(0);
-    for (const t of [tW, tOut, tDinp]) rt.release(t);
-  }
-});
+for (const profile of PROFILES) {
+  it(`matmulForward / matmulBackward read packed W exactly as the twin unpacks it (N=37, I=128, O=70, ${profile} kernels)`, async () => {
+    const rt = await runtime();
+    rt.profile = profile;
+    const [N, I, O] = [37, 128, 70];
+    const W = randn(2, O * I, 0.2);
+    const inp = randn(1, N * I);
+    const dout = randn(3, N * O);
+    const tIn = rt.upload(inp, [N, I]);
+    const tDout = rt.upload(dout, [N, O]);
+    for (const format of FORMATS) {
+      const words = packFloats(format, W, [O, I]);
+      const tW = rt.uploadPacked(words, [O, I], format);
+      const tOut = rt.empty([N, O]);
+      const tDinp = rt.empty([N, I]);
+      gpuMm.matmulForward(rt, tOut, tIn, tW);
+      gpuMm.matmulBackward(rt, tDinp, tDout, tW);
+      const out = new Float32Array(N * O);
+      const dinp = new Float32Array(N * I);
+      const hW = packedHost(words, [O, I], format);
+      refMm.matmulForward(host(out, [N, O]), host(inp, [N, I]), hW);
+      refMm.matmulBackward(host(dinp, [N, I]), host(dout, [N, O]), hW);
+      const name = format.kind === 'q4' ? `q4g${format.group}` : format.kind;
+      expect(compare(`${name} forward`, await rt.read(tOut), out)).toBeLessThan(1e-4);
+      expect(compare(`${name} backward`, await rt.read(tDinp), dinp)).toBeLessThan(1e-4);
+      // The backend reads a packed weight back as the values the kernels use.
+      expect(compare(`${name} read back`, await gpuBackend(rt).read(tW), unpack(format, words, O * I))).toBe(0);
+      for (const t of [tW, tOut, tDinp]) rt.release(t);
+    }
+  });
+}
 
 it('the embedding gather reads a packed table like the twin (V=50, C=64)', async () => {
   const rt = await runtime();

@@ -67,3 +67,36 @@ describe('rope kernels vs twin', () => {
     expect(() => gpu.ropeForward(rt, x, p, inv, 1, 2, 1, 8)).toThrow(/pos has 3 elements, expected B\*T = 2/);
   });
 });
+
+describe('q and k rotated in one dispatch', () => {
+  it('ropeQkForward / ropeQkBackward match the twins (B=2, T=5, NH=4, NKV=2, HS=16, positions up to 3000)', async () => {
+    const [B, T, NH, NKV, HS] = [2, 5, 4, 2, 16];
+    const rng = new Rng(31);
+    const q = randn(B * T * NH * HS, rng);
+    const k = randn(B * T * NKV * HS, rng);
+    const pos = Uint32Array.from({ length: B * T }, (_, i) => (i * 613) % 3001);
+    const invFreq = ref.ropeInvFreq(HS, 10000);
+    const g = { q: rt.upload(q, [B, T, NH, HS]), k: rt.upload(k, [B, T, NKV, HS]), pos: rt.upload(pos, [B, T]), f: rt.upload(invFreq, [HS / 2]) };
+    gpu.ropeQkForward(rt, g.q, g.k, g.pos, g.f, B, T, NH, NKV, HS);
+    const [rq, rk] = [q.slice(), k.slice()];
+    ref.ropeQkForward(host(rq), host(rk), host(pos), host(invFreq), B, T, NH, NKV, HS);
+    let d = 0;
+    for (const [a, b] of [
+      [await rt.read(g.q), rq],
+      [await rt.read(g.k), rk],
+    ]) {
+      for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+    }
+    gpu.ropeQkBackward(rt, g.q, g.k, g.pos, g.f, B, T, NH, NKV, HS);
+    let back = 0;
+    for (const [a, b] of [
+      [await rt.read(g.q), q],
+      [await rt.read(g.k), k],
+    ]) {
+      for (let i = 0; i < a.length; i++) back = Math.max(back, Math.abs(a[i] - b[i]));
+    }
+    console.log(`ropeQk: max abs diff to the twin ${d.toExponential(2)}, forward then backward vs the input ${back.toExponential(2)}`);
+    expect(d).toBeLessThan(1e-5);
+    expect(back).toBeLessThan(1e-5);
+  });
+});

@@ -2,7 +2,7 @@
 // (dq; dk/dv) and decode. attention.ts holds the entry points that validate shapes and dispatch these;
 // its header describes the tiling and the online softmax.
 import type { OpDescription } from '../op.ts';
-import { ENTRY, reductions, variants } from './common.ts';
+import { elementwiseMain, ENTRY, reductions, variants, WG_1D } from './common.ts';
 import { ATTENTION_MASK_WGSL } from '../attention-mask.ts';
 
 const DEC = 64; // invocations per decode workgroup (keys per chunk)
@@ -251,6 +251,7 @@ const DECODE_UNIFORMS = [
   ['cap', 'u32'],
   ['window', 'u32'],
   ['scale', 'f32'],
+  ['usePos', 'u32'],
 ] as const;
 
 export const decodeOp = variants((HS: number): OpDescription => {
@@ -264,6 +265,7 @@ export const decodeOp = variants((HS: number): OpDescription => {
       { name: 'q', access: 'read' },
       { name: 'kCache', access: 'read' },
       { name: 'vCache', access: 'read' },
+      { name: 'pos', access: 'read', type: 'u32' },
     ],
     uniforms: DECODE_UNIFORMS,
     wgsl: `const HS: u32 = ${HS}u;\nconst DPT: u32 = ${DPT}u;\nconst NEG: f32 = -1.0e30;
@@ -275,7 +277,7 @@ ${ENTRY} {
   let b = (w / u.Tq) / u.NH;
   let h = (w / u.Tq) % u.NH;
   let kh = h / (u.NH / u.NKV);
-  let i = u.start + t;
+  let i = select(u.start + t, pos[b * u.Tq + t], u.usePos != 0u); // ragged batches: each row's own position
   let qo = ((b * u.Tq + t) * u.NH + h) * HS;
   for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
   let kStart = attentionFirstKey(i, u.window);
@@ -318,3 +320,26 @@ ${ENTRY} {
 }`,
   };
 });
+
+/** KV-cache write: element i of k, v (B·T rows of W) to row b's slot pos[row] of the caches (B', cap, W). */
+export const KV_WRITE_OP: OpDescription = {
+  name: 'attention_kv_write',
+  workgroupSize: [WG_1D],
+  bindings: [
+    { name: 'kCache', access: 'read_write' },
+    { name: 'vCache', access: 'read_write' },
+    { name: 'k', access: 'read' },
+    { name: 'v', access: 'read' },
+    { name: 'pos', access: 'read', type: 'u32' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['T', 'u32'],
+    ['W', 'u32'],
+    ['cap', 'u32'],
+  ],
+  wgsl: elementwiseMain(`  let row = i / u.W;
+  let dst = ((row / u.T) * u.cap + pos[row]) * u.W + i % u.W;
+  kCache[dst] = k[i];
+  vCache[dst] = v[i];`),
+};

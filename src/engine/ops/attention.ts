@@ -16,8 +16,9 @@
 // The kernels' WGSL (OpDescriptions) is attention-wgsl.ts; this module validates shapes and dispatches.
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor } from '../op.ts';
-import type { AttentionOptions as RefOptions } from '../ref/attention.ts';
-import { backwardDkvOp, backwardDqOp, decodeOp, forwardOp } from './attention-wgsl.ts';
+import type { AttentionOptions as RefOptions, DecodeOptions } from '../ref/attention.ts';
+import { backwardDkvOp, backwardDqOp, decodeOp, forwardOp, KV_WRITE_OP } from './attention-wgsl.ts';
+import { groups1d } from './common.ts';
 
 export interface AttentionOptions extends RefOptions<GpuTensor> {
   /** Query (forward, dq) and key (dk/dv) rows per workgroup; default 64, or 32 when 64 leaves fewer
@@ -133,7 +134,8 @@ export function attentionBackward(
 
 /**
  * Decode-time attention against a KV cache (forward only). out, q: (B, Tq, NH, HS); kCache, vCache:
- * (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1; query t sits at position start + t.
+ * (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1; query t sits at position start + t, or at
+ * opts.pos[b·Tq + t] (u32, each < cap) in a ragged batch whose rows have different lengths.
  */
 export function attentionDecode(
   rt: GpuRuntime,
@@ -148,7 +150,7 @@ export function attentionDecode(
   HS: number,
   start: number,
   cap: number,
-  opts: Omit<AttentionOptions, 'lens'> = {},
+  opts: DecodeOptions<GpuTensor> = {},
 ): void {
   const nq = B * Tq * NH * HS,
     nc = B * cap * NKV * HS;
@@ -158,13 +160,41 @@ export function attentionDecode(
     ['kCache', kCache, nc],
     ['vCache', vCache, nc],
   ]);
-  if (!Number.isInteger(start) || start < 0 || start + Tq > cap) {
+  if (opts.pos && opts.pos.size !== B * Tq) throw new Error(`attentionDecode: pos has ${opts.pos.size} elements, expected B·Tq = ${B * Tq}`);
+  // With pos the caller vouches for each position < cap (the positions live on the GPU); without, start + Tq must fit.
+  if (!opts.pos && (!Number.isInteger(start) || start < 0 || start + Tq > cap)) {
     throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
   }
+  const pos = opts.pos ?? rt.scratch('attention_no_pos', [1], 'u32'); // bound but unread (usePos 0)
   const window = opts.window ?? 0;
-  rt.run(decodeOp(HS), { out, q, kCache, vCache }, { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS) }, B * NH * Tq);
+  const uniforms = { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS), usePos: opts.pos ? 1 : 0 };
+  rt.run(decodeOp(HS), { out, q, kCache, vCache, pos }, uniforms, B * NH * Tq);
+}
+
+/**
+ * Writes keys and values into a KV cache at each token's position: token t of row b goes to slot pos[b·T + t]
+ * of cache row b. kCache, vCache: (B', cap, W) with B' >= B; k, v: (B, T, W); pos: (B·T) u32 (each < cap).
+ */
+export function kvCacheWrite(
+  rt: GpuRuntime,
+  kCache: GpuTensor,
+  vCache: GpuTensor,
+  k: GpuTensor,
+  v: GpuTensor,
+  pos: GpuTensor,
+  B: number,
+  T: number,
+  cap: number,
+): void {
+  const W = k.size / (B * T);
+  if (!Number.isInteger(W) || v.size !== k.size || pos.size !== B * T || kCache.size !== vCache.size || kCache.size < B * cap * W) {
+    throw new Error(
+      `kvCacheWrite: k (${k.size}), v (${v.size}), pos (${pos.size}) and caches (${kCache.size}, ${vCache.size}) do not fit B=${B} T=${T} cap=${cap}`,
+    );
+  }
+  rt.run(KV_WRITE_OP, { kCache, vCache, k, v, pos }, { n: k.size, T, W, cap }, groups1d(k.size));
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
-export const kernels = { attentionForward, attentionBackward, attentionDecode };
+export const kernels = { attentionForward, attentionBackward, attentionDecode, kvCacheWrite };
 export { twins } from '../ref/attention.ts';

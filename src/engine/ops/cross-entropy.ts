@@ -10,6 +10,8 @@
 // Row chunks (to bound the memory of (N, V) logits): run the forward per chunk on views, then
 // crossEntropyMean over all N rows, and pass that global `loss` to each chunk's backward.
 // weightedCrossEntropyBackward: the same backward with per-position weights (any sign) and no normalisation.
+// On a software adapter (rt.profile), where barriers are expensive, the forward and the log-probabilities walk
+// each row in one invocation instead (the same online softmax, no workgroup merge).
 // A target outside [0, V) on an unmasked row is clamped to V - 1 here (the twin throws).
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
@@ -80,6 +82,51 @@ ${ROW_MAIN}
   logprobs[row] = logits[base + min(targets[row], u.V - 1u)] - L;
 }`,
 };
+
+// The software variant of a row kernel: one invocation walks its whole row (no barriers); then `body` as in ROW_MAIN.
+const ROW_SERIAL = `
+const NEG: f32 = -1.0e30;
+${ENTRY} {
+  let row = linearWorkgroup(wid, nwg) * WG_X + lid;
+  if (row >= u.N) { return; }
+  let base = row * u.V;
+  var m = NEG;
+  var s = 0.0;
+  // Blocks of 64 logits, merged into superblocks of 64 blocks, merged into the row: each running sum then has
+  // at most a few dozen terms, keeping a long row's lse as accurate as the workgroup variant's partial sums.
+  for (var c1 = 0u; c1 < u.V; c1 += 4096u) {
+    var sm = NEG;
+    var ss = 0.0;
+    for (var c0 = c1; c0 < min(c1 + 4096u, u.V); c0 += 64u) {
+      var bm = NEG;
+      var bs = 0.0;
+      for (var c = c0; c < min(c0 + 64u, u.V); c += 1u) {
+        let x = logits[base + c];
+        if (x > bm) { bs = bs * exp(bm - x) + 1.0; bm = x; } else { bs += exp(x - bm); }
+      }
+      let mm = max(sm, bm);
+      ss = ss * exp(sm - mm) + bs * exp(bm - mm);
+      sm = mm;
+    }
+    let mm = max(m, sm);
+    s = s * exp(m - mm) + ss * exp(sm - mm);
+    m = mm;
+  }
+  let L = m + log(s);`;
+
+/** Rows per workgroup of the software row kernels. */
+const SERIAL_WG = 64;
+
+/** A row kernel, or its software variant: the same bindings and uniforms, ROW_SERIAL in front of the body. */
+const serialOp = variants((name: string): OpDescription => {
+  const op = name === FORWARD.name ? FORWARD : LOGPROBS;
+  const body = op.wgsl.slice(op.wgsl.indexOf(ROW_MAIN) + ROW_MAIN.length);
+  return { ...op, workgroupSize: [SERIAL_WG], facts: { perRow: true }, wgsl: `${ROW_SERIAL}${body}` };
+});
+
+function rowKernel(rt: GpuRuntime, op: OpDescription, N: number): { op: OpDescription; groups: number } {
+  return rt.profile === 'software' ? { op: serialOp(op.name), groups: Math.ceil(N / SERIAL_WG) } : { op, groups: N };
+}
 
 // One workgroup sums the per-row losses and the mask: loss = [sum / max(1, count), count].
 const MEAN: OpDescription = {
@@ -182,7 +229,8 @@ export function crossEntropyForward(
     ['targets', targets, N],
     ['mask', mask, N],
   ]);
-  rt.run(FORWARD, { losses, lse, logits, targets, mask }, { N, V }, N);
+  const k = rowKernel(rt, FORWARD, N);
+  rt.run(k.op, { losses, lse, logits, targets, mask }, { N, V }, k.groups);
   crossEntropyMean(rt, loss, losses, mask, N);
 }
 
@@ -274,7 +322,8 @@ export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits
     ['logits', logits, N * V],
     ['targets', targets, N],
   ]);
-  rt.run(LOGPROBS, { logprobs, logits, targets }, { N, V }, N);
+  const k = rowKernel(rt, LOGPROBS, N);
+  rt.run(k.op, { logprobs, logits, targets }, { N, V }, k.groups);
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */

@@ -1,6 +1,7 @@
 // Global gradient-norm clipping over the flat gradient buffer, all on the GPU: per-workgroup sums of
 // squares, one workgroup reduces them into `norm`, then grads *= min(1, maxNorm / (norm + 1e-6)).
-// The norm stays on the GPU; read it only when logging. Twin: ref/grad-clip.ts.
+// The norm stays on the GPU; read it only when logging. On a software adapter (rt.profile) both passes are
+// barrier-free: each invocation sums one contiguous chunk, and one invocation adds the partial sums. Twin: ref/grad-clip.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor, OpDescription } from '../op.ts';
 import { ENTRY, elementwiseMain, groups1d, reductions, WG_1D } from './common.ts';
@@ -59,14 +60,55 @@ const SCALE: OpDescription = {
   wgsl: elementwiseMain('  grads[i] = grads[i] * min(1.0, u.maxNorm / (norm[0] + 1e-6));'),
 };
 
+/** Invocations per workgroup of the software variants. */
+const SERIAL_WG = 64;
+
+// Software variant of PARTIAL: invocation i sums the squares of elements [i * chunk, (i + 1) * chunk).
+const PARTIAL_SERIAL: OpDescription = {
+  ...PARTIAL,
+  workgroupSize: [SERIAL_WG],
+  facts: { perInvocation: true },
+  uniforms: [
+    ['n', 'u32'],
+    ['groups', 'u32'],
+    ['chunk', 'u32'],
+  ],
+  wgsl: `${ENTRY} {
+  let i = linearWorkgroup(wid, nwg) * WG_X + lid;
+  if (i >= u.groups) { return; }
+  var ss = 0.0;
+  for (var j = i * u.chunk; j < min(u.n, (i + 1u) * u.chunk); j = j + 1u) { let g = grads[j]; ss = ss + g * g; }
+  partials[i] = ss;
+}`,
+};
+
+// Software variant of FINAL: one invocation adds the partial sums.
+const FINAL_SERIAL: OpDescription = {
+  ...FINAL,
+  workgroupSize: [1],
+  facts: { perInvocation: true },
+  wgsl: `${ENTRY} {
+  var ss = 0.0;
+  for (var i = 0u; i < u.groups; i = i + 1u) { ss = ss + partials[i]; }
+  norm[0] = sqrt(ss);
+}`,
+};
+
 /** grads (P) scaled in place; norm (1) receives the norm before clipping; maxNorm <= 0 only measures. */
 export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxNorm: number): void {
   if (norm.size !== 1) throw new Error(`gradClip: norm must be a 1-element tensor, has ${norm.size}`);
   const n = grads.size;
   const groups = Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(n / WG)));
   const partials = rt.scratch('grad_clip_partials', [MAX_PARTIALS]); // the partial sums
-  rt.run(PARTIAL, { partials, grads }, { n, groups }, groups);
-  rt.run(FINAL, { norm, partials }, { groups }, 1);
+  if (rt.profile === 'software') {
+    const chunk = Math.max(WG, Math.ceil(n / MAX_PARTIALS));
+    const parts = Math.max(1, Math.ceil(n / chunk));
+    rt.run(PARTIAL_SERIAL, { partials, grads }, { n, groups: parts, chunk }, Math.ceil(parts / SERIAL_WG));
+    rt.run(FINAL_SERIAL, { norm, partials }, { groups: parts }, 1);
+  } else {
+    rt.run(PARTIAL, { partials, grads }, { n, groups }, groups);
+    rt.run(FINAL, { norm, partials }, { groups }, 1);
+  }
   if (maxNorm > 0) rt.run(SCALE, { grads, norm }, { n, maxNorm }, groups1d(n));
 }
 

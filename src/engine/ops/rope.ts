@@ -7,7 +7,7 @@
 // cos/sin are computed here, not with WGSL's builtins: those only promise 2^-11 absolute error (SwiftShader
 // is off by ~1e-4), too coarse for logits that match HF. The angle is reduced by a three-part 2*pi, then
 // to [-pi/4, pi/4] by quarter turns, where Taylor series to degree 9/10 are exact to ~1e-9.
-// Backward rotates by the negative angle.
+// Backward rotates by the negative angle. ropeQkForward / ropeQkBackward rotate q and k in one dispatch.
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
 import { ENTRY } from './common.ts';
@@ -16,21 +16,7 @@ export { ropeInvFreq } from '../ref/rope.ts';
 
 const WG = 64;
 
-const ROPE: OpDescription = {
-  name: 'rope_rotate',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'x', access: 'read_write' },
-    { name: 'pos', access: 'read', type: 'u32' },
-    { name: 'invFreq', access: 'read' },
-  ],
-  uniforms: [
-    ['n', 'u32'],
-    ['nh', 'u32'],
-    ['half', 'u32'],
-    ['sign', 'f32'],
-  ],
-  wgsl: /* wgsl */ `
+const SINCOS = `
 // 2*pi = C1 + C2 + C3; C1 and C2 have 8 significant bits, so k * C1 and k * C2 are exact for k < 2^16.
 const C1: f32 = 6.28125;
 const C2: f32 = 0.001930236816406250;
@@ -55,7 +41,23 @@ fn sinCos(a: f32) -> vec2<f32> {
   }
 }
 
-${ENTRY} {
+`;
+
+const ROPE: OpDescription = {
+  name: 'rope_rotate',
+  workgroupSize: [WG],
+  bindings: [
+    { name: 'x', access: 'read_write' },
+    { name: 'pos', access: 'read', type: 'u32' },
+    { name: 'invFreq', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['nh', 'u32'],
+    ['half', 'u32'],
+    ['sign', 'f32'],
+  ],
+  wgsl: /* wgsl */ `${SINCOS}${ENTRY} {
   // one invocation per (token, head, pair i)
   let g = linearWorkgroup(wid, nwg) * WG_X + lid;
   if (g >= u.n * u.nh * u.half) { return; }
@@ -74,6 +76,112 @@ ${ENTRY} {
 }`,
 };
 
+// q and k of the same tokens in one dispatch: invocation (token, head of q then of k, pair i).
+const ROPE_QK: OpDescription = {
+  name: 'rope_rotate_qk',
+  workgroupSize: [WG],
+  bindings: [
+    { name: 'q', access: 'read_write' },
+    { name: 'k', access: 'read_write' },
+    { name: 'pos', access: 'read', type: 'u32' },
+    { name: 'invFreq', access: 'read' },
+  ],
+  uniforms: [
+    ['n', 'u32'],
+    ['nhq', 'u32'],
+    ['nhk', 'u32'],
+    ['half', 'u32'],
+    ['sign', 'f32'],
+  ],
+  wgsl: /* wgsl */ `${SINCOS}${ENTRY} {
+  let heads = u.nhq + u.nhk;
+  let g = linearWorkgroup(wid, nwg) * WG_X + lid;
+  if (g >= u.n * heads * u.half) { return; }
+  let i = g % u.half;
+  let th = g / u.half; // token * (NH + NKV) + head
+  let tok = th / heads;
+  let head = th % heads;
+  let angle = f32(pos[tok]) * invFreq[i];
+  let sc = sinCos(angle);
+  let c = sc.y;
+  let s = u.sign * sc.x;
+  if (head < u.nhq) {
+    let o = (tok * u.nhq + head) * (2u * u.half);
+    let a = q[o + i];
+    let b = q[o + i + u.half];
+    q[o + i] = a * c - b * s;
+    q[o + i + u.half] = b * c + a * s;
+  } else {
+    let o = (tok * u.nhk + head - u.nhq) * (2u * u.half);
+    let a = k[o + i];
+    let b = k[o + i + u.half];
+    k[o + i] = a * c - b * s;
+    k[o + i + u.half] = b * c + a * s;
+  }
+}`,
+};
+
+function checkRope(name: string, x: GpuTensor, pos: GpuTensor, invFreq: GpuTensor, B: number, T: number, NH: number, HS: number): void {
+  if (HS % 2 !== 0) throw new Error(`${name}: head size HS must be even, got ${HS}`);
+  if (x.size !== B * T * NH * HS) {
+    throw new Error(`${name}: x ${'(' + x.shape.join(', ') + ')'} has ${x.size} elements, expected B*T*NH*HS = ${B}*${T}*${NH}*${HS}`);
+  }
+  if (pos.size !== B * T) throw new Error(`${name}: pos has ${pos.size} elements, expected B*T = ${B * T}`);
+  expectShape(`${name} invFreq`, invFreq, [HS / 2]);
+}
+
+function runRopeQk(
+  rt: GpuRuntime,
+  name: string,
+  q: GpuTensor,
+  k: GpuTensor,
+  pos: GpuTensor,
+  invFreq: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+  sign: number,
+): void {
+  checkRope(`${name} q`, q, pos, invFreq, B, T, NH, HS);
+  checkRope(`${name} k`, k, pos, invFreq, B, T, NKV, HS);
+  const threads = B * T * (NH + NKV) * (HS / 2);
+  rt.run(ROPE_QK, { q, k, pos, invFreq }, { n: B * T, nhq: NH, nhk: NKV, half: HS / 2, sign }, Math.ceil(threads / WG));
+}
+
+/** Rotates q (B, T, NH, HS) and k (B, T, NKV, HS) in place, in one dispatch; pos: (B, T) u32; invFreq: (HS/2). */
+export function ropeQkForward(
+  rt: GpuRuntime,
+  q: GpuTensor,
+  k: GpuTensor,
+  pos: GpuTensor,
+  invFreq: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+): void {
+  runRopeQk(rt, 'ropeQkForward', q, k, pos, invFreq, B, T, NH, NKV, HS, 1);
+}
+
+/** Turns dq, dk into the gradients before the rotation, in place, in one dispatch. */
+export function ropeQkBackward(
+  rt: GpuRuntime,
+  dq: GpuTensor,
+  dk: GpuTensor,
+  pos: GpuTensor,
+  invFreq: GpuTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+): void {
+  runRopeQk(rt, 'ropeQkBackward', dq, dk, pos, invFreq, B, T, NH, NKV, HS, -1);
+}
+
 function runRope(
   rt: GpuRuntime,
   name: string,
@@ -86,12 +194,7 @@ function runRope(
   HS: number,
   sign: number,
 ): void {
-  if (HS % 2 !== 0) throw new Error(`${name}: head size HS must be even, got ${HS}`);
-  if (x.size !== B * T * NH * HS) {
-    throw new Error(`${name}: x ${'(' + x.shape.join(', ') + ')'} has ${x.size} elements, expected B*T*NH*HS = ${B}*${T}*${NH}*${HS}`);
-  }
-  if (pos.size !== B * T) throw new Error(`${name}: pos has ${pos.size} elements, expected B*T = ${B * T}`);
-  expectShape(`${name} invFreq`, invFreq, [HS / 2]);
+  checkRope(name, x, pos, invFreq, B, T, NH, HS);
   const threads = B * T * NH * (HS / 2);
   rt.run(ROPE, { x, pos, invFreq }, { n: B * T, nh: NH, half: HS / 2, sign }, Math.ceil(threads / WG));
 }
@@ -107,5 +210,5 @@ export function ropeBackward(rt: GpuRuntime, dx: GpuTensor, pos: GpuTensor, invF
 }
 
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
-export const kernels = { ropeForward, ropeBackward };
+export const kernels = { ropeForward, ropeBackward, ropeQkForward, ropeQkBackward };
 export { twins } from '../ref/rope.ts';

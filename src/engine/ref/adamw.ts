@@ -1,4 +1,5 @@
 // Reference twin of ops/adamw.ts: AdamW (Loshchilov & Hutter) with decoupled weight decay and bias correction.
+import { clipFactor } from './grad-clip.ts';
 import { expectSizes, floats, type RefTensor } from './tensor.ts';
 
 export interface AdamWParams {
@@ -42,4 +43,19 @@ export function adamwUpdate(params: RefTensor, grads: RefTensor, m: RefTensor, v
   }
 }
 
-export const twins = { adamwUpdate };
+/**
+ * AdamW after gradClip's measurement: stat (2) holds [gradient norm, loss]; when both are finite, grads are
+ * clipped in place by clipFactor(norm, maxNorm) and the update runs; otherwise nothing changes (a skipped step).
+ */
+export function adamwClipUpdate(params: RefTensor, grads: RefTensor, m: RefTensor, v: RefTensor, stat: RefTensor, maxNorm: number, hp: AdamWParams): void {
+  checkAdamW(hp);
+  expectSizes('adamwClipUpdate', [['stat', stat, 2]]);
+  const [norm, loss] = floats('adamwClipUpdate stat', stat);
+  if (!Number.isFinite(norm) || !Number.isFinite(loss)) return;
+  const f = clipFactor(norm, maxNorm);
+  const G = floats('adamwClipUpdate grads', grads);
+  if (f !== 1) for (let i = 0; i < G.length; i++) G[i] *= f;
+  adamwUpdate(params, grads, m, v, hp);
+}
+
+export const twins = { adamwUpdate, adamwClipUpdate };

@@ -230,10 +230,17 @@ function backward(
   dv.set(dvAcc);
 }
 
+/** Decode options: the score scale, the window, and optional per-query positions (ragged batches). */
+export interface DecodeOptions<L = RefTensor> extends Omit<AttentionOptions<L>, 'lens'> {
+  /** (B·Tq) u32: query t of row b sits at pos[b·Tq + t] (each row its own length); default start + t for every row. */
+  pos?: L | null;
+}
+
 /**
  * Decode-time attention against a KV cache (forward only).
  * out, q: (B, Tq, NH, HS); kCache, vCache: (B, cap, NKV, HS) already holding keys 0 .. start+Tq-1.
- * Query t sits at absolute position start + t and sees cached keys j <= start + t (and the window).
+ * Query t sits at absolute position start + t (or opts.pos[b·Tq + t]) and sees cached keys j up to
+ * its position (and the window); keys of row b are read from row b of the cache.
  */
 export function attentionDecode(
   out: RefTensor,
@@ -247,7 +254,7 @@ export function attentionDecode(
   HS: number,
   start: number,
   cap: number,
-  opts: Omit<AttentionOptions, 'lens'> = {},
+  opts: DecodeOptions = {},
 ): void {
   const a = arrays('attentionDecode', B, Tq, NH, NKV, HS, [
     ['out', out, B * Tq * NH * HS],
@@ -255,8 +262,19 @@ export function attentionDecode(
     ['kCache', kCache, B * cap * NKV * HS],
     ['vCache', vCache, B * cap * NKV * HS],
   ]);
-  if (start + Tq > cap) throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
-  decode(a[0], a[1], a[2], a[3], B, Tq, NH, NKV, HS, start, cap, opts);
+  const pos = opts.pos ? decodePositions(opts.pos.data, B, Tq, cap) : null;
+  if (!pos && start + Tq > cap) throw new Error(`attentionDecode: start (${start}) + Tq (${Tq}) exceeds cache capacity ${cap}`);
+  decode(a[0], a[1], a[2], a[3], B, Tq, NH, NKV, HS, start, cap, { scale: opts.scale, window: opts.window }, pos);
+}
+
+/** Checks per-query positions of a ragged decode: B·Tq integers, each below the cache capacity. */
+function decodePositions(pos: ArrayLike<number>, B: number, Tq: number, cap: number): ArrayLike<number> {
+  if (pos.length !== B * Tq) throw new Error(`attentionDecode: pos has ${pos.length} elements, expected B·Tq = ${B * Tq}`);
+  for (let n = 0; n < pos.length; n++) {
+    if (!(Number.isInteger(pos[n]) && pos[n] >= 0 && pos[n] < cap))
+      throw new Error(`attentionDecode: pos[${n}] = ${pos[n]}, expected an integer in [0, ${cap})`);
+  }
+  return pos;
 }
 
 function decode(
@@ -272,15 +290,16 @@ function decode(
   start: number,
   cap: number,
   opts: Omit<ArrayOptions, 'lens'>,
+  pos: ArrayLike<number> | null,
 ): void {
   const scale = opts.scale ?? 1 / Math.sqrt(HS);
   const window = opts.window ?? 0;
-  const s = new Float64Array(start + Tq);
+  const s = new Float64Array(cap);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       const kh = Math.floor(h / (NH / NKV));
       for (let t = 0; t < Tq; t++) {
-        const i = start + t;
+        const i = pos ? pos[b * Tq + t] : start + t;
         const qo = ((b * Tq + t) * NH + h) * HS;
         let m = -Infinity;
         for (let j = 0; j <= i; j++) {
@@ -309,4 +328,26 @@ function decode(
   }
 }
 
-export const twins = { attentionForward, attentionBackward, attentionDecode };
+/**
+ * Writes a forward's keys and values into a KV cache at each token's position: token t of row b goes to
+ * slot pos[b·T + t] of cache row b. kCache, vCache: (B', cap, W) with B' >= B; k, v: (B, T, W); pos: (B·T) u32.
+ */
+export function kvCacheWrite(kCache: RefTensor, vCache: RefTensor, k: RefTensor, v: RefTensor, pos: RefTensor, B: number, T: number, cap: number): void {
+  const W = k.size / (B * T);
+  if (!Number.isInteger(W) || v.size !== k.size || pos.size !== B * T || kCache.size !== vCache.size || kCache.size < B * cap * W) {
+    throw new Error(
+      `kvCacheWrite: k (${k.size}), v (${v.size}), pos (${pos.size}) and caches (${kCache.size}, ${vCache.size}) do not fit B=${B} T=${T} cap=${cap}`,
+    );
+  }
+  const [kc, vc, ks, vs] = [kCache, vCache, k, v].map((t, i) => floats(`kvCacheWrite ${['kCache', 'vCache', 'k', 'v'][i]}`, t));
+  const p = decodePositions(pos.data, B, T, cap);
+  for (let n = 0; n < B * T; n++) {
+    const dst = (Math.floor(n / T) * cap + p[n]) * W;
+    for (let d = 0; d < W; d++) {
+      kc[dst + d] = ks[n * W + d];
+      vc[dst + d] = vs[n * W + d];
+    }
+  }
+}
+
+export const twins = { attentionForward, attentionBackward, attentionDecode, kvCacheWrite };

@@ -1,5 +1,5 @@
 // Reference twin of ops/lora.ts: out += scale * (inp @ A^T) @ B^T with A (R, I), B (O, R) (PEFT layout).
-import { gemm } from './matmul.ts';
+import { gemm, matmulBackward, matmulForward } from './matmul.ts';
 import { expectSizes, rows, type RefTensor } from './tensor.ts';
 
 function dims(where: string, inp: RefTensor, A: RefTensor, B: RefTensor) {
@@ -58,4 +58,32 @@ export function loraBackward(
   if (dinp) gemm(dinp, dh, A, { accumulate: true });
 }
 
-export const twins = { loraForward, loraBackward };
+/** The frozen linear and its LoRA path in one: out (N, O) = inp @ W^T + scale * h @ B^T, h (N, R) = inp @ A^T written. */
+export function loraLinearForward(out: RefTensor, h: RefTensor, inp: RefTensor, W: RefTensor, A: RefTensor, B: RefTensor, scale: number): void {
+  matmulForward(out, inp, W);
+  loraForward(out, h, inp, A, B, scale);
+}
+
+/**
+ * The backward of loraLinearForward: dinp (N, I) = dout @ W + the LoRA path's input gradient (added to dinp with
+ * accumulate); dA, dB accumulate; dh (N, R) is caller-owned scratch.
+ */
+export function loraLinearBackward(
+  dinp: RefTensor,
+  dA: RefTensor,
+  dB: RefTensor,
+  dh: RefTensor,
+  dout: RefTensor,
+  inp: RefTensor,
+  W: RefTensor,
+  A: RefTensor,
+  B: RefTensor,
+  h: RefTensor,
+  scale: number,
+  accumulate = false,
+): void {
+  matmulBackward(dinp, dout, W, accumulate);
+  loraBackward(dinp, dA, dB, dh, dout, inp, A, B, h, scale);
+}
+
+export const twins = { loraForward, loraBackward, loraLinearForward, loraLinearBackward };

@@ -27,8 +27,25 @@ export function rmsnormForward(out: RefTensor, rstd: RefTensor, inp: RefTensor, 
   }
 }
 
+/** inp (N, C) += res (N, C), then rmsnormForward of the sum (the residual add fused into the next norm). */
+export function rmsnormResidualForward(
+  out: RefTensor,
+  rstd: RefTensor,
+  inp: RefTensor,
+  res: RefTensor,
+  weight: RefTensor,
+  eps: number,
+  weightOffset = 0,
+): void {
+  expectSizes('rmsnormResidualForward', [['res', res, inp.size]]);
+  const x = floats('rmsnormResidualForward inp', inp),
+    r = floats('rmsnormResidualForward res', res);
+  for (let i = 0; i < x.length; i++) x[i] += r[i];
+  rmsnormForward(out, rstd, inp, weight, eps, weightOffset);
+}
+
 /**
- * dinp (N, C) written; dweight (C) accumulated, or null when the norm weight is frozen.
+ * dinp (N, C) written (added to with accumulate: a residual stream's gradient); dweight (C) accumulated, or null when the norm weight is frozen.
  * dx_i = r*w_i*g_i - r^3 * x_i * sum_j(w_j g_j x_j) / C,  dw_i += sum_n g_i x_i r
  */
 export function rmsnormBackward(
@@ -39,6 +56,7 @@ export function rmsnormBackward(
   weight: RefTensor,
   rstd: RefTensor,
   weightOffset = 0,
+  accumulate = false,
 ): void {
   const [N, C] = rows(inp);
   expectSizes(
@@ -65,10 +83,10 @@ export function rmsnormBackward(
     const k = (rn * rn * rn * dot) / C;
     for (let c = 0; c < C; c++) {
       const i = n * C + c;
-      dx[i] = rn * (weightOffset + w[c]) * g[i] - k * x[i];
+      dx[i] = (accumulate ? dx[i] : 0) + rn * (weightOffset + w[c]) * g[i] - k * x[i];
       if (dw) dw[c] += g[i] * x[i] * rn;
     }
   }
 }
 
-export const twins = { rmsnormForward, rmsnormBackward };
+export const twins = { rmsnormForward, rmsnormResidualForward, rmsnormBackward };

@@ -68,4 +68,26 @@ export function ropeBackward(dx: RefTensor, pos: RefTensor, invFreq: RefTensor, 
   rotate(floats('ropeBackward dx', dx), pos.data, invFreq.data, B, T, NH, HS, -1);
 }
 
-export const twins = { ropeForward, ropeBackward };
+/** ropeForward of q (B, T, NH, HS) and of k (B, T, NKV, HS) (one dispatch on the GPU). */
+export function ropeQkForward(q: RefTensor, k: RefTensor, pos: RefTensor, invFreq: RefTensor, B: number, T: number, NH: number, NKV: number, HS: number): void {
+  ropeForward(q, pos, invFreq, B, T, NH, HS);
+  ropeForward(k, pos, invFreq, B, T, NKV, HS);
+}
+
+/** ropeBackward of dq and of dk. */
+export function ropeQkBackward(
+  dq: RefTensor,
+  dk: RefTensor,
+  pos: RefTensor,
+  invFreq: RefTensor,
+  B: number,
+  T: number,
+  NH: number,
+  NKV: number,
+  HS: number,
+): void {
+  ropeBackward(dq, pos, invFreq, B, T, NH, HS);
+  ropeBackward(dk, pos, invFreq, B, T, NKV, HS);
+}
+
+export const twins = { ropeForward, ropeBackward, ropeQkForward, ropeQkBackward };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, matmulBackward, matmulForward } from '../../../src/engine/ref/matmul.ts';
 import { loraBackward, loraForward } from '../../../src/engine/ref/lora.ts';
-import { adamwUpdate } from '../../../src/engine/ref/adamw.ts';
+import { adamwClipUpdate, adamwUpdate } from '../../../src/engine/ref/adamw.ts';
 import { clipFactor, gradClip } from '../../../src/engine/ref/grad-clip.ts';
 import { dot, fdError, randn64 } from './fd.ts';
 import { refTensor as t } from '../../../src/engine/ref/tensor.ts';
@@ -165,5 +165,31 @@ describe('gradient clipping twin', () => {
     expect(norm[0]).toBe(0);
     expect(zeros.every((x) => x === 0)).toBe(true);
     expect(clipFactor(10, 0)).toBe(1); // maxNorm <= 0 disables clipping
+  });
+});
+
+describe('adamw with the clip and the skip (adamwClipUpdate twin)', () => {
+  const hp = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 2 };
+
+  it('equals gradClip then adamwUpdate for a finite step, and changes nothing for a non-finite norm or loss', () => {
+    const p0 = randn64(11, 50);
+    const g0 = randn64(12, 50, 3);
+    const m0 = randn64(13, 50, 0.1);
+    const v0 = randn64(14, 50, 0.1).map(Math.abs);
+    const [p1, g1, m1, v1] = [p0.slice(), g0.slice(), m0.slice(), v0.slice()];
+    const norm = new Float64Array(1);
+    gradClip(t(g1), t(norm), 1);
+    adamwUpdate(t(p1), t(g1), t(m1), t(v1), hp);
+    const [p2, g2, m2, v2] = [p0.slice(), g0.slice(), m0.slice(), v0.slice()];
+    adamwClipUpdate(t(p2), t(g2), t(m2), t(v2), t(Float64Array.of(norm[0], 3.5)), 1, hp);
+    expect([p2, g2, m2, v2].map((a) => [...a])).toEqual([p1, g1, m1, v1].map((a) => [...a]));
+    for (const stat of [
+      [Number.NaN, 1],
+      [1, Number.POSITIVE_INFINITY],
+    ]) {
+      const [p3, g3, m3, v3] = [p0.slice(), g0.slice(), m0.slice(), v0.slice()];
+      adamwClipUpdate(t(p3), t(g3), t(m3), t(v3), t(Float64Array.from(stat)), 1, hp);
+      expect([p3, g3, m3, v3].map((a) => [...a])).toEqual([p0, g0, m0, v0].map((a) => [...a]));
+    }
   });
 });

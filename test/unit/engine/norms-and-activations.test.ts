@@ -1,7 +1,7 @@
 // Reference twins of RMSNorm, SwiGLU, bias, residual and embedding against f64 central finite differences,
 // including extreme inputs: large values, long rows, zero rows, saturated gates.
 import { describe, expect, it } from 'vitest';
-import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ref/rmsnorm.ts';
+import { rmsnormBackward, rmsnormForward, rmsnormResidualForward } from '../../../src/engine/ref/rmsnorm.ts';
 import { swigluBackward, swigluForward } from '../../../src/engine/ref/swiglu.ts';
 import { gegluBackward, gegluForward, softcapBackward, softcapForward } from '../../../src/engine/ref/geglu.ts';
 import { biasBackward, biasForward } from '../../../src/engine/ref/bias.ts';
@@ -54,6 +54,33 @@ describe('rmsnorm twin', () => {
     const once = dweight.slice();
     rmsnormBackward(t(new Float64Array(N * C), [N, C]), t(dweight), t(G, [N, C]), t(inp, [N, C]), t(new Float64Array(C).fill(1)), t(rstd));
     for (let c = 0; c < C; c++) expect(dweight[c]).toBeCloseTo(2 * once[c], 12);
+  });
+
+  it('residual forward = add then norm; the accumulating backward adds the norm gradient to the residual one (finite differences)', () => {
+    const [N, C, eps] = [3, 8, 1e-5];
+    const x = randn64(6, N * C);
+    const res = randn64(7, N * C);
+    const weight = randn64(8, C);
+    const G = randn64(9, N * C); // d loss / d out
+    const H = randn64(10, N * C); // d loss / d (x + res) through the residual stream itself
+    const out = new Float64Array(N * C);
+    const rstd = new Float64Array(N);
+    // loss(x) = <norm(x + res), G> + <x + res, H>: the stream's gradient H plus the norm's.
+    const loss = () => {
+      const sum = x.slice();
+      rmsnormResidualForward(t(out, [N, C]), t(rstd), t(sum, [N, C]), t(res, [N, C]), t(weight), eps);
+      for (let i = 0; i < sum.length; i++) expect(sum[i]).toBe(x[i] + res[i]);
+      return dot(out, G) + dot(sum, H);
+    };
+    loss();
+    const sum = x.map((v, i) => v + res[i]);
+    const plain = new Float64Array(N * C);
+    const rstd2 = new Float64Array(N);
+    rmsnormForward(t(plain, [N, C]), t(rstd2), t(sum, [N, C]), t(weight), eps);
+    expect([...out]).toEqual([...plain]);
+    const dx = H.slice();
+    rmsnormBackward(t(dx, [N, C]), null, t(G, [N, C]), t(sum, [N, C]), t(weight), t(rstd), 0, true);
+    expect(fdError(x, dx, loss)).toBeLessThan(1e-6);
   });
 });
 

@@ -4,17 +4,17 @@ import { numel, type GpuTensor } from '../../../src/engine/op.ts';
 import type { GpuRuntime } from '../../../src/engine/runtime.ts';
 import { add, copyColumns, fill, scale } from '../../../src/engine/ops/util.ts';
 import { embeddingBackward, embeddingForward, embeddingForwardRows } from '../../../src/engine/ops/embedding.ts';
-import { rmsnormBackward, rmsnormForward } from '../../../src/engine/ops/rmsnorm.ts';
+import { rmsnormBackward, rmsnormForward, rmsnormResidualForward } from '../../../src/engine/ops/rmsnorm.ts';
 import { gemm } from '../../../src/engine/ops/matmul.ts';
 import { biasBackward, biasForward } from '../../../src/engine/ops/bias.ts';
-import { ropeForward } from '../../../src/engine/ops/rope.ts';
-import { attentionBackward, attentionDecode, attentionForward } from '../../../src/engine/ops/attention.ts';
+import { ropeForward, ropeQkForward } from '../../../src/engine/ops/rope.ts';
+import { attentionBackward, attentionDecode, attentionForward, kvCacheWrite } from '../../../src/engine/ops/attention.ts';
 import { swigluBackward, swigluForward } from '../../../src/engine/ops/swiglu.ts';
 import { gegluBackward, gegluForward, softcapBackward, softcapForward } from '../../../src/engine/ops/geglu.ts';
 import { residualBackward, residualForward } from '../../../src/engine/ops/residual.ts';
 import { dropoutBackward, dropoutForward } from '../../../src/engine/ops/dropout.ts';
 import * as ce from '../../../src/engine/ops/cross-entropy.ts';
-import { adamwUpdate } from '../../../src/engine/ops/adamw.ts';
+import { adamwClipUpdate, adamwUpdate } from '../../../src/engine/ops/adamw.ts';
 import { gradClip } from '../../../src/engine/ops/grad-clip.ts';
 import { packedWords, type PackedFormat } from '../../../src/engine/packed.ts';
 
@@ -27,6 +27,10 @@ function ids(...shape: number[]): GpuTensor {
 /** A frozen weight packed in `format` (its words: packed.ts). */
 function packed(format: PackedFormat, ...shape: number[]): GpuTensor {
   return { ...t(...shape), dtype: 'u32', format, words: packedWords(format, numel(shape)) };
+}
+/** The same recording runtime asking for the software adapter's variants (rt.profile). */
+function software(rt: GpuRuntime): GpuRuntime {
+  return Object.create(rt, { profile: { value: 'software' } }) as GpuRuntime;
 }
 const PACKED: PackedFormat[] = [{ kind: 'bf16' }, { kind: 'f16' }, { kind: 'q4', group: 32 }, { kind: 'q4', group: 64 }];
 
@@ -55,10 +59,16 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
   (rt) => {
     rmsnormForward(rt, t(N, C), t(N), t(N, C), t(C), 1e-6);
     rmsnormBackward(rt, t(N, C), t(C), t(N, C), t(N, C), t(C), t(N));
+    rmsnormResidualForward(rt, t(N, C), t(N), t(N, C), t(N, C), t(C), 1e-6);
+    rmsnormBackward(rt, t(N, C), null, t(N, C), t(N, C), t(C), t(N), 0, true);
+    const sw = software(rt);
+    rmsnormForward(sw, t(N, C), t(N), t(N, C), t(C), 1e-6);
+    rmsnormResidualForward(sw, t(N, C), t(N), t(N, C), t(N, C), t(C), 1e-6);
+    for (const accumulate of [false, true]) rmsnormBackward(sw, t(N, C), null, t(N, C), t(N, C), t(C), t(N), 0, accumulate);
   },
   (rt) => {
-    for (const side of [4, 64]) {
-      // thin (8x8 threads) and wide (16x16) tiles
+    for (const side of [3, 63, 4, 64]) {
+      // thin (8x8 threads) and wide (16x16) tiles; scalar tile loads (3, 63) and vec4 ones (4, 64)
       for (let f = 0; f < 8; f++) {
         const transA = !!(f & 1),
           transB = !!(f & 2),
@@ -71,12 +81,29 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
       gemm(rt, t(N, 64), t(N, 64), packed(f, 64, 64), { transB: true });
       gemm(rt, t(N, 64), t(N, 64), packed(f, 64, 64), { accumulate: true });
     }
+    // software adapters: the barrier-free kernel, scalar (3) and vec4 (4: along k, m or n as the layout allows)
+    const sw = software(rt);
+    for (const side of [3, 4]) {
+      for (let f = 0; f < 8; f++) {
+        const transA = !!(f & 1),
+          transB = !!(f & 2),
+          accumulate = !!(f & 4);
+        gemm(sw, t(side, side), t(side, side), t(side, side), { transA, transB, accumulate });
+      }
+    }
+    for (const f of PACKED) {
+      gemm(sw, t(N, 64), t(N, 64), packed(f, 64, 64), { transB: true });
+      gemm(sw, t(N, 64), t(N, 64), packed(f, 64, 64), { accumulate: true });
+    }
   },
   (rt) => {
     biasForward(rt, t(N, C), t(C));
     biasBackward(rt, t(C), t(N, C));
   },
-  (rt) => ropeForward(rt, t(B, T, NH, HS), ids(B, T), t(HS / 2), B, T, NH, HS),
+  (rt) => {
+    ropeForward(rt, t(B, T, NH, HS), ids(B, T), t(HS / 2), B, T, NH, HS);
+    ropeQkForward(rt, t(B, T, NH, HS), t(B, T, 1, HS), ids(B, T), t(HS / 2), B, T, NH, 1, HS);
+  },
   (rt) => {
     for (const tileRows of [32, 64] as const) {
       const q = t(B, T, NH, HS);
@@ -86,6 +113,7 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
       });
     }
     attentionDecode(rt, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
+    kvCacheWrite(rt, t(B, T, 1, HS), t(B, T, 1, HS), t(B, 1, 1, HS), t(B, 1, 1, HS), ids(B, 1), B, 1, T);
   },
   (rt) => {
     swigluForward(rt, t(N, C), t(N, C), t(N, C));
@@ -119,7 +147,13 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     ce.crossEntropyLogprobs(rt, t(N), logits, ids(N), N, V);
     ce.weightedCrossEntropyBackward(rt, t(N, V), logits, t(N), ids(N), t(N), N, V);
     ce.weightedCrossEntropyBackward(rt, logits, logits, t(N), ids(N), t(N), N, V);
+    ce.crossEntropyForward(software(rt), t(N), t(2), t(N), logits, ids(N), t(N), N, V);
+    ce.crossEntropyLogprobs(software(rt), t(N), logits, ids(N), N, V);
   },
   (rt) => adamwUpdate(rt, t(C), t(C), t(C), t(C), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
-  (rt) => gradClip(rt, t(C), t(1), 1),
+  (rt) => adamwClipUpdate(rt, t(C), t(C), t(C), t(C), t(2), 1, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
+  (rt) => {
+    gradClip(rt, t(C), t(1), 1);
+    gradClip(software(rt), t(C), t(1), 1);
+  },
 ];

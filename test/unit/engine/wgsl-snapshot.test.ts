@@ -16,6 +16,7 @@ function recordingRuntime(): { rt: GpuRuntime; ops: Map<string, OpDescription> }
     offset: 0,
   });
   const rt = {
+    limits: { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
     run: (op: OpDescription) => void ops.set(pipelineKey(op), op),
     copy: () => undefined,
     empty: tensor,

@@ -3,8 +3,9 @@
 @group(0) @binding(1) var<storage, read> q: array<f32>;
 @group(0) @binding(2) var<storage, read> kCache: array<f32>;
 @group(0) @binding(3) var<storage, read> vCache: array<f32>;
-struct Uniforms { B: u32, Tq: u32, NH: u32, NKV: u32, start: u32, cap: u32, window: u32, scale: f32, };
-@group(0) @binding(4) var<uniform> u: Uniforms;
+@group(0) @binding(4) var<storage, read> pos: array<u32>;
+struct Uniforms { B: u32, Tq: u32, NH: u32, NKV: u32, start: u32, cap: u32, window: u32, scale: f32, usePos: u32, };
+@group(0) @binding(5) var<uniform> u: Uniforms;
 const WG_X: u32 = 64u;
 const WG_Y: u32 = 1u;
 const WG_Z: u32 = 1u;
@@ -54,7 +55,7 @@ fn attentionFirstKey(i: u32, window: u32) -> u32 {
   let b = (w / u.Tq) / u.NH;
   let h = (w / u.Tq) % u.NH;
   let kh = h / (u.NH / u.NKV);
-  let i = u.start + t;
+  let i = select(u.start + t, pos[b * u.Tq + t], u.usePos != 0u); // ragged batches: each row's own position
   let qo = ((b * u.Tq + t) * u.NH + h) * HS;
   for (var d = lid; d < HS; d += WG_X) { qs[d] = q[qo + d] * u.scale; }
   let kStart = attentionFirstKey(i, u.window);

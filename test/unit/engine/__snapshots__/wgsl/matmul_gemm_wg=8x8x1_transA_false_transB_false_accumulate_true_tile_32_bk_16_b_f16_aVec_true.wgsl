@@ -1,6 +1,6 @@
-// op matmul_gemm|wg=8x8x1|{"transA":false,"transB":false,"accumulate":true,"tile":32,"bk":16,"b":"bf16"}
+// op matmul_gemm|wg=8x8x1|{"transA":false,"transB":false,"accumulate":true,"tile":32,"bk":16,"b":"f16","aVec":true}
 @group(0) @binding(0) var<storage, read_write> c: array<f32>;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> a: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> b: array<u32>;
 struct Uniforms { M: u32, N: u32, K: u32, alpha: f32, };
 @group(0) @binding(3) var<uniform> u: Uniforms;
@@ -9,10 +9,7 @@ const WG_Y: u32 = 8u;
 const WG_Z: u32 = 1u;
 // Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
 fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
-fn bAt(i: u32) -> f32 {
-  let w = b[i >> 1u];
-  return bitcast<f32>(select(w << 16u, w & 0xffff0000u, (i & 1u) == 1u));
-}
+fn bAt(i: u32) -> f32 { return unpack2x16float(b[i >> 1u])[i & 1u]; }
 const TILE: u32 = 32u;
 const BK: u32 = 16u;
 const SIDE: u32 = 8u;
@@ -26,10 +23,11 @@ var<workgroup> Bs: array<f32, 512>;
   let ty = lid3.y;
   var acc: array<array<f32, 4>, 4>;
   for (var k0 = 0u; k0 < u.K; k0 = k0 + BK) {
-    for (var r = 0u; r < 8u; r = r + 1u) {
-      let e = lid + r * 64u;
+    for (var r = 0u; r < 2u; r = r + 1u) {
+      let e = (lid + r * 64u) * 4u;
       let m = e / BK; let k = e % BK; let gm = m0 + m; let gk = k0 + k;
-      As[k * TILE + m] = select(0.0, a[gm * u.K + gk], gm < u.M && gk < u.K);
+      let v = select(vec4<f32>(0.0), a[(gm * u.K + gk) / 4u], gm < u.M && gk < u.K);
+      for (var t = 0u; t < 4u; t = t + 1u) { As[(k + t) * TILE + m] = v[t]; }
     }
     for (var r = 0u; r < 8u; r = r + 1u) {
       let e = lid + r * 64u;
