@@ -44,6 +44,9 @@ export function packPairs(pairs: PairTokens[], b: number, T: number): PackedBatc
   return pack(rows, 2 * b, T);
 }
 
+/** Longest sequence of a batch of pairs: the length a batch is padded to (a workspace within the topic's longest). */
+export const batchSeqLen = (pairs: PairTokens[]): number => Math.max(...pairs.map((p) => Math.max(p.chosen.ids.length, p.rejected.ids.length)));
+
 /** Longest sequence over all pairs, with the checks every pair trainer needs. */
 export function pairSeqLen(pairs: PairTokens[], where: string): number {
   if (!pairs.length) throw new Error(`${where}: no preference pairs to train on`);

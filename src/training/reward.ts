@@ -7,7 +7,7 @@ import type { LoraParams } from '../model/lora-params.ts';
 import { Rng } from '../util/rng.ts';
 import { EarlyStopping, type EarlyStoppingState } from './early-stopping.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
-import { packPairs, pairSeqLen, sigmoid, softplusNeg, splitPairs, type PairTokens } from './pairs.ts';
+import { batchSeqLen, packPairs, pairSeqLen, sigmoid, softplusNeg, splitPairs, type PairTokens } from './pairs.ts';
 import { backwardJoint, pack, writeBatch, type PackedBatch, type ScalarHead } from './seq.ts';
 import { Optimizer } from './step.ts';
 import type { TokenizedExample } from './sft.ts';
@@ -138,7 +138,8 @@ async function evaluatePairs<T extends Tensor>(
     correct = 0;
   for (let i = 0; i < pairs.length; i += b) {
     const chunk = pairs.slice(i, i + b);
-    const s = btStats(await lastScores(be, dec, lora, head, ws, packPairs(chunk, b, ws.T)), b, chunk.length);
+    const Tb = Math.min(ws.T, batchSeqLen(chunk));
+    const s = btStats(await lastScores(be, dec, lora, head, ws.within(Tb), packPairs(chunk, b, Tb)), b, chunk.length);
     loss += s.loss * chunk.length;
     correct += s.correct;
   }
@@ -230,7 +231,8 @@ async function rewardEpoch<T extends Tensor>(run: RewardRun<T>, result: RewardRe
     const lrs = [f * opts.learningRate, f * (opts.headLearningRate ?? opts.learningRate)];
     const { skipped } = await opt.step(
       async () => {
-        const r = await rewardPass(be, dec, lora, head, ws, packPairs(chunk, b, T), b, k);
+        const Tb = Math.min(T, batchSeqLen(chunk)); // padded to this batch's longest, not the topic's
+        const r = await rewardPass(be, dec, lora, head, ws.within(Tb), packPairs(chunk, b, Tb), b, k);
         st = r.st;
         return r.pass;
       },
