@@ -1,8 +1,8 @@
 // PPO (TRL-style RLHF) of a LoRA policy against a frozen reference, a reward function and a value head.
 //
 // One step (Ziegler et al. 2019; TRL's PPOTrainer):
-//  1. rollouts: batchSize prompts (a seeded shuffle, cycled) → responses sampled from the policy with
-//     generate() (temperature/topP, a seeded Rng) → scores from the RewardFn;
+//  1. rollouts: batchSize prompts (a seeded shuffle, cycled) → responses sampled from the policy, the whole
+//     batch at once with generateBatch() (temperature/topP, a seeded Rng per sequence) → scores from the RewardFn;
 //  2. one batch forward each with the reference and the policy: per-token log-probs of the response
 //     under softmax(logits / temperature), the value head at every position, the entropy;
 //     per-token KL estimate k_t = logp_old − logp_ref; rewards r_t = −klCoef·k_t, plus the score at the
