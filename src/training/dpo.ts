@@ -4,7 +4,7 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Decoder as DecoderClass, Workspace, type Decoder } from '../model/decoder.ts';
 import type { LoraParams } from '../model/lora-params.ts';
-import { packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './pairs.ts';
+import { batchSeqLen, packPairs, pairSeqLen, sigmoid, softplusNeg, type PairTokens } from './pairs.ts';
 import { trainerSchedule, type ScheduleKind } from './schedule.ts';
 import { sftSchedule } from './sft.ts';
 import { backwardWeightedLogprobs, perSequence, tokenLogprobs, type PackedBatch } from './seq.ts';
@@ -86,7 +86,8 @@ export async function referenceLogprobs<T extends Tensor>(
     rejected: number[] = [];
   for (let i = 0; i < pairs.length; i += b) {
     const chunk = pairs.slice(i, i + b);
-    const r = await pairLogprobs(be, dec, reference, ws, out, packPairs(chunk, b, ws.T), b, chunk.length);
+    const w = ws.within(Math.min(ws.T, batchSeqLen(chunk))); // padded to this batch's longest
+    const r = await pairLogprobs(be, dec, reference, w, be.view(out, 0, [w.N]), packPairs(chunk, b, w.T), b, chunk.length);
     chosen.push(...r.chosen);
     rejected.push(...r.rejected);
   }
@@ -189,19 +190,18 @@ export async function trainDpo<T extends Tensor>(
     const ref = await referenceLogprobs(be, dec, reference, ws, out, pairs, b);
     for (let s = opts.startStep ?? 0; s < end; s++) {
       const idx = schedule[s];
-      const batch = packPairs(
-        idx.map((j) => pairs[j]),
-        b,
-        T,
-      );
+      const chunk = idx.map((j) => pairs[j]);
+      const w = ws.within(Math.min(T, batchSeqLen(chunk))); // padded to this batch's longest, not the topic's
+      const batch = packPairs(chunk, b, w.T);
+      const wOut = be.view(out, 0, [w.N]);
       let stats!: ReturnType<typeof batchLoss>;
       const lr = lrAt(s),
         step = s + 1;
       const { gradNorm, skipped } = await opt.step(
         async () => {
-          const pol = await pairLogprobs(be, dec, policy, ws, out, batch, b, idx.length);
-          stats = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T, N: ws.N });
-          return { loss: stats.loss, backward: () => backwardWeightedLogprobs(be, dec, policy, ws, stats.weights) };
+          const pol = await pairLogprobs(be, dec, policy, w, wOut, batch, b, idx.length);
+          stats = batchLoss(pol, ref, idx, batch.mask, { beta, smoothing, b, T: w.T, N: w.N });
+          return { loss: stats.loss, backward: () => backwardWeightedLogprobs(be, dec, policy, w, stats.weights) };
         },
         { t: step, lr },
       ); // bias correction counts every step, as SFT
