@@ -10,6 +10,7 @@ import type { Workspace } from './workspace.ts';
 import { layerTensors, layerWeights, uploader, uploadRowParts, type LayerWeights, type RowPart } from './decoder-weights.ts';
 import type { PackedHost } from './base-precision.ts';
 import { FrozenStacks } from './frozen-stack.ts';
+import { LmHead } from './lm-head.ts';
 
 export { Workspace } from './workspace.ts';
 
@@ -33,15 +34,12 @@ export interface KvCache<T> {
 }
 
 /**
- * Where a forward meets a KV cache: keys/values go to slots start.. (one sequence), or, when ragged, every
- * token to the slot of its own position in ws.pos (rows of different lengths: write ws.pos with setBatch's
- * per-row start positions). A ragged forward of T > 1 tokens is a prefill: rows right-padded from position 0,
- * their lengths in ws.lens; of T = 1, a decode step reading each row's position from ws.pos.
+ * Where a forward meets a KV cache: every token's keys/values go to the slot of its own position in ws.pos
+ * (write it with setBatch's start positions, per row when rows differ in length). A forward of T > 1 tokens
+ * is a prefill: rows right-padded from position 0, their lengths in ws.lens; of T = 1, a decode step.
  */
 export interface KvCacheUse<T> {
   kv: KvCache<T>;
-  start: number;
-  ragged?: boolean;
 }
 
 const UNSUPPORTED: [keyof ModelConfig, string][] = [
@@ -71,8 +69,8 @@ export class Decoder<T extends Tensor> {
   private readonly attn: AttnOpts<T>[];
   /** Adapters folded into a packed base weight, per module path: kept low-rank beside it (see foldAdapter). */
   private readonly frozen: FrozenStacks<T>;
-  /** Scratch for the logits of one part of a split LM head. */
-  private headBuf: T | null = null;
+  /** The LM head over headParts (src/model/lm-head.ts). */
+  private readonly head: LmHead<T>;
 
   constructor(
     readonly be: Backend<T>,
@@ -95,6 +93,7 @@ export class Decoder<T extends Tensor> {
       for (let l = 0; l < cfg.numLayers; l++) this.layers.push(layerWeights(be, cfg, host, l, uploaded));
       this.norm = up('model.norm.weight', [C]);
       this.headParts = cfg.tieWordEmbeddings ? this.embedParts : rowParts('lm_head.weight');
+      this.head = new LmHead(be, this.headParts, C, cfg.finalLogitSoftcap);
     } catch (err) {
       for (const t of uploaded) be.release(t); // nothing half-loaded stays on the GPU
       throw err;
@@ -211,7 +210,7 @@ export class Decoder<T extends Tensor> {
 
   /**
    * Forward over ws.ids (B, T): final hidden states in ws.hf and, when the workspace has them, logits.
-   * With a cache, keys/values are written at positions start.. (per row when cache.ragged) and attention reads the cache.
+   * With a cache, keys/values are written at their positions in ws.pos and attention reads the cache (see KvCacheUse).
    */
   forward(ws: Workspace<T>, lora: LoraParams<T> | null, cache?: KvCacheUse<T>, drop?: LoraDropout): void {
     const { be, cfg } = this;
@@ -232,31 +231,7 @@ export class Decoder<T extends Tensor> {
 
   /** logits = hf · lmHead^T, soft-capped when the model says so (`raw` then keeps the values before the cap). */
   headForward(logits: T, hidden: T, raw: T | null): void {
-    const cap = this.cfg.finalLogitSoftcap;
-    if (cap && !raw) throw new Error('decoder: soft-capped logits need a buffer for the values before the cap');
-    const out = cap ? raw! : logits;
-    if (this.headParts.length === 1) {
-      this.be.matmulForward(out, hidden, this.headParts[0].t);
-    } else {
-      // A head split across bindings: each part's vocabulary slice through a scratch, into its columns.
-      const rows = hidden.size / this.cfg.hiddenSize;
-      for (const p of this.headParts) {
-        const s = this.headScratch(rows, p.rows);
-        this.be.matmulForward(s, hidden, p.t);
-        this.be.copyColumns(out, s, p.r0, 0, p.rows);
-      }
-    }
-    if (cap) this.be.softcapForward(logits, raw!, cap);
-  }
-
-  /** (rows, cols) scratch for one head part's logits, as a view of one buffer grown on demand. */
-  private headScratch(rows: number, cols: number): T {
-    const need = rows * cols;
-    if (!this.headBuf || this.headBuf.size < need) {
-      if (this.headBuf) this.be.release(this.headBuf);
-      this.headBuf = this.be.zeros([need]);
-    }
-    return this.be.view(this.headBuf, 0, [rows, cols]);
+    this.head.forward(logits, hidden, raw);
   }
 
   /** x2 = x + [post-norm] o(attention(rope([q/k-norm] q(h1)), rope([q/k-norm] k(h1)), v(h1))), h1 = norm(x). */
@@ -283,8 +258,8 @@ export class Decoder<T extends Tensor> {
     }
     lin(a.v, a.h1, w.v, w.vBias, 'self_attn.v_proj');
     be.ropeQkForward(a.q, a.k, ws.pos, this.invFreqs[l], B, T, NH, NKV, HS);
-    if (cache?.ragged) {
-      // A ragged batch: each row's keys/values at its own slots of its own cache row; positions from ws.pos.
+    if (cache) {
+      // Each row's keys/values at its own slots of its own cache row; positions from ws.pos.
       const KD = NKV * HS;
       be.kvCacheWrite(cache.kv.k[l], cache.kv.v[l], a.k, a.v, ws.pos, B, T, cache.kv.cap);
       const kc = be.view(cache.kv.k[l], 0, [B * cache.kv.cap * KD]),
@@ -293,11 +268,6 @@ export class Decoder<T extends Tensor> {
       // forward kernel, far fewer workgroups than one per query row.
       if (T > 1) be.attentionForward(a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn[l], lens: ws.lens });
       else be.attentionDecode(a.att, a.q, kc, vc, B, T, NH, NKV, HS, 0, cache.kv.cap, { ...this.attn[l], pos: ws.pos });
-    } else if (cache) {
-      const o = cache.start * NKV * HS;
-      be.copy(be.view(cache.kv.k[l], o, [T * NKV * HS]), a.k);
-      be.copy(be.view(cache.kv.v[l], o, [T * NKV * HS]), a.v);
-      be.attentionDecode(a.att, a.q, cache.kv.k[l], cache.kv.v[l], B, T, NH, NKV, HS, cache.start, cache.kv.cap, this.attn[l]);
     } else {
       be.attentionForward(a.att, a.lse, a.q, a.k, a.v, B, T, NH, NKV, HS, { ...this.attn[l], lens: ws.lens });
     }
@@ -352,27 +322,9 @@ export class Decoder<T extends Tensor> {
     this.headBackwardRows(ws.dh, ws.logits, ws.logitsRaw);
   }
 
-  /**
-   * dh (rows, C) = d/d hidden from dlogits (rows, V), through the soft cap (with `raw`, the values before it,
-   * from headForward) when the model has one; dlogits is overwritten. Rows are any run of positions: the whole
-   * batch, or one chunk of a row-chunked head.
-   */
+  /** dh (rows, C) = d/d hidden from dlogits (rows, V) of any run of positions (see LmHead.backward); dlogits is overwritten. */
   headBackwardRows(dh: T, dlogits: T, raw: T | null): void {
-    const cap = this.cfg.finalLogitSoftcap;
-    if (cap) {
-      if (!raw) throw new Error('decoder backward: soft-capped logits need the values before the cap');
-      this.be.softcapBackward(dlogits, dlogits, raw, cap);
-    }
-    if (this.headParts.length === 1) {
-      this.be.matmulBackward(dh, dlogits, this.headParts[0].t, false);
-      return;
-    }
-    const rows = dh.size / this.cfg.hiddenSize;
-    this.headParts.forEach((p, i) => {
-      const s = this.headScratch(rows, p.rows);
-      this.be.copyColumns(s, dlogits, 0, p.r0, p.rows);
-      this.be.matmulBackward(dh, s, p.t, i > 0);
-    });
+    this.head.backward(dh, dlogits, raw);
   }
 
   /** Backward from a gradient on the final normed hidden states (N, C); LoRA gradients accumulate. */
@@ -455,8 +407,9 @@ export class Decoder<T extends Tensor> {
   }
 
   release(): void {
-    const all: (T | null)[] = [...this.embedParts.map((p) => p.t), this.norm, ...new Set(this.invFreqs), this.headBuf];
+    const all: (T | null)[] = [...this.embedParts.map((p) => p.t), this.norm, ...new Set(this.invFreqs)];
     this.frozen.release();
+    this.head.release();
     if (this.headParts !== this.embedParts) all.push(...this.headParts.map((p) => p.t));
     for (const w of this.layers) all.push(...layerTensors(w));
     for (const t of all) if (t) this.be.release(t);

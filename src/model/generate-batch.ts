@@ -144,7 +144,7 @@ async function generateChunk<T extends Tensor>(
       Uint32Array.from(chunk, (s) => s.prompt.length),
     ); // every row from position 0, masked to its own length
     be.beginStep();
-    dec.forward(pre, lora, { kv, start: 0, ragged: true });
+    dec.forward(pre, lora, { kv });
     chunk.forEach((s, b) => be.copy(be.view(lastHidden, b * C, [C]), be.view(pre!.hf, (b * Pmax + s.prompt.length - 1) * C, [C])));
     dec.headForward(lastLogits, lastHidden, lastRaw);
     be.submit();
@@ -168,7 +168,7 @@ async function generateChunk<T extends Tensor>(
       const pos = rows.map((s) => s.prompt.length + s.out.ids.length - 1); // position of each row's newest token
       step.setBatch(Uint32Array.from(next), new Uint32Array(rows.length).fill(1), undefined, undefined, pos);
       be.beginStep();
-      dec.forward(step, lora, { kv, start: 0, ragged: true });
+      dec.forward(step, lora, { kv });
       be.submit();
       logits = await be.read(step.logits!);
       next = rows.map((s, r) => sampleToken(logits.subarray(r * V, (r + 1) * V), opts, s.rng));

@@ -142,7 +142,7 @@ export async function generate<T extends Tensor>(
   try {
     pre.setBatch(Uint32Array.from(promptIds), Uint32Array.of(P));
     be.beginStep();
-    decoder.forward(pre, lora, { kv, start: 0, ragged: true }); // the path generateBatch takes, so results agree
+    decoder.forward(pre, lora, { kv });
     be.copy(lastHidden, be.view(pre.hf, (P - 1) * C, [1, C]));
     decoder.headForward(lastLogits, lastHidden, lastRaw);
     be.submit();
@@ -164,7 +164,7 @@ export async function generate<T extends Tensor>(
       ids[0] = next;
       one.setBatch(ids, lens, undefined, undefined, pos);
       be.beginStep();
-      decoder.forward(one, lora, { kv, start: pos, ragged: true });
+      decoder.forward(one, lora, { kv });
       be.submit();
       next = sampleToken(await be.read(one.logits!), opts, rng);
     }

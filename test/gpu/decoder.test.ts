@@ -77,10 +77,10 @@ describe('decoder', () => {
     const kv = dec.newKvCache(16);
     const pre = new Workspace(be, q3.config, 1, ids.length - 1, new Map());
     pre.setBatch(Uint32Array.from(ids.slice(0, -1)), Uint32Array.of(ids.length - 1));
-    dec.forward(pre, null, { kv, start: 0 });
+    dec.forward(pre, null, { kv });
     const one = new Workspace(be, q3.config, 1, 1, new Map());
     one.setBatch(Uint32Array.of(ids.at(-1)!), Uint32Array.of(1), undefined, undefined, ids.length - 1);
-    dec.forward(one, null, { kv, start: ids.length - 1 });
+    dec.forward(one, null, { kv });
     expect(maxRelDiff(await be.read(one.logits!), want.at(-1)!)).toBeLessThan(1e-4);
     for (const w of [ws, pre, one]) w.release();
     dec.releaseKvCache(kv);
@@ -95,10 +95,10 @@ describe('decoder', () => {
     const kv = dec.newKvCache(16);
     const pre = new Workspace(be, cfg, 1, ids.length - 1, new Map());
     pre.setBatch(Uint32Array.from(ids.slice(0, -1)), Uint32Array.of(ids.length - 1));
-    dec.forward(pre, null, { kv, start: 0 });
+    dec.forward(pre, null, { kv });
     const one = new Workspace(be, cfg, 1, 1, new Map());
     one.setBatch(Uint32Array.of(ids[ids.length - 1]), Uint32Array.of(1), undefined, undefined, ids.length - 1);
-    dec.forward(one, null, { kv, start: ids.length - 1 });
+    dec.forward(one, null, { kv });
     const got = await be.read(one.logits!);
     const want = referenceLogits(cfg, model.weights, ids).at(-1)!;
     expect(maxRelDiff(got, want)).toBeLessThan(1e-4);

@@ -100,10 +100,10 @@ describe.each(TINY_ARCHS)('tiny %s on the CPU twin', (arch) => {
     const kv = dec.newKvCache(16);
     const pre = new Workspace(be, cfg, 1, ids.length - 1, new Map());
     pre.setBatch(Uint32Array.from(ids.slice(0, -1)), Uint32Array.of(ids.length - 1));
-    dec.forward(pre, null, { kv, start: 0 });
+    dec.forward(pre, null, { kv });
     const one = new Workspace(be, cfg, 1, 1, new Map());
     one.setBatch(Uint32Array.of(ids.at(-1)!), Uint32Array.of(1), undefined, undefined, ids.length - 1);
-    dec.forward(one, null, { kv, start: ids.length - 1 });
+    dec.forward(one, null, { kv });
     expect(maxRelDiff((one.logits as CpuTensor).data, referenceLogits(cfg, model.weights, ids).at(-1)!)).toBeLessThan(1e-4);
     dec.release();
   });
