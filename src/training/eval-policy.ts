@@ -76,13 +76,20 @@ function scoredExample(tok: Tokenizer, prompt: string, answer: string, maxLen: n
   return { ids, lossMask: ids.map((_, i) => (i >= p.length ? 1 : 0)) };
 }
 
+/** A question's prompt ids and the answer length it leaves: at most ctx.maxNewTokens, and the model's context. */
+function answerPrompt<T extends Tensor>(ctx: EvalContext<T>, question: string): { ids: number[]; maxNewTokens: number } {
+  const maxPos = ctx.dec.cfg.maxPositionEmbeddings;
+  const ids = promptIds(ctx.tokenizer, question);
+  if (ids.length >= maxPos)
+    throw new Error(
+      `question ${JSON.stringify(question.slice(0, 60))}: ${ids.length} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`,
+    );
+  return { ids, maxNewTokens: Math.min(ctx.maxNewTokens, maxPos - ids.length) };
+}
+
 /** The policy's greedy answer to a question with the chat template (at most ctx.maxNewTokens, and the model's context). */
 export async function answerQuestion<T extends Tensor>(ctx: EvalContext<T>, question: string): Promise<string> {
-  const maxPos = ctx.dec.cfg.maxPositionEmbeddings;
-  const P = promptIds(ctx.tokenizer, question).length;
-  if (P >= maxPos)
-    throw new Error(`question ${JSON.stringify(question.slice(0, 60))}: ${P} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`);
-  const maxNewTokens = Math.min(ctx.maxNewTokens, maxPos - P);
+  const { maxNewTokens } = answerPrompt(ctx, question);
   const res = await generateText(ctx.be, ctx.dec, ctx.lora, ctx.tokenizer, question, { maxNewTokens, temperature: 0, rng: new Rng(ctx.seed ?? 0) });
   return res.text;
 }
@@ -92,20 +99,15 @@ export async function answerQuestion<T extends Tensor>(ctx: EvalContext<T>, ques
  * stop and length), each the text answerQuestion gives for that question alone.
  */
 export async function answerQuestions<T extends Tensor>(ctx: EvalContext<T>, questions: readonly string[]): Promise<string[]> {
-  const maxPos = ctx.dec.cfg.maxPositionEmbeddings;
-  const prompts = questions.map((q) => {
-    const ids = promptIds(ctx.tokenizer, q);
-    if (ids.length >= maxPos)
-      throw new Error(`question ${JSON.stringify(q.slice(0, 60))}: ${ids.length} prompt tokens leave no room to answer in max_position_embeddings ${maxPos}`);
-    return ids;
-  });
+  const prompts = questions.map((q) => answerPrompt(ctx, q));
   const stopIds = ctx.tokenizer.eosIds;
-  const res = await generateBatch(ctx.be, ctx.dec, ctx.lora, prompts, {
-    maxNewTokens: prompts.map((p) => Math.min(ctx.maxNewTokens, maxPos - p.length)),
-    temperature: 0,
-    stopIds,
-    rngs: prompts.map(() => new Rng(ctx.seed ?? 0)),
-  });
+  const res = await generateBatch(
+    ctx.be,
+    ctx.dec,
+    ctx.lora,
+    prompts.map((p) => p.ids),
+    { maxNewTokens: prompts.map((p) => p.maxNewTokens), temperature: 0, stopIds, rngs: prompts.map(() => new Rng(ctx.seed ?? 0)) },
+  );
   return res.map((r) => replyText(ctx.tokenizer, r.ids, stopIds));
 }
 
