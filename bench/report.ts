@@ -50,6 +50,8 @@ function stepSection(step: Obj | undefined, peer: Obj | undefined, base: Obj | u
       rows.push([`peer ${String(p.backend ?? name)}`, num(p.msPerStep), num(p.tokensPerSecond), '', '', '', ratio(p.msPerStep, step?.msPerStep)]);
   }
   out.push(table(['', 'ms/step', 'tokens/s', 'dispatches/step', '/layer', 'peak MiB', 'speedup (peer/ours)'], rows));
+  if (step && typeof step.submitsPerStep === 'number')
+    out.push(`  per step: ${String(step.submitsPerStep)} command buffer(s), ${String(step.readBacksPerStep)} read-back(s)`);
   if (step && isObj(step.dispatchesByOp))
     out.push(
       `  dispatches by op (one step): ${Object.entries(step.dispatchesByOp)

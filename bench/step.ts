@@ -201,6 +201,8 @@ export interface StepResult {
   msPerStepMin: number;
   tokensPerSecond: number; // B·T / median step
   dispatchesPerStep: number;
+  submitsPerStep?: number; // command buffers per step
+  readBacksPerStep?: number; // host read-backs per step
   dispatchesPerLayer?: number;
   dispatchesOutsideLayers?: number;
   dispatchesByOp?: Record<string, number>; // one step's dispatches by kernel, most first
@@ -223,7 +225,16 @@ export function median(xs: number[]): number {
 async function timeSteps(
   inp: StepInputs,
   log: (m: string) => void,
-): Promise<{ stepMs: number[]; dispatches: number[]; byOp: Record<string, number>; losses: number[]; peak: number; loraCount: number }> {
+): Promise<{
+  stepMs: number[];
+  dispatches: number[];
+  submits: number[];
+  readBacks: number[];
+  byOp: Record<string, number>;
+  losses: number[];
+  peak: number;
+  loraCount: number;
+}> {
   const { shape, cfg } = inp;
   const rt = await GpuRuntime.create();
   try {
@@ -233,9 +244,15 @@ async function timeSteps(
     const total = shape.warmup + shape.steps;
     const stepMs: number[] = [];
     const dispatches: number[] = [];
+    const submits: number[] = [];
+    const readBacks: number[] = [];
     const losses: number[] = [];
     let last = performance.now();
     let lastDispatches = rt.stats.dispatches;
+    // Submits and read-backs where the runtime counts them (not at df16f37).
+    const io = () => rt.stats as { submits?: number; readBacks?: number };
+    let lastSubmits = io().submits ?? 0;
+    let lastReadBacks = io().readBacks ?? 0;
     // Dispatches by op name where the runtime counts them (not at df16f37): the last step's, as a profile.
     const opCounts = () => ({ ...((rt.stats as { dispatchesByOp?: Record<string, number> }).dispatchesByOp ?? {}) });
     let beforeLast = opCounts();
@@ -252,6 +269,9 @@ async function timeSteps(
         const now = performance.now();
         stepMs.push(now - last);
         dispatches.push(rt.stats.dispatches - lastDispatches);
+        submits.push((io().submits ?? 0) - lastSubmits);
+        readBacks.push((io().readBacks ?? 0) - lastReadBacks);
+        [lastSubmits, lastReadBacks] = [io().submits ?? 0, io().readBacks ?? 0];
         losses.push(m.loss);
         log(`step ${m.step}/${total}${m.step <= shape.warmup ? ' (warm-up)' : ''} ${(now - last).toFixed(0)} ms, loss ${m.loss.toFixed(4)}`);
         last = now;
@@ -270,7 +290,7 @@ async function timeSteps(
     const loraCount = lora.count;
     lora.release();
     decoder.release();
-    return { stepMs, dispatches, byOp, losses, peak: rt.stats.peakBytes, loraCount };
+    return { stepMs, dispatches, submits, readBacks, byOp, losses, peak: rt.stats.peakBytes, loraCount };
   } finally {
     rt.destroy();
   }
@@ -303,6 +323,7 @@ export async function benchStep(
   const measured = r.stepMs.slice(shape.warmup);
   const ms = median(measured);
   const perStep = median(r.dispatches.slice(shape.warmup));
+  const io = { submits: r.submits.some((n) => n > 0) };
   const layers = opts.perLayer === false ? null : await dispatchesPerLayer(shape);
   return {
     shape: describeShape(shape),
@@ -312,6 +333,7 @@ export async function benchStep(
     msPerStepMin: round(Math.min(...measured), 1),
     tokensPerSecond: round((shape.batch * shape.seq * 1000) / ms, 1),
     dispatchesPerStep: perStep,
+    ...(io.submits ? { submitsPerStep: median(r.submits.slice(shape.warmup)), readBacksPerStep: median(r.readBacks.slice(shape.warmup)) } : {}),
     ...(layers ? { dispatchesPerLayer: layers.perLayer, dispatchesOutsideLayers: layers.outside } : {}),
     ...(Object.keys(r.byOp).length ? { dispatchesByOp: Object.fromEntries(Object.entries(r.byOp).sort((a, b) => b[1] - a[1])) } : {}),
     peakGpuBytes: r.peak,

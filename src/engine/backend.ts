@@ -45,6 +45,8 @@ export interface BackendCore<T extends Tensor> {
   release(t: T): void;
   beginStep(): void;
   submit(): void;
+  /** Drops an open step without submitting it (after an exception while recording). */
+  abandonStep(): void;
 }
 
 /** Every op of ops/* (fill, gemm, rmsnormForward, attentionBackward, crossEntropyBackward, adamwUpdate, ...). */
@@ -69,6 +71,7 @@ export function gpuBackend(rt: GpuRuntime): Backend<GpuTensor> {
     release: (t) => rt.release(t),
     beginStep: () => rt.beginStep(),
     submit: () => rt.submit(),
+    abandonStep: () => rt.abandonStep(),
     ...gpuOps(rt),
   };
 }
@@ -114,6 +117,7 @@ export function cpuBackend(): Backend<CpuTensor> {
     release: () => undefined,
     beginStep: () => undefined,
     submit: () => undefined,
+    abandonStep: () => undefined,
     ...cpuOps<CpuTensor>(),
   };
 }

@@ -57,6 +57,8 @@ export interface RuntimeStats {
   bytesAllocated: number; // bytes in all GPU buffers the runtime holds (live + pooled + uniforms)
   peakBytes: number; // high-water mark of bytesAllocated
   dispatches: number;
+  submits: number; // command buffers submitted (a training step should be one)
+  readBacks: number; // tensors read back to the host (a training step should be one)
   /** Dispatches by op name (profiling: which kernels a step is made of). */
   dispatchesByOp: Record<string, number>;
 }
@@ -81,6 +83,8 @@ export class GpuRuntime {
     bytesAllocated: 0,
     peakBytes: 0,
     dispatches: 0,
+    submits: 0,
+    readBacks: 0,
     dispatchesByOp: {},
   };
   /** Kernel variants for this adapter (see KernelProfile); writable so tests can hold both against the twins. */
@@ -236,6 +240,7 @@ export class GpuRuntime {
   private async readBytes(t: GpuTensor): Promise<ArrayBuffer> {
     this.alive();
     if (this.encoder) throw new Error('read: a step is open (beginStep without submit); submit it before reading back');
+    this.stats.readBacks++;
     return this.pool.readBack(t.buffer, t.offset * 4, (t.words ?? t.size) * 4, () => this.checkErrors());
   }
 
@@ -310,6 +315,7 @@ export class GpuRuntime {
     if (this.timedThisStep) this.timer?.end(enc);
     this.uniforms.flush();
     this.device.queue.submit([enc.finish()]);
+    this.stats.submits++;
     this.encoder = undefined;
     this.track(this.device.popErrorScope(), (e) => `a submitted step failed validation: ${e.message}`);
     for (const b of this.pendingRelease) this.pool.put(b);

@@ -140,14 +140,12 @@ export async function trainSft<T extends Tensor>(
       const drop = dropP > 0 ? { p: dropP, seed: opts.seed >>> 0, step: s + 1 } : undefined;
       const step = s + 1,
         lr = lrAt(s);
-      const { loss, gradNorm, skipped } = await opt.step(
+      // The whole step (zeroing, forward, loss, backward, clip, update) is one submit; the loss is read after.
+      const { loss, gradNorm, skipped } = await opt.stepRecorded(
         () => {
-          // Forward, loss and backward in one submit; the loss is read after clipping.
-          be.beginStep();
           decoder.forward(ws, lora, undefined, drop);
           sftLossBackward(be, decoder, lora, ws, drop); // over row chunks when (N, V) logits would not fit
-          be.submit();
-          return { loss: ws.loss };
+          return ws.loss;
         },
         { t: step, lr },
       ); // bias correction counts every step, skipped ones included

@@ -1,6 +1,7 @@
 // One optimizer step, shared by SFT, the reward model, DPO and PPO: zero the gradients, run the loss
 // closure (forward, loss, backward), clip the global gradient norm, read the logged scalars, skip a
-// non-finite step (and count it), AdamW at the scheduled LR.
+// non-finite step (and count it), AdamW at the scheduled LR. A closure that only records (SFT's) goes
+// through stepRecorded: the whole step is then one command buffer and one read-back.
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { clipFactor } from '../engine/ref/grad-clip.ts';
 
@@ -81,16 +82,46 @@ export class Optimizer<T extends Tensor> {
   }
 
   /**
-   * One group: norm, clip, skip test and update in one submit, then one read-back of [norm, loss]. A host loss
+   * One step whose forward, loss and backward `record` puts into the open step without reading anything back,
+   * returning the device scalar it wrote the loss to. With one group, zeroing, the pass, clip, skip test and
+   * update are one command buffer and [norm, loss] one read-back; with several it runs as step().
+   */
+  async stepRecorded(record: () => T, at: { t: number; lr: number | readonly number[] }): Promise<StepResult> {
+    const { be, stat } = this;
+    if (!stat) {
+      return this.step(() => {
+        be.beginStep();
+        const loss = this.recordOrAbandon(record);
+        be.submit();
+        return { loss };
+      }, at);
+    }
+    be.beginStep();
+    for (const g of this.groups) be.fill(g.grads, 0);
+    const loss = this.recordOrAbandon(record);
+    return this.deviceStep(stat, loss, at.t, at.lr, true);
+  }
+
+  private recordOrAbandon(record: () => T): T {
+    try {
+      return record();
+    } catch (e) {
+      this.be.abandonStep();
+      throw e;
+    }
+  }
+
+  /**
+   * One group: norm, clip, skip test and update in one submit (into the step already open when `open`), then one read-back of [norm, loss]. A host loss
    * is reported as given.
    */
-  private async deviceStep(stat: T, loss: number | T, t: number, lr: number | readonly number[]): Promise<StepResult> {
+  private async deviceStep(stat: T, loss: number | T, t: number, lr: number | readonly number[], open = false): Promise<StepResult> {
     const { be } = this;
     const g = this.groups[0];
     const normSlot = be.view(stat, 0, [1]),
       lossSlot = be.view(stat, 1, [1]);
     const hp = this.hyper(t, this.lrOf(lr, 0));
-    be.beginStep();
+    if (!open) be.beginStep();
     be.gradClip(g.grads, normSlot, 0); // measure only: adamwClipUpdate clips
     // A host loss was checked finite before the backward: the device's test then only needs the norm.
     if (typeof loss === 'number') be.write(lossSlot, Float32Array.of(0));

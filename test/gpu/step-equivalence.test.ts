@@ -1,7 +1,7 @@
 // Issue 19's training step, before and after the fused kernels: a short SFT run on the generated tiny model
 // (B 2 × T 64, LoRA r 8 on q, v, o) must give, step by step, the CPU twin's losses and the losses recorded
 // before the kernels were fused, in both kernel profiles; a run resumed from saved state must be bit-exact.
-// Also reports the dispatches per step (and which ops they are).
+// Also reports the dispatches per step (and which ops they are) and holds a step to one submit and one read-back.
 import { describe, expect, it } from 'vitest';
 import { PROFILES, runtime } from './helpers.ts';
 import { cpuBackend, gpuBackend, type Backend, type Tensor } from '../../src/engine/backend.ts';
@@ -54,13 +54,18 @@ describe('SFT step equivalence (tiny model, B 2 × T 64, r 8 on q, v, o)', async
       const rt = await runtime();
       rt.profile = profile;
       // Steady state: the dispatches of steps 2..STEPS (step 1 follows the workspace's allocation).
-      let d0 = 0;
+      let d0 = 0,
+        s0 = 0,
+        r0 = 0;
       let ops0: Record<string, number> = {};
       const { losses, lora } = await run(gpuBackend(rt), {}, undefined, (step) => {
         if (step !== 1) return;
-        d0 = rt.stats.dispatches;
+        [d0, s0, r0] = [rt.stats.dispatches, rt.stats.submits, rt.stats.readBacks];
         ops0 = { ...rt.stats.dispatchesByOp };
       });
+      // One command buffer and one read-back per step ([norm, loss]); the trailing sync adds neither.
+      expect((rt.stats.submits - s0) / (STEPS - 1)).toBe(1);
+      expect((rt.stats.readBacks - r0) / (STEPS - 1)).toBe(1);
       const perStep = (rt.stats.dispatches - d0) / (STEPS - 1);
       const byOp = Object.entries(rt.stats.dispatchesByOp)
         .map(([k, n]) => [k, (n - (ops0[k] ?? 0)) / (STEPS - 1)] as const)

@@ -108,4 +108,69 @@ describe('Optimizer (CPU twin)', () => {
     const opt = new Optimizer(be, [a, b]);
     await expect(opt.step(pass([a, b], [[1], [1]]), { t: 1, lr: [0.1] })).rejects.toThrow(/1 learning rates for 2 groups/);
   });
+
+  it('stepRecorded: zeroes, records, clips and updates like step(), with the device loss', async () => {
+    const g = group([1, -2, 3]);
+    be.write(g.grads, Float32Array.from([9, 9, 9]));
+    const opt = new Optimizer(be, [g], { maxGradNorm: 1 });
+    const loss = be.upload(Float32Array.from([2.5]), [1]);
+    let seen: number[] = [];
+    const r = await opt.stepRecorded(
+      () => {
+        seen = Array.from(g.grads.data);
+        be.write(g.grads, Float32Array.from([3, 4, 0]));
+        return loss;
+      },
+      { t: 1, lr: 0.1 },
+    );
+    expect(seen).toEqual([0, 0, 0]);
+    expect(r).toEqual({ loss: 2.5, gradNorm: 5, skipped: false });
+    const want = expected([1, -2, 3], [3, 4, 0], 1 / (5 + 1e-6), 0.1);
+    Array.from(await be.read(g.params)).forEach((x, i) => expect(x).toBeCloseTo(want[i], 6));
+  });
+
+  it('stepRecorded: a non-finite device loss skips the update; several groups share one clip factor', async () => {
+    const g = group([1, 2]);
+    const opt = new Optimizer(be, [g]);
+    const r = await opt.stepRecorded(
+      () => {
+        be.write(g.grads, Float32Array.from([1, 1]));
+        return be.upload(Float32Array.from([NaN]), [1]);
+      },
+      { t: 1, lr: 0.1 },
+    );
+    expect([r.skipped, opt.skippedSteps]).toEqual([true, 1]);
+    expect(Array.from(await be.read(g.params))).toEqual([1, 2]);
+
+    const a = group([1, 2]),
+      b = group([0.5]);
+    const two = new Optimizer(be, [a, b], { maxGradNorm: 2 });
+    const r2 = await two.stepRecorded(
+      () => {
+        be.write(a.grads, Float32Array.from([3, 0]));
+        be.write(b.grads, Float32Array.from([4]));
+        return be.upload(Float32Array.from([1]), [1]);
+      },
+      { t: 1, lr: 0.1 },
+    );
+    expect(r2.gradNorm).toBeCloseTo(5, 6);
+    expect((await be.read(b.grads))[0]).toBeCloseTo((4 * 2) / (5 + 1e-6), 6);
+  });
+
+  it('stepRecorded: an exception while recording drops the open step and reaches the caller', async () => {
+    const g = group([1]);
+    const dropped: string[] = [];
+    const spy = { ...be, abandonStep: () => void dropped.push('abandoned') };
+    const opt = new Optimizer(spy, [g]);
+    await expect(
+      opt.stepRecorded(
+        () => {
+          throw new Error('shape mismatch in the forward');
+        },
+        { t: 1, lr: 0.1 },
+      ),
+    ).rejects.toThrow(/shape mismatch/);
+    expect(dropped).toEqual(['abandoned']);
+    expect(Array.from(await be.read(g.params))).toEqual([1]);
+  });
 });
