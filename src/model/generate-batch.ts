@@ -1,6 +1,6 @@
 // Batched generation: many prompts at once over one KV cache of B rows. Ragged prompts are right-padded;
 // each row keeps its own positions (attentionDecode's per-query positions), stop ids, length limit and Rng,
-// so every sequence comes out token for token as generate() gives it alone with the same Rng.
+// so every sequence comes out token for token as it does alone with the same Rng (generate() is one row of this).
 //
 //   prefill: one (B, Pmax) forward fills the cache (row b's keys at slots 0..P_b-1), the B last hidden
 //            rows go through the LM head together and one (B, V) read-back samples the first tokens;
@@ -10,7 +10,8 @@
 import type { Backend, Tensor } from '../engine/backend.ts';
 import { Rng } from '../util/rng.ts';
 import { Decoder, Workspace, type KvCache } from './decoder.ts';
-import { type GenerateResult, type SamplingOptions, sampleToken, validateSampling } from './generate.ts';
+import type { GenerateResult } from './generate.ts';
+import { type SamplingOptions, sampleToken, validateSampling } from './sampling.ts';
 import type { LoraParams } from './lora-params.ts';
 
 /** Sequences generated together at most (one chunk): bounds the KV cache, the workspaces and the read-back. */
