@@ -117,3 +117,16 @@ it('adamwClipUpdate leaves everything unchanged when the norm or the loss is not
     expect(p2).toEqual(params);
   }
 });
+
+it('gradNormCombine gives the global norm of three group norms (column 0 of each row), like its twin, and leaves the loss', async () => {
+  const rt = await runtime();
+  const norms = new Float32Array(3 * 64).fill(99); // only column 0 counts
+  [norms[0], norms[64], norms[128]] = [3, 4, 12];
+  const stat = rt.upload(Float32Array.of(0, 7.5), [2]);
+  gpuAdam.gradNormCombine(rt, stat, rt.upload(norms, [3, 64]));
+  const want = Float32Array.of(0, 7.5);
+  refAdam.gradNormCombine(host(want), host(norms, [3, 64]));
+  expect(Array.from(await rt.read(stat))).toEqual([13, 7.5]);
+  expect(Array.from(want)).toEqual([13, 7.5]);
+  expect(() => gpuAdam.gradNormCombine(rt, stat, rt.upload(norms, [192]))).toThrow(/norms must be \(groups, 64\), got \(192\)/);
+});

@@ -3,7 +3,7 @@
 // non-finite step on the device, so an optimizer step needs no read-back before its update. Twin: ref/adamw.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor, OpDescription } from '../op.ts';
-import { checkAdamW, type AdamWParams } from '../ref/adamw.ts';
+import { checkAdamW, NORM_STRIDE, type AdamWParams } from '../ref/adamw.ts';
 import { elementwiseMain, expectSize, groups1d, WG_1D } from './common.ts';
 
 export type { AdamWParams } from '../ref/adamw.ts';
@@ -110,6 +110,32 @@ export function adamwUpdate(rt: GpuRuntime, params: GpuTensor, grads: GpuTensor,
   rt.run(UPDATE, { params, grads, m, v }, { n, lr: hp.lr, beta1: hp.beta1, beta2: hp.beta2, eps: hp.eps, weightDecay: hp.weightDecay, bc1, bc2 }, groups1d(n));
 }
 
+// Several parameter groups (a LoRA and a head) are clipped by one global norm: gradClip measures each group into
+// its row of norms, this sums their squares into stat[0], and each group's adamwClipUpdate reads that.
+const NORM_COMBINE: OpDescription = {
+  name: 'adamw_norm_combine',
+  workgroupSize: [1],
+  bindings: [
+    { name: 'stat', access: 'read_write' },
+    { name: 'norms', access: 'read' },
+  ],
+  uniforms: [['groups', 'u32']],
+  wgsl: `@compute @workgroup_size(1) fn main() {
+  var ss = 0.0;
+  for (var g = 0u; g < u.groups; g = g + 1u) { let n = norms[g * ${NORM_STRIDE}u]; ss = ss + n * n; }
+  stat[0] = sqrt(ss);
+}`,
+};
+
+/** stat (2): stat[0] = the L2 norm of the group norms in column 0 of norms (G, 64); stat[1] is left alone. */
+export function gradNormCombine(rt: GpuRuntime, stat: GpuTensor, norms: GpuTensor): void {
+  expectSize('gradNormCombine stat', stat, 2);
+  if (norms.shape.length !== 2 || norms.shape[1] !== NORM_STRIDE) {
+    throw new Error(`gradNormCombine: norms must be (groups, ${NORM_STRIDE}), got (${norms.shape.join(', ')})`);
+  }
+  rt.run(NORM_COMBINE, { stat, norms }, { groups: norms.shape[0] }, 1);
+}
+
 /** This module's ops, and their twins; registry.ts makes the GPU and the CPU backend from the pairs. */
-export const kernels = { adamwUpdate, adamwClipUpdate };
+export const kernels = { adamwUpdate, adamwClipUpdate, gradNormCombine };
 export { twins } from '../ref/adamw.ts';

@@ -58,4 +58,19 @@ export function adamwClipUpdate(params: RefTensor, grads: RefTensor, m: RefTenso
   adamwUpdate(params, grads, m, v, hp);
 }
 
-export const twins = { adamwUpdate, adamwClipUpdate };
+/** Elements between the group norms of gradNormCombine: one bindable view (64 floats = 256 bytes) per group. */
+export const NORM_STRIDE = 64;
+
+/** Column 0 of each row of the group norms (G, 64) is one group's norm: stat[0] = their global L2 norm. */
+export function gradNormCombine(stat: RefTensor, norms: RefTensor): void {
+  expectSizes('gradNormCombine', [['stat', stat, 2]]);
+  if (norms.shape.length !== 2 || norms.shape[1] !== NORM_STRIDE) {
+    throw new Error(`gradNormCombine: norms must be (groups, ${NORM_STRIDE}), got (${norms.shape.join(', ')})`);
+  }
+  const n = floats('gradNormCombine norms', norms);
+  let ss = 0;
+  for (let g = 0; g < norms.shape[0]; g++) ss += n[g * NORM_STRIDE] * n[g * NORM_STRIDE];
+  floats('gradNormCombine stat', stat)[0] = Math.sqrt(ss);
+}
+
+export const twins = { adamwUpdate, adamwClipUpdate, gradNormCombine };

@@ -14,7 +14,7 @@ import { gegluBackward, gegluForward, softcapBackward, softcapForward } from '..
 import { residualBackward, residualForward } from '../../../src/engine/ops/residual.ts';
 import { dropoutBackward, dropoutForward } from '../../../src/engine/ops/dropout.ts';
 import * as ce from '../../../src/engine/ops/cross-entropy.ts';
-import { adamwClipUpdate, adamwUpdate } from '../../../src/engine/ops/adamw.ts';
+import { adamwClipUpdate, adamwUpdate, gradNormCombine } from '../../../src/engine/ops/adamw.ts';
 import { gradClip } from '../../../src/engine/ops/grad-clip.ts';
 import { packedWords, type PackedFormat } from '../../../src/engine/packed.ts';
 
@@ -152,6 +152,7 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
   },
   (rt) => adamwUpdate(rt, t(C), t(C), t(C), t(C), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
   (rt) => adamwClipUpdate(rt, t(C), t(C), t(C), t(C), t(2), 1, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
+  (rt) => gradNormCombine(rt, t(2), t(3, 64)),
   (rt) => {
     gradClip(rt, t(C), t(1), 1);
     gradClip(software(rt), t(C), t(1), 1);
