@@ -45,6 +45,8 @@ export interface OpDescription {
   uniforms?: readonly (readonly [string, UniformType])[];
   /** Other compile-time facts the WGSL was generated from (tile sizes, flags); part of the cache key. */
   facts?: Readonly<Record<string, number | string | boolean>>;
+  /** WGSL extensions the source needs (`enable subgroups;`), written first; put the choice in `facts` too. */
+  enables?: readonly string[];
 }
 
 export const MAX_UNIFORMS = 64; // one 256-byte uniform slot
@@ -85,11 +87,11 @@ export function splitWorkgroups(name: string, wg: number | readonly [number, num
   return [x, y, z];
 }
 
-/** The full WGSL module for an op: binding declarations, the uniform struct, helpers, then the op's code. */
+/** The full WGSL module for an op: enable directives, binding declarations, the uniform struct, helpers, then the op's code. */
 export function assembleWgsl(op: OpDescription): string {
   if ((op.uniforms?.length ?? 0) > MAX_UNIFORMS) throw new Error(`op ${op.name}: ${op.uniforms?.length} uniforms, at most ${MAX_UNIFORMS}`);
   const [x, y = 1, z = 1] = op.workgroupSize;
-  const lines: string[] = [`// op ${pipelineKey(op)}`];
+  const lines: string[] = [...(op.enables ?? []).map((e) => `enable ${e};`), `// op ${pipelineKey(op)}`];
   op.bindings.forEach((b, i) => {
     const access = b.access === 'read' ? 'read' : 'read_write';
     lines.push(`@group(0) @binding(${i}) var<storage, ${access}> ${b.name}: array<${b.type ?? 'f32'}>;`);

@@ -2,7 +2,7 @@
 // (dq; dk/dv) and decode. attention.ts holds the entry points that validate shapes and dispatch these;
 // its header describes the tiling and the online softmax.
 import type { OpDescription } from '../op.ts';
-import { elementwiseMain, ENTRY, reductions, variants, WG_1D } from './common.ts';
+import { elementwiseMain, ENTRY, reductions, subgroupFields, variants, WG_1D } from './common.ts';
 import { ATTENTION_MASK_WGSL } from '../attention-mask.ts';
 
 const DEC = 64; // invocations per decode workgroup (keys per chunk)
@@ -254,12 +254,13 @@ const DECODE_UNIFORMS = [
   ['usePos', 'u32'],
 ] as const;
 
-export const decodeOp = variants((HS: number): OpDescription => {
+/** Decode; `subgroups` reduces each key chunk's max and sum by subgroups (reductions()). */
+export const decodeOp = variants((HS: number, subgroups: boolean): OpDescription => {
   const DPT = Math.ceil(HS / DEC);
   return {
     name: 'attention_decode',
     workgroupSize: [DEC],
-    facts: { HS },
+    ...subgroupFields(subgroups, { HS }),
     bindings: [
       { name: 'out', access: 'read_write' },
       { name: 'q', access: 'read' },
@@ -269,7 +270,7 @@ export const decodeOp = variants((HS: number): OpDescription => {
     ],
     uniforms: DECODE_UNIFORMS,
     wgsl: `const HS: u32 = ${HS}u;\nconst DPT: u32 = ${DPT}u;\nconst NEG: f32 = -1.0e30;
-var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\n${reductions('max', 'sum')}${ATTENTION_MASK_WGSL}
+var<workgroup> qs: array<f32, HS>;\nvar<workgroup> ps: array<f32, WG_X>;\n${reductions(subgroups, 'max', 'sum')}${ATTENTION_MASK_WGSL}
 ${ENTRY} {
   let w = linearWorkgroup(wid, nwg);
   if (w >= u.B * u.NH * u.Tq) { return; }

@@ -18,7 +18,7 @@ import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor } from '../op.ts';
 import type { AttentionOptions as RefOptions, DecodeOptions } from '../ref/attention.ts';
 import { backwardDkvOp, backwardDqOp, decodeOp, forwardOp, KV_WRITE_OP } from './attention-wgsl.ts';
-import { groups1d } from './common.ts';
+import { groups1d, reducesBySubgroups } from './common.ts';
 
 export interface AttentionOptions extends RefOptions<GpuTensor> {
   /** Query (forward, dq) and key (dk/dv) rows per workgroup; default 64, or 32 when 64 leaves fewer
@@ -168,7 +168,7 @@ export function attentionDecode(
   const pos = opts.pos ?? rt.scratch('attention_no_pos', [1], 'u32'); // bound but unread (usePos 0)
   const window = opts.window ?? 0;
   const uniforms = { B, Tq, NH, NKV, start, cap, window, scale: opts.scale ?? 1 / Math.sqrt(HS), usePos: opts.pos ? 1 : 0 };
-  rt.run(decodeOp(HS), { out, q, kCache, vCache, pos }, uniforms, B * NH * Tq);
+  rt.run(decodeOp(HS, reducesBySubgroups(rt)), { out, q, kCache, vCache, pos }, uniforms, B * NH * Tq);
 }
 
 /**

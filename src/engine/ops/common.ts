@@ -1,6 +1,7 @@
-// Small pieces shared by the kernel modules: the entry point, workgroup reductions, the memo of compile-time
-// variants, the 1-D elementwise kernel and shape helpers.
+// Small pieces shared by the kernel modules: the entry point, workgroup reductions (a tree or subgroups), the memo
+// of compile-time variants, the 1-D elementwise kernel and shape helpers.
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
+import type { GpuRuntime } from '../runtime.ts';
 
 export const WG_1D = 256;
 
@@ -38,7 +39,7 @@ fn ${fn}(lid: u32, x: f32) -> f32 {
 }`;
 }
 
-const REDUCTIONS = {
+const TREE = {
   sum: treeReduce('Sum', 'reduceSum', 'red[lid] + red[lid + st]'),
   max: treeReduce('Max', 'reduceMax', 'max(red[lid], red[lid + st])'),
   lse: `
@@ -64,12 +65,68 @@ fn reduceLse(lid: u32, m: f32, s: f32) -> f32 {
 }`,
 } as const;
 
+// The subgroup variants: each subgroup reduces its values, its partial goes through `red` (one barrier), and
+// every subgroup then reduces all WG_X entries of `red` (lane k reads k, k + n, ...), so every invocation gets
+// the total. The subgroup size n and lane come from subgroupAdd(1u) / subgroupExclusiveAdd(1u), so nothing
+// depends on how invocations map to subgroups or on n dividing WG_X (WGSL leaves both open), only on all
+// invocations calling. The order of the sums is the device's, not the tree's.
+const LANES = `
+  let n = subgroupAdd(1u); // invocations in this subgroup
+  let lane = subgroupExclusiveAdd(1u); // 0 .. n - 1`;
+
+/** A subgroup reduction; `fill` is what each lane stores in red[lid]: the partial p (max) or p on lane 0, 0 elsewhere (sum). */
+function subgroupReduce(what: string, fn: string, op: 'subgroupAdd' | 'subgroupMax', fill: string, combine: string): string {
+  return `
+// ${what} of one value per invocation over the workgroup, by subgroups; every invocation gets it.
+fn ${fn}(lid: u32, x: f32) -> f32 {${LANES}
+  let p = ${op}(x);
+  red[lid] = ${fill};
+  workgroupBarrier();
+  var a = red[lane];
+  for (var k = lane + n; k < WG_X; k += n) { a = ${combine}; }
+  let r = ${op}(a);
+  workgroupBarrier();
+  return r;
+}`;
+}
+
+const SUBGROUPS = {
+  sum: subgroupReduce('Sum', 'reduceSum', 'subgroupAdd', 'select(0.0, p, lane == 0u)', 'a + red[k]'),
+  max: subgroupReduce('Max', 'reduceMax', 'subgroupMax', 'p', 'max(a, red[k])'),
+  // Two passes rather than merging (max, sum) pairs over `red`: no exp() past the first level.
+  lse: `
+// log(sum(exp(x))) over the workgroup from each invocation's online-softmax pair (running max m, sum s of exp(x - m)),
+// by subgroups: the workgroup's max M of the m, then the sum of s * exp(m - M) (m == M, also both -inf, gives s).
+fn reduceLse(lid: u32, m: f32, s: f32) -> f32 {
+  let M = reduceMax(lid, m);
+  return M + log(reduceSum(lid, select(s * exp(m - M), s, m == M)));
+}`,
+} as const;
+
 /**
  * WGSL of the workgroup reductions a kernel uses (reduceSum, reduceMax, reduceLse), over workgroup memory of
- * WG_X floats. WG_X must be a power of two, and every invocation must call them (uniform control flow).
+ * WG_X floats: a tree of log2(WG_X) barriers, or with `subgroups` (see subgroupFields) subgroup operations and
+ * two barriers (four for lse). WG_X must be a power of two, and every invocation must call them (uniform control flow).
  */
-export function reductions(...kinds: (keyof typeof REDUCTIONS)[]): string {
-  return `var<workgroup> red: array<f32, WG_X>;${kinds.map((k) => REDUCTIONS[k]).join('')}`;
+export function reductions(subgroups: boolean, ...kinds: (keyof typeof TREE)[]): string {
+  if (!subgroups) return `var<workgroup> red: array<f32, WG_X>;${kinds.map((k) => TREE[k]).join('')}`;
+  const want = new Set<string>(kinds.includes('lse') ? [...kinds, 'sum', 'max'] : kinds); // reduceLse calls both
+  const used = (['sum', 'max', 'lse'] as const).filter((k) => want.has(k));
+  return `var<workgroup> red: array<f32, WG_X>;${used.map((k) => SUBGROUPS[k]).join('')}`;
+}
+
+/** Whether rt's 'gpu'-profile kernels reduce by subgroups: where the device has them (the software profile keeps the tree). */
+export function reducesBySubgroups(rt: Pick<GpuRuntime, 'profile' | 'features'>): boolean {
+  return rt.profile === 'gpu' && rt.features.subgroups;
+}
+
+/**
+ * `facts` and `enables` of a kernel whose reductions() take `subgroups`: the fact `subgroups: true` and
+ * `enable subgroups;` when they do, `facts` alone (none when empty) when not.
+ */
+export function subgroupFields(subgroups: boolean, facts: Record<string, number | string | boolean> = {}): Pick<OpDescription, 'facts' | 'enables'> {
+  if (subgroups) return { facts: { ...facts, subgroups: true }, enables: ['subgroups'] };
+  return Object.keys(facts).length ? { facts } : {};
 }
 
 /**

@@ -4,8 +4,8 @@
 //   logits, dlogits: (N, V)   targets: (N) u32   mask: (N) f32 weights (0/1)   losses, lse, logprobs: (N)
 //   loss: (2) = [mean loss over masked rows, sum(mask)], reduced on the GPU (no readback needed)
 // Forward: one workgroup per row; each invocation walks the row with stride WG keeping its own running
-// max and sum (online softmax), then the workgroup merges the (max, sum) pairs. Nothing is sized by V,
-// so V = 152k rows work. Backward: one workgroup per (row, chunk of CHUNK logits), writing
+// max and sum (online softmax), then the workgroup merges the (max, sum) pairs (by subgroups where the device
+// has them). Nothing is sized by V, so V = 152k rows work. Backward: one workgroup per (row, chunk of CHUNK logits), writing
 // (softmax - onehot) * mask / max(1, sum(mask)) * gradScale, optionally in place over the logits.
 // Row chunks (to bound the memory of (N, V) logits): run the forward per chunk on views, then
 // crossEntropyMean over all N rows, and pass that global `loss` to each chunk's backward.
@@ -15,15 +15,16 @@
 // A target outside [0, V) on an unmasked row is clamped to V - 1 here (the twin throws).
 import type { GpuRuntime } from '../runtime.ts';
 import { shapeStr, type GpuTensor, type OpDescription } from '../op.ts';
-import { ENTRY, reductions, variants } from './common.ts';
+import { ENTRY, reductions, subgroupFields, reducesBySubgroups, variants } from './common.ts';
 
 const WG = 256;
 const CHUNK = WG * 16; // logits per backward workgroup
 
-// Row logsumexp: online (max, sum) per invocation, merged over the workgroup.
-const ROW_LSE = `
+// Row logsumexp: online (max, sum) per invocation, merged over the workgroup (a tree, or by subgroups).
+function rowLse(subgroups: boolean): string {
+  return `
 const NEG: f32 = -1.0e30;
-${reductions('lse')}
+${reductions(subgroups, 'lse')}
 fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
   var m = NEG;
   var s = 0.0;
@@ -33,6 +34,7 @@ fn rowLse(lid: u32, base: u32, V: u32) -> f32 {
   }
   return reduceLse(lid, m, s);
 }`;
+}
 
 const ROW_MAIN = `${ENTRY} {
   let row = linearWorkgroup(wid, nwg);
@@ -41,47 +43,37 @@ const ROW_MAIN = `${ENTRY} {
   let L = rowLse(lid, base, u.V);
   if (lid != 0u) { return; }`;
 
-const FORWARD: OpDescription = {
-  name: 'cross_entropy_forward',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'losses', access: 'read_write' },
-    { name: 'lse', access: 'read_write' },
-    { name: 'logits', access: 'read' },
-    { name: 'targets', access: 'read', type: 'u32' },
-    { name: 'mask', access: 'read' },
-  ],
-  uniforms: [
-    ['N', 'u32'],
-    ['V', 'u32'],
-  ],
-  wgsl: `${ROW_LSE}
-${ROW_MAIN}
+/** The row kernels: their bindings, uniforms and the body after the row's lse L (ROW_MAIN or ROW_SERIAL). */
+const ROW_KERNELS = {
+  forward: {
+    name: 'cross_entropy_forward',
+    bindings: [
+      { name: 'losses', access: 'read_write' },
+      { name: 'lse', access: 'read_write' },
+      { name: 'logits', access: 'read' },
+      { name: 'targets', access: 'read', type: 'u32' },
+      { name: 'mask', access: 'read' },
+    ],
+    body: `
   lse[row] = L;
   let w = mask[row];
   var l = 0.0;
   if (w != 0.0) { l = w * (L - logits[base + min(targets[row], u.V - 1u)]); }
   losses[row] = l;
 }`,
-};
-
-const LOGPROBS: OpDescription = {
-  name: 'cross_entropy_logprobs',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'logprobs', access: 'read_write' },
-    { name: 'logits', access: 'read' },
-    { name: 'targets', access: 'read', type: 'u32' },
-  ],
-  uniforms: [
-    ['N', 'u32'],
-    ['V', 'u32'],
-  ],
-  wgsl: `${ROW_LSE}
-${ROW_MAIN}
+  },
+  logprobs: {
+    name: 'cross_entropy_logprobs',
+    bindings: [
+      { name: 'logprobs', access: 'read_write' },
+      { name: 'logits', access: 'read' },
+      { name: 'targets', access: 'read', type: 'u32' },
+    ],
+    body: `
   logprobs[row] = logits[base + min(targets[row], u.V - 1u)] - L;
 }`,
-};
+  },
+} as const satisfies Record<string, Pick<OpDescription, 'name' | 'bindings'> & { body: string }>;
 
 // The software variant of a row kernel: one invocation walks its whole row (no barriers); then `body` as in ROW_MAIN.
 const ROW_SERIAL = `
@@ -117,28 +109,35 @@ ${ENTRY} {
 /** Rows per workgroup of the software row kernels. */
 const SERIAL_WG = 64;
 
-/** A row kernel, or its software variant: the same bindings and uniforms, ROW_SERIAL in front of the body. */
-const serialOp = variants((name: string): OpDescription => {
-  const op = name === FORWARD.name ? FORWARD : LOGPROBS;
-  const body = op.wgsl.slice(op.wgsl.indexOf(ROW_MAIN) + ROW_MAIN.length);
-  return { ...op, workgroupSize: [SERIAL_WG], facts: { perRow: true }, wgsl: `${ROW_SERIAL}${body}` };
+/** A row kernel: one workgroup per row (reducing by subgroups or a tree), or with `perRow` ROW_SERIAL's variant. */
+const rowOp = variants((kind: keyof typeof ROW_KERNELS, perRow: boolean, subgroups: boolean): OpDescription => {
+  const { body, ...op } = ROW_KERNELS[kind];
+  const uniforms: OpDescription['uniforms'] = [
+    ['N', 'u32'],
+    ['V', 'u32'],
+  ];
+  if (perRow) return { ...op, uniforms, workgroupSize: [SERIAL_WG], facts: { perRow: true }, wgsl: `${ROW_SERIAL}${body}` };
+  return { ...op, uniforms, workgroupSize: [WG], ...subgroupFields(subgroups), wgsl: `${rowLse(subgroups)}\n${ROW_MAIN}${body}` };
 });
 
-function rowKernel(rt: GpuRuntime, op: OpDescription, N: number): { op: OpDescription; groups: number } {
-  return rt.profile === 'software' ? { op: serialOp(op.name), groups: Math.ceil(N / SERIAL_WG) } : { op, groups: N };
+function rowKernel(rt: GpuRuntime, kind: keyof typeof ROW_KERNELS, N: number): { op: OpDescription; groups: number } {
+  const perRow = rt.profile === 'software';
+  return { op: rowOp(kind, perRow, reducesBySubgroups(rt)), groups: perRow ? Math.ceil(N / SERIAL_WG) : N };
 }
 
 // One workgroup sums the per-row losses and the mask: loss = [sum / max(1, count), count].
-const MEAN: OpDescription = {
-  name: 'cross_entropy_mean',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'loss', access: 'read_write' },
-    { name: 'losses', access: 'read' },
-    { name: 'mask', access: 'read' },
-  ],
-  uniforms: [['N', 'u32']],
-  wgsl: `${reductions('sum')}
+const meanOp = variants(
+  (subgroups: boolean): OpDescription => ({
+    name: 'cross_entropy_mean',
+    workgroupSize: [WG],
+    ...subgroupFields(subgroups),
+    bindings: [
+      { name: 'loss', access: 'read_write' },
+      { name: 'losses', access: 'read' },
+      { name: 'mask', access: 'read' },
+    ],
+    uniforms: [['N', 'u32']],
+    wgsl: `${reductions(subgroups, 'sum')}
 ${ENTRY} {
   var a = 0.0;
   var c = 0.0;
@@ -147,7 +146,8 @@ ${ENTRY} {
   let count = reduceSum(lid, c);
   if (lid == 0u) { loss[0] = total / max(1.0, count); loss[1] = count; }
 }`,
-};
+  }),
+);
 
 // (softmax - onehot) * a row weight: the masked mean's (mask * gradScale / count) or, weighted, weights[row].
 const backwardOp = variants((inPlace: boolean, weighted: boolean): OpDescription => {
@@ -229,7 +229,7 @@ export function crossEntropyForward(
     ['targets', targets, N],
     ['mask', mask, N],
   ]);
-  const k = rowKernel(rt, FORWARD, N);
+  const k = rowKernel(rt, 'forward', N);
   rt.run(k.op, { losses, lse, logits, targets, mask }, { N, V }, k.groups);
   crossEntropyMean(rt, loss, losses, mask, N);
 }
@@ -241,7 +241,7 @@ export function crossEntropyMean(rt: GpuRuntime, loss: GpuTensor, losses: GpuTen
     ['losses', losses, N],
     ['mask', mask, N],
   ]);
-  rt.run(MEAN, { loss, losses, mask }, { N }, 1);
+  rt.run(meanOp(reducesBySubgroups(rt)), { loss, losses, mask }, { N }, 1);
 }
 
 /** dlogits: (N, V), may be `logits` itself (in place); lse: (N) and loss: (2) from the forward. */
@@ -322,7 +322,7 @@ export function crossEntropyLogprobs(rt: GpuRuntime, logprobs: GpuTensor, logits
     ['logits', logits, N * V],
     ['targets', targets, N],
   ]);
-  const k = rowKernel(rt, LOGPROBS, N);
+  const k = rowKernel(rt, 'logprobs', N);
   rt.run(k.op, { logprobs, logits, targets }, { N, V }, k.groups);
 }
 

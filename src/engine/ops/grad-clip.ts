@@ -1,50 +1,61 @@
 // Global gradient-norm clipping over the flat gradient buffer, all on the GPU: per-workgroup sums of
-// squares, one workgroup reduces them into `norm`, then grads *= min(1, maxNorm / (norm + 1e-6)).
-// The norm stays on the GPU; read it only when logging. On a software adapter (rt.profile) both passes are
-// barrier-free: each invocation sums one contiguous chunk, and one invocation adds the partial sums. Twin: ref/grad-clip.ts.
+// squares, one workgroup reduces them into `norm`, then grads *= min(1, maxNorm / (norm + 1e-6)); both
+// reductions by subgroups where the device has them. The norm stays on the GPU; read it only when logging.
+// On a software adapter (rt.profile) both passes are barrier-free: each invocation sums one contiguous chunk,
+// and one invocation adds the partial sums. Twin: ref/grad-clip.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor, OpDescription } from '../op.ts';
-import { ENTRY, elementwiseMain, groups1d, reductions, WG_1D } from './common.ts';
+import { ENTRY, elementwiseMain, groups1d, reductions, subgroupFields, reducesBySubgroups, variants, WG_1D } from './common.ts';
 
 const WG = 256;
 const MAX_PARTIALS = 1024; // workgroups of the first pass; each thread strides over P / (1024 * 256) elements
 
-const PARTIAL: OpDescription = {
-  name: 'grad_clip_partial',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'partials', access: 'read_write' },
-    { name: 'grads', access: 'read' },
-  ],
-  uniforms: [
-    ['n', 'u32'],
-    ['groups', 'u32'],
-  ],
-  wgsl: `${reductions('sum')}
+const PARTIAL_BINDINGS: OpDescription['bindings'] = [
+  { name: 'partials', access: 'read_write' },
+  { name: 'grads', access: 'read' },
+];
+
+const partialOp = variants(
+  (subgroups: boolean): OpDescription => ({
+    name: 'grad_clip_partial',
+    workgroupSize: [WG],
+    ...subgroupFields(subgroups),
+    bindings: PARTIAL_BINDINGS,
+    uniforms: [
+      ['n', 'u32'],
+      ['groups', 'u32'],
+    ],
+    wgsl: `${reductions(subgroups, 'sum')}
 ${ENTRY} {
   var ss = 0.0;
   for (var i = wid.x * WG_X + lid; i < u.n; i = i + u.groups * WG_X) { let g = grads[i]; ss = ss + g * g; }
   let total = reduceSum(lid, ss);
   if (lid == 0u) { partials[wid.x] = total; }
 }`,
-};
+  }),
+);
 
-const FINAL: OpDescription = {
-  name: 'grad_clip_final',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'norm', access: 'read_write' },
-    { name: 'partials', access: 'read' },
-  ],
-  uniforms: [['groups', 'u32']],
-  wgsl: `${reductions('sum')}
+const FINAL_BINDINGS: OpDescription['bindings'] = [
+  { name: 'norm', access: 'read_write' },
+  { name: 'partials', access: 'read' },
+];
+
+const finalOp = variants(
+  (subgroups: boolean): OpDescription => ({
+    name: 'grad_clip_final',
+    workgroupSize: [WG],
+    ...subgroupFields(subgroups),
+    bindings: FINAL_BINDINGS,
+    uniforms: [['groups', 'u32']],
+    wgsl: `${reductions(subgroups, 'sum')}
 ${ENTRY} {
   var ss = 0.0;
   for (var i = lid; i < u.groups; i = i + WG_X) { ss = ss + partials[i]; }
   let total = reduceSum(lid, ss);
   if (lid == 0u) { norm[0] = sqrt(total); }
 }`,
-};
+  }),
+);
 
 const SCALE: OpDescription = {
   name: 'grad_clip_scale',
@@ -65,8 +76,9 @@ const SERIAL_WG = 64;
 
 // Software variant of PARTIAL: invocation i sums the squares of elements [i * chunk, (i + 1) * chunk).
 const PARTIAL_SERIAL: OpDescription = {
-  ...PARTIAL,
+  name: 'grad_clip_partial',
   workgroupSize: [SERIAL_WG],
+  bindings: PARTIAL_BINDINGS,
   facts: { perInvocation: true },
   uniforms: [
     ['n', 'u32'],
@@ -84,8 +96,10 @@ const PARTIAL_SERIAL: OpDescription = {
 
 // Software variant of FINAL: one invocation adds the partial sums.
 const FINAL_SERIAL: OpDescription = {
-  ...FINAL,
+  name: 'grad_clip_final',
   workgroupSize: [1],
+  bindings: FINAL_BINDINGS,
+  uniforms: [['groups', 'u32']],
   facts: { perInvocation: true },
   wgsl: `${ENTRY} {
   var ss = 0.0;
@@ -106,8 +120,8 @@ export function gradClip(rt: GpuRuntime, grads: GpuTensor, norm: GpuTensor, maxN
     rt.run(PARTIAL_SERIAL, { partials, grads }, { n, groups: parts, chunk }, Math.ceil(parts / SERIAL_WG));
     rt.run(FINAL_SERIAL, { norm, partials }, { groups: parts }, 1);
   } else {
-    rt.run(PARTIAL, { partials, grads }, { n, groups }, groups);
-    rt.run(FINAL, { norm, partials }, { groups }, 1);
+    rt.run(partialOp(reducesBySubgroups(rt)), { partials, grads }, { n, groups }, groups);
+    rt.run(finalOp(reducesBySubgroups(rt)), { norm, partials }, { groups }, 1);
   }
   if (maxNorm > 0) rt.run(SCALE, { grads, norm }, { n, maxNorm }, groups1d(n));
 }

@@ -1,9 +1,9 @@
-// RMSNorm on the GPU: one workgroup per row reduces the sum of squares (on a software adapter, where barriers
-// are expensive, one invocation per row instead). The residual add before a norm and the residual add of its
-// input gradient are fused into the norm's kernels. Twin: ref/rmsnorm.ts.
+// RMSNorm on the GPU: one workgroup per row reduces the sum of squares (by subgroups where the device has them;
+// on a software adapter, where barriers are expensive, one invocation per row instead). The residual add before
+// a norm and the residual add of its input gradient are fused into the norm's kernels. Twin: ref/rmsnorm.ts.
 import type { GpuRuntime } from '../runtime.ts';
 import { expectShape, type GpuTensor, type OpDescription } from '../op.ts';
-import { ENTRY, elementwiseMain, groups1d, reductions, rows2d, variants, WG_1D } from './common.ts';
+import { ENTRY, elementwiseMain, groups1d, reductions, rows2d, subgroupFields, reducesBySubgroups, variants, WG_1D } from './common.ts';
 
 const WG = 256;
 
@@ -12,34 +12,15 @@ const ROW_MAIN = `${ENTRY} {
   if (row >= u.N) { return; }  // uniform per workgroup, so the barriers below stay uniform
   let base = row * u.C;`;
 
-const FORWARD: OpDescription = {
-  name: 'rmsnorm_forward',
-  workgroupSize: [WG],
-  bindings: [
-    { name: 'out', access: 'read_write' },
-    { name: 'rstd', access: 'read_write' },
-    { name: 'inp', access: 'read' },
-    { name: 'weight', access: 'read' },
-  ],
-  uniforms: [
-    ['N', 'u32'],
-    ['C', 'u32'],
-    ['eps', 'f32'],
-    ['weightOffset', 'f32'],
-  ],
-  wgsl: `${reductions('sum')}
-${ROW_MAIN}
-  var ss = 0.0;
-  for (var c = lid; c < u.C; c = c + WG_X) { let x = inp[base + c]; ss = ss + x * x; }
-  let r = inverseSqrt(reduceSum(lid, ss) / f32(u.C) + u.eps);
-  if (lid == 0u) { rstd[row] = r; }
-  for (var c = lid; c < u.C; c = c + WG_X) { out[base + c] = inp[base + c] * r * (u.weightOffset + weight[c]); }
-}`,
-};
+const FORWARD_UNIFORMS: OpDescription['uniforms'] = [
+  ['N', 'u32'],
+  ['C', 'u32'],
+  ['eps', 'f32'],
+  ['weightOffset', 'f32'],
+];
 
-const BACKWARD: OpDescription = {
+const BACKWARD: Pick<OpDescription, 'name' | 'bindings' | 'uniforms'> = {
   name: 'rmsnorm_backward',
-  workgroupSize: [WG],
   bindings: [
     { name: 'dinp', access: 'read_write' },
     { name: 'dout', access: 'read' },
@@ -52,16 +33,6 @@ const BACKWARD: OpDescription = {
     ['C', 'u32'],
     ['weightOffset', 'f32'],
   ],
-  wgsl: `${reductions('sum')}
-${ROW_MAIN}
-  let r = rstd[row];
-  var dot = 0.0;
-  for (var c = lid; c < u.C; c = c + WG_X) { dot = dot + (u.weightOffset + weight[c]) * dout[base + c] * inp[base + c]; }
-  let k = r * r * r * reduceSum(lid, dot) / f32(u.C);
-  for (var c = lid; c < u.C; c = c + WG_X) {
-    dinp[base + c] = r * (u.weightOffset + weight[c]) * dout[base + c] - k * inp[base + c];
-  }
-}`,
 };
 
 /** Rows per workgroup of the software variants (one invocation per row, no barriers). */
@@ -74,10 +45,9 @@ const ROW_PER_INVOCATION = `${ENTRY} {
 
 /**
  * The forward's variants: `residual` adds res into inp first (inp += res, then the norm of the sum);
- * `perRow` is the barrier-free software variant. The plain workgroup-per-row kernel is FORWARD itself.
+ * `perRow` is the barrier-free software variant; `subgroups` reduces by subgroups (reductions()).
  */
-const forwardOp = variants((residual: boolean, perRow: boolean): OpDescription => {
-  if (!residual && !perRow) return FORWARD;
+const forwardOp = variants((residual: boolean, perRow: boolean, subgroups: boolean): OpDescription => {
   const x = residual ? 'let x = inp[base + c] + res[base + c]; inp[base + c] = x;' : 'let x = inp[base + c];';
   const body = perRow
     ? `${ROW_PER_INVOCATION}
@@ -87,7 +57,7 @@ const forwardOp = variants((residual: boolean, perRow: boolean): OpDescription =
   rstd[row] = r;
   for (var c = 0u; c < u.C; c = c + 1u) { out[base + c] = inp[base + c] * r * (u.weightOffset + weight[c]); }
 }`
-    : `${reductions('sum')}
+    : `${reductions(subgroups, 'sum')}
 ${ROW_MAIN}
   var ss = 0.0;
   for (var c = lid; c < u.C; c = c + WG_X) { ${x} ss = ss + x * x; }
@@ -98,7 +68,8 @@ ${ROW_MAIN}
   return {
     name: residual ? 'rmsnorm_residual_forward' : 'rmsnorm_forward',
     workgroupSize: [perRow ? ROWS_WG : WG],
-    facts: { perRow },
+    // facts name only what differs from the plain kernel, which keeps the key it always had
+    ...subgroupFields(subgroups, residual || perRow ? { perRow } : {}),
     bindings: [
       { name: 'out', access: 'read_write' },
       { name: 'rstd', access: 'read_write' },
@@ -106,14 +77,13 @@ ${ROW_MAIN}
       ...(residual ? [{ name: 'res', access: 'read' } as const] : []),
       { name: 'weight', access: 'read' },
     ],
-    uniforms: FORWARD.uniforms,
+    uniforms: FORWARD_UNIFORMS,
     wgsl: body,
   };
 });
 
-/** The backward's variants: `accumulate` adds into dinp (dinp += ..., the residual stream's gradient); `perRow` as above. */
-const backwardOp = variants((accumulate: boolean, perRow: boolean): OpDescription => {
-  if (!accumulate && !perRow) return BACKWARD;
+/** The backward's variants: `accumulate` adds into dinp (dinp += ..., the residual stream's gradient); `perRow`, `subgroups` as above. */
+const backwardOp = variants((accumulate: boolean, perRow: boolean, subgroups: boolean): OpDescription => {
   const store = accumulate ? 'dinp[base + c] = dinp[base + c] +' : 'dinp[base + c] =';
   const body = perRow
     ? `${ROW_PER_INVOCATION}
@@ -125,7 +95,7 @@ const backwardOp = variants((accumulate: boolean, perRow: boolean): OpDescriptio
     ${store} r * (u.weightOffset + weight[c]) * dout[base + c] - k * inp[base + c];
   }
 }`
-    : `${reductions('sum')}
+    : `${reductions(subgroups, 'sum')}
 ${ROW_MAIN}
   let r = rstd[row];
   var dot = 0.0;
@@ -135,12 +105,13 @@ ${ROW_MAIN}
     ${store} r * (u.weightOffset + weight[c]) * dout[base + c] - k * inp[base + c];
   }
 }`;
-  return { ...BACKWARD, workgroupSize: [perRow ? ROWS_WG : WG], facts: { accumulate, perRow }, wgsl: body };
+  const facts: Record<string, boolean> = accumulate || perRow ? { accumulate, perRow } : {};
+  return { ...BACKWARD, workgroupSize: [perRow ? ROWS_WG : WG], ...subgroupFields(subgroups, facts), wgsl: body };
 });
 
-function rowGroups(rt: GpuRuntime, N: number): { perRow: boolean; groups: number } {
+function rowGroups(rt: GpuRuntime, N: number): { perRow: boolean; subgroups: boolean; groups: number } {
   const perRow = rt.profile === 'software';
-  return { perRow, groups: perRow ? Math.ceil(N / ROWS_WG) : N };
+  return { perRow, subgroups: reducesBySubgroups(rt), groups: perRow ? Math.ceil(N / ROWS_WG) : N };
 }
 
 // dweight: one thread per channel sums over rows (deterministic, no atomics).
@@ -168,8 +139,8 @@ export function rmsnormForward(rt: GpuRuntime, out: GpuTensor, rstd: GpuTensor, 
   expectShape('rmsnormForward weight', weight, [C]);
   expectShape('rmsnormForward out', out, inp.shape);
   if (rstd.size !== N) throw new Error(`rmsnormForward: rstd must hold ${N} rows, has ${rstd.size}`);
-  const { perRow, groups } = rowGroups(rt, N);
-  rt.run(forwardOp(false, perRow), { out, rstd, inp, weight }, { N, C, eps, weightOffset }, groups);
+  const { perRow, subgroups, groups } = rowGroups(rt, N);
+  rt.run(forwardOp(false, perRow, subgroups), { out, rstd, inp, weight }, { N, C, eps, weightOffset }, groups);
 }
 
 /** inp (N, C) += res (N, C), then rmsnormForward of the sum: the residual add fused into the next norm. */
@@ -188,8 +159,8 @@ export function rmsnormResidualForward(
   expectShape('rmsnormResidualForward out', out, inp.shape);
   expectShape('rmsnormResidualForward res', res, inp.shape);
   if (rstd.size !== N) throw new Error(`rmsnormResidualForward: rstd must hold ${N} rows, has ${rstd.size}`);
-  const { perRow, groups } = rowGroups(rt, N);
-  rt.run(forwardOp(true, perRow), { out, rstd, inp, res, weight }, { N, C, eps, weightOffset }, groups);
+  const { perRow, subgroups, groups } = rowGroups(rt, N);
+  rt.run(forwardOp(true, perRow, subgroups), { out, rstd, inp, res, weight }, { N, C, eps, weightOffset }, groups);
 }
 
 /** dinp (N, C) written (added to with accumulate: a residual stream's gradient); dweight (C) accumulated, or null when the norm weight is frozen. */
@@ -207,8 +178,8 @@ export function rmsnormBackward(
   const [N, C] = rows2d(inp);
   expectShape('rmsnormBackward dinp', dinp, inp.shape);
   expectShape('rmsnormBackward dout', dout, inp.shape);
-  const { perRow, groups } = rowGroups(rt, N);
-  rt.run(backwardOp(accumulate, perRow), { dinp, dout, inp, weight, rstd }, { N, C, weightOffset }, groups);
+  const { perRow, subgroups, groups } = rowGroups(rt, N);
+  rt.run(backwardOp(accumulate, perRow, subgroups), { dinp, dout, inp, weight, rstd }, { N, C, weightOffset }, groups);
   if (dweight) {
     expectShape('rmsnormBackward dweight', dweight, [C]);
     rt.run(DWEIGHT, { dweight, dout, inp, rstd }, { n: C, N }, groups1d(C));

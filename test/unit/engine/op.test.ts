@@ -26,6 +26,11 @@ describe('op descriptions', () => {
     expect(code).toContain('@group(0) @binding(2) var<uniform> u: Uniforms;');
     expect(code).toContain('const WG_X: u32 = 64u;');
     expect(code).toContain('const WG_Y: u32 = 1u;');
+    expect(code.startsWith('// op demo|')).toBe(true);
+  });
+
+  it('writes enable directives before everything else', () => {
+    expect(assembleWgsl({ ...OP, enables: ['subgroups'] }).startsWith('enable subgroups;\n// op demo|')).toBe(true);
   });
 
   it('keys pipelines by name, workgroup size and facts only', () => {

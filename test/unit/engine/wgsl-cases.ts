@@ -32,6 +32,10 @@ function packed(format: PackedFormat, ...shape: number[]): GpuTensor {
 function software(rt: GpuRuntime): GpuRuntime {
   return Object.create(rt, { profile: { value: 'software' } }) as GpuRuntime;
 }
+/** The same recording runtime on a 'gpu'-profile device with subgroups: the kernels' subgroup reductions. */
+function subgroups(rt: GpuRuntime): GpuRuntime {
+  return Object.create(rt, { profile: { value: 'gpu' }, features: { value: { f16: false, subgroups: true, timestamps: false } } }) as GpuRuntime;
+}
 const PACKED: PackedFormat[] = [{ kind: 'bf16' }, { kind: 'f16' }, { kind: 'q4', group: 32 }, { kind: 'q4', group: 64 }];
 
 const N = 4,
@@ -65,6 +69,10 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     rmsnormForward(sw, t(N, C), t(N), t(N, C), t(C), 1e-6);
     rmsnormResidualForward(sw, t(N, C), t(N), t(N, C), t(N, C), t(C), 1e-6);
     for (const accumulate of [false, true]) rmsnormBackward(sw, t(N, C), null, t(N, C), t(N, C), t(C), t(N), 0, accumulate);
+    const sg = subgroups(rt);
+    rmsnormForward(sg, t(N, C), t(N), t(N, C), t(C), 1e-6);
+    rmsnormResidualForward(sg, t(N, C), t(N), t(N, C), t(N, C), t(C), 1e-6);
+    for (const accumulate of [false, true]) rmsnormBackward(sg, t(N, C), null, t(N, C), t(N, C), t(C), t(N), 0, accumulate);
   },
   (rt) => {
     for (const side of [3, 63, 4, 64]) {
@@ -112,7 +120,7 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
         tileRows,
       });
     }
-    attentionDecode(rt, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
+    for (const r of [rt, subgroups(rt)]) attentionDecode(r, t(B, 1, NH, HS), t(B, 1, NH, HS), t(B, T, 1, HS), t(B, T, 1, HS), B, 1, NH, 1, HS, 2, T, {});
     kvCacheWrite(rt, t(B, T, 1, HS), t(B, T, 1, HS), t(B, 1, 1, HS), t(B, 1, 1, HS), ids(B, 1), B, 1, T);
   },
   (rt) => {
@@ -149,6 +157,8 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     ce.weightedCrossEntropyBackward(rt, logits, logits, t(N), ids(N), t(N), N, V);
     ce.crossEntropyForward(software(rt), t(N), t(2), t(N), logits, ids(N), t(N), N, V);
     ce.crossEntropyLogprobs(software(rt), t(N), logits, ids(N), N, V);
+    ce.crossEntropyForward(subgroups(rt), t(N), t(2), t(N), logits, ids(N), t(N), N, V);
+    ce.crossEntropyLogprobs(subgroups(rt), t(N), logits, ids(N), N, V);
   },
   (rt) => adamwUpdate(rt, t(C), t(C), t(C), t(C), { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
   (rt) => adamwClipUpdate(rt, t(C), t(C), t(C), t(C), t(2), 1, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 }),
@@ -156,5 +166,6 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
   (rt) => {
     gradClip(rt, t(C), t(1), 1);
     gradClip(software(rt), t(C), t(1), 1);
+    gradClip(subgroups(rt), t(C), t(1), 1);
   },
 ];

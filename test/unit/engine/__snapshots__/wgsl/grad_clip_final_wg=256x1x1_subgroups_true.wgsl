@@ -1,0 +1,32 @@
+enable subgroups;
+// op grad_clip_final|wg=256x1x1|{"subgroups":true}
+@group(0) @binding(0) var<storage, read_write> norm: array<f32>;
+@group(0) @binding(1) var<storage, read> partials: array<f32>;
+struct Uniforms { groups: u32, };
+@group(0) @binding(2) var<uniform> u: Uniforms;
+const WG_X: u32 = 256u;
+const WG_Y: u32 = 1u;
+const WG_Z: u32 = 1u;
+// Linear workgroup index of a 1-D dispatch that the runtime may have split over x and y.
+fn linearWorkgroup(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.x + wid.y * nwg.x + wid.z * nwg.x * nwg.y; }
+var<workgroup> red: array<f32, WG_X>;
+// Sum of one value per invocation over the workgroup, by subgroups; every invocation gets it.
+fn reduceSum(lid: u32, x: f32) -> f32 {
+  let n = subgroupAdd(1u); // invocations in this subgroup
+  let lane = subgroupExclusiveAdd(1u); // 0 .. n - 1
+  let p = subgroupAdd(x);
+  red[lid] = select(0.0, p, lane == 0u);
+  workgroupBarrier();
+  var a = red[lane];
+  for (var k = lane + n; k < WG_X; k += n) { a = a + red[k]; }
+  let r = subgroupAdd(a);
+  workgroupBarrier();
+  return r;
+}
+@compute @workgroup_size(WG_X) fn main(@builtin(workgroup_id) wid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  var ss = 0.0;
+  for (var i = lid; i < u.groups; i = i + WG_X) { ss = ss + partials[i]; }
+  let total = reduceSum(lid, ss);
+  if (lid == 0u) { norm[0] = sqrt(total); }
+}
