@@ -20,7 +20,7 @@ function stepSection(step: Obj | undefined, peer: Obj | undefined, base: Obj | u
   if (!step && !peer) return [];
   const out = ['LoRA SFT step'];
   if (step && 'error' in step) return [...out, `  error: ${String(step.error)}`];
-  if (step) out.push(`  shape: ${String(step.shape)}`);
+  if (step) out.push(`  shape: ${String(step.shape)}${typeof step.kernels === 'string' ? `; kernels: ${step.kernels}` : ''}`);
   const rows: string[][] = [];
   const baseStep = isObj(base?.step) ? base.step : undefined;
   if (baseStep)

@@ -32,6 +32,7 @@ const USAGE = `Usage: npm run bench -- [PART ...] [flags]
 Parts: ${PARTS.join(', ')} (default: all)
 Step shape (step, peer): --hidden --layers --heads --kv-heads --ffn --vocab --seq --batch --rank
   --targets q,v,o --steps N --warmup N --tied  (defaults: the tiny model, B 2 × T 64, r 8 on q,v,o)
+  --kernels gpu|software (default: the adapter's) --no-subgroups (tree reductions even where subgroups exist)
 Peer: --peer (with step) --matmul 256,512,4096x8x4096 --matmul-max-s 20
 Scaling: --scaling-seqs 256,512,1024,2048 --scaling-widths tiny,0.1b,0.5b --scaling-seq 64
 Pipeline: --topics N (first N topics, default 2)

@@ -4,7 +4,7 @@
 // peer (bench/peer-tfjs.ts) and the scaling bench (bench/scaling.ts) take the same StepShape.
 import { parseArgs } from 'node:util';
 import { gpuBackend } from '../src/engine/backend.ts';
-import { GpuRuntime } from '../src/engine/runtime.ts';
+import { GpuRuntime, type KernelProfile } from '../src/engine/runtime.ts';
 import { Decoder } from '../src/model/decoder.ts';
 import { countModelParams, parseModelConfig, type ModelConfig } from '../src/model/hf-config.ts';
 import { LoraParams } from '../src/model/lora-params.ts';
@@ -29,6 +29,8 @@ export interface StepShape {
   tied: boolean; // LM head shares the embedding (SmolLM, Qwen2.5-0.5B)
   steps: number; // measured steps
   warmup: number; // steps before the measured ones (pipeline compilation, first bind groups)
+  kernels?: KernelProfile; // force the kernel profile (default: the adapter's)
+  subgroups?: boolean; // false: leave the device's subgroups feature off (the tree reductions)
 }
 
 /** The generated tiny model's shape (src/model/tiny-model.ts) at B 2 × T 64, r 8 on q, v, o. */
@@ -66,6 +68,8 @@ export const STEP_OPTIONS = {
   tied: { type: 'boolean' },
   steps: { type: 'string' },
   warmup: { type: 'string' },
+  kernels: { type: 'string' },
+  'no-subgroups': { type: 'boolean' },
 } as const;
 
 type StepValues = { [K in keyof typeof STEP_OPTIONS]?: (typeof STEP_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -90,6 +94,11 @@ export function parseTargets(list: string): LoraTarget[] {
   return out;
 }
 
+function kernelsFlag(v: string): KernelProfile {
+  if (v !== 'gpu' && v !== 'software') throw new Error(`--kernels must be gpu or software, got '${v}'`);
+  return v;
+}
+
 /** The shape from parsed flags over TINY_SHAPE; every size checked, with the flag and value in the error. */
 export function shapeFromValues(values: StepValues, base: StepShape = TINY_SHAPE): StepShape {
   const s: StepShape = {
@@ -106,6 +115,8 @@ export function shapeFromValues(values: StepValues, base: StepShape = TINY_SHAPE
     tied: values.tied ?? base.tied,
     steps: intFlag(values, 'steps', base.steps, 1),
     warmup: intFlag(values, 'warmup', base.warmup, 1),
+    ...(values.kernels !== undefined ? { kernels: kernelsFlag(values.kernels) } : base.kernels ? { kernels: base.kernels } : {}),
+    ...(values['no-subgroups'] || base.subgroups === false ? { subgroups: false } : {}),
   };
   if (s.hidden % s.heads) throw new Error(`--hidden ${s.hidden} must be a multiple of --heads ${s.heads} (head size = hidden / heads)`);
   if (s.heads % s.kvHeads) throw new Error(`--heads ${s.heads} must be a multiple of --kv-heads ${s.kvHeads} (grouped-query attention)`);
@@ -201,6 +212,7 @@ export interface StepResult {
   msPerStepMin: number;
   tokensPerSecond: number; // B·T / median step
   dispatchesPerStep: number;
+  kernels?: string; // the kernel profile that ran ('gpu, subgroups', 'gpu, no subgroups', 'software')
   submitsPerStep?: number; // command buffers per step
   readBacksPerStep?: number; // host read-backs per step
   dispatchesPerLayer?: number;
@@ -226,6 +238,7 @@ async function timeSteps(
   inp: StepInputs,
   log: (m: string) => void,
 ): Promise<{
+  kernels: string;
   stepMs: number[];
   dispatches: number[];
   submits: number[];
@@ -236,7 +249,8 @@ async function timeSteps(
   loraCount: number;
 }> {
   const { shape, cfg } = inp;
-  const rt = await GpuRuntime.create();
+  const rt = await GpuRuntime.create(shape.subgroups === false ? { disableFeatures: ['subgroups' as GPUFeatureName] } : {});
+  if (shape.kernels) rt.profile = shape.kernels;
   try {
     const be = gpuBackend(rt);
     const decoder = new Decoder(be, cfg, inp.weights);
@@ -290,7 +304,8 @@ async function timeSteps(
     const loraCount = lora.count;
     lora.release();
     decoder.release();
-    return { stepMs, dispatches, submits, readBacks, byOp, losses, peak: rt.stats.peakBytes, loraCount };
+    const kernels = `${rt.profile}${rt.profile === 'gpu' ? (rt.features.subgroups ? ', subgroups' : ', no subgroups') : ''}`;
+    return { stepMs, dispatches, submits, readBacks, byOp, losses, peak: rt.stats.peakBytes, loraCount, kernels };
   } finally {
     rt.destroy();
   }
@@ -327,6 +342,7 @@ export async function benchStep(
   const layers = opts.perLayer === false ? null : await dispatchesPerLayer(shape);
   return {
     shape: describeShape(shape),
+    kernels: r.kernels,
     parameters: countModelParams(inp.cfg),
     loraTrainable: r.loraCount,
     msPerStep: round(ms, 1),
