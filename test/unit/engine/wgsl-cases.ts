@@ -1,6 +1,7 @@
-// One call per kernel variant, on tensors that have shapes and no GPU memory: wgsl-snapshot.test.ts runs
-// them on a recording runtime. A new kernel (or a new compile-time variant) adds its call here.
-import { numel, type GpuTensor } from '../../../src/engine/op.ts';
+// One call per kernel variant, on tensors that have shapes and no GPU memory, run on a recording runtime
+// (recordedOps): wgsl-snapshot.test.ts snapshots every variant's WGSL and test/e2e/wgsl-chromium.test.ts compiles
+// each in Chromium. A new kernel (or a new compile-time variant) adds its call here.
+import { numel, pipelineKey, type GpuTensor, type OpDescription } from '../../../src/engine/op.ts';
 import type { GpuRuntime } from '../../../src/engine/runtime.ts';
 import { add, copyColumns, fill, scale } from '../../../src/engine/ops/util.ts';
 import { embeddingBackward, embeddingForward, embeddingForwardRows } from '../../../src/engine/ops/embedding.ts';
@@ -169,3 +170,25 @@ export const WGSL_CASES: ((rt: GpuRuntime) => void)[] = [
     gradClip(subgroups(rt), t(C), t(1), 1);
   },
 ];
+
+/** Every op variant the cases reach, by pipeline key, from a runtime that records the ops instead of running them. */
+export function recordedOps(): Map<string, OpDescription> {
+  const ops = new Map<string, OpDescription>();
+  const tensor = (shape: readonly number[], dtype: 'f32' | 'u32' = 'f32'): GpuTensor => ({
+    buffer: {} as GPUBuffer,
+    shape: [...shape],
+    size: numel(shape),
+    dtype,
+    offset: 0,
+  });
+  const rt = {
+    limits: { maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupStorageSize: 16384 },
+    run: (op: OpDescription) => void ops.set(pipelineKey(op), op),
+    copy: () => undefined,
+    empty: tensor,
+    scratch: (_name: string, shape: readonly number[], dtype: 'f32' | 'u32' = 'f32') => tensor(shape, dtype),
+    upload: (data: Float32Array | Uint32Array, shape: readonly number[]) => tensor(shape, data instanceof Uint32Array ? 'u32' : 'f32'),
+  };
+  for (const run of WGSL_CASES) run(rt as unknown as GpuRuntime);
+  return ops;
+}
