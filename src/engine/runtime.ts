@@ -376,6 +376,12 @@ export class GpuRuntime {
     workgroups: number | readonly [number, number?, number?],
   ): void {
     this.alive();
+    const maxStorage = this.limits.maxStorageBuffersPerShaderStage;
+    if (op.bindings.length > maxStorage) {
+      throw new Error(
+        `op ${op.name} binds ${op.bindings.length} storage buffers, and this WebGPU device allows ${maxStorage} per shader stage (its adapter's maxStorageBuffersPerShaderStage), so it cannot run here; a browser or GPU that allows ${op.bindings.length} is needed`,
+      );
+    }
     const implicit = this.beginImplicit();
     try {
       const pipe = this.pipelines.pipelineFor(op);

@@ -155,6 +155,25 @@ describe('GpuRuntime', () => {
     expect(out[99]).toBe(1);
   });
 
+  it('refuses, before recording anything, an op that binds more storage buffers than the device allows', async () => {
+    const rt = await runtime();
+    const max = rt.limits.maxStorageBuffersPerShaderStage;
+    const names = Array.from({ length: max + 1 }, (_, i) => `b${i}`);
+    const op: OpDescription = {
+      name: 'test_many_bindings',
+      workgroupSize: [1],
+      bindings: names.map((name) => ({ name, access: 'read_write' as const })),
+      wgsl: `@compute @workgroup_size(1) fn main() { ${names.map((n) => `${n}[0] = 1.0;`).join(' ')} }`,
+    };
+    const t = Object.fromEntries(names.map((n) => [n, rt.empty([1])]));
+    const compiled = rt.stats.pipelinesCompiled;
+    expect(() => rt.run(op, t, {}, 1)).toThrow(
+      new RegExp(`op test_many_bindings binds ${max + 1} storage buffers, and this WebGPU device allows ${max} per shader stage`),
+    );
+    expect(rt.stats.pipelinesCompiled).toBe(compiled);
+    await rt.checkErrors(); // nothing was recorded or compiled
+  });
+
   it('abandons a step that threw while recording, and the next step runs', async () => {
     const rt = await runtime();
     const x = rt.upload(new Float32Array([1, 2, 3]), [3]);
