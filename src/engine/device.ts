@@ -41,7 +41,7 @@ export interface EngineDevice {
 }
 
 // Limits worth raising above the WebGPU defaults: big weights, big workgroups, many bindings.
-export const WANTED_LIMITS = [
+const WANTED_LIMITS = [
   'maxStorageBufferBindingSize',
   'maxBufferSize',
   'maxComputeWorkgroupStorageSize',

@@ -413,6 +413,16 @@ export class GpuRuntime {
     return t;
   }
 
+  /**
+   * The first `elements` of a scratch buffer that only grows (to the next power of two), for scratch whose size
+   * changes from call to call (padded batches): a view, reallocated only when a call needs more than ever before.
+   */
+  scratchAtLeast(name: string, elements: number): GpuTensor {
+    const have = this.scratchBuffers.get(name);
+    const t = have && have.size >= elements ? have : this.scratch(name, [2 ** Math.ceil(Math.log2(Math.max(64, elements)))]);
+    return this.view(t, 0, [elements]);
+  }
+
   /** Destroys the device (its lost promise then resolves with reason 'destroyed'). */
   destroy(): void {
     this.device.destroy();

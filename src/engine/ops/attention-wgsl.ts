@@ -124,6 +124,39 @@ ${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
   };
 });
 
+// Before the two backward kernels: per query row (b, h, i), D = rowsum(dout * out) goes to delta (B, NH, T), and
+// [lse, D] to the row's pair of stats (B, NH, T, 2), so that dq and dk/dv each bind one buffer for both and stay
+// within WebGPU's guaranteed 8 storage buffers per shader stage.
+export const backwardStatsOp = variants(
+  (HS: number): OpDescription => ({
+    name: 'attention_backward_stats',
+    workgroupSize: [WG_1D],
+    facts: { HS },
+    bindings: [
+      { name: 'stats', access: 'read_write' },
+      { name: 'delta', access: 'read_write' },
+      { name: 'dout', access: 'read' },
+      { name: 'out', access: 'read' },
+      { name: 'lse', access: 'read' },
+    ],
+    uniforms: [
+      ['n', 'u32'],
+      ['T', 'u32'],
+      ['NH', 'u32'],
+    ],
+    wgsl: `const HS: u32 = ${HS}u;
+${elementwiseMain(`  let b = i / (u.NH * u.T);
+  let h = (i / u.T) % u.NH;
+  let t = i % u.T;
+  let o = ((b * u.T + t) * u.NH + h) * HS;
+  var D = 0.0;
+  for (var d = 0u; d < HS; d++) { D += dout[o + d] * out[o + d]; }
+  delta[i] = D;
+  stats[2u * i] = lse[i];
+  stats[2u * i + 1u] = D;`)}`,
+  }),
+);
+
 export const backwardDqOp = variants((HS: number, BR: number): OpDescription => {
   const BC = keyTile(HS);
   return {
@@ -132,10 +165,8 @@ export const backwardDqOp = variants((HS: number, BR: number): OpDescription => 
     facts: { HS, BC },
     bindings: [
       { name: 'dq', access: 'read_write' },
-      { name: 'delta', access: 'read_write' },
       { name: 'dout', access: 'read' },
-      { name: 'out', access: 'read' },
-      { name: 'lse', access: 'read' },
+      { name: 'stats', access: 'read' },
       { name: 'q', access: 'read' },
       { name: 'k', access: 'read' },
       { name: 'v', access: 'read' },
@@ -146,9 +177,10 @@ export const backwardDqOp = variants((HS: number, BR: number): OpDescription => 
 ${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
   var dor: array<f32, HS>;
   var dqa: array<f32, HS>;
-  var D = 0.0;
-  for (var d = 0u; d < HS; d++) { dor[d] = dout[qo + d]; D += dor[d] * out[qo + d]; dqa[d] = 0.0; }
-  let L = lse[(b * u.NH + h) * u.T + min(i, u.T - 1u)];
+  for (var d = 0u; d < HS; d++) { dor[d] = dout[qo + d]; dqa[d] = 0.0; }
+  let row = (b * u.NH + h) * u.T + min(i, u.T - 1u);
+  let L = stats[2u * row];
+  let D = stats[2u * row + 1u];
   for (var j0 = kStart; j0 < kEnd; j0 += BC) {${LOAD_KV}
     let jn = min(BC, kEnd - j0);
     for (var c = 0u; c < jn; c++) {
@@ -164,7 +196,6 @@ ${ENTRY} {${prologue('NH', BR)}${QUERY_ROW}
   }
   if (!rowOk) { return; }
   for (var d = 0u; d < HS; d++) { dq[qo + d] = dqa[d] * u.scale; }
-  delta[(b * u.NH + h) * u.T + i] = D;
 }`,
   };
 });
@@ -173,8 +204,7 @@ const DKV_BINDINGS: OpDescription['bindings'] = [
   { name: 'dk', access: 'read_write' },
   { name: 'dv', access: 'read_write' },
   { name: 'dout', access: 'read' },
-  { name: 'lse', access: 'read' },
-  { name: 'delta', access: 'read' },
+  { name: 'stats', access: 'read' },
   { name: 'q', access: 'read' },
   { name: 'k', access: 'read' },
   { name: 'v', access: 'read' },
@@ -219,7 +249,7 @@ ${ENTRY} {${prologue('NKV', BK)}
         }
       }
       for (var r = lid; r < BQ; r += WG_X) {
-        if (i0 + r < iEnd) { ls[r] = lse[(b * u.NH + h) * u.T + i0 + r]; Ds[r] = delta[(b * u.NH + h) * u.T + i0 + r]; }
+        if (i0 + r < iEnd) { let row = (b * u.NH + h) * u.T + i0 + r; ls[r] = stats[2u * row]; Ds[r] = stats[2u * row + 1u]; }
       }
       workgroupBarrier();
       let rn = min(BQ, iEnd - i0);

@@ -7,8 +7,9 @@
 // query rows; BR = tileRows), one invocation per row holding q and its output accumulator; K/V tiles
 // of BC keys pass through workgroup memory and each row keeps a running max m and sum l
 // (FlashAttention's online softmax). Backward (FlashAttention-2 with two kernels, because WGSL has no float atomics):
-//   1. dq pass, per query row like the forward: recomputes P = exp(s - lse), writes dq and
-//      delta = rowsum(dout * out);
+//   0. per query row, delta = rowsum(dout * out), and [lse, delta] pairs into scratch, so that each pass binds
+//      one buffer for both and at most 8 storage buffers in all (WebGPU's guaranteed minimum);
+//   1. dq pass, per query row like the forward: recomputes P = exp(s - lse) and writes dq;
 //   2. dk/dv pass, one invocation per key row, looping over the query heads of its group and the
 //      query tiles that can see it, so dk and dv are summed over the group without atomics.
 // HS is a compile-time fact (private arrays are sized by it); tile sizes follow from HS so that
@@ -17,7 +18,7 @@
 import type { GpuRuntime } from '../runtime.ts';
 import type { GpuTensor } from '../op.ts';
 import type { AttentionOptions as RefOptions, DecodeOptions } from '../ref/attention.ts';
-import { backwardDkvOp, backwardDqOp, decodeOp, forwardOp, KV_WRITE_OP } from './attention-wgsl.ts';
+import { backwardDkvOp, backwardDqOp, backwardStatsOp, decodeOp, forwardOp, KV_WRITE_OP } from './attention-wgsl.ts';
 import { groups1d, reducesBySubgroups } from './common.ts';
 
 export interface AttentionOptions extends RefOptions<GpuTensor> {
@@ -128,8 +129,12 @@ export function attentionBackward(
   ]);
   const BR = tileRows(opts, B * NH, T),
     BK = tileRows(opts, B * NKV, T);
-  rt.run(backwardDqOp(HS, BR), { dq, delta, dout, out, lse, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
-  rt.run(backwardDkvOp(HS, BK), { dk, dv, dout, lse, delta, q, k, v, lens }, uniforms, B * NKV * Math.ceil(T / BK));
+  // [lse, delta] pairs per query row, in scratch that only grows: one binding for both in dq and dk/dv.
+  const rows = B * NH * T;
+  const stats = rt.scratchAtLeast('attention_backward_stats', 2 * rows);
+  rt.run(backwardStatsOp(HS), { stats, delta, dout, out, lse }, { n: rows, T, NH }, groups1d(rows));
+  rt.run(backwardDqOp(HS, BR), { dq, dout, stats, q, k, v, lens }, uniforms, B * NH * Math.ceil(T / BR));
+  rt.run(backwardDkvOp(HS, BK), { dk, dv, dout, stats, q, k, v, lens }, uniforms, B * NKV * Math.ceil(T / BK));
 }
 
 /**

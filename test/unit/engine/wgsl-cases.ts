@@ -187,6 +187,8 @@ export function recordedOps(): Map<string, OpDescription> {
     copy: () => undefined,
     empty: tensor,
     scratch: (_name: string, shape: readonly number[], dtype: 'f32' | 'u32' = 'f32') => tensor(shape, dtype),
+    scratchAtLeast: (_name: string, elements: number) => tensor([elements]),
+    view: (_base: GpuTensor, _offset: number, shape: readonly number[]) => tensor(shape),
     upload: (data: Float32Array | Uint32Array, shape: readonly number[]) => tensor(shape, data instanceof Uint32Array ? 'u32' : 'f32'),
   };
   for (const run of WGSL_CASES) run(rt as unknown as GpuRuntime);

@@ -10,6 +10,11 @@ it('records every kernel variant the cases reach', () => {
   expect(ops.size).toBeGreaterThan(30);
 });
 
+it("every kernel binds at most 8 storage buffers, WebGPU's guaranteed maxStorageBuffersPerShaderStage", () => {
+  const over = [...ops].filter(([, op]) => op.bindings.length > 8).map(([key, op]) => `${key}: ${op.bindings.length}`);
+  expect(over).toEqual([]);
+});
+
 for (const [key, op] of [...ops].sort(([a], [b]) => a.localeCompare(b))) {
   const file = `${key.replace(/[^A-Za-z0-9_=.-]+/g, '_').replace(/_+$/, '')}.wgsl`;
   it(`WGSL of ${key}`, async () => {

@@ -2,14 +2,13 @@
 @group(0) @binding(0) var<storage, read_write> dk: array<f32>;
 @group(0) @binding(1) var<storage, read_write> dv: array<f32>;
 @group(0) @binding(2) var<storage, read> dout: array<f32>;
-@group(0) @binding(3) var<storage, read> lse: array<f32>;
-@group(0) @binding(4) var<storage, read> delta: array<f32>;
-@group(0) @binding(5) var<storage, read> q: array<f32>;
-@group(0) @binding(6) var<storage, read> k: array<f32>;
-@group(0) @binding(7) var<storage, read> v: array<f32>;
-@group(0) @binding(8) var<storage, read> lens: array<u32>;
+@group(0) @binding(3) var<storage, read> stats: array<f32>;
+@group(0) @binding(4) var<storage, read> q: array<f32>;
+@group(0) @binding(5) var<storage, read> k: array<f32>;
+@group(0) @binding(6) var<storage, read> v: array<f32>;
+@group(0) @binding(7) var<storage, read> lens: array<u32>;
 struct Uniforms { B: u32, T: u32, NH: u32, NKV: u32, window: u32, useLens: u32, scale: f32, };
-@group(0) @binding(9) var<uniform> u: Uniforms;
+@group(0) @binding(8) var<uniform> u: Uniforms;
 const WG_X: u32 = 64u;
 const WG_Y: u32 = 1u;
 const WG_Z: u32 = 1u;
@@ -64,7 +63,7 @@ fn attentionFirstKey(i: u32, window: u32) -> u32 {
         }
       }
       for (var r = lid; r < BQ; r += WG_X) {
-        if (i0 + r < iEnd) { ls[r] = lse[(b * u.NH + h) * u.T + i0 + r]; Ds[r] = delta[(b * u.NH + h) * u.T + i0 + r]; }
+        if (i0 + r < iEnd) { let row = (b * u.NH + h) * u.T + i0 + r; ls[r] = stats[2u * row]; Ds[r] = stats[2u * row + 1u]; }
       }
       workgroupBarrier();
       let rn = min(BQ, iEnd - i0);

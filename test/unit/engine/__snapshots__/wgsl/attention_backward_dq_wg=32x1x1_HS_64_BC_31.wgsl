@@ -1,15 +1,13 @@
 // op attention_backward_dq|wg=32x1x1|{"HS":64,"BC":31}
 @group(0) @binding(0) var<storage, read_write> dq: array<f32>;
-@group(0) @binding(1) var<storage, read_write> delta: array<f32>;
-@group(0) @binding(2) var<storage, read> dout: array<f32>;
-@group(0) @binding(3) var<storage, read> out: array<f32>;
-@group(0) @binding(4) var<storage, read> lse: array<f32>;
-@group(0) @binding(5) var<storage, read> q: array<f32>;
-@group(0) @binding(6) var<storage, read> k: array<f32>;
-@group(0) @binding(7) var<storage, read> v: array<f32>;
-@group(0) @binding(8) var<storage, read> lens: array<u32>;
+@group(0) @binding(1) var<storage, read> dout: array<f32>;
+@group(0) @binding(2) var<storage, read> stats: array<f32>;
+@group(0) @binding(3) var<storage, read> q: array<f32>;
+@group(0) @binding(4) var<storage, read> k: array<f32>;
+@group(0) @binding(5) var<storage, read> v: array<f32>;
+@group(0) @binding(6) var<storage, read> lens: array<u32>;
 struct Uniforms { B: u32, T: u32, NH: u32, NKV: u32, window: u32, useLens: u32, scale: f32, };
-@group(0) @binding(9) var<uniform> u: Uniforms;
+@group(0) @binding(7) var<uniform> u: Uniforms;
 const WG_X: u32 = 32u;
 const WG_Y: u32 = 1u;
 const WG_Z: u32 = 1u;
@@ -49,9 +47,10 @@ fn attentionFirstKey(i: u32, window: u32) -> u32 {
   for (var d = 0u; d < HS; d++) { qr[d] = q[qo + d] * u.scale; }
   var dor: array<f32, HS>;
   var dqa: array<f32, HS>;
-  var D = 0.0;
-  for (var d = 0u; d < HS; d++) { dor[d] = dout[qo + d]; D += dor[d] * out[qo + d]; dqa[d] = 0.0; }
-  let L = lse[(b * u.NH + h) * u.T + min(i, u.T - 1u)];
+  for (var d = 0u; d < HS; d++) { dor[d] = dout[qo + d]; dqa[d] = 0.0; }
+  let row = (b * u.NH + h) * u.T + min(i, u.T - 1u);
+  let L = stats[2u * row];
+  let D = stats[2u * row + 1u];
   for (var j0 = kStart; j0 < kEnd; j0 += BC) {
     workgroupBarrier();
     for (var x = lid; x < BC * HS; x += WG_X) {
@@ -77,5 +76,4 @@ fn attentionFirstKey(i: u32, window: u32) -> u32 {
   }
   if (!rowOk) { return; }
   for (var d = 0u; d < HS; d++) { dq[qo + d] = dqa[d] * u.scale; }
-  delta[(b * u.NH + h) * u.T + i] = D;
 }
