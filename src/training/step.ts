@@ -68,7 +68,7 @@ export class Optimizer<T extends Tensor> {
    */
   async step(closure: () => LossPass<T> | Promise<LossPass<T>>, at: { t: number; lr: number | readonly number[] }): Promise<StepResult> {
     const { be, groups } = this;
-    this.lrs(at.lr);
+    const lrs = this.lrs(at.lr); // checked before anything is recorded
     be.beginStep();
     for (const g of groups) be.fill(g.grads, 0);
     be.submit();
@@ -76,7 +76,7 @@ export class Optimizer<T extends Tensor> {
     if (typeof pass.loss === 'number' && !Number.isFinite(pass.loss)) return this.skip(pass.loss, NaN);
     pass.backward?.();
     be.beginStep();
-    return this.update(pass.loss, at);
+    return this.update(pass.loss, at.t, lrs);
   }
 
   /**
@@ -86,7 +86,7 @@ export class Optimizer<T extends Tensor> {
    */
   async stepRecorded(record: () => T, at: { t: number; lr: number | readonly number[] }): Promise<StepResult> {
     const { be } = this;
-    this.lrs(at.lr);
+    const lrs = this.lrs(at.lr); // checked before anything is recorded
     be.beginStep();
     let loss: T;
     try {
@@ -96,13 +96,12 @@ export class Optimizer<T extends Tensor> {
       be.abandonStep();
       throw e;
     }
-    return this.update(loss, at);
+    return this.update(loss, at.t, lrs);
   }
 
   /** Into the open step: norms, clip, skip test and update; submits it and reads [norm, loss] back. A host loss is reported as given. */
-  private async update(loss: number | T, at: { t: number; lr: number | readonly number[] }): Promise<StepResult> {
+  private async update(loss: number | T, t: number, lrs: readonly number[]): Promise<StepResult> {
     const { be, groups, stat, norms } = this;
-    const lrs = this.lrs(at.lr);
     const normSlot = be.view(stat, 0, [1]),
       lossSlot = be.view(stat, 1, [1]);
     if (norms) {
@@ -112,7 +111,7 @@ export class Optimizer<T extends Tensor> {
     // A host loss was checked finite before the backward: the device's test then only needs the norm.
     if (typeof loss === 'number') be.write(lossSlot, Float32Array.of(0));
     else be.copy(lossSlot, be.view(loss, 0, [1]));
-    groups.forEach((g, i) => be.adamwClipUpdate(g.params, g.grads, g.m, g.v, stat, this.opts.maxGradNorm ?? 1.0, this.hyper(at.t, lrs[i])));
+    groups.forEach((g, i) => be.adamwClipUpdate(g.params, g.grads, g.m, g.v, stat, this.opts.maxGradNorm ?? 1.0, this.hyper(t, lrs[i])));
     be.submit();
     const [gradNorm, deviceLoss] = await be.read(stat);
     const value = typeof loss === 'number' ? loss : deviceLoss;
